@@ -1,0 +1,8 @@
+/**
+ * The EO helper library: everything a notebook imports from "ai4eo" that is not kernel-specific.
+ * Runs in plain Node scripts too.
+ * @module
+ */
+export * from "./errors.js";
+export * from "./raster/types.js";
+export * from "./raster/raster.js";

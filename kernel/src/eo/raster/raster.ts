@@ -1,0 +1,112 @@
+import { Ai4eoError } from "../errors.js";
+import { arrayTypeFor, isComplex, type BandArray, type Bounds, type CRS, type DType, type GeoTransform } from "./types.js";
+
+/** Thrown when a Raster is built from inconsistent parts (band lengths, counts, transform). */
+export class RasterShapeError extends Ai4eoError {
+  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+/** Options to build an in-memory {@link Raster}. */
+export interface RasterInit {
+  width: number;
+  height: number;
+  dtype: DType;
+  /** One typed array per band, row-major, `width*height` values (complex: `2*width*height`). */
+  bands: BandArray[];
+  /** GDAL geotransform; default `[0, 1, 0, 0, 0, 1]` (pixel space, no georeference). */
+  transform?: GeoTransform;
+  /** Coordinate reference system; default `{}` (unknown). */
+  crs?: CRS;
+  /** Nodata value per band (`null` = none); default none. A single number applies to every band. */
+  nodata?: (number | null)[] | number | null;
+  /** Band names/descriptions, e.g. `["B1", "B2"]`; default `[]`. */
+  descriptions?: (string | null)[];
+}
+
+/** The identity geotransform used for rasters with no georeference. */
+export const PIXEL_TRANSFORM: GeoTransform = [0, 1, 0, 0, 0, 1];
+
+/**
+ * An in-memory raster: `count` bands of `width × height` pixels of one data type, with its
+ * georeference. Bands are typed arrays in row-major order; band numbers are 1-based as in GDAL.
+ *
+ * @example
+ * ```ts
+ * const r = new Raster({ width: 2, height: 1, dtype: "float32", bands: [new Float32Array([1, 2])] });
+ * r.band(1); // Float32Array [1, 2]
+ * ```
+ */
+export class Raster {
+  readonly width: number;
+  readonly height: number;
+  readonly count: number;
+  readonly dtype: DType;
+  readonly transform: GeoTransform;
+  readonly crs: CRS;
+  readonly nodata: (number | null)[];
+  readonly descriptions: (string | null)[];
+  readonly #bands: BandArray[];
+
+  constructor(init: RasterInit) {
+    const { width, height, dtype, bands } = init;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+      throw new RasterShapeError(`Raster size must be positive integers, got ${width}×${height}.`, { width, height });
+    }
+    if (bands.length === 0) throw new RasterShapeError("A Raster needs at least one band; got 0.");
+    const per = (isComplex(dtype) ? 2 : 1) * width * height;
+    const Ctor = arrayTypeFor(dtype);
+    bands.forEach((b, i) => {
+      if (!(b instanceof Ctor)) {
+        throw new RasterShapeError(
+          `Band ${i + 1} is a ${b.constructor.name} but dtype "${dtype}" needs a ${Ctor.name}; convert it or pass the matching dtype.`,
+          { band: i + 1, dtype },
+        );
+      }
+      if (b.length !== per) {
+        throw new RasterShapeError(
+          `Band ${i + 1} has ${b.length} values but a ${width}×${height} ${dtype} raster needs ${per}.`,
+          { band: i + 1, length: b.length, expected: per },
+        );
+      }
+    });
+    const t = init.transform ?? PIXEL_TRANSFORM;
+    if (t.length !== 6 || t.some((v) => !Number.isFinite(v))) {
+      throw new RasterShapeError(`A geotransform needs 6 finite numbers, got [${t.join(", ")}].`);
+    }
+    this.width = width;
+    this.height = height;
+    this.count = bands.length;
+    this.dtype = dtype;
+    this.transform = [t[0], t[1], t[2], t[3], t[4], t[5]];
+    this.crs = init.crs ?? {};
+    const nd = init.nodata;
+    this.nodata = Array.isArray(nd) ? bands.map((_, i) => nd[i] ?? null) : bands.map(() => nd ?? null);
+    this.descriptions = bands.map((_, i) => init.descriptions?.[i] ?? null);
+    this.#bands = bands;
+  }
+
+  /**
+   * The pixels of band `i` (1-based, as in GDAL).
+   * @throws {RasterShapeError} when `i` is not between 1 and `count`.
+   */
+  band(i: number): BandArray {
+    if (!Number.isInteger(i) || i < 1 || i > this.count) {
+      throw new RasterShapeError(`Band ${i} is out of range: this raster has bands 1..${this.count}.`, { band: i });
+    }
+    return this.#bands[i - 1]!;
+  }
+
+  /** Bounds of the raster in CRS units (all four corners through the geotransform). */
+  get bounds(): Bounds {
+    const t = this.transform;
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const [c, r] of [[0, 0], [this.width, 0], [0, this.height], [this.width, this.height]] as const) {
+      xs.push(t[0] + c * t[1] + r * t[2]);
+      ys.push(t[3] + c * t[4] + r * t[5]);
+    }
+    return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+  }
+}

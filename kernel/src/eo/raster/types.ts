@@ -1,0 +1,73 @@
+/**
+ * Core raster types shared by the whole EO library: data types, geotransforms, CRS, windows.
+ * @module
+ */
+
+/** Pixel data types, named as in GDAL (lower case). Complex types store interleaved re/im pairs. */
+export type DType =
+  | "uint8" | "int8" | "uint16" | "int16" | "uint32" | "int32" | "float32" | "float64"
+  | "cint16" | "cint32" | "cfloat32" | "cfloat64";
+
+/** All data types, in a stable order. */
+export const DTYPES: readonly DType[] = [
+  "uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64",
+  "cint16", "cint32", "cfloat32", "cfloat64",
+];
+
+/** A typed array holding one band (complex bands: interleaved real/imaginary, length 2×w×h). */
+export type BandArray =
+  | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+
+/**
+ * An affine geotransform in GDAL order:
+ * `[originX, pixelWidth, rowRotation, originY, colRotation, pixelHeight]`.
+ * Pixel (col, row) corner maps to `x = t0 + col*t1 + row*t2`, `y = t3 + col*t4 + row*t5`.
+ */
+export type GeoTransform = readonly [number, number, number, number, number, number];
+
+/** A coordinate reference system; any of the fields may be known. */
+export interface CRS {
+  /** EPSG code, e.g. 32725 for WGS 84 / UTM zone 25S. */
+  epsg?: number;
+  /** OGC WKT (1 or 2). */
+  wkt?: string;
+  /** A proj4 string. */
+  proj4?: string;
+}
+
+/** A pixel window: top-left column/row and size, in full-resolution pixels of the source. */
+export interface Window {
+  col: number;
+  row: number;
+  width: number;
+  height: number;
+}
+
+/** Bounds in CRS units. */
+export interface Bounds {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Is this data type complex-valued? */
+export function isComplex(dtype: DType): boolean {
+  return dtype.startsWith("c");
+}
+
+/** The typed-array constructor used to store one band of `dtype` (component type for complex). */
+export function arrayTypeFor(dtype: DType):
+  | Uint8ArrayConstructor | Int8ArrayConstructor | Uint16ArrayConstructor | Int16ArrayConstructor
+  | Uint32ArrayConstructor | Int32ArrayConstructor | Float32ArrayConstructor | Float64ArrayConstructor {
+  switch (dtype) {
+    case "uint8": return Uint8Array;
+    case "int8": return Int8Array;
+    case "uint16": return Uint16Array;
+    case "int16": case "cint16": return Int16Array;
+    case "uint32": return Uint32Array;
+    case "int32": case "cint32": return Int32Array;
+    case "float32": case "cfloat32": return Float32Array;
+    case "float64": case "cfloat64": return Float64Array;
+  }
+}
