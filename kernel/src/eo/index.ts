@@ -6,3 +6,4 @@
 export * from "./errors.js";
 export * from "./raster/types.js";
 export * from "./raster/raster.js";
+export * from "./model/tensor.js";

@@ -1,5 +1,8 @@
 import { Ai4eoError } from "../errors.js";
-import { arrayTypeFor, isComplex, type BandArray, type Bounds, type CRS, type DType, type GeoTransform } from "./types.js";
+import {
+  arrayTypeFor, isComplex,
+  type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type RasterSourceLike, type ReadOptions,
+} from "./types.js";
 
 /** Thrown when a Raster is built from inconsistent parts (band lengths, counts, transform). */
 export class RasterShapeError extends Ai4eoError {
@@ -38,7 +41,7 @@ export const PIXEL_TRANSFORM: GeoTransform = [0, 1, 0, 0, 0, 1];
  * r.band(1); // Float32Array [1, 2]
  * ```
  */
-export class Raster {
+export class Raster implements RasterSourceLike {
   readonly width: number;
   readonly height: number;
   readonly count: number;
@@ -108,5 +111,50 @@ export class Raster {
       ys.push(t[3] + c * t[4] + r * t[5]);
     }
     return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+  }
+
+  /**
+   * Read a window and/or a subset of bands as a new Raster (copies). In-memory rasters have no
+   * overviews: `overview` must be 0 or omitted.
+   * @example
+   * ```ts
+   * const tile = await raster.read({ window: { col: 0, row: 0, width: 64, height: 64 }, bands: [3, 2, 1] });
+   * ```
+   */
+  async read(options: ReadOptions = {}): Promise<Raster> {
+    options.signal?.throwIfAborted();
+    const w = options.window ?? { col: 0, row: 0, width: this.width, height: this.height };
+    if (options.overview !== undefined && options.overview !== 0) {
+      throw new RasterShapeError(`An in-memory Raster has no overviews; asked for overview ${options.overview}. Use overview 0.`);
+    }
+    if (
+      !Number.isInteger(w.col) || !Number.isInteger(w.row) || w.width <= 0 || w.height <= 0 ||
+      w.col < 0 || w.row < 0 || w.col + w.width > this.width || w.row + w.height > this.height
+    ) {
+      throw new RasterShapeError(
+        `Window col=${w.col} row=${w.row} width=${w.width} height=${w.height} is outside this ${this.width}×${this.height} raster.`,
+        { window: w },
+      );
+    }
+    const bands = options.bands ?? Array.from({ length: this.count }, (_, i) => i + 1);
+    const comp = isComplex(this.dtype) ? 2 : 1;
+    const Ctor = arrayTypeFor(this.dtype);
+    const out = bands.map((b) => {
+      const src = this.band(b);
+      const dst = new Ctor(w.width * w.height * comp);
+      for (let r = 0; r < w.height; r++) {
+        const s0 = ((w.row + r) * this.width + w.col) * comp;
+        dst.set(src.subarray(s0, s0 + w.width * comp) as never, r * w.width * comp);
+      }
+      return dst;
+    });
+    const t = this.transform;
+    return new Raster({
+      width: w.width, height: w.height, dtype: this.dtype, bands: out,
+      transform: [t[0] + w.col * t[1] + w.row * t[2], t[1], t[2], t[3] + w.col * t[4] + w.row * t[5], t[4], t[5]],
+      crs: this.crs,
+      nodata: bands.map((b) => this.nodata[b - 1] ?? null),
+      descriptions: bands.map((b) => this.descriptions[b - 1] ?? null),
+    });
   }
 }

@@ -71,3 +71,31 @@ export function arrayTypeFor(dtype: DType):
     case "float64": case "cfloat64": return Float64Array;
   }
 }
+
+/** Options for reading pixels from a {@link RasterSourceLike}. */
+export interface ReadOptions {
+  /** Pixel window in full-resolution coordinates; default the whole image. */
+  window?: Window;
+  /** 1-based band numbers, as in GDAL; default all bands. */
+  bands?: number[];
+  /** 0 = full resolution, k = the k-th overview; default 0. */
+  overview?: number;
+  /** Aborts the read (a kernel interrupt triggers it). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Anything that can be read window by window: a file/URL source from `openRaster`, or an
+ * in-memory `Raster`. Model inference, maps and stacks accept this.
+ */
+export interface RasterSourceLike {
+  readonly width: number;
+  readonly height: number;
+  readonly count: number;
+  readonly dtype: DType;
+  readonly transform: GeoTransform;
+  readonly crs: CRS;
+  readonly nodata: (number | null)[];
+  readonly descriptions: (string | null)[];
+  read(options?: ReadOptions): Promise<import("./raster.js").Raster>;
+}
