@@ -7,3 +7,5 @@ export * from "./errors.js";
 export * from "./raster/types.js";
 export * from "./raster/raster.js";
 export * from "./model/tensor.js";
+export * from "./display.js";
+export * from "./progress.js";

@@ -1,0 +1,57 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { display, toMimeBundle, plainText, DISPLAY_HOST_KEY, type DisplayHost, type MimeBundle } from "../../kernel/src/eo/display.js";
+
+function withHost<T>(fn: (calls: { data: MimeBundle; displayId?: string; update: boolean }[], clears: boolean[]) => T): T {
+  const calls: { data: MimeBundle; displayId?: string; update: boolean }[] = [];
+  const clears: boolean[] = [];
+  const host: DisplayHost = {
+    display: (data, _m, displayId, update) => calls.push({ data, displayId, update }),
+    clear: (wait) => clears.push(wait),
+  };
+  const g = globalThis as Record<symbol, unknown>;
+  g[DISPLAY_HOST_KEY] = host;
+  try {
+    return fn(calls, clears);
+  } finally {
+    delete g[DISPLAY_HOST_KEY];
+  }
+}
+
+test("plainText prints like util.inspect without colours", () => {
+  assert.equal(plainText("ab".repeat(2)), "'abab'");
+  assert.equal(plainText({ a: [1, 2] }), "{ a: [ 1, 2 ] }");
+});
+
+test("self-displaying objects provide their bundle, text/plain is added", () => {
+  class Scene { [Symbol.for("Jupyter.display")]() { return { "text/html": "<b>scene</b>" }; } }
+  const b = toMimeBundle(new Scene());
+  assert.equal(b["text/html"], "<b>scene</b>");
+  assert.equal(b["text/plain"], "<Scene>");
+});
+
+test("display helpers forward bundles to the host, handles update in place", () => {
+  withHost((calls, clears) => {
+    const h = display.html("<i>x</i>");
+    display.png(new Uint8Array([137, 80, 78, 71]));
+    h.update.markdown("**y**");
+    h.update(42);
+    display.clear({ wait: true });
+    assert.equal(calls.length, 4);
+    assert.deepEqual(calls[0]!.data, { "text/html": "<i>x</i>", "text/plain": "<i>x</i>" });
+    assert.equal(calls[1]!.data["image/png"], "iVBORw==");
+    assert.equal(calls[2]!.update, true);
+    assert.equal(calls[2]!.displayId, h.displayId);
+    assert.equal(calls[2]!.data["text/markdown"], "**y**");
+    assert.deepEqual(calls[3]!.data, { "text/plain": "42" });
+    assert.deepEqual(clears, [true]);
+  });
+});
+
+test("without a kernel display prints text/plain to stdout", () => {
+  const src = `import { display } from "./kernel/src/eo/display.ts"; display({ ndvi: 0.5 }); display.html("<p>x</p>");`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", src], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "{ ndvi: 0.5 }\n<p>x</p>\n");
+});
