@@ -9,3 +9,7 @@ export * from "./raster/raster.js";
 export * from "./model/tensor.js";
 export * from "./display.js";
 export * from "./progress.js";
+export * from "./raster/errors.js";
+export * from "./raster/open.js";
+export { addDecoder, type Decoder, type DecodeContext } from "./raster/codecs.js";
+export * from "./geo/epsg.js";

@@ -1,0 +1,172 @@
+/**
+ * Random-access byte sources for the TIFF reader: a local file, bytes in memory, or an http(s)
+ * URL read with range requests.
+ * @module
+ */
+import { open as openFile, type FileHandle } from "node:fs/promises";
+import { RasterFormatError, RasterHttpError } from "./errors.js";
+
+/** Something the TIFF reader can read byte ranges from. */
+export interface ByteSource {
+  /** A name for messages: the path, URL or "<bytes>". */
+  readonly name: string;
+  /** Total size in bytes when known. */
+  readonly size: number | undefined;
+  /** Read `length` bytes at `offset` (fewer only at end of file). */
+  read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Read several ranges; sources may merge near ones into one request. */
+  readMany(ranges: readonly (readonly [number, number])[], signal?: AbortSignal): Promise<Uint8Array[]>;
+  /** Release the file handle. */
+  close(): Promise<void>;
+}
+
+/** Bytes in memory. */
+export class BytesSource implements ByteSource {
+  readonly size: number;
+  constructor(readonly bytes: Uint8Array, readonly name = "<bytes>") {
+    this.size = bytes.length;
+  }
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    signal?.throwIfAborted();
+    return this.bytes.subarray(offset, Math.min(offset + length, this.size));
+  }
+  async readMany(ranges: readonly (readonly [number, number])[], signal?: AbortSignal): Promise<Uint8Array[]> {
+    signal?.throwIfAborted();
+    return ranges.map(([o, l]) => this.bytes.subarray(o, Math.min(o + l, this.size)));
+  }
+  async close(): Promise<void> {}
+}
+
+/** A local file read with positional reads (nothing is read until asked). */
+export class FileSource implements ByteSource {
+  private constructor(readonly name: string, private readonly fh: FileHandle, readonly size: number) {}
+
+  /** Open `path` for reading. */
+  static async open(path: string): Promise<FileSource> {
+    let fh: FileHandle;
+    try {
+      fh = await openFile(path, "r");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new RasterFormatError(path, code === "ENOENT"
+        ? "no such file. Check the path (relative paths are resolved from the current directory)."
+        : `cannot open the file (${code ?? String(e)}).`, { cause: e });
+    }
+    const st = await fh.stat();
+    return new FileSource(path, fh, st.size);
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    signal?.throwIfAborted();
+    const n = Math.max(0, Math.min(length, this.size - offset));
+    const buf = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const { bytesRead } = await this.fh.read(buf, got, n - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got === n ? buf : buf.subarray(0, got);
+  }
+
+  async readMany(ranges: readonly (readonly [number, number])[], signal?: AbortSignal): Promise<Uint8Array[]> {
+    return Promise.all(ranges.map(([o, l]) => this.read(o, l, signal)));
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+}
+
+/** Options for {@link HttpSource}. */
+export interface HttpSourceOptions {
+  /** Extra request headers (e.g. authorization); default none. */
+  headers?: Record<string, string>;
+  /** Attempts per request on network errors and 5xx/429 answers; default 3. */
+  retries?: number;
+  /** Ranges closer than this many bytes are fetched in one request; default 65536. */
+  mergeGap?: number;
+  /** The fetch implementation (for tests/proxies); default the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * An http(s) URL read with `Range` requests: only the bytes asked for travel. A server that
+ * answers 200 with the whole body instead of 206 is refused (it would download the whole file).
+ */
+export class HttpSource implements ByteSource {
+  size: number | undefined = undefined;
+  private readonly retries: number;
+  private readonly mergeGap: number;
+  private readonly fetchFn: typeof fetch;
+  constructor(readonly name: string, private readonly options: HttpSourceOptions = {}) {
+    this.retries = options.retries ?? 3;
+    this.mergeGap = options.mergeGap ?? 65536;
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (this.size !== undefined) length = Math.max(0, Math.min(length, this.size - offset));
+    if (length === 0) return new Uint8Array(0);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.retries; attempt++) {
+      signal?.throwIfAborted();
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      let res: Response;
+      try {
+        res = await this.fetchFn(this.name, {
+          headers: { ...this.options.headers, Range: `bytes=${offset}-${offset + length - 1}` },
+          signal,
+        });
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        lastError = e;
+        continue;
+      }
+      if (res.status === 206) {
+        const cr = res.headers.get("content-range");
+        const m = cr && /\/(\d+)\s*$/.exec(cr);
+        if (m) this.size = Number(m[1]);
+        return new Uint8Array(await res.arrayBuffer());
+      }
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status === 416) return new Uint8Array(0);
+      if (res.status === 200) {
+        throw new RasterHttpError(this.name, 200,
+          "the server ignored the Range header and answered 200 with the whole file. Serve it from a server with " +
+          "HTTP range support (any static file server or object store does), or download it and open the local path.");
+      }
+      if (res.status >= 500 || res.status === 429) {
+        lastError = new RasterHttpError(this.name, res.status, `HTTP ${res.status}`);
+        continue;
+      }
+      throw new RasterHttpError(this.name, res.status,
+        `HTTP ${res.status} ${res.statusText}. ${res.status === 404 ? "Check the URL." :
+          res.status === 401 || res.status === 403 ? "Pass credentials with openRaster(url, { headers })." : ""}`.trim());
+    }
+    throw new RasterHttpError(this.name, lastError instanceof RasterHttpError ? lastError.status : null,
+      `request for bytes ${offset}-${offset + length - 1} failed after ${this.retries} attempts: ` +
+      `${lastError instanceof Error ? lastError.message : String(lastError)}. Check the network or retry later.`,
+      { cause: lastError });
+  }
+
+  async readMany(ranges: readonly (readonly [number, number])[], signal?: AbortSignal): Promise<Uint8Array[]> {
+    const order = ranges.map((r, i) => [r[0], r[1], i] as const).sort((a, b) => a[0] - b[0]);
+    const groups: { start: number; end: number; members: (readonly [number, number, number])[] }[] = [];
+    for (const r of order) {
+      const g = groups[groups.length - 1];
+      if (g && r[0] <= g.end + this.mergeGap) {
+        g.end = Math.max(g.end, r[0] + r[1]);
+        g.members.push(r);
+      } else groups.push({ start: r[0], end: r[0] + r[1], members: [r] });
+    }
+    const out: Uint8Array[] = new Array(ranges.length);
+    await Promise.all(groups.map(async (g) => {
+      const bytes = await this.read(g.start, g.end - g.start, signal);
+      for (const [o, l, i] of g.members) out[i] = bytes.subarray(o - g.start, o - g.start + l);
+    }));
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}

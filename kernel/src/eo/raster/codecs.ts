@@ -1,0 +1,180 @@
+/**
+ * The decompression registry of the TIFF reader: TIFF compression code → decoder. Built-in
+ * decoders are loaded lazily; add your own with {@link addDecoder}.
+ * @module
+ */
+import { inflate } from "node:zlib";
+import { promisify } from "node:util";
+
+const inflateAsync = promisify(inflate);
+
+/** What a decoder knows about the block it decodes. */
+export interface DecodeContext {
+  /** File name or URL, for messages. */
+  file: string;
+  /** TIFF compression code. */
+  compression: number;
+  /** Bytes the decoded block should have (rows × row bytes of this block). */
+  expectedBytes: number;
+  /** Block width and height in pixels (strips: image width × rows in this strip). */
+  blockWidth: number;
+  blockHeight: number;
+  /** Samples stored in this block (1 for band-interleaved files). */
+  samples: number;
+  /** Bits per sample. */
+  bitsPerSample: number;
+  /** TIFF SampleFormat (1 uint, 2 int, 3 float, 5 complex int, 6 complex float). */
+  sampleFormat: number;
+  /** JPEGTables tag bytes, when present. */
+  jpegTables?: Uint8Array;
+  /** LercParameters tag values, when present. */
+  lercParameters?: number[];
+  /** PhotometricInterpretation. */
+  photometric: number;
+}
+
+/** A decoder turns the stored bytes of one strip or tile into the uncompressed bytes. */
+export type Decoder = (bytes: Uint8Array, ctx: DecodeContext) => Uint8Array | Promise<Uint8Array>;
+
+const registry = new Map<number, () => Promise<Decoder>>();
+const loaded = new Map<number, Promise<Decoder>>();
+
+/**
+ * Register a decoder for a TIFF compression code (it replaces any built-in one).
+ * @param code TIFF Compression tag value, e.g. 50001 for WEBP.
+ * @param load returns (or resolves to) the decoder; called once, on first use.
+ * @example
+ * ```ts
+ * addDecoder(50001, async () => (bytes, ctx) => myWebpDecode(bytes, ctx.blockWidth, ctx.blockHeight));
+ * ```
+ */
+export function addDecoder(code: number, load: () => Decoder | Promise<Decoder>): void {
+  registry.set(code, async () => load());
+  loaded.delete(code);
+}
+
+/** Is there a decoder for this compression code? */
+export function hasDecoder(code: number): boolean {
+  return registry.has(code);
+}
+
+/** The decoder for `code` (loading it on first use), or undefined when none is registered. */
+export function getDecoder(code: number): Promise<Decoder> | undefined {
+  let d = loaded.get(code);
+  if (!d) {
+    const load = registry.get(code);
+    if (!load) return undefined;
+    d = load();
+    loaded.set(code, d);
+  }
+  return d;
+}
+
+/** Names of TIFF compression codes, as gdalinfo prints them. */
+export const COMPRESSION_NAMES: Record<number, string> = {
+  1: "NONE", 5: "LZW", 6: "OJPEG", 7: "JPEG", 8: "DEFLATE", 32946: "DEFLATE", 32773: "PACKBITS",
+  34887: "LERC", 34925: "LZMA", 50000: "ZSTD", 50001: "WEBP", 50002: "JXL",
+};
+
+/** TIFF LZW (MSB-first codes, with the "early change" libtiff writes). */
+export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
+  const out = new Uint8Array(expected);
+  const prefix = new Int32Array(4096);
+  const suffix = new Uint8Array(4096);
+  const first = new Uint8Array(4096);
+  const length = new Int32Array(4096);
+  for (let i = 0; i < 256; i++) { prefix[i] = -1; suffix[i] = i; first[i] = i; length[i] = 1; }
+  let next = 258;
+  let width = 9;
+  let bitPos = 0;
+  const nbits = input.length * 8;
+  let op = 0;
+  let old = -1;
+  while (bitPos + width <= nbits) {
+    // read `width` bits MSB-first
+    let code = 0;
+    for (let k = 0; k < width; k++) {
+      const bp = bitPos + k;
+      code = (code << 1) | ((input[bp >>> 3]! >>> (7 - (bp & 7))) & 1);
+    }
+    bitPos += width;
+    if (code === 257) break;
+    if (code === 256) {
+      next = 258; width = 9; old = -1;
+      continue;
+    }
+    let entryLen: number;
+    if (old === -1) {
+      if (op < expected) out[op] = code;
+      op += 1;
+      old = code;
+      continue;
+    }
+    if (code < next) {
+      entryLen = length[code]!;
+      let c = code;
+      for (let k = entryLen - 1; k >= 0; k--) { if (op + k < expected) out[op + k] = suffix[c]!; c = prefix[c]!; }
+      op += entryLen;
+      if (next < 4096) { prefix[next] = old; suffix[next] = first[code]!; first[next] = first[old]!; length[next] = length[old]! + 1; next++; }
+    } else {
+      // KwKwK case
+      entryLen = length[old]! + 1;
+      if (next < 4096) { prefix[next] = old; suffix[next] = first[old]!; first[next] = first[old]!; length[next] = entryLen; }
+      let c = next;
+      for (let k = entryLen - 1; k >= 0; k--) { if (op + k < expected) out[op + k] = suffix[c]!; c = prefix[c]!; }
+      op += entryLen;
+      next++;
+    }
+    old = code;
+    if (next + 1 >= (1 << width) && width < 12) width++;
+  }
+  return out;
+}
+
+/** PackBits run-length decoding. */
+export function decodePackbits(input: Uint8Array, expected: number): Uint8Array {
+  const out = new Uint8Array(expected);
+  let ip = 0;
+  let op = 0;
+  while (ip < input.length && op < expected) {
+    const n = (input[ip++]! << 24) >> 24;
+    if (n >= 0) {
+      const len = Math.min(n + 1, expected - op);
+      out.set(input.subarray(ip, ip + len), op);
+      ip += n + 1;
+      op += len;
+    } else if (n !== -128) {
+      const len = Math.min(1 - n, expected - op);
+      out.fill(input[ip++]!, op, op + len);
+      op += len;
+    }
+  }
+  return out;
+}
+
+/** Load a geotiff.js decoder class (used for JPEG, ZSTD and LERC) and wrap it. */
+async function geotiffDecoder(code: number, params: (ctx: DecodeContext) => Record<string, unknown>): Promise<Decoder> {
+  const { getDecoder: gtGetDecoder } = await import("geotiff");
+  return async (bytes, ctx) => {
+    const dec = await gtGetDecoder(code, {
+      tileWidth: ctx.blockWidth, tileHeight: ctx.blockHeight, predictor: 1, bitsPerSample: ctx.bitsPerSample,
+      planarConfiguration: ctx.samples > 1 ? 1 : 2, samplesPerPixel: ctx.samples, ...params(ctx),
+    } as never);
+    const copy = Uint8Array.prototype.slice.call(bytes).buffer;
+    const out = await dec.decodeBlock(copy);
+    return new Uint8Array(out as ArrayBuffer);
+  };
+}
+
+registry.set(1, async () => (b) => b);
+const deflate: Decoder = async (b, ctx) => {
+  const out = await inflateAsync(b, { finishFlush: 2 /* Z_SYNC_FLUSH: tolerate a missing end marker */ });
+  void ctx;
+  return out;
+};
+registry.set(8, async () => deflate);
+registry.set(32946, async () => deflate);
+registry.set(5, async () => (b, ctx) => decodeLzw(b, ctx.expectedBytes));
+registry.set(32773, async () => (b, ctx) => decodePackbits(b, ctx.expectedBytes));
+registry.set(50000, () => geotiffDecoder(50000, () => ({})));
+registry.set(7, () => geotiffDecoder(7, (ctx) => ({ JPEGTables: ctx.jpegTables })));

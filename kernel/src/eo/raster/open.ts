@@ -1,0 +1,437 @@
+/**
+ * `openRaster`: open a GeoTIFF / Cloud-Optimized GeoTIFF from a path, an http(s) URL or bytes as a
+ * lazy {@link RasterSource}; pixels are read window by window with `read()`.
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { BlockCache } from "./block-cache.js";
+import { BytesSource, FileSource, HttpSource, type ByteSource } from "./byte-source.js";
+import { COMPRESSION_NAMES } from "./codecs.js";
+import { RasterFormatError, RasterMemoryError, RasterRangeError } from "./errors.js";
+import { isPixelIsPoint, readCrs, readGeoKeys, readGeoTransform } from "./geokeys.js";
+import { parseGdalMetadata, parseNodata, parsePam, type MetadataItem } from "./gdal-metadata.js";
+import { Raster, PIXEL_TRANSFORM } from "./raster.js";
+import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
+import { blockRows, describeImage, readBlocks, type TiffImage } from "./tiff-image.js";
+import {
+  arrayTypeFor, isComplex,
+  type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type RasterSourceLike, type ReadOptions, type Window,
+} from "./types.js";
+
+/** Options of {@link openRaster}. */
+export interface OpenRasterOptions {
+  /** Aborts opening (and HTTP requests). */
+  signal?: AbortSignal;
+  /** HTTP headers for URLs (e.g. `{ Authorization: "Bearer …" }`); default none. */
+  headers?: Record<string, string>;
+  /** HTTP attempts per request on network errors / 5xx; default 3. */
+  retries?: number;
+  /** Decoded-block cache budget in bytes; default 64 MiB. */
+  cacheBytes?: number;
+  /** Largest allowed single read result in bytes; default 2 GiB. Larger reads throw {@link RasterMemoryError}. */
+  maxReadBytes?: number;
+  /** Read `file.aux.xml` side-cars of local files (descriptions, nodata), as GDAL does; default true. */
+  readPam?: boolean;
+  /** fetch implementation for URLs; default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Colour interpretation of a band, named as in GDAL (lower case). */
+export type ColorInterp =
+  | "undefined" | "gray" | "palette" | "red" | "green" | "blue" | "alpha" | "cyan" | "magenta" | "yellow" | "black";
+
+/** Size of one overview level. */
+export interface OverviewInfo {
+  width: number;
+  height: number;
+}
+
+/** Options of {@link RasterSource.readMask}. */
+export interface ReadMaskOptions {
+  window?: Window;
+  overview?: number;
+  signal?: AbortSignal;
+}
+
+const GDAL_COLORINTERP: Record<string, ColorInterp> = {
+  undefined: "undefined", gray: "gray", grey: "gray", palette: "palette", red: "red", green: "green", blue: "blue",
+  alpha: "alpha", cyan: "cyan", magenta: "magenta", yellow: "yellow", black: "black",
+};
+
+/**
+ * A GeoTIFF/COG opened lazily: metadata is read at open, pixels on `read()`. Windowed reads decode
+ * only the strips/tiles they touch; decoded blocks are cached modestly.
+ *
+ * @example
+ * ```ts
+ * const src = await openRaster("data/olinda/L7_ETMs.tif");
+ * const rgb = await src.read({ bands: [3, 2, 1], window: { col: 0, row: 0, width: 128, height: 128 } });
+ * ```
+ */
+export class RasterSource implements RasterSourceLike {
+  readonly width: number;
+  readonly height: number;
+  readonly count: number;
+  readonly dtype: DType;
+  readonly transform: GeoTransform;
+  readonly crs: CRS;
+  readonly nodata: (number | null)[];
+  readonly descriptions: (string | null)[];
+  /** Per-band scale (GDAL `GetScale`), default 1. */
+  readonly scales: number[];
+  /** Per-band offset (GDAL `GetOffset`), default 0. */
+  readonly offsets: number[];
+  /** Per-band colour interpretation, as GDAL reports it. */
+  readonly colorInterp: ColorInterp[];
+  /** Palette of a paletted band 1: `[r, g, b, a]` 0–255 per index; undefined otherwise. */
+  readonly colormap: [number, number, number, number][] | undefined;
+  /** Overview sizes, largest first (mask images excluded). */
+  readonly overviews: OverviewInfo[];
+  /** Whether the file carries an internal dataset mask (read it with {@link readMask}). */
+  readonly hasMask: boolean;
+  /** Whether the georeference was stored as PixelIsPoint (the transform is already corner-based). */
+  readonly pixelIsPoint: boolean;
+  /** Whether the file has a georeference at all (else `transform` is the pixel identity). */
+  readonly georeferenced: boolean;
+  /** Dataset-level metadata items (GDAL_METADATA, default domain). */
+  readonly metadata: Record<string, string>;
+  /** Compression name as gdalinfo prints it, e.g. "DEFLATE". */
+  readonly compression: string;
+  /** "PIXEL" or "BAND" interleave. */
+  readonly interleave: "PIXEL" | "BAND";
+  /** Block (tile or strip) size of the full-resolution image. */
+  readonly blockSize: { width: number; height: number };
+  /** Whether the file is BigTIFF. */
+  readonly bigTiff: boolean;
+
+  readonly #src: ByteSource;
+  readonly #main: TiffImage;
+  readonly #ovr: TiffImage[];
+  readonly #mask: TiffImage | undefined;
+  readonly #maskOvr: TiffImage[];
+  readonly #cache: BlockCache;
+  readonly #maxReadBytes: number;
+
+  /** @internal use {@link openRaster}. */
+  constructor(init: {
+    src: ByteSource; main: TiffImage; ovr: TiffImage[]; mask: TiffImage | undefined; maskOvr: TiffImage[];
+    transform: GeoTransform | undefined; crs: CRS; pixelIsPoint: boolean; items: MetadataItem[]; nodata: number | null;
+    pam: Map<number, { description?: string; nodata?: number | null; scale?: number; offset?: number }>;
+    bigTiff: boolean; options: OpenRasterOptions;
+  }) {
+    const { main } = init;
+    this.#src = init.src;
+    this.#main = main;
+    this.#ovr = init.ovr;
+    this.#mask = init.mask;
+    this.#maskOvr = init.maskOvr;
+    this.#cache = new BlockCache(init.options.cacheBytes ?? 64 * 2 ** 20);
+    this.#maxReadBytes = init.options.maxReadBytes ?? 2 * 2 ** 30;
+    this.width = main.width;
+    this.height = main.height;
+    this.count = main.samples;
+    this.dtype = main.dtype;
+    this.georeferenced = init.transform !== undefined;
+    this.transform = init.transform ?? PIXEL_TRANSFORM;
+    this.crs = init.crs;
+    this.pixelIsPoint = init.pixelIsPoint;
+    this.bigTiff = init.bigTiff;
+    const bandItem = (b: number, role: string) => init.items.find((it) => it.sample === b - 1 && it.role === role && !it.domain)?.value;
+    const bands = Array.from({ length: this.count }, (_, i) => i + 1);
+    this.nodata = bands.map((b) => {
+      const p = init.pam.get(b);
+      if (p && p.nodata !== undefined) return p.nodata;
+      return init.nodata;
+    });
+    this.descriptions = bands.map((b) => bandItem(b, "description") ?? init.pam.get(b)?.description ?? null);
+    this.scales = bands.map((b) => Number(bandItem(b, "scale") ?? init.pam.get(b)?.scale ?? 1));
+    this.offsets = bands.map((b) => Number(bandItem(b, "offset") ?? init.pam.get(b)?.offset ?? 0));
+    this.colorInterp = bands.map((b) => {
+      const ci = bandItem(b, "colorinterp");
+      if (ci && GDAL_COLORINTERP[ci.toLowerCase()]) return GDAL_COLORINTERP[ci.toLowerCase()]!;
+      return defaultColorInterp(main, b);
+    });
+    const cm = tagNumbers(main.ifd, Tag.ColorMap);
+    if (main.photometric === 3 && cm.length >= 3) {
+      const n = cm.length / 3;
+      this.colormap = Array.from({ length: n }, (_, i) =>
+        [Math.round(cm[i]! / 257), Math.round(cm[n + i]! / 257), Math.round(cm[2 * n + i]! / 257), 255]);
+    } else this.colormap = undefined;
+    this.overviews = init.ovr.map((o) => ({ width: o.width, height: o.height }));
+    this.hasMask = init.mask !== undefined;
+    this.metadata = Object.fromEntries(init.items.filter((it) => it.sample === undefined && !it.domain).map((it) => [it.name, it.value]));
+    this.compression = COMPRESSION_NAMES[main.compression] ?? String(main.compression);
+    this.interleave = main.planar === 2 ? "BAND" : "PIXEL";
+    this.blockSize = { width: main.blockWidth, height: main.tiled ? main.blockHeight : main.blockHeight };
+  }
+
+  /** The file path, URL or "<bytes>". */
+  get name(): string {
+    return this.#src.name;
+  }
+
+  /** Bounds in CRS units (all four corners through the geotransform). */
+  get bounds(): Bounds {
+    return transformBounds(this.transform, this.width, this.height);
+  }
+
+  /**
+   * Read bands of a window (full-resolution pixel coordinates) at full resolution or from an overview.
+   * With `overview: k`, the window is scaled to the overview grid (start rounded down, end up) and the
+   * result has the overview's pixel size.
+   * @throws {RasterRangeError} for a band, window or overview outside the raster.
+   * @throws {RasterMemoryError} when the result would exceed `maxReadBytes`.
+   * @example
+   * ```ts
+   * const r = await src.read({ window: { col: 100, row: 50, width: 64, height: 64 }, bands: [4, 3, 2] });
+   * r.band(1); // Uint8Array(4096)
+   * ```
+   */
+  async read(options: ReadOptions = {}): Promise<Raster> {
+    options.signal?.throwIfAborted();
+    const bands = options.bands ?? Array.from({ length: this.count }, (_, i) => i + 1);
+    for (const b of bands) {
+      if (!Number.isInteger(b) || b < 1 || b > this.count) {
+        throw new RasterRangeError(this.name, "band", `band ${b} is out of range: this raster has bands 1..${this.count} (band numbers are 1-based, as in GDAL).`);
+      }
+    }
+    if (bands.length === 0) throw new RasterRangeError(this.name, "band", "no bands asked for: pass bands like [1] or omit `bands` for all.");
+    const { img, win, transform } = this.#resolve(options.window, options.overview, this.#ovr);
+    const comp = isComplex(this.dtype) ? 2 : 1;
+    const bytes = win.width * win.height * bands.length * comp * arrayTypeFor(this.dtype).BYTES_PER_ELEMENT;
+    if (bytes > this.#maxReadBytes) throw new RasterMemoryError(this.name, bytes, this.#maxReadBytes);
+    const out = await this.#readImage(img, win, bands, options.signal);
+    return new Raster({
+      width: win.width, height: win.height, dtype: this.dtype, bands: out, transform, crs: this.crs,
+      nodata: bands.map((b) => this.nodata[b - 1] ?? null),
+      descriptions: bands.map((b) => this.descriptions[b - 1] ?? null),
+    });
+  }
+
+  /**
+   * Read the internal dataset mask (255 = valid, 0 = masked, as GDAL's mask band), or null when the
+   * file has none. Same window/overview rules as {@link read}.
+   * @example
+   * ```ts
+   * const m = await src.readMask({ overview: 1 });
+   * ```
+   */
+  async readMask(options: ReadMaskOptions = {}): Promise<Raster | null> {
+    if (!this.#mask) return null;
+    const { img, win, transform } = this.#resolve(options.window, options.overview, this.#maskOvr, this.#mask);
+    const [m] = await this.#readImage(img, win, [1], options.signal);
+    const a = m as Uint8Array;
+    for (let i = 0; i < a.length; i++) a[i] = a[i] ? 255 : 0;
+    return new Raster({ width: win.width, height: win.height, dtype: "uint8", bands: [a], transform, crs: this.crs });
+  }
+
+  /** Close the file (URLs and bytes hold nothing). */
+  async close(): Promise<void> {
+    this.#cache.clear();
+    await this.#src.close();
+  }
+
+  #resolve(window: Window | undefined, overview: number | undefined, ovrs: TiffImage[], main: TiffImage = this.#main) {
+    const w = window ?? { col: 0, row: 0, width: this.width, height: this.height };
+    if (
+      ![w.col, w.row, w.width, w.height].every(Number.isInteger) || w.width <= 0 || w.height <= 0 ||
+      w.col < 0 || w.row < 0 || w.col + w.width > this.width || w.row + w.height > this.height
+    ) {
+      throw new RasterRangeError(this.name, "window",
+        `window col=${w.col} row=${w.row} width=${w.width} height=${w.height} is outside the ${this.width}×${this.height} raster. ` +
+        `Use integer col/row ≥ 0 with col+width ≤ ${this.width} and row+height ≤ ${this.height}.`);
+    }
+    const k = overview ?? 0;
+    if (!Number.isInteger(k) || k < 0 || k > ovrs.length) {
+      throw new RasterRangeError(this.name, "overview",
+        `overview ${k} does not exist: this raster has ${ovrs.length} overview level(s) (0 = full resolution, 1..${ovrs.length}).` +
+        (ovrs.length === 0 ? " Add overviews with gdaladdo or writeRaster(..., { cog: true })." : ""));
+    }
+    const img = k === 0 ? main : ovrs[k - 1]!;
+    const t = this.transform;
+    if (k === 0) {
+      return { img, win: w, transform: [t[0] + w.col * t[1] + w.row * t[2], t[1], t[2], t[3] + w.col * t[4] + w.row * t[5], t[4], t[5]] as GeoTransform };
+    }
+    const sx = img.width / this.width;
+    const sy = img.height / this.height;
+    const c0 = Math.floor(w.col * sx);
+    const r0 = Math.floor(w.row * sy);
+    const c1 = Math.min(img.width, Math.max(c0 + 1, Math.ceil((w.col + w.width) * sx)));
+    const r1 = Math.min(img.height, Math.max(r0 + 1, Math.ceil((w.row + w.height) * sy)));
+    const px = [t[1] / sx, t[2] / sy, t[4] / sx, t[5] / sy] as const;
+    return {
+      img,
+      win: { col: c0, row: r0, width: c1 - c0, height: r1 - r0 },
+      transform: [t[0] + c0 * px[0] + r0 * px[1], px[0], px[1], t[3] + c0 * px[2] + r0 * px[3], px[2], px[3]] as GeoTransform,
+    };
+  }
+
+  async #readImage(img: TiffImage, win: Window, bands: number[], signal: AbortSignal | undefined): Promise<BandArray[]> {
+    const comp = isComplex(img.dtype) ? 2 : 1;
+    const Ctor = arrayTypeFor(img.dtype);
+    const out = bands.map(() => new Ctor(win.width * win.height * comp));
+    const bx0 = Math.floor(win.col / img.blockWidth);
+    const bx1 = Math.floor((win.col + win.width - 1) / img.blockWidth);
+    const by0 = Math.floor(win.row / img.blockHeight);
+    const by1 = Math.floor((win.row + win.height - 1) / img.blockHeight);
+    const perPlane = img.blocksAcross * img.blocksDown;
+    // jobs: [blockIndex, list of (output index, sample within block)]
+    const jobs: { index: number; bx: number; by: number; targets: [number, number][] }[] = [];
+    for (let by = by0; by <= by1; by++) {
+      for (let bx = bx0; bx <= bx1; bx++) {
+        if (img.planar === 2) {
+          bands.forEach((b, oi) => jobs.push({ index: (b - 1) * perPlane + by * img.blocksAcross + bx, bx, by, targets: [[oi, 0]] }));
+        } else jobs.push({ index: by * img.blocksAcross + bx, bx, by, targets: bands.map((b, oi) => [oi, b - 1] as [number, number]) });
+      }
+    }
+    const fill = this.nodata[0] !== null && this.nodata[0] !== undefined && Number.isFinite(this.nodata[0]) ? this.nodata[0] : 0;
+    const batch = 32;
+    for (let s = 0; s < jobs.length; s += batch) {
+      signal?.throwIfAborted();
+      const part = jobs.slice(s, s + batch);
+      const missing = part.filter((j) => this.#cache.get(`${img.ifdIndex}:${j.index}`) === undefined).map((j) => j.index);
+      const decoded = new Map<number, BandArray>();
+      if (missing.length) {
+        const arrs = await readBlocks(img, this.#src, missing, fill, signal);
+        missing.forEach((idx, k) => { decoded.set(idx, arrs[k]!); this.#cache.set(`${img.ifdIndex}:${idx}`, arrs[k]!); });
+      }
+      for (const j of part) {
+        const block = decoded.get(j.index) ?? this.#cache.get(`${img.ifdIndex}:${j.index}`)!;
+        copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
+      }
+    }
+    return out;
+  }
+}
+
+function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, targets: [number, number][], out: BandArray[], comp: number): void {
+  const spp = img.planar === 2 ? 1 : img.samples;
+  const rows = blockRows(img, by);
+  const x0 = bx * img.blockWidth;
+  const y0 = by * img.blockHeight;
+  const c0 = Math.max(win.col, x0);
+  const c1 = Math.min(win.col + win.width, x0 + img.blockWidth, img.width);
+  const r0 = Math.max(win.row, y0);
+  const r1 = Math.min(win.row + win.height, y0 + rows);
+  if (c1 <= c0 || r1 <= r0) return;
+  const n = c1 - c0;
+  for (let r = r0; r < r1; r++) {
+    const srcRow = ((r - y0) * img.blockWidth + (c0 - x0)) * spp * comp;
+    const dstRow = ((r - win.row) * win.width + (c0 - win.col)) * comp;
+    for (const [oi, sample] of targets) {
+      const dst = out[oi]!;
+      if (spp === 1) dst.set(block.subarray(srcRow, srcRow + n * comp) as never, dstRow);
+      else {
+        const step = spp * comp;
+        let si = srcRow + sample * comp;
+        if (comp === 1) for (let c = 0; c < n; c++, si += step) dst[dstRow + c] = block[si]!;
+        else for (let c = 0; c < n; c++, si += step) { dst[dstRow + 2 * c] = block[si]!; dst[dstRow + 2 * c + 1] = block[si + 1]!; }
+      }
+    }
+  }
+}
+
+function defaultColorInterp(img: TiffImage, band: number): ColorInterp {
+  const extraStart = img.samples - img.extraSamples.length;
+  if (band > extraStart) {
+    const es = img.extraSamples[band - extraStart - 1];
+    if (es === 1 || es === 2) return "alpha";
+  }
+  switch (img.photometric) {
+    case 2: case 6: return band <= 3 ? (["red", "green", "blue"] as const)[band - 1]! : "undefined";
+    case 3: return band === 1 ? "palette" : "undefined";
+    case 5: return band <= 4 ? (["cyan", "magenta", "yellow", "black"] as const)[band - 1]! : "undefined";
+    case 0: case 1: return band === 1 ? "gray" : "undefined";
+    default: return "undefined";
+  }
+}
+
+/** Bounds of a `width × height` grid through geotransform `t` (all four corners). */
+export function transformBounds(t: GeoTransform, width: number, height: number): Bounds {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const [c, r] of [[0, 0], [width, 0], [0, height], [width, height]] as const) {
+    xs.push(t[0] + c * t[1] + r * t[2]);
+    ys.push(t[3] + c * t[4] + r * t[5]);
+  }
+  return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+}
+
+/**
+ * Open a GeoTIFF or Cloud-Optimized GeoTIFF without reading pixels.
+ * @param source a file path, an `http(s)://` URL (read with range requests) or the file's bytes.
+ * @param options see {@link OpenRasterOptions}; defaults: 64 MiB block cache, 3 HTTP attempts, 2 GiB read budget.
+ * @throws {RasterFormatError} for a missing, truncated or non-TIFF file.
+ * @throws {RasterHttpError} for a URL that fails (404, no range support, network).
+ * @example
+ * ```ts
+ * const dem = await openRaster("data/olinda/olinda_dem_utm25s.tif");
+ * dem.width; dem.crs; dem.transform;
+ * const r = await dem.read();
+ * ```
+ */
+export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer, options: OpenRasterOptions = {}): Promise<RasterSource> {
+  let src: ByteSource;
+  let localPath: string | undefined;
+  if (source instanceof Uint8Array) src = new BytesSource(source);
+  else if (source instanceof ArrayBuffer) src = new BytesSource(new Uint8Array(source));
+  else {
+    const s = source instanceof URL ? source.href : source;
+    if (/^https?:\/\//i.test(s)) {
+      const o: ConstructorParameters<typeof HttpSource>[1] = {};
+      if (options.headers) o.headers = options.headers;
+      if (options.retries !== undefined) o.retries = options.retries;
+      if (options.fetch) o.fetch = options.fetch;
+      src = new HttpSource(s, o);
+    } else {
+      localPath = s.startsWith("file://") ? new URL(s).pathname : s;
+      src = await FileSource.open(localPath);
+    }
+  }
+  try {
+    const tiff = await readTiffStructure(src, options.signal);
+    const images = tiff.ifds.map((ifd, i) => ({ ifd, i }));
+    const first = images[0]!;
+    const main = describeImage(src.name, first.ifd, 0, tiff.littleEndian);
+    const ovr: TiffImage[] = [];
+    const maskOvr: TiffImage[] = [];
+    let mask: TiffImage | undefined;
+    for (const { ifd, i } of images.slice(1)) {
+      const sub = tagNumbers(ifd, Tag.NewSubfileType)[0] ?? 0;
+      const photometric = tagNumbers(ifd, Tag.PhotometricInterpretation)[0];
+      const isMask = (sub & 4) !== 0 && photometric === 4;
+      if (isMask) {
+        const m = describeImage(src.name, ifd, i, tiff.littleEndian);
+        if (m.width === main.width && m.height === main.height && !(sub & 1)) mask = m;
+        else maskOvr.push(m);
+      } else if (sub & 1) {
+        const o = describeImage(src.name, ifd, i, tiff.littleEndian);
+        if (o.samples === main.samples && o.dtype === main.dtype) ovr.push(o);
+      }
+    }
+    ovr.sort((a, b) => b.width - a.width);
+    maskOvr.sort((a, b) => b.width - a.width);
+    // mask overviews are matched to the image overviews by size
+    const maskOvrAligned = ovr.map((o) => maskOvr.find((m) => m.width === o.width && m.height === o.height)).filter((m): m is TiffImage => !!m);
+    const keys = readGeoKeys(first.ifd);
+    const nodataStr = tagString(first.ifd, Tag.GdalNodata);
+    const metaStr = tagString(first.ifd, Tag.GdalMetadata);
+    let pam = new Map();
+    if (localPath && options.readPam !== false) {
+      const xml = await readFile(`${localPath}.aux.xml`, "utf8").catch(() => undefined);
+      if (xml) pam = parsePam(xml);
+    }
+    return new RasterSource({
+      src, main, ovr, mask, maskOvr: maskOvrAligned.length === ovr.length ? maskOvrAligned : [],
+      transform: readGeoTransform(first.ifd, keys), crs: readCrs(keys), pixelIsPoint: isPixelIsPoint(keys),
+      items: metaStr ? parseGdalMetadata(metaStr) : [], nodata: nodataStr !== undefined ? parseNodata(nodataStr) : null,
+      pam, bigTiff: tiff.bigTiff, options,
+    });
+  } catch (e) {
+    await src.close();
+    if (e instanceof RangeError) {
+      throw new RasterFormatError(src.name, `the TIFF structure is corrupt (${e.message}). Check the file with gdalinfo.`, { cause: e });
+    }
+    throw e;
+  }
+}

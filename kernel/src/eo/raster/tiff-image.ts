@@ -1,0 +1,258 @@
+/**
+ * One TIFF image (an IFD) as the reader sees it: layout of strips/tiles, sample type, and the
+ * decoding of one block into a typed array.
+ * @module
+ */
+import type { ByteSource } from "./byte-source.js";
+import { getDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
+import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
+import { Tag, tagNumber, tagNumbers, type Ifd } from "./tiff-ifd.js";
+import { arrayTypeFor, isComplex, type BandArray, type DType } from "./types.js";
+
+/** The layout and sample type of one TIFF image. */
+export interface TiffImage {
+  file: string;
+  ifdIndex: number;
+  ifd: Ifd;
+  littleEndian: boolean;
+  width: number;
+  height: number;
+  samples: number;
+  bits: number;
+  sampleFormat: number;
+  /** 1 = pixel interleaved (chunky), 2 = band interleaved (planar). */
+  planar: number;
+  compression: number;
+  predictor: number;
+  photometric: number;
+  subfileType: number;
+  tiled: boolean;
+  blockWidth: number;
+  blockHeight: number;
+  blocksAcross: number;
+  blocksDown: number;
+  offsets: number[];
+  byteCounts: number[];
+  dtype: DType;
+  extraSamples: number[];
+}
+
+/** The ai4eo data type of a TIFF sample, or undefined when unsupported. */
+export function dtypeOf(sampleFormat: number, bits: number): DType | undefined {
+  switch (sampleFormat) {
+    case 1: return bits <= 8 ? "uint8" : bits <= 16 ? "uint16" : bits <= 32 ? "uint32" : undefined;
+    case 2: return bits === 8 ? "int8" : bits === 16 ? "int16" : bits === 32 ? "int32" : undefined;
+    case 3: return bits === 16 || bits === 32 ? "float32" : bits === 64 ? "float64" : undefined;
+    case 5: return bits === 32 ? "cint16" : bits === 64 ? "cint32" : undefined;
+    case 6: return bits === 64 ? "cfloat32" : bits === 128 ? "cfloat64" : undefined;
+    default: return undefined;
+  }
+}
+
+/** Describe the image of `ifd`. */
+export function describeImage(file: string, ifd: Ifd, ifdIndex: number, littleEndian: boolean): TiffImage {
+  const width = tagNumber(ifd, Tag.ImageWidth, 0);
+  const height = tagNumber(ifd, Tag.ImageLength, 0);
+  if (width <= 0 || height <= 0) throw new RasterFormatError(file, `IFD ${ifdIndex} has no valid ImageWidth/ImageLength: the file is corrupt.`);
+  const samples = tagNumber(ifd, Tag.SamplesPerPixel, 1);
+  const bitsAll = tagNumbers(ifd, Tag.BitsPerSample);
+  const bits = bitsAll[0] ?? 1;
+  if (bitsAll.some((b) => b !== bits)) {
+    throw new UnsupportedRasterFeatureError(file, "BitsPerSample", bitsAll.join(","), "Bands with different bit depths cannot be read; rewrite with gdal_translate -ot.");
+  }
+  const sampleFormat = tagNumber(ifd, Tag.SampleFormat, 1);
+  const dtype = dtypeOf(sampleFormat, bits);
+  if (!dtype) {
+    throw new UnsupportedRasterFeatureError(file, "sample type", `SampleFormat=${sampleFormat} BitsPerSample=${bits}`,
+      "Supported: 1–32-bit unsigned, 8/16/32-bit signed, 16/32/64-bit float and complex types; convert with gdal_translate -ot.");
+  }
+  const tiled = ifd.tags.has(Tag.TileWidth);
+  const blockWidth = tiled ? tagNumber(ifd, Tag.TileWidth, 0) : width;
+  const blockHeight = tiled ? tagNumber(ifd, Tag.TileLength, 0) : Math.min(tagNumber(ifd, Tag.RowsPerStrip, height), height);
+  if (blockWidth <= 0 || blockHeight <= 0) throw new RasterFormatError(file, `IFD ${ifdIndex} has a zero tile/strip size: the file is corrupt.`);
+  const offsets = tagNumbers(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets);
+  const byteCounts = tagNumbers(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
+  const planar = samples > 1 ? tagNumber(ifd, Tag.PlanarConfiguration, 1) : 1;
+  const blocksAcross = Math.ceil(width / blockWidth);
+  const blocksDown = Math.ceil(height / blockHeight);
+  const needed = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
+  if (offsets.length < needed || byteCounts.length < needed) {
+    throw new RasterFormatError(file, `IFD ${ifdIndex} lists ${offsets.length} ${tiled ? "tile" : "strip"} offsets and ${byteCounts.length} byte counts but needs ${needed}: the file is corrupt.`);
+  }
+  return {
+    file, ifdIndex, ifd, littleEndian, width, height, samples, bits, sampleFormat, planar,
+    compression: tagNumber(ifd, Tag.Compression, 1), predictor: tagNumber(ifd, Tag.Predictor, 1),
+    photometric: tagNumber(ifd, Tag.PhotometricInterpretation, 1), subfileType: tagNumber(ifd, Tag.NewSubfileType, 0),
+    tiled, blockWidth, blockHeight, blocksAcross, blocksDown, offsets, byteCounts, dtype,
+    extraSamples: tagNumbers(ifd, Tag.ExtraSamples),
+  };
+}
+
+/** Number of rows actually stored in block row `by` (strips: the last one may be short). */
+export function blockRows(img: TiffImage, by: number): number {
+  return img.tiled ? img.blockHeight : Math.min(img.blockHeight, img.height - by * img.blockHeight);
+}
+
+function swapInPlace(b: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= b.length; i += size) {
+    for (let a = i, z = i + size - 1; a < z; a++, z--) { const t = b[a]!; b[a] = b[z]!; b[z] = t; }
+  }
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** Undo the floating-point predictor (3) in place: per row, byte-wise accumulate then un-shuffle. */
+function undoFloatPredictor(b: Uint8Array, rows: number, width: number, spp: number, bytesPer: number): void {
+  const wc = width * spp;
+  const rowBytes = wc * bytesPer;
+  const tmp = new Uint8Array(rowBytes);
+  for (let r = 0; r < rows; r++) {
+    const row = b.subarray(r * rowBytes, (r + 1) * rowBytes);
+    for (let i = spp; i < rowBytes; i++) row[i] = (row[i]! + row[i - spp]!) & 0xff;
+    tmp.set(row);
+    for (let c = 0; c < wc; c++) {
+      for (let k = 0; k < bytesPer; k++) row[c * bytesPer + k] = tmp[(bytesPer - k - 1) * wc + c]!;
+    }
+  }
+}
+
+function undoHorizontalPredictor(a: BandArray, rows: number, width: number, spp: number): void {
+  const rowLen = width * spp;
+  for (let r = 0; r < rows; r++) {
+    const o = r * rowLen;
+    for (let i = o + spp, end = o + rowLen; i < end; i++) a[i] = a[i]! + a[i - spp]!;
+  }
+}
+
+/** Unpack rows of `bits`-bit MSB-first samples (rows padded to whole bytes). */
+function unpackBits(b: Uint8Array, rows: number, rowSamples: number, bits: number, out: Uint8Array | Uint16Array | Uint32Array): void {
+  const rowBytes = Math.ceil((rowSamples * bits) / 8);
+  let o = 0;
+  for (let r = 0; r < rows; r++) {
+    let bitPos = r * rowBytes * 8;
+    for (let i = 0; i < rowSamples; i++) {
+      let v = 0;
+      for (let k = 0; k < bits; k++, bitPos++) v = v * 2 + ((b[bitPos >>> 3]! >>> (7 - (bitPos & 7))) & 1);
+      out[o++] = v;
+    }
+  }
+}
+
+/** Bytes of one block row once decoded. */
+export function rowBytes(img: TiffImage): number {
+  const spp = img.planar === 2 ? 1 : img.samples;
+  return Math.ceil((img.blockWidth * spp * img.bits) / 8);
+}
+
+/**
+ * Decode the stored bytes of block `index` into a typed array of `rows × blockWidth × samples`
+ * values (component type for complex: interleaved re/im). A missing block (offset 0) decodes to `fill`.
+ */
+export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number): Promise<BandArray> {
+  const by = Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross);
+  const rows = blockRows(img, by);
+  const spp = img.planar === 2 ? 1 : img.samples;
+  const comp = isComplex(img.dtype) ? 2 : 1;
+  const n = rows * img.blockWidth * spp * comp;
+  const Ctor = arrayTypeFor(img.dtype);
+  if (stored === null) return new Ctor(n).fill(fill);
+  const expected = rows * rowBytes(img);
+  const decoderP = getDecoder(img.compression);
+  if (!decoderP) {
+    throw new UnsupportedRasterFeatureError(img.file, "compression", `${img.compression} (${COMPRESSION_NAMES[img.compression] ?? "unknown"})`,
+      "Register a decoder with addDecoder(code, ...) or convert the file with gdal_translate -co COMPRESS=DEFLATE.");
+  }
+  const ctx: DecodeContext = {
+    file: img.file, compression: img.compression, expectedBytes: expected, blockWidth: img.blockWidth, blockHeight: rows,
+    samples: spp, bitsPerSample: img.bits, sampleFormat: img.sampleFormat, photometric: img.photometric,
+  };
+  const jt = img.ifd.tags.get(Tag.JPEGTables);
+  if (jt instanceof Uint8Array) ctx.jpegTables = jt;
+  const lp = img.ifd.tags.get(Tag.LercParameters);
+  if (Array.isArray(lp)) ctx.lercParameters = lp;
+  let raw: Uint8Array;
+  try {
+    raw = await (await decoderP)(stored, ctx);
+    // Node Buffers' slice() does not copy: normalise to a plain Uint8Array view
+    if (Buffer.isBuffer(raw)) raw = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  } catch (e) {
+    if (e instanceof UnsupportedRasterFeatureError) throw e;
+    throw new RasterFormatError(img.file,
+      `cannot decode ${img.tiled ? "tile" : "strip"} ${index} (${COMPRESSION_NAMES[img.compression] ?? img.compression}, ${stored.length} bytes): ` +
+      `${e instanceof Error ? e.message : String(e)}. The file is probably truncated or corrupt; check it with gdalinfo -checksum.`, { cause: e });
+  }
+  if (raw.length < expected) {
+    if (img.compression === 1 && raw.length < expected) {
+      throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${index} has ${raw.length} bytes but needs ${expected}: the file is truncated.`);
+    }
+    const padded = new Uint8Array(expected);
+    padded.set(raw);
+    raw = padded;
+  }
+  const bytesPer = img.bits / 8 / comp;
+  const byteAligned = img.bits % 8 === 0 && img.bits >= 8;
+  if (img.predictor === 3) {
+    if (img.sampleFormat !== 3) throw new UnsupportedRasterFeatureError(img.file, "Predictor", 3, "The floating-point predictor needs float samples.");
+    raw = raw === stored ? Uint8Array.prototype.slice.call(raw, 0, expected) : raw;
+    undoFloatPredictor(raw, rows, img.blockWidth, spp, img.bits / 8);
+  } else if (byteAligned && bytesPer > 1 && !img.littleEndian) {
+    raw = raw === stored ? Uint8Array.prototype.slice.call(raw, 0, expected) : raw;
+    swapInPlace(raw.subarray(0, expected), bytesPer);
+  }
+  let out: BandArray;
+  if (img.sampleFormat === 3 && img.bits === 16) {
+    const dv = new DataView(raw.buffer, raw.byteOffset, expected);
+    const f = new Float32Array(n);
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      let h = dv.getUint16(i * 2, true);
+      if (img.predictor === 2) { acc = (acc + h) & 0xffff; h = acc; if ((i + 1) % (img.blockWidth * spp) === 0) acc = 0; }
+      f[i] = halfToFloat(h);
+    }
+    return f;
+  } else if (byteAligned) {
+    if (raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 && raw !== stored) out = new Ctor(raw.buffer, raw.byteOffset, n);
+    else out = new Ctor(Uint8Array.prototype.slice.call(raw, 0, n * Ctor.BYTES_PER_ELEMENT).buffer, 0, n);
+  } else {
+    out = new Ctor(n);
+    unpackBits(raw, rows, img.blockWidth * spp, img.bits, out as Uint8Array);
+  }
+  if (img.predictor === 2) undoHorizontalPredictor(out, rows, img.blockWidth, spp * comp);
+  if (img.compression === 7 && img.photometric === 6 && spp >= 3) ycbcrToRgb(out as Uint8Array, spp);
+  return out;
+}
+
+/** JPEG YCbCr → RGB as libjpeg does (JFIF full-range BT.601), in place. */
+function ycbcrToRgb(a: Uint8Array, spp: number): void {
+  for (let i = 0; i + 2 < a.length; i += spp) {
+    const y = a[i]!;
+    const cb = a[i + 1]! - 128;
+    const cr = a[i + 2]! - 128;
+    a[i] = Math.max(0, Math.min(255, Math.round(y + 1.402 * cr)));
+    a[i + 1] = Math.max(0, Math.min(255, Math.round(y - 0.344136 * cb - 0.714136 * cr)));
+    a[i + 2] = Math.max(0, Math.min(255, Math.round(y + 1.772 * cb)));
+  }
+}
+
+/** Fetch and decode the given blocks of `img`, in parallel. */
+export async function readBlocks(img: TiffImage, src: ByteSource, indices: number[], fill: number, signal?: AbortSignal): Promise<BandArray[]> {
+  const present = indices.filter((i) => img.offsets[i]! > 0 && img.byteCounts[i]! > 0);
+  const bytes = await src.readMany(present.map((i) => [img.offsets[i]!, img.byteCounts[i]!] as const), signal);
+  const byIndex = new Map<number, Uint8Array>();
+  present.forEach((i, k) => {
+    const b = bytes[k]!;
+    if (b.length < img.byteCounts[i]!) {
+      throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${i} should have ${img.byteCounts[i]} bytes at offset ${img.offsets[i]} but the file ends after ${b.length}: the file is truncated. Download or copy it again.`);
+    }
+    byIndex.set(i, b);
+  });
+  signal?.throwIfAborted();
+  return Promise.all(indices.map((i) => decodeBlock(img, i, byIndex.get(i) ?? null, fill)));
+}

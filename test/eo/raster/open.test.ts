@@ -1,0 +1,62 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { openRaster, RasterRangeError, RasterFormatError, RasterMemoryError } from "../../../kernel/src/eo/index.js";
+import { gdalReference, compareWithGdal, readInfo, assertBandEqual } from "./gdal-compare.js";
+
+const olinda = ["L7_ETMs.tif", "olinda_dem_utm25s.tif", "lc.tif", "geomatrix.tif"].map((f) => join("data/olinda", f));
+const landsat = readdirSync("data/landsat-mtl").filter((f) => f.endsWith(".TIF")).map((f) => join("data/landsat-mtl", f));
+const files = [...olinda, ...landsat];
+const refs = gdalReference(files);
+
+test("shipped real data reads exactly as GDAL reads it (values, overviews, georeference, metadata)", async () => {
+  for (let k = 0; k < files.length; k++) {
+    const src = await openRaster(files[k]!);
+    await compareWithGdal(src, refs[k]!);
+    await src.close();
+  }
+});
+
+test("windows and band subsets equal the same part of GDAL's full read", async () => {
+  const src = await openRaster(olinda[0]!);
+  const info = readInfo(refs[0]!);
+  const full = readFileSync(join(refs[0]!, "b4.bin"));
+  const w = { col: 37, row: 101, width: 50, height: 31 };
+  const r = await src.read({ window: w, bands: [4, 1] });
+  assert.equal(r.count, 2);
+  const want = new Uint8Array(w.width * w.height);
+  for (let y = 0; y < w.height; y++) for (let x = 0; x < w.width; x++) want[y * w.width + x] = full[(w.row + y) * info.width + w.col + x]!;
+  assertBandEqual(r.band(1), want, "L7 band 4 window");
+  const t = info.transform;
+  assert.deepEqual([...r.transform], [t[0]! + 37 * t[1]!, t[1], 0, t[3]! + 101 * t[5]!, 0, t[5]]);
+  await src.close();
+});
+
+test("landsat band CRS and the DEM's user-defined UTM CRS are described", async () => {
+  const b1 = await openRaster(landsat.find((f) => f.includes("LC08") && f.endsWith("_B1.TIF"))!);
+  assert.equal(b1.crs.epsg, 32632);
+  assert.match(b1.crs.proj4 ?? "", /\+proj=utm \+zone=32 /);
+  const dem = await openRaster(olinda[1]!);
+  assert.match(dem.crs.proj4 ?? "", /\+proj=utm \+zone=25 \+south/);
+  const lc = await openRaster(olinda[2]!);
+  assert.equal(lc.colorInterp[0], "palette");
+  assert.deepEqual(lc.colormap?.[1], [0, 250, 0, 255]);
+  assert.deepEqual(lc.colormap?.[11], [71, 107, 161, 255]);
+});
+
+test("bad band, window, overview and memory budget give errors naming the file and the fix", async () => {
+  const src = await openRaster(olinda[0]!, { maxReadBytes: 100_000 });
+  await assert.rejects(src.read({ bands: [7] }), (e: unknown) => e instanceof RasterRangeError && /L7_ETMs\.tif: band 7 is out of range: this raster has bands 1\.\.6/.test(e.message));
+  await assert.rejects(src.read({ window: { col: 300, row: 0, width: 100, height: 10 } }), (e: unknown) => e instanceof RasterRangeError && /outside the 349×352 raster/.test(e.message));
+  await assert.rejects(src.read({ overview: 5 }), (e: unknown) => e instanceof RasterRangeError && /overview 5 does not exist: this raster has 4 overview level/.test(e.message));
+  await assert.rejects(src.read(), (e: unknown) => e instanceof RasterMemoryError && /over the budget.*Pass a window/.test(e.message));
+  await assert.rejects(openRaster("data/olinda/nope.tif"), (e: unknown) => e instanceof RasterFormatError && /nope\.tif: no such file/.test(e.message));
+  await assert.rejects(openRaster(new TextEncoder().encode("hello, not a tiff")), /not a TIFF\/GeoTIFF file/);
+  const bytes = readFileSync(olinda[0]!);
+  await assert.rejects((async () => (await openRaster(bytes.subarray(0, 4000))).read())(),
+    (e: unknown) => e instanceof RasterFormatError && /<bytes>: .*truncated/.test(e.message));
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(src.read({ window: { col: 0, row: 0, width: 10, height: 10 }, signal: ac.signal }), { name: "AbortError" });
+});
