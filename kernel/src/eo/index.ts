@@ -13,3 +13,4 @@ export * from "./raster/errors.js";
 export * from "./raster/open.js";
 export { addDecoder, type Decoder, type DecodeContext } from "./raster/codecs.js";
 export * from "./geo/epsg.js";
+export * from "./raster/write.js";

@@ -33,7 +33,8 @@ export function parseGdalMetadata(xml: string): MetadataItem[] {
   for (const m of xml.matchAll(/<Item\b([^>]*)>([\s\S]*?)<\/Item>|<Item\b([^>]*)\/>/g)) {
     const a = attrs(m[1] ?? m[3] ?? "");
     if (!a.name) continue;
-    const item: MetadataItem = { name: a.name, value: unescapeXml(m[2] ?? "") };
+    // GDAL escapes item values twice (CPLEscapeString, then the XML serializer)
+    const item: MetadataItem = { name: a.name, value: unescapeXml(unescapeXml(m[2] ?? "")) };
     if (a.sample !== undefined) item.sample = Number(a.sample);
     if (a.role !== undefined) item.role = a.role;
     if (a.domain !== undefined) item.domain = a.domain;

@@ -81,7 +81,9 @@ export function describeImage(file: string, ifd: Ifd, ifdIndex: number, littleEn
   }
   return {
     file, ifdIndex, ifd, littleEndian, width, height, samples, bits, sampleFormat, planar,
-    compression: tagNumber(ifd, Tag.Compression, 1), predictor: tagNumber(ifd, Tag.Predictor, 1),
+    compression: tagNumber(ifd, Tag.Compression, 1),
+    // libtiff ignores the predictor of uncompressed data
+    predictor: tagNumber(ifd, Tag.Compression, 1) === 1 ? 1 : tagNumber(ifd, Tag.Predictor, 1),
     photometric: tagNumber(ifd, Tag.PhotometricInterpretation, 1), subfileType: tagNumber(ifd, Tag.NewSubfileType, 0),
     tiled, blockWidth, blockHeight, blocksAcross, blocksDown, offsets, byteCounts, dtype,
     extraSamples: tagNumbers(ifd, Tag.ExtraSamples),

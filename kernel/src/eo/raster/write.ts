@@ -1,0 +1,311 @@
+/**
+ * `writeRaster`: write a {@link Raster} as a tiled GeoTIFF or a Cloud-Optimized GeoTIFF (with
+ * overviews), keeping georeference, nodata and band descriptions, readable by GDAL.
+ * @module
+ */
+import { writeFile } from "node:fs/promises";
+import { deflate } from "node:zlib";
+import { promisify } from "node:util";
+import { RasterWriteError } from "./errors.js";
+import { Raster } from "./raster.js";
+import { Tag } from "./tiff-ifd.js";
+import { arrayTypeFor, isComplex, type BandArray, type CRS, type DType } from "./types.js";
+import { isGeographicEpsg } from "../geo/epsg.js";
+
+const deflateAsync = promisify(deflate);
+
+/** Options of {@link writeRaster}. */
+export interface WriteRasterOptions {
+  /** Compression; default "deflate". */
+  compress?: "deflate" | "none";
+  /** DEFLATE level 1–9; default 6. */
+  level?: number;
+  /** TIFF predictor: 1 none, 2 horizontal (integers), 3 floating point (floats); default 2 for integers, 3 for floats, 1 for complex. */
+  predictor?: 1 | 2 | 3;
+  /** Tile width and height (multiple of 16); default 256 (512 for COG). */
+  tileSize?: number;
+  /** Write a Cloud-Optimized GeoTIFF: internal overviews (halving until they fit one tile), IFDs first, smallest overview data first; default false. */
+  cog?: boolean;
+  /** Overview resampling for COGs: "average" (nodata-aware mean; integers rounded) or "nearest"; default "average", "nearest" for uint8 single band with a colormap-like use. */
+  overviewResampling?: "average" | "nearest";
+  /** Aborts writing. */
+  signal?: AbortSignal;
+}
+
+interface Level {
+  width: number;
+  height: number;
+  bands: BandArray[];
+}
+
+const SAMPLE_FORMAT: Record<DType, number> = {
+  uint8: 1, uint16: 1, uint32: 1, int8: 2, int16: 2, int32: 2, float32: 3, float64: 3, cint16: 5, cint32: 5, cfloat32: 6, cfloat64: 6,
+};
+
+/** A guess of the EPSG code of a proj4 string for WGS 84 UTM / longlat (as GeoTIFF needs a code). */
+export function proj4ToEpsg(proj4def: string): number | undefined {
+  const p = ` ${proj4def} `;
+  const wgs84 = / \+datum=WGS84 /.test(p) || / \+ellps=WGS84 /.test(p) || (/ \+a=6378137 /.test(p) && / \+rf=298\.25722356/.test(p));
+  const utm = / \+proj=utm /.test(p) ? /\+zone=(\d+)/.exec(p) : null;
+  if (utm && wgs84) return (/ \+south /.test(p) ? 32700 : 32600) + Number(utm[1]);
+  if (/ \+proj=longlat /.test(p) && wgs84) return 4326;
+  return undefined;
+}
+
+function epsgOf(crs: CRS): number | undefined {
+  return crs.epsg ?? (crs.proj4 ? proj4ToEpsg(crs.proj4) : undefined);
+}
+
+function downsample(src: BandArray, w: number, h: number, dtype: DType, nodata: number | null, mode: "average" | "nearest"): { data: BandArray; width: number; height: number } {
+  const W = Math.ceil(w / 2);
+  const H = Math.ceil(h / 2);
+  const comp = isComplex(dtype) ? 2 : 1;
+  const C = arrayTypeFor(dtype);
+  const out = new C(W * H * comp);
+  const isInt = !dtype.includes("float");
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      for (let c = 0; c < comp; c++) {
+        if (mode === "nearest") { out[(y * W + x) * comp + c] = src[((2 * y) * w + 2 * x) * comp + c]!; continue; }
+        let sum = 0;
+        let n = 0;
+        for (let dy = 0; dy < 2; dy++) {
+          const yy = 2 * y + dy;
+          if (yy >= h) continue;
+          for (let dx = 0; dx < 2; dx++) {
+            const xx = 2 * x + dx;
+            if (xx >= w) continue;
+            const v = src[(yy * w + xx) * comp + c]!;
+            if (Number.isNaN(v) || (nodata !== null && v === nodata)) continue;
+            sum += v;
+            n++;
+          }
+        }
+        out[(y * W + x) * comp + c] = n === 0 ? (nodata ?? 0) : isInt ? Math.round(sum / n) : sum / n;
+      }
+    }
+  }
+  return { data: out, width: W, height: H };
+}
+
+function encodeFloatPredictor(le: Uint8Array, rows: number, width: number, bytesPer: number): Uint8Array {
+  const rowBytes = width * bytesPer;
+  const out = new Uint8Array(le.length);
+  for (let r = 0; r < rows; r++) {
+    const src = le.subarray(r * rowBytes, (r + 1) * rowBytes);
+    const tmp = out.subarray(r * rowBytes, (r + 1) * rowBytes);
+    for (let c = 0; c < width; c++) for (let k = 0; k < bytesPer; k++) tmp[(bytesPer - k - 1) * width + c] = src[c * bytesPer + k]!;
+    for (let i = rowBytes - 1; i >= 1; i--) tmp[i] = (tmp[i]! - tmp[i - 1]!) & 0xff;
+  }
+  return out;
+}
+
+async function encodeTile(band: BandArray, w: number, h: number, tx: number, ty: number, ts: number, dtype: DType, predictor: number, compress: string, level: number): Promise<Uint8Array> {
+  const comp = isComplex(dtype) ? 2 : 1;
+  const C = arrayTypeFor(dtype);
+  const tile = new C(ts * ts * comp);
+  const x0 = tx * ts;
+  const y0 = ty * ts;
+  const cw = Math.min(ts, w - x0);
+  for (let r = 0; r < ts && y0 + r < h; r++) {
+    const s = ((y0 + r) * w + x0) * comp;
+    tile.set(band.subarray(s, s + cw * comp) as never, r * ts * comp);
+  }
+  if (predictor === 2) {
+    for (let r = 0; r < ts; r++) {
+      const o = r * ts;
+      for (let i = o + ts - 1; i > o; i--) tile[i] = tile[i]! - tile[i - 1]!;
+    }
+  }
+  let bytes = new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
+  if (predictor === 3) bytes = encodeFloatPredictor(bytes, ts, ts, C.BYTES_PER_ELEMENT);
+  if (compress === "none") return bytes;
+  const z = await deflateAsync(bytes, { level });
+  return new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
+}
+
+type Entry = { tag: number; type: number; values: number[] | Uint8Array | string };
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function gdalMetadataXml(r: Raster): string | undefined {
+  // escaped twice, as GDAL writes (and reads) GDAL_METADATA item values
+  const items = r.descriptions.map((d, i) => d ? `  <Item name="DESCRIPTION" sample="${i}" role="description">${escapeXml(escapeXml(d))}</Item>` : "").filter(Boolean);
+  return items.length ? `<GDALMetadata>\n${items.join("\n")}\n</GDALMetadata>` : undefined;
+}
+
+function nodataString(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (v === Infinity) return "inf";
+  if (v === -Infinity) return "-inf";
+  return String(v);
+}
+
+/**
+ * Write `raster` to `path` as a tiled GeoTIFF (default) or a COG with overviews.
+ * Band-interleaved, little-endian, classic TIFF (BigTIFF beyond 4 GiB). Georeference (EPSG code
+ * GeoKeys; a proj4-only CRS is written when it is WGS 84 UTM/longlat), nodata (GDAL_NODATA; the
+ * first band's value applies to all, as in GDAL's GeoTIFF driver) and band descriptions
+ * (GDAL_METADATA) are kept.
+ * @throws {RasterWriteError} when options do not fit the raster (e.g. predictor 3 on integers).
+ * @example
+ * ```ts
+ * await writeRaster("prediction.tif", prediction, { cog: true, compress: "deflate" });
+ * ```
+ */
+export async function writeRaster(path: string, raster: Raster, options: WriteRasterOptions = {}): Promise<void> {
+  const bytes = await encodeRaster(raster, options, path);
+  options.signal?.throwIfAborted();
+  await writeFile(path, bytes);
+}
+
+/** Encode `raster` as GeoTIFF bytes (what {@link writeRaster} writes). */
+export async function encodeRaster(raster: Raster, options: WriteRasterOptions = {}, name = "<bytes>"): Promise<Uint8Array> {
+  const dtype = raster.dtype;
+  const floatish = dtype === "float32" || dtype === "float64";
+  const complex = isComplex(dtype);
+  const compress = options.compress ?? "deflate";
+  // libtiff applies no predictor to uncompressed data
+  const predictor = compress === "none" ? 1 : options.predictor ?? (complex ? 1 : floatish ? 3 : 2);
+  if (predictor === 3 && !floatish) throw new RasterWriteError(name, `predictor 3 (floating point) needs float32/float64 data, this raster is ${dtype}. Use predictor 2.`);
+  if (predictor === 2 && (floatish || complex)) throw new RasterWriteError(name, `predictor 2 needs integer data, this raster is ${dtype}. Use predictor 3 for floats, 1 for complex.`);
+  const level = options.level ?? 6;
+  const ts = options.tileSize ?? (options.cog ? 512 : 256);
+  if (!Number.isInteger(ts) || ts % 16 !== 0 || ts <= 0) throw new RasterWriteError(name, `tileSize must be a positive multiple of 16, got ${ts}.`);
+  const levels: Level[] = [{ width: raster.width, height: raster.height, bands: Array.from({ length: raster.count }, (_, i) => raster.band(i + 1)) }];
+  if (options.cog) {
+    const mode = options.overviewResampling ?? "average";
+    while (Math.max(levels[levels.length - 1]!.width, levels[levels.length - 1]!.height) > ts) {
+      const prev = levels[levels.length - 1]!;
+      const bands = prev.bands.map((b, i) => downsample(b, prev.width, prev.height, dtype, raster.nodata[i] ?? null, mode));
+      levels.push({ width: bands[0]!.width, height: bands[0]!.height, bands: bands.map((b) => b.data) });
+      options.signal?.throwIfAborted();
+    }
+  }
+  // encode all tiles of all levels
+  const tiles: Uint8Array[][] = [];
+  for (const L of levels) {
+    const across = Math.ceil(L.width / ts);
+    const down = Math.ceil(L.height / ts);
+    const jobs: Promise<Uint8Array>[] = [];
+    for (const b of L.bands) for (let ty = 0; ty < down; ty++) for (let tx = 0; tx < across; tx++) {
+      jobs.push(encodeTile(b, L.width, L.height, tx, ty, ts, dtype, predictor, compress, level));
+    }
+    tiles.push(await Promise.all(jobs));
+    options.signal?.throwIfAborted();
+  }
+  const dataBytes = tiles.reduce((s, l) => s + l.reduce((a, t) => a + t.length, 0), 0);
+  const bigTiff = dataBytes > 3.9 * 2 ** 30;
+  const C = arrayTypeFor(dtype);
+  const bits = C.BYTES_PER_ELEMENT * 8 * (complex ? 2 : 1);
+  const epsg = epsgOf(raster.crs);
+  const t = raster.transform;
+  const georef = !(t[0] === 0 && t[1] === 1 && t[2] === 0 && t[3] === 0 && t[4] === 0 && t[5] === 1);
+  const nd = raster.nodata[0];
+  const xml = gdalMetadataXml(raster);
+
+  const ifdEntries = levels.map((L, li): Entry[] => {
+    const across = Math.ceil(L.width / ts);
+    const down = Math.ceil(L.height / ts);
+    const n = across * down * raster.count;
+    const e: Entry[] = [
+      { tag: Tag.NewSubfileType, type: 4, values: [li === 0 ? 0 : 1] },
+      { tag: Tag.ImageWidth, type: 4, values: [L.width] },
+      { tag: Tag.ImageLength, type: 4, values: [L.height] },
+      { tag: Tag.BitsPerSample, type: 3, values: new Array(raster.count).fill(bits) },
+      { tag: Tag.Compression, type: 3, values: [compress === "none" ? 1 : 8] },
+      { tag: Tag.PhotometricInterpretation, type: 3, values: [1] },
+      { tag: Tag.SamplesPerPixel, type: 3, values: [raster.count] },
+      { tag: Tag.PlanarConfiguration, type: 3, values: [2] },
+      { tag: Tag.Predictor, type: 3, values: [predictor] },
+      { tag: Tag.TileWidth, type: 3, values: [ts] },
+      { tag: Tag.TileLength, type: 3, values: [ts] },
+      { tag: Tag.TileOffsets, type: bigTiff ? 16 : 4, values: new Array(n).fill(0) },
+      { tag: Tag.TileByteCounts, type: bigTiff ? 16 : 4, values: tiles[li]!.map((x) => x.length) },
+      { tag: Tag.SampleFormat, type: 3, values: new Array(raster.count).fill(SAMPLE_FORMAT[dtype]) },
+    ];
+    if (raster.count > 1) e.push({ tag: Tag.ExtraSamples, type: 3, values: new Array(raster.count - 1).fill(0) });
+    if (li === 0) {
+      if (georef) {
+        if (t[2] === 0 && t[4] === 0) {
+          e.push({ tag: Tag.ModelPixelScale, type: 12, values: [t[1], -t[5], 0] });
+          e.push({ tag: Tag.ModelTiepoint, type: 12, values: [0, 0, 0, t[0], t[3], 0] });
+        } else {
+          e.push({ tag: Tag.ModelTransformation, type: 12, values: [t[1], t[2], 0, t[0], t[4], t[5], 0, t[3], 0, 0, 0, 0, 0, 0, 0, 1] });
+        }
+      }
+      if (epsg !== undefined) {
+        const geographic = isGeographicEpsg(epsg);
+        e.push({ tag: Tag.GeoKeyDirectory, type: 3, values: [1, 1, 0, 3, 1024, 0, 1, geographic ? 2 : 1, 1025, 0, 1, 1, geographic ? 2048 : 3072, 0, 1, epsg] });
+      }
+      if (xml) e.push({ tag: Tag.GdalMetadata, type: 2, values: xml });
+      if (nd !== null && nd !== undefined) e.push({ tag: Tag.GdalNodata, type: 2, values: nodataString(nd) });
+    }
+    return e.sort((a, b) => a.tag - b.tag);
+  });
+
+  // layout: header, IFDs (with their out-of-line values), then tile data from the smallest level to the largest
+  const TS: Record<number, number> = { 2: 1, 3: 2, 4: 4, 12: 8, 16: 8 };
+  const entrySize = bigTiff ? 20 : 12;
+  const inline = bigTiff ? 8 : 4;
+  const valueBytes = (e: Entry) => (typeof e.values === "string" ? e.values.length + 1 : e.values.length) * TS[e.type]!;
+  let pos = bigTiff ? 16 : 8;
+  const ifdPos: number[] = [];
+  const ifdSize: number[] = [];
+  for (const entries of ifdEntries) {
+    ifdPos.push(pos);
+    let size = (bigTiff ? 8 : 2) + entries.length * entrySize + (bigTiff ? 8 : 4);
+    for (const e of entries) { const vb = valueBytes(e); if (vb > inline) size += vb + (vb & 1); }
+    ifdSize.push(size);
+    pos += size;
+  }
+  const tileOffsets: number[][] = levels.map(() => []);
+  for (let li = levels.length - 1; li >= 0; li--) {
+    for (const tile of tiles[li]!) { tileOffsets[li]!.push(pos); pos += tile.length; }
+  }
+  const total = pos;
+  const out = new Uint8Array(total);
+  const dv = new DataView(out.buffer);
+  out[0] = 0x49; out[1] = 0x49;
+  if (bigTiff) { dv.setUint16(2, 43, true); dv.setUint16(4, 8, true); dv.setBigUint64(8, BigInt(ifdPos[0]!), true); }
+  else { dv.setUint16(2, 42, true); dv.setUint32(4, ifdPos[0]!, true); }
+  ifdEntries.forEach((entries, li) => {
+    entries.find((e) => e.tag === Tag.TileOffsets)!.values = tileOffsets[li]!;
+    let p = ifdPos[li]!;
+    let extra = p + (bigTiff ? 8 : 2) + entries.length * entrySize + (bigTiff ? 8 : 4);
+    if (bigTiff) { dv.setBigUint64(p, BigInt(entries.length), true); p += 8; } else { dv.setUint16(p, entries.length, true); p += 2; }
+    for (const e of entries) {
+      dv.setUint16(p, e.tag, true);
+      dv.setUint16(p + 2, e.type, true);
+      const count = typeof e.values === "string" ? e.values.length + 1 : e.values.length;
+      if (bigTiff) dv.setBigUint64(p + 4, BigInt(count), true); else dv.setUint32(p + 4, count, true);
+      const vb = valueBytes(e);
+      let at = p + (bigTiff ? 12 : 8);
+      if (vb > inline) {
+        if (bigTiff) dv.setBigUint64(at, BigInt(extra), true); else dv.setUint32(at, extra, true);
+        at = extra;
+        extra += vb + (vb & 1);
+      }
+      if (typeof e.values === "string") { for (let i = 0; i < e.values.length; i++) out[at + i] = e.values.charCodeAt(i) & 0xff; }
+      else {
+        const vals = e.values;
+        for (let i = 0; i < vals.length; i++) {
+          const v = vals[i]!;
+          switch (e.type) {
+            case 3: dv.setUint16(at + 2 * i, v, true); break;
+            case 4: dv.setUint32(at + 4 * i, v, true); break;
+            case 12: dv.setFloat64(at + 8 * i, v, true); break;
+            case 16: dv.setBigUint64(at + 8 * i, BigInt(v), true); break;
+          }
+        }
+      }
+      p += entrySize;
+    }
+    const nextIfd = li + 1 < ifdEntries.length ? ifdPos[li + 1]! : 0;
+    if (bigTiff) dv.setBigUint64(p, BigInt(nextIfd), true); else dv.setUint32(p, nextIfd, true);
+  });
+  tiles.forEach((lt, li) => lt.forEach((tile, k) => out.set(tile, tileOffsets[li]![k]!)));
+  return out;
+}
