@@ -14,3 +14,4 @@ export * from "./raster/open.js";
 export { addDecoder, type Decoder, type DecodeContext } from "./raster/codecs.js";
 export * from "./geo/epsg.js";
 export * from "./raster/write.js";
+export * from "./uncertainty/index.js";

@@ -1,0 +1,356 @@
+/**
+ * Predictive distributions from any {@link Predictor}: MC dropout (N seeded stochastic passes,
+ * several samples per forward pass), deep ensembles (several predictors) and test-time
+ * augmentation (flips/rotations, inverted back for segmentation outputs).
+ * @module
+ */
+import type { PredictOptions, Predictor, Tensor } from "../model/tensor.js";
+import { Raster } from "../raster/raster.js";
+import type { CRS, GeoTransform, RasterSourceLike } from "../raster/types.js";
+import { UncertaintyInputError } from "./errors.js";
+import { reporter, type ReportingOptions } from "./reporter.js";
+import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
+import { softmax } from "./matrix.js";
+import { classificationMeasures, regressionMeasures, type ClassificationMeasures, type RegressionMeasures } from "./measures.js";
+import {
+  augment, concatBatch, DEFAULT_AUGMENTATIONS, inverseAugmentation, itemSize, repeatBatch, sliceBatch, type Augmentation,
+} from "./tensor-ops.js";
+
+/**
+ * Predict options with a seed for the stochastic pass. Predictors that support seeded dropout
+ * (e.g. the models module's ONNX predictor) read `seed`; others ignore it.
+ */
+export interface SeededPredictOptions extends PredictOptions {
+  /** Seed of this forward pass's dropout masks. */
+  seed?: number;
+}
+
+/** Options shared by the predictive-distribution builders. */
+export interface PredictiveOptions extends ReportingOptions {
+  /**
+   * `"classification"` (default; also segmentation: outputs `N×K(×H×W)` logits) or `"regression"`
+   * (outputs `N×C(×H×W)`, channel 0 the mean, channel 1 the log-variance when present).
+   */
+  task?: "classification" | "regression";
+  /** What the predictor returns for classification: `"logits"` (default, softmax is applied) or `"probabilities"`. */
+  output?: "logits" | "probabilities";
+  /** Class names (for display and raster band names); default `class 0…`. */
+  classes?: readonly string[];
+  /** Maximum number of items per forward pass; default 32. */
+  maxBatch?: number;
+  /** Aborts between (and inside) forward passes. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link mcDropout}. */
+export interface McDropoutOptions extends PredictiveOptions {
+  /** Number of stochastic samples S; default 20. */
+  samples?: number;
+  /** Base seed: pass `i` uses `seed + i`; default 0. */
+  seed?: number;
+}
+
+/**
+ * The predictive distribution of a model on a batch: `S` samples of its (softmaxed) outputs, with
+ * per-sample or per-pixel uncertainty measures computed on demand.
+ */
+export class PredictiveDistribution {
+  /** `S×N×K(×H×W)` probabilities (classification) or raw outputs (regression). */
+  readonly samples: Tensor;
+  readonly task: "classification" | "regression";
+  /** How the samples were drawn, e.g. `"MC dropout (20 passes, seed 0)"`. */
+  readonly method: string;
+  readonly classes: readonly string[];
+  #cls?: ClassificationMeasures;
+  #reg?: RegressionMeasures;
+
+  constructor(samples: Tensor, init: { task?: "classification" | "regression"; method: string; classes?: readonly string[] }) {
+    if (samples.dims.length < 3) {
+      throw new UncertaintyInputError(`Predictive samples must be S×N×K(×H×W), got dims [${samples.dims.join(", ")}].`);
+    }
+    this.samples = samples;
+    this.task = init.task ?? "classification";
+    this.method = init.method;
+    const K = samples.dims[2]!;
+    this.classes = init.classes ?? Array.from({ length: K }, (_, i) => `class ${i}`);
+  }
+
+  /** Number of samples S. */
+  get size(): number {
+    return this.samples.dims[0]!;
+  }
+
+  /** Classification measures (mean probabilities, entropy, expected entropy, MI, variance, std). */
+  get classification(): ClassificationMeasures {
+    if (this.task !== "classification") throw new UncertaintyInputError(`This is a ${this.task} distribution; use .regression.`);
+    return (this.#cls ??= classificationMeasures(this.samples));
+  }
+
+  /** Regression measures (mean, aleatoric/epistemic/total std, 90% interval). */
+  get regression(): RegressionMeasures {
+    if (this.task !== "regression") throw new UncertaintyInputError(`This is a ${this.task} distribution; use .classification.`);
+    return (this.#reg ??= regressionMeasures(this.samples));
+  }
+
+  /** Regression measures at another interval level (e.g. 0.95). */
+  regressionAt(level: number): RegressionMeasures {
+    if (this.task !== "regression") throw new UncertaintyInputError(`This is a ${this.task} distribution; use .classification.`);
+    return regressionMeasures(this.samples, { level });
+  }
+
+  /**
+   * Per-pixel outputs of item `index` as georeferenced rasters (segmentation/dense regression only):
+   * classification → `mean` (K bands), `predicted`, `confidence`, `predictiveEntropy`,
+   * `expectedEntropy`, `mutualInformation`, `std`; regression → `mean`, `aleatoricStd`,
+   * `epistemicStd`, `totalStd`, `lower`, `upper`.
+   * @param options `index` of the batch item (default 0); georeference from `like` or `transform`/`crs`
+   * @example
+   * ```ts
+   * const maps = dist.toRasters({ like: tile });
+   * maps.mutualInformation.band(1);
+   * ```
+   */
+  toRasters(options: { index?: number; like?: RasterSourceLike; transform?: GeoTransform; crs?: CRS } = {}): Record<string, Raster> {
+    const dims = this.samples.dims;
+    if (dims.length !== 5) {
+      throw new UncertaintyInputError(`toRasters needs per-pixel samples S×N×K×H×W, got dims [${dims.join(", ")}]; per-sample results have no map.`);
+    }
+    const N = dims[1]!, K = dims[2]!, H = dims[3]!, W = dims[4]!;
+    const idx = options.index ?? 0;
+    if (!(idx >= 0 && idx < N)) throw new UncertaintyInputError(`index ${idx} is outside the batch of ${N}.`);
+    const transform = options.like?.transform ?? options.transform;
+    const crs = options.like?.crs ?? options.crs;
+    if (options.like && (options.like.width !== W || options.like.height !== H)) {
+      throw new UncertaintyInputError(`like is ${options.like.width}×${options.like.height} but the outputs are ${W}×${H}.`);
+    }
+    const P = H * W;
+    const one = (t: Tensor, name: string): Raster => new Raster({
+      width: W, height: H, dtype: "float32", bands: [Float32Array.from(t.data.subarray(idx * P, (idx + 1) * P))],
+      ...(transform ? { transform } : {}), ...(crs ? { crs } : {}), descriptions: [name],
+    });
+    const out: Record<string, Raster> = {};
+    if (this.task === "classification") {
+      const m = this.classification;
+      out.mean = new Raster({
+        width: W, height: H, dtype: "float32",
+        bands: Array.from({ length: K }, (_, c) => Float32Array.from(m.mean.data.subarray((idx * K + c) * P, (idx * K + c + 1) * P))),
+        ...(transform ? { transform } : {}), ...(crs ? { crs } : {}), descriptions: [...this.classes],
+      });
+      out.predicted = new Raster({
+        width: W, height: H, dtype: "int32", bands: [Int32Array.from(m.predicted.data.subarray(idx * P, (idx + 1) * P))],
+        ...(transform ? { transform } : {}), ...(crs ? { crs } : {}), descriptions: ["predicted class"],
+      });
+      for (const f of ["confidence", "predictiveEntropy", "expectedEntropy", "mutualInformation", "std"] as const) out[f] = one(m[f], f);
+    } else {
+      const r = this.regression;
+      for (const f of ["mean", "aleatoricStd", "epistemicStd", "totalStd", "lower", "upper"] as const) out[f] = one(r[f], f);
+    }
+    return out;
+  }
+
+  /** Mime bundle: a summary table of the measures (per item for small batches, statistics for maps). */
+  [DISPLAY](): Record<string, string> {
+    const dims = this.samples.dims;
+    const caption = `${this.method}: ${this.task}, ${dims[0]} samples of [${dims.slice(1).join("×")}]`;
+    let header: string[];
+    let rows: (string | number)[][];
+    if (this.task === "classification") {
+      const m = this.classification;
+      if (dims.length === 3) {
+        header = ["item", "predicted", "confidence", "entropy", "expected entropy", "MI (BALD)", "std"];
+        rows = Array.from({ length: Math.min(20, dims[1]!) }, (_, i) => [
+          i, this.classes[m.predicted.data[i]!]!, m.confidence.data[i]!, m.predictiveEntropy.data[i]!,
+          m.expectedEntropy.data[i]!, m.mutualInformation.data[i]!, m.std.data[i]!,
+        ]);
+      } else {
+        header = ["measure", "min", "mean", "max"];
+        rows = (["confidence", "predictiveEntropy", "expectedEntropy", "mutualInformation", "std"] as const).map((f) => {
+          const s = stats(m[f].data);
+          return [f, s.min, s.mean, s.max];
+        });
+      }
+    } else {
+      const r = this.regression;
+      header = ["measure", "min", "mean", "max"];
+      rows = (["mean", "aleatoricStd", "epistemicStd", "totalStd"] as const).map((f) => {
+        const s = stats(r[f].data);
+        return [f, s.min, s.mean, s.max];
+      });
+    }
+    return { "text/plain": textTable(caption, header, rows), "text/html": htmlTable(caption, header, rows) };
+  }
+}
+
+function toProbs(out: Tensor, opts: PredictiveOptions): Tensor {
+  return (opts.task ?? "classification") === "classification" && (opts.output ?? "logits") === "logits" ? softmax(out) : out;
+}
+
+function checkOutput(out: Tensor, n: number, what: string): void {
+  if (out.dims[0] !== n) {
+    throw new UncertaintyInputError(`${what} returned a batch of ${out.dims[0]} for an input batch of ${n}; a Predictor must return one output per input item.`);
+  }
+}
+
+function stack(samples: Tensor[]): Tensor {
+  const first = samples[0]!;
+  const out = new Float32Array(first.data.length * samples.length);
+  samples.forEach((s, i) => {
+    if (s.data.length !== first.data.length) {
+      throw new UncertaintyInputError(`Sample ${i} has dims [${s.dims.join(", ")}] but sample 0 has [${first.dims.join(", ")}].`);
+    }
+    out.set(s.data, i * first.data.length);
+  });
+  return { data: out, dims: [samples.length, ...first.dims] };
+}
+
+/**
+ * MC dropout: `samples` stochastic forward passes with Dropout active. Several samples share one
+ * forward pass (the batch is repeated up to `maxBatch` items), so 20 samples of one patch cost one
+ * or two passes rather than twenty. Pass `i` is seeded with `seed + i` (via `predict(x, { seed })`).
+ *
+ * @param predictor a model whose `predict` honours `{ mcDropout: true }`
+ * @param input `N×C×H×W` batch, normalized as the model expects
+ * @param options {@link McDropoutOptions}: `samples` (20), `seed` (0), `maxBatch` (32), `task`, `output`
+ * @example
+ * ```ts
+ * const dist = await mcDropout(model, patches, { samples: 20, seed: 1 });
+ * dist.classification.mutualInformation; // BALD per patch
+ * ```
+ */
+export async function mcDropout(predictor: Predictor, input: Tensor, options: McDropoutOptions = {}): Promise<PredictiveDistribution> {
+  const S = options.samples ?? 20;
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(S) || S < 1) throw new UncertaintyInputError(`samples must be a positive integer, got ${S}.`);
+  const N = input.dims[0]!;
+  const maxBatch = options.maxBatch ?? 32;
+  const perPass = Math.max(1, Math.min(S, Math.floor(maxBatch / Math.max(1, N))));
+  const passes = Math.ceil(S / perPass);
+  const outs: Tensor[] = [];
+  const rep = reporter(options, "MC dropout", passes);
+  for (let pass = 0; pass < passes; pass++) {
+    options.signal?.throwIfAborted();
+    const r = Math.min(perPass, S - pass * perPass);
+    const batch = r === 1 ? input : repeatBatch(input, r);
+    const opts: SeededPredictOptions = { mcDropout: true, seed: seed + pass, ...(options.signal ? { signal: options.signal } : {}) };
+    const out = await predictor.predict(batch, opts);
+    checkOutput(out, N * r, "MC dropout pass");
+    const probs = toProbs(out, options);
+    for (let j = 0; j < r; j++) outs.push(sliceBatch(probs, j * N, N));
+    rep.tick();
+  }
+  rep.done();
+  return new PredictiveDistribution(stack(outs), {
+    ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
+    method: `MC dropout (${S} samples in ${passes} passes, seed ${seed})`,
+  });
+}
+
+/**
+ * Deep ensemble: one deterministic forward pass per member (in batches of `maxBatch` items).
+ * @param predictors the ensemble members (same task, same output shape)
+ * @param input `N×C×H×W` batch
+ * @example
+ * ```ts
+ * const dist = await deepEnsemble([m1, m2, m3], patches);
+ * dist.classification.predictiveEntropy;
+ * ```
+ */
+export async function deepEnsemble(predictors: readonly Predictor[], input: Tensor, options: PredictiveOptions = {}): Promise<PredictiveDistribution> {
+  if (predictors.length === 0) throw new UncertaintyInputError("deepEnsemble needs at least one predictor.");
+  const outs: Tensor[] = [];
+  const rep = reporter(options, "ensemble", predictors.length);
+  for (const p of predictors) {
+    outs.push(toProbs(await predictBatched(p, input, options), options));
+    rep.tick();
+  }
+  rep.done();
+  return new PredictiveDistribution(stack(outs), {
+    ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
+    method: `Deep ensemble (${predictors.length} members)`,
+  });
+}
+
+/**
+ * Runs a predictor over a batch in chunks of `maxBatch` items and concatenates the outputs.
+ * @example
+ * ```ts
+ * const logits = await predictBatched(model, patches, { maxBatch: 16 });
+ * ```
+ */
+export async function predictBatched(
+  predictor: Predictor, input: Tensor, options: { maxBatch?: number; signal?: AbortSignal; mcDropout?: boolean } = {},
+): Promise<Tensor> {
+  const N = input.dims[0]!;
+  const maxBatch = Math.max(1, options.maxBatch ?? 32);
+  const parts: Tensor[] = [];
+  for (let s = 0; s < N; s += maxBatch) {
+    options.signal?.throwIfAborted();
+    const n = Math.min(maxBatch, N - s);
+    const out = await predictor.predict(sliceBatch(input, s, n), {
+      ...(options.signal ? { signal: options.signal } : {}), ...(options.mcDropout ? { mcDropout: true } : {}),
+    });
+    checkOutput(out, n, "predict");
+    parts.push(out);
+  }
+  return parts.length === 1 ? parts[0]! : concatBatch(parts);
+}
+
+/** Options of {@link testTimeAugmentation}. */
+export interface TtaOptions extends PredictiveOptions {
+  /** The augmentations, default identity, h/v flips and the three 90° rotations. */
+  augmentations?: readonly Augmentation[];
+}
+
+/**
+ * Test-time augmentation: the model sees flipped/rotated copies of the input (batched together
+ * where shapes allow). Dense outputs (`N×K×H×W`) are transformed back to the original orientation
+ * before averaging; per-patch outputs (`N×K`) are used as they are.
+ * @param input `N×C×H×W` batch (square patches for 90° rotations of fixed-size models)
+ * @example
+ * ```ts
+ * const dist = await testTimeAugmentation(segModel, tile, { augmentations: ["identity", "hflip", "rot90"] });
+ * dist.toRasters({ like: tileRaster }).predictiveEntropy;
+ * ```
+ */
+export async function testTimeAugmentation(predictor: Predictor, input: Tensor, options: TtaOptions = {}): Promise<PredictiveDistribution> {
+  const augs = options.augmentations ?? DEFAULT_AUGMENTATIONS;
+  if (augs.length === 0) throw new UncertaintyInputError("testTimeAugmentation needs at least one augmentation.");
+  if (input.dims.length !== 4) throw new UncertaintyInputError(`testTimeAugmentation needs an N×C×H×W input, got dims [${input.dims.join(", ")}].`);
+  const N = input.dims[0]!;
+  const views = augs.map((a) => augment(input, a));
+  const maxBatch = options.maxBatch ?? 32;
+  const outs: Tensor[] = new Array(augs.length);
+  // Group views of equal shape and run them together, at most maxBatch items per pass.
+  const groups = new Map<string, number[]>();
+  views.forEach((v, i) => {
+    const key = v.dims.join("x");
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const perPass = Math.max(1, Math.floor(maxBatch / Math.max(1, N)));
+  let total = 0;
+  for (const idx of groups.values()) total += Math.ceil(idx.length / perPass);
+  const rep = reporter(options, "test-time augmentation", total);
+  for (const idx of groups.values()) {
+    for (let s = 0; s < idx.length; s += perPass) {
+      options.signal?.throwIfAborted();
+      const chunk = idx.slice(s, s + perPass);
+      const out = await predictor.predict(concatBatch(chunk.map((i) => views[i]!)), options.signal ? { signal: options.signal } : {});
+      checkOutput(out, N * chunk.length, "test-time augmentation pass");
+      chunk.forEach((i, j) => {
+        let o = sliceBatch(out, j * N, N);
+        if (o.dims.length >= 4) o = augment(o, inverseAugmentation(augs[i]!));
+        else o = { data: o.data.slice(), dims: o.dims };
+        outs[i] = toProbs(o, options);
+      });
+      rep.tick();
+    }
+  }
+  rep.done();
+  return new PredictiveDistribution(stack(outs), {
+    ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
+    method: `Test-time augmentation (${augs.join(", ")})`,
+  });
+}
+
+/** Re-exported for callers that batch their own passes. */
+export { itemSize };

@@ -1,0 +1,116 @@
+/**
+ * Small tensor helpers on the batch axis (axis 0) and on the two trailing spatial axes, used by
+ * the predictive-distribution and explainability code to batch forward passes.
+ * @module
+ */
+import type { Tensor } from "../model/tensor.js";
+import { UncertaintyInputError } from "./errors.js";
+
+/** Number of values in one item of the batch (product of dims after the first). */
+export function itemSize(t: Tensor): number {
+  return t.dims.slice(1).reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Concatenates tensors along axis 0; all must have the same trailing dims.
+ * @example
+ * ```ts
+ * concatBatch([{ data: new Float32Array([1]), dims: [1, 1] }, { data: new Float32Array([2]), dims: [1, 1] }]).dims; // [2, 1]
+ * ```
+ */
+export function concatBatch(tensors: readonly Tensor[]): Tensor {
+  if (tensors.length === 0) throw new UncertaintyInputError("concatBatch needs at least one tensor.");
+  const tail = tensors[0]!.dims.slice(1);
+  let n = 0;
+  for (const t of tensors) {
+    if (t.dims.length !== tail.length + 1 || t.dims.slice(1).some((d, i) => d !== tail[i])) {
+      throw new UncertaintyInputError(`Cannot batch tensors of dims [${tensors[0]!.dims.join(", ")}] and [${t.dims.join(", ")}].`);
+    }
+    n += t.dims[0]!;
+  }
+  const out = new Float32Array(n * tail.reduce((a, b) => a * b, 1));
+  let off = 0;
+  for (const t of tensors) {
+    out.set(t.data, off);
+    off += t.data.length;
+  }
+  return { data: out, dims: [n, ...tail] };
+}
+
+/**
+ * Items `start .. start+count-1` of a batch (a view, no copy).
+ * @example
+ * ```ts
+ * sliceBatch({ data: new Float32Array([1, 2, 3]), dims: [3, 1] }, 1, 2).data; // [2, 3]
+ * ```
+ */
+export function sliceBatch(t: Tensor, start: number, count: number): Tensor {
+  const sz = itemSize(t);
+  return { data: t.data.subarray(start * sz, (start + count) * sz), dims: [count, ...t.dims.slice(1)] };
+}
+
+/**
+ * The batch repeated `times` times along axis 0 (item order: all of copy 0, then copy 1, …).
+ * @example
+ * ```ts
+ * repeatBatch({ data: new Float32Array([1, 2]), dims: [2, 1] }, 2).data; // [1, 2, 1, 2]
+ * ```
+ */
+export function repeatBatch(t: Tensor, times: number): Tensor {
+  const out = new Float32Array(t.data.length * times);
+  for (let r = 0; r < times; r++) out.set(t.data, r * t.data.length);
+  return { data: out, dims: [t.dims[0]! * times, ...t.dims.slice(1)] };
+}
+
+/** Geometric test-time augmentations of the two trailing (H, W) axes. */
+export type Augmentation = "identity" | "hflip" | "vflip" | "rot90" | "rot180" | "rot270" | "transpose";
+
+/** All augmentations of the dihedral group D4 except transpose-combinations: the default TTA set. */
+export const DEFAULT_AUGMENTATIONS: readonly Augmentation[] = ["identity", "hflip", "vflip", "rot90", "rot180", "rot270"];
+
+/** The augmentation that undoes `a`. */
+export function inverseAugmentation(a: Augmentation): Augmentation {
+  return a === "rot90" ? "rot270" : a === "rot270" ? "rot90" : a;
+}
+
+/**
+ * Applies an augmentation to the two trailing axes of a tensor (`…×H×W`). Rotations are
+ * counter-clockwise as in `numpy.rot90(x, k, axes=(-2, -1))`; rot90/rot270/transpose swap H and W.
+ * @example
+ * ```ts
+ * augment({ data: new Float32Array([1, 2, 3, 4]), dims: [1, 1, 2, 2] }, "hflip").data; // [2, 1, 4, 3]
+ * ```
+ */
+export function augment(t: Tensor, a: Augmentation): Tensor {
+  const dims = t.dims;
+  if (dims.length < 2) throw new UncertaintyInputError(`Augmentations need …×H×W tensors, got dims [${dims.join(", ")}].`);
+  const H = dims[dims.length - 2]!;
+  const W = dims[dims.length - 1]!;
+  const lead = dims.slice(0, -2);
+  const planes = t.data.length / (H * W);
+  if (a === "identity") return { data: t.data.slice(), dims: [...dims] };
+  const swap = a === "rot90" || a === "rot270" || a === "transpose";
+  const oH = swap ? W : H;
+  const oW = swap ? H : W;
+  const out = new Float32Array(t.data.length);
+  for (let pl = 0; pl < planes; pl++) {
+    const b = pl * H * W;
+    for (let i = 0; i < oH; i++) {
+      for (let j = 0; j < oW; j++) {
+        let si: number, sj: number;
+        switch (a) {
+          case "hflip": si = i; sj = W - 1 - j; break;
+          case "vflip": si = H - 1 - i; sj = j; break;
+          case "rot180": si = H - 1 - i; sj = W - 1 - j; break;
+          // np.rot90 (k=1): out[i, j] = in[j, W-1-i]
+          case "rot90": si = j; sj = W - 1 - i; break;
+          // k=3: out[i, j] = in[H-1-j, i]
+          case "rot270": si = H - 1 - j; sj = i; break;
+          default: si = j; sj = i; break; // transpose
+        }
+        out[b + i * oW + j] = t.data[b + si * W + sj]!;
+      }
+    }
+  }
+  return { data: out, dims: [...lead, oH, oW] };
+}

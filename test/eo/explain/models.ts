@@ -1,0 +1,78 @@
+// Test helper: builds the fixture ONNX models (test/eo/explain/fixtures/make_models.py, torch) into a
+// temporary folder once per test process, and wraps them as Predictors with a thin
+// onnxruntime-node session wrapper (the models module's loadModel is developed in parallel).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ort from "onnxruntime-node";
+import type { PredictOptions, Predictor, Tensor } from "../../../kernel/src/eo/model/tensor.js";
+import { seededRandom } from "../../../kernel/src/eo/uncertainty/random.js";
+
+/** Known weights of the fixture models (as in make_models.py). */
+export const BAND_W = [[1, -2, 0.5, 0], [0, 1, 1, -1], [2, 0, 0, 3]];
+export const BAND_B = [0.1, 0, -0.1];
+export const TAB_W = [3, -2, 1, 0.5, 0];
+
+let dir: string | undefined;
+
+/** The folder holding the fixture models (built on first call; removed at process exit). */
+export function modelDir(): string {
+  if (dir) return dir;
+  dir = mkdtempSync(join(tmpdir(), "ai4eo-xai-models-"));
+  const script = fileURLToPath(new URL("./fixtures/make_models.py", import.meta.url));
+  execFileSync("/usr/bin/python3", [script, dir], { stdio: ["ignore", "ignore", "pipe"] });
+  const d = dir;
+  process.on("exit", () => rmSync(d, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Counts forward passes and batch sizes (to check batching). */
+export interface CountingPredictor extends Predictor {
+  calls: number[];
+  session: ort.InferenceSession;
+}
+
+/**
+ * Loads a fixture model as a Predictor. Models with a `noise` input get seeded dropout noise
+ * (from `predict(x, { seed })`, else a running counter) when `mcDropout` is set.
+ */
+export async function loadFixture(name: string, opts: { output?: string; extra?: (n: number) => Record<string, ort.Tensor> } = {}): Promise<CountingPredictor> {
+  const session = await ort.InferenceSession.create(join(modelDir(), name), { graphOptimizationLevel: "disabled", intraOpNumThreads: 1 });
+  const calls: number[] = [];
+  let counter = 1000;
+  const p: CountingPredictor = {
+    calls,
+    session,
+    async predict(input: Tensor, o: PredictOptions & { seed?: number } = {}): Promise<Tensor> {
+      o.signal?.throwIfAborted();
+      const n = input.dims[0]!;
+      calls.push(n);
+      const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor("float32", input.data, [...input.dims]) };
+      if (session.inputNames.includes("noise")) {
+        const rand = seededRandom(o.seed ?? counter++);
+        const noise = new Float32Array(n * 16);
+        for (let i = 0; i < noise.length; i++) noise[i] = rand();
+        feeds.noise = new ort.Tensor("float32", noise, [n, 16]);
+        feeds.mc = new ort.Tensor("float32", new Float32Array([o.mcDropout ? 1 : 0]), []);
+      } else if (o.mcDropout) {
+        throw new Error(`${name} has no dropout switch`);
+      }
+      Object.assign(feeds, opts.extra?.(n) ?? {});
+      const out = await session.run(feeds);
+      const t = out[opts.output ?? session.outputNames[0]!]!;
+      return { data: Float32Array.from(t.data as Float32Array), dims: t.dims.map(Number) };
+    },
+  };
+  return p;
+}
+
+/** A seeded random tensor with values in [lo, hi). */
+export function randomTensor(dims: number[], seed: number, lo = 0, hi = 1): Tensor {
+  const r = seededRandom(seed);
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = lo + (hi - lo) * r();
+  return { data, dims };
+}
