@@ -116,7 +116,8 @@ export function plainText(value: unknown): string {
 
 /**
  * The mime bundle of a value: its own `[Symbol.for("Jupyter.display")]()` bundle (with a
- * `text/plain` added when it has none), or `{ "text/plain": plainText(value) }`.
+ * `text/plain` added when it has none; an empty bundle `{}` stays empty and means "show nothing"),
+ * or `{ "text/plain": plainText(value) }`.
  * @example
  * ```ts
  * toMimeBundle({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>x</b>" }) });
@@ -129,6 +130,8 @@ export function toMimeBundle(value: unknown): MimeBundle {
     if (typeof fn === "function") {
       const bundle = fn.call(value);
       if (bundle !== null && typeof bundle === "object") {
+        // an empty bundle means "show nothing" (display handles use it)
+        if (Object.keys(bundle).length === 0) return {};
         const out: MimeBundle = { ...bundle };
         if (!("text/plain" in out)) out["text/plain"] = plainTextWithoutDisplay(value);
         return out;
@@ -184,7 +187,8 @@ function makeUpdate(displayId: string): DisplayHandle["update"] {
 function show(bundle: MimeBundle, options: DisplayOptions | undefined): DisplayHandle {
   const displayId = typeof options?.displayId === "string" ? options.displayId : randomUUID();
   emit(bundle, options?.metadata ?? {}, displayId, false);
-  return { displayId, update: makeUpdate(displayId) };
+  // A handle shows nothing when it is a cell's last value (like IPython's display() returning None).
+  return { displayId, update: makeUpdate(displayId), [JUPYTER_DISPLAY]: () => ({}) } as DisplayHandle;
 }
 
 function buildDisplay(): DisplayFunction {

@@ -1,0 +1,37 @@
+/**
+ * `ai4eo kernel CONNECTION_FILE`: the process Jupyter starts (the kernelspec's argv).
+ *
+ * @example
+ * ```sh
+ * ai4eo kernel /run/user/1000/jupyter/kernel-1234.json
+ * ```
+ * @module
+ */
+import { readConnectionFile, ConnectionFileError } from "../jupyter/connection.js";
+import { KernelServer } from "../jupyter/server.js";
+import { TypeScriptBackend } from "./typescript-backend.js";
+
+/** Starts the kernel and serves until shutdown. Returns only on a usage error. */
+export async function main(args: string[]): Promise<number | void> {
+  const file = args.find((a) => !a.startsWith("-"));
+  if (!file) {
+    process.stderr.write("usage: ai4eo kernel CONNECTION_FILE\n  (Jupyter runs this; see `ai4eo install`)\n");
+    return 2;
+  }
+  let connection;
+  try {
+    connection = readConnectionFile(file);
+  } catch (e) {
+    if (e instanceof ConnectionFileError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const backend = new TypeScriptBackend();
+  const server = new KernelServer(connection, backend);
+  // SIGINT is Jupyter's interrupt (interrupt_mode "signal"): a synchronous loop is broken by the
+  // vm's breakOnSigint; when the event loop is free this handler stops a pending await.
+  process.on("SIGINT", () => server.interrupt());
+  await server.start();
+}

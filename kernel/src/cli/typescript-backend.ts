@@ -1,0 +1,146 @@
+/**
+ * Wires the TypeScript {@link Engine} to the protocol server as its {@link KernelBackend}: loads
+ * the engine lazily (so kernel_info is answered before TypeScript is loaded), turns values into
+ * mime bundles, installs the display host `display()` talks to, and makes "ai4eo" importable.
+ *
+ * @example
+ * ```ts
+ * const backend = new TypeScriptBackend();
+ * const server = new KernelServer(connection, backend);
+ * ```
+ * @module
+ */
+import type { Engine } from "../engine/engine.js";
+import type { ExecuteOutcome, ExecuteRequest, KernelBackend, KernelIO, RequestContext } from "../jupyter/server.js";
+import { DISPLAY_HOST_KEY, display, toMimeBundle, type DisplayHost } from "../eo/display.js";
+import { packageRoot, packageVersion, typescriptVersion, tslabVersion } from "./package-info.js";
+
+/** Cell globals, type-checked like any declaration. */
+const GLOBAL_DECLARATIONS = `
+declare global {
+  /** Shows a value (or mime bundle via display.html/markdown/svg/png/...) in the notebook. */
+  const display: typeof import("ai4eo")["display"];
+  /** Asks the user for a line of text (needs a front end that allows stdin). */
+  function input(prompt?: string): Promise<string>;
+  /** Asks the user for a secret (not echoed). */
+  function password(prompt?: string): Promise<string>;
+}
+`;
+
+/** Options of {@link TypeScriptBackend}. */
+export interface TypeScriptBackendOptions {
+  /** The folder cells run in. Default `process.cwd()`. */
+  rootDir?: string;
+}
+
+/** The kernel backend that runs TypeScript cells. */
+export class TypeScriptBackend implements KernelBackend {
+  #io: KernelIO | undefined;
+  #engine: Promise<Engine<RequestContext>> | undefined;
+  #loaded: Engine<RequestContext> | undefined;
+  #warmTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: TypeScriptBackendOptions = {}) {}
+
+  attach(io: KernelIO): void {
+    this.#io = io;
+    const host: DisplayHost = {
+      display: (data, metadata, displayId, update) => io.display(data, metadata, displayId, update, this.#loaded?.context() ?? io.currentContext()),
+      clear: (wait) => io.clear(wait, this.#loaded?.context() ?? io.currentContext()),
+    };
+    (globalThis as Record<symbol, unknown>)[DISPLAY_HOST_KEY] = host;
+    // Load TypeScript soon, but after the first kernel_info_reply has gone out (see kernelInfo).
+    this.#warmTimer = setTimeout(() => void this.engine(), 1000);
+    this.#warmTimer.unref();
+  }
+
+  /** Loads (once) and returns the engine. */
+  engine(): Promise<Engine<RequestContext>> {
+    if (this.#warmTimer) clearTimeout(this.#warmTimer);
+    this.#engine ??= (async () => {
+      const { Engine } = await import("../engine/engine.js");
+      const io = this.#io!;
+      const engine = await Engine.create<RequestContext>({
+        rootDir: this.options.rootDir,
+        aliases: { ai4eo: packageRoot() },
+        globalDeclarations: GLOBAL_DECLARATIONS,
+        globals: { display },
+        hooks: {
+          stream: (name, text, context) => io.stream(name, text, context),
+          uncaught: (e, context) => io.error(e.ename, e.evalue, e.traceback, context),
+          input: (prompt, password, context) => io.input(prompt, password, context),
+        },
+      });
+      this.#loaded = engine;
+      return engine;
+    })();
+    return this.#engine;
+  }
+
+  kernelInfo(): Record<string, unknown> {
+    if (!this.#engine) setTimeout(() => void this.engine(), 0);
+    const version = packageVersion();
+    const ts = typescriptVersion();
+    return {
+      implementation: "ai4eo",
+      implementation_version: version,
+      language_info: {
+        name: "typescript",
+        version: ts,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        codemirror_mode: { name: "javascript", typescript: true },
+        pygments_lexer: "typescript",
+      },
+      banner: `ai4eo ${version}: TypeScript ${ts} (tslab ${tslabVersion()} converter) on Node.js ${process.version}, with Earth-observation helpers: import { … } from "ai4eo"`,
+      help_links: [{ text: "ai4eo", url: "https://www.npmjs.com/package/ai4eo" }],
+    };
+  }
+
+  async execute(request: ExecuteRequest, context: RequestContext, executionCount: number): Promise<ExecuteOutcome> {
+    const engine = await this.engine();
+    const r = await engine.execute(request.code, context, executionCount);
+    if (r.status === "error") return { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };
+    if (!r.hasValue) return { status: "ok" };
+    const data = bundleOf(r.value);
+    // an empty bundle means the value chose to show nothing (e.g. a display handle)
+    if (Object.keys(data).length === 0) return { status: "ok" };
+    return { status: "ok", result: { data, metadata: {} } };
+  }
+
+  async evaluate(expression: string, context: RequestContext): Promise<ExecuteOutcome> {
+    const engine = await this.engine();
+    const r = await engine.execute(expression, context, "expr");
+    if (r.status === "error") return { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };
+    return { status: "ok", result: { data: r.hasValue ? bundleOf(r.value) : { "text/plain": "undefined" }, metadata: {} } };
+  }
+
+  async complete(code: string, cursorPos: number): Promise<{ matches: string[]; cursor_start: number; cursor_end: number; metadata?: Record<string, unknown> }> {
+    const engine = await this.engine();
+    const c = engine.complete(code, cursorPos);
+    return { matches: c.matches, cursor_start: c.cursorStart, cursor_end: c.cursorEnd, metadata: {} };
+  }
+
+  async inspect(code: string, cursorPos: number, detailLevel: number): Promise<{ found: boolean; data: Record<string, unknown>; metadata?: Record<string, unknown> }> {
+    const engine = await this.engine();
+    const text = engine.inspect(code, cursorPos, detailLevel);
+    return text ? { found: true, data: { "text/plain": text }, metadata: {} } : { found: false, data: {}, metadata: {} };
+  }
+
+  async isComplete(code: string): Promise<{ status: "complete" | "incomplete" | "invalid" | "unknown"; indent?: string }> {
+    const engine = await this.engine();
+    return engine.isComplete(code);
+  }
+
+  interrupt(): void {
+    this.#loaded?.interrupt();
+  }
+}
+
+function bundleOf(value: unknown): Record<string, unknown> {
+  try {
+    return toMimeBundle(value);
+  } catch (e) {
+    return { "text/plain": `<value whose display failed: ${(e as Error).message}>` };
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * Runs notebook cells with tslab's converter (type checking, top-level await, declarations and
+ * imports shared across cells) and an executor modelled on tslab's (vm with breakOnSigint), with:
+ * output capture attributed to the cell that produced it (AsyncLocalStorage, so late timers and
+ * promises land on their own cell), the last expression's value returned as a value, errors that
+ * point to cell lines, interrupts, completion, inspection and is-complete checks.
+ *
+ * It knows nothing about sockets or EO: output goes to {@link EngineHooks}.
+ *
+ * @example
+ * ```ts
+ * const engine = await Engine.create({ hooks });
+ * const r = await engine.execute("const x: number = 1; x + 1", ctx, 1); // { status: "ok", value: 2, hasValue: true }
+ * ```
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import vm from "node:vm";
+import Module, { createRequire } from "node:module";
+import path from "node:path";
+import type { Converter } from "tslab/dist/converter.js";
+import { formatDiagnostics, formatRuntimeError, type CellDiagnostic, type ErrorFields, type PositionMapper } from "./diagnostics.js";
+import { createPositionMapper, type ScannerTs } from "./position-map.js";
+import { installRuntimeAliases, installTypeAliases, missingAliases, type PackageAliases, type TsSysLike } from "./module-aliases.js";
+import { checkComplete, type CompletenessTs, type IsCompleteResult } from "./is-complete.js";
+
+const requireHere = createRequire(import.meta.url);
+
+/** Where output of running code goes; `C` is the caller's request context (opaque here). */
+export interface EngineHooks<C> {
+  stream(name: "stdout" | "stderr", text: string, context: C | undefined): void;
+  /** Reports an error that happened outside a running cell (uncaught exception, unhandled rejection). */
+  uncaught(error: ErrorFields, context: C | undefined): void;
+  /** Reads a line from the user (input()/password() in cells). */
+  input(prompt: string, password: boolean, context: C | undefined): Promise<string>;
+}
+
+/** Options of {@link Engine.create}. */
+export interface EngineOptions<C> {
+  hooks: EngineHooks<C>;
+  /** The folder cells run in (imports resolve from here). Default `process.cwd()`. */
+  rootDir?: string;
+  /** Packages importable from any folder, falling back to these roots. Default `{}`. */
+  aliases?: PackageAliases;
+  /** TypeScript declarations of extra cell globals, e.g. `declare global { const display: … }`. Default "". */
+  globalDeclarations?: string;
+  /** Values to put on `globalThis` for cells. Default `{}`. */
+  globals?: Record<string, unknown>;
+  /** Capture `process.stdout`/`process.stderr` writes as cell output. Default true. */
+  captureOutput?: boolean;
+}
+
+/** The result of running a cell. */
+export type CellOutcome = { status: "ok"; hasValue: boolean; value?: unknown } | ({ status: "error" } & ErrorFields);
+
+/** Completion candidates and the span they replace. */
+export interface CompletionResult {
+  matches: string[];
+  cursorStart: number;
+  cursorEnd: number;
+}
+
+/** The error a cell ends with when interrupted. */
+export class InterruptedError extends Error {
+  constructor(how: string) {
+    super(`The cell was interrupted (${how}). Variables set before the interrupt keep their values.`);
+    this.name = "Interrupted";
+  }
+}
+
+interface TsModule extends ScannerTs, CompletenessTs {
+  version: string;
+  sys: TsSysLike;
+  displayPartsToString(parts: unknown): string;
+}
+
+type CellRecord = { code: string; map?: PositionMapper };
+
+const CELL_GLOBAL = "__ai4eo_cell__";
+
+/** A TypeScript cell engine. Create it with {@link Engine.create}. */
+export class Engine<C> {
+  readonly #als = new AsyncLocalStorage<C>();
+  readonly #cells = new Map<string, CellRecord>();
+  #prevDecl = "";
+  #rejectInterrupt: ((e: Error) => void) | undefined;
+  #running = false;
+  #counter = 0;
+  readonly #sideOutputs = new Map<string, string>();
+  readonly #sideModules = new Map<string, Module>();
+  readonly #exports: Record<string, unknown>;
+
+  private constructor(
+    private readonly ts: TsModule,
+    private readonly converter: Converter,
+    private readonly options: EngineOptions<C>,
+    readonly rootDir: string,
+  ) {
+    this.#exports = createExports();
+    const baseRequire = createRequire(path.join(rootDir, "src.js"));
+    (globalThis as Record<string, unknown>)[CELL_GLOBAL] = {
+      exports: this.#exports,
+      require: this.#wrapRequire(baseRequire, rootDir),
+    };
+  }
+
+  /** The TypeScript version that type-checks cells. */
+  get typescriptVersion(): string {
+    return this.ts.version;
+  }
+
+  /** Variables declared by cells so far. */
+  get locals(): Record<string, unknown> {
+    return this.#exports;
+  }
+
+  /**
+   * Loads TypeScript and tslab's converter (the slow part: do it after the kernel answered its
+   * first kernel_info) and installs output capture and cell globals.
+   */
+  static async create<C>(options: EngineOptions<C>): Promise<Engine<C>> {
+    const rootDir = path.resolve(options.rootDir ?? process.cwd());
+    const tslabRequire = createRequire(requireHere.resolve("tslab/package.json"));
+    const ts = tslabRequire("@tslab/typescript-for-tslab") as TsModule;
+    const aliases = missingAliases(rootDir, options.aliases ?? {});
+    installTypeAliases(ts.sys, rootDir, aliases);
+    installRuntimeAliases(aliases);
+    const { createConverter } = tslabRequire("./dist/converter.js") as typeof import("tslab/dist/converter.js");
+    const cwd = process.cwd();
+    // tslab's converter resolves from the process's cwd; run cells from rootDir.
+    if (cwd !== rootDir) process.chdir(rootDir);
+    const converter = createConverter({ isJS: false, isBrowser: false });
+    if (options.globalDeclarations) converter.addModule("__ai4eo_globals__", options.globalDeclarations);
+    const engine = new Engine<C>(ts, converter, options, rootDir);
+    engine.#installGlobals();
+    if (options.captureOutput !== false) engine.#captureOutput();
+    engine.#installErrorHandlers();
+    return engine;
+  }
+
+  #installGlobals(): void {
+    const g = globalThis as Record<string, unknown>;
+    for (const [k, v] of Object.entries(this.options.globals ?? {})) g[k] = v;
+    g.input = (prompt = "") => this.options.hooks.input(String(prompt), false, this.#als.getStore());
+    g.password = (prompt = "") => this.options.hooks.input(String(prompt), true, this.#als.getStore());
+  }
+
+  #captureOutput(): void {
+    for (const name of ["stdout", "stderr"] as const) {
+      const stream = process[name];
+      stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
+        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+        this.options.hooks.stream(name, text, this.#als.getStore());
+        const done = typeof encoding === "function" ? encoding : cb;
+        if (typeof done === "function") process.nextTick(done as () => void);
+        return true;
+      }) as typeof stream.write;
+    }
+  }
+
+  #installErrorHandlers(): void {
+    process.on("uncaughtException", (err) => {
+      this.options.hooks.uncaught(this.#errorFields(err, "Uncaught exception"), this.#als.getStore());
+    });
+    process.on("unhandledRejection", (reason) => {
+      this.options.hooks.uncaught(this.#errorFields(reason, "Unhandled promise rejection"), this.#als.getStore());
+    });
+  }
+
+  #errorFields(error: unknown, prefix?: string): ErrorFields {
+    const f = formatRuntimeError(error, this.#cells);
+    if (!prefix) return f;
+    return { ...f, traceback: [`${prefix} (after its cell finished):`, ...f.traceback] };
+  }
+
+  /** The context of the cell whose code is running now (also inside its timers and promises). */
+  context(): C | undefined {
+    return this.#als.getStore();
+  }
+
+  /** True while a cell is running. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /**
+   * Type-checks and runs a cell. Output written meanwhile (and later by timers or promises the cell
+   * started) is passed to the hooks with `context`.
+   * @param code the cell source
+   * @param context the caller's request context
+   * @param label a label for stack traces, e.g. the execution count (default: a running number)
+   */
+  async execute(code: string, context: C, label?: number | string): Promise<CellOutcome> {
+    const name = `cell-${label ?? ++this.#counter}`;
+    let converted: ReturnType<Converter["convert"]>;
+    try {
+      converted = this.converter.convert(this.#prevDecl, code);
+    } catch (e) {
+      return { status: "error", ...formatRuntimeError(e, this.#cells) };
+    }
+    for (const out of converted.sideOutputs ?? []) {
+      this.#sideModules.delete(out.path);
+      this.#sideOutputs.set(out.path, out.data);
+    }
+    const errors = (converted.diagnostics as CellDiagnostic[]).filter((d) => d.category === 1);
+    if (converted.diagnostics.length > 0) {
+      return { status: "error", ...formatDiagnostics(code, errors.length > 0 ? errors : (converted.diagnostics as CellDiagnostic[])) };
+    }
+    if (!converted.output) {
+      this.#prevDecl = converted.declOutput ?? "";
+      return { status: "ok", hasValue: false };
+    }
+    const prefix = converted.hasToplevelAwait ? "(async function(exports, require) {\n" : "(function(exports, require) {\n";
+    const wrapped = `${prefix}${converted.output}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
+    const js = converted.output;
+    let mapper: PositionMapper | undefined;
+    this.#cells.set(name, {
+      code,
+      // line 1 of the wrapped script is the function prefix
+      map: (line, column) => {
+        if (line < 2) return undefined;
+        mapper ??= createPositionMapper(this.ts, code, js);
+        return mapper(line - 1, column);
+      },
+    });
+
+    const interrupted = new Promise<never>((_, reject) => {
+      this.#rejectInterrupt = reject;
+    });
+    interrupted.catch(() => undefined);
+    this.#running = true;
+    try {
+      const ret = this.#als.run(context, () => vm.runInThisContext(wrapped, { filename: name, breakOnSigint: true }) as unknown);
+      if (converted.hasToplevelAwait) await Promise.race([ret, interrupted]);
+    } catch (e) {
+      if (e instanceof Error && /Script execution was interrupted/.test(e.message)) {
+        const err = new InterruptedError("SIGINT");
+        return { status: "error", ename: err.name, evalue: err.message, traceback: [`\x1b[31m${err.name}\x1b[0m: ${err.message}`] };
+      }
+      return { status: "error", ...this.#errorFields(e) };
+    } finally {
+      this.#running = false;
+      this.#rejectInterrupt = undefined;
+    }
+    this.#prevDecl = converted.declOutput ?? "";
+    const lastVar = converted.lastExpressionVar;
+    if (lastVar && Object.prototype.hasOwnProperty.call(this.#exports, lastVar)) {
+      const value = this.#exports[lastVar];
+      delete this.#exports[lastVar];
+      if (value !== undefined) return { status: "ok", hasValue: true, value };
+    }
+    return { status: "ok", hasValue: false };
+  }
+
+  /** Stops a cell that is awaiting (a synchronous loop is stopped by SIGINT through breakOnSigint). */
+  interrupt(how = "interrupt request"): void {
+    this.#rejectInterrupt?.(new InterruptedError(how));
+  }
+
+  /** Completion candidates at `cursor` (TypeScript-aware, members included). */
+  complete(code: string, cursor: number): CompletionResult {
+    const info = this.converter.complete(this.#prevDecl, code, cursor);
+    return { matches: info.candidates, cursorStart: info.start, cursorEnd: info.end };
+  }
+
+  /**
+   * Signature and TSDoc of the symbol at `cursor` as plain text, or undefined.
+   * @param detailLevel 0: signature and summary; 1: also the TSDoc tags (`@param`, `@example`…)
+   */
+  inspect(code: string, cursor: number, detailLevel = 0): string | undefined {
+    const info = this.converter.inspect(this.#prevDecl, code, cursor) as
+      | { displayParts?: unknown; documentation?: unknown; tags?: { name: string; text?: unknown }[] }
+      | undefined;
+    if (!info) return undefined;
+    const parts = [this.ts.displayPartsToString(info.displayParts)];
+    const doc = this.ts.displayPartsToString(info.documentation);
+    if (doc) parts.push(doc);
+    if (detailLevel > 0) {
+      for (const tag of info.tags ?? []) {
+        const text = tag.text ? this.ts.displayPartsToString(tag.text) : "";
+        parts.push(`@${tag.name}${text ? ` ${text}` : ""}`);
+      }
+    }
+    return parts.join("\n\n");
+  }
+
+  /** Whether `code` is a complete cell, incomplete (with the indent for the next line), or invalid. */
+  isComplete(code: string): IsCompleteResult {
+    return checkComplete(this.ts, code);
+  }
+
+  /** Releases the compiler's watchers. */
+  close(): void {
+    this.converter.close();
+  }
+
+  #wrapRequire(req: NodeJS.Require, dirname: string): NodeJS.Require {
+    const requireFromSide = (id: string): unknown => {
+      let filename = path.resolve(dirname, id);
+      if (path.extname(filename) === "") filename += ".js";
+      const cached = this.#sideModules.get(filename);
+      if (cached) return cached.exports;
+      const source = this.#sideOutputs.get(filename);
+      if (source === undefined) return undefined;
+      const mod = new Module(filename) as Module & { _compile(src: string, file: string): void; paths: string[] };
+      mod.filename = filename;
+      mod.paths = (Module as unknown as { _nodeModulePaths(d: string): string[] })._nodeModulePaths(path.dirname(filename));
+      mod.require = this.#wrapRequire(createRequire(filename), path.dirname(filename));
+      this.#sideModules.set(filename, mod);
+      mod._compile(source, filename);
+      return mod.exports;
+    };
+    return new Proxy(req, {
+      apply: (_target, thisArg, args: unknown[]) => {
+        const id = args[0];
+        if (args.length === 1 && typeof id === "string" && (id.startsWith("./") || id.startsWith("../"))) {
+          const mod = requireFromSide(id);
+          if (mod !== undefined) return mod;
+        }
+        return Reflect.apply(req, thisArg, args);
+      },
+    });
+  }
+}
+
+/** The shared variables object: named imports are redefined as plain writable values (as tslab does). */
+function createExports(): Record<string, unknown> {
+  const target: Record<string, unknown> = {};
+  return new Proxy(target, {
+    defineProperty: (_t, prop, attrs) => {
+      if (prop === "__esModule") return true;
+      target[prop as string] = attrs.get ? attrs.get() : attrs.value;
+      return true;
+    },
+  });
+}
