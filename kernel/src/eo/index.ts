@@ -15,3 +15,7 @@ export { addDecoder, type Decoder, type DecodeContext } from "./raster/codecs.js
 export * from "./geo/epsg.js";
 export * from "./raster/write.js";
 export * from "./uncertainty/index.js";
+export * from "./model/errors.js";
+export * from "./model/card.js";
+export * from "./model/onnx-metadata.js";
+export * from "./model/load-model.js";

@@ -1,0 +1,322 @@
+/**
+ * Loading ONNX models with their cards, on onnxruntime-node (CPU).
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import ort from "onnxruntime-node";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
+import { cardHtml, cardMarkdown, parseModelCard, type ModelCard } from "./card.js";
+import { ModelCardError, ModelInputError, ModelLoadError } from "./errors.js";
+import { readOnnxModelInfo, type OnnxModelInfo } from "./onnx-metadata.js";
+import type { PredictOptions, Predictor, Tensor } from "./tensor.js";
+
+/** The `metadata_props` key that holds the card JSON. */
+export const CARD_METADATA_KEY = "ai4eo.card";
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /**
+   * The model card: an object, or a path to a card JSON file. Default: the ONNX `metadata_props`
+   * key `ai4eo.card`, else a sidecar file `<model without .onnx>.card.json`.
+   */
+  card?: ModelCard | string;
+  /** Threads onnxruntime uses inside one operator. Default `os.availableParallelism()`. */
+  threads?: number;
+  /**
+   * onnxruntime graph optimization level. Default `"all"`. For models with an MC-dropout switch the
+   * `EliminateDropout` rewrite is always disabled (it would delete Dropout even in training mode,
+   * so every MC sample would be identical); all other optimizations stay on.
+   */
+  optimization?: "disabled" | "basic" | "extended" | "all";
+}
+
+/**
+ * A loaded ONNX model and its card. Implements {@link Predictor}: `predict` takes an already
+ * normalized N×C×H×W float32 batch and returns the card's primary output. Displays its card.
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel("data/models/olinda-patch-classifier.onnx");
+ * const logits = await model.predict({ data: new Float32Array(6 * 8 * 8), dims: [1, 6, 8, 8] });
+ * const sample = await model.predict(input, { mcDropout: true }); // a stochastic MC-dropout pass
+ * ```
+ */
+export class Model implements Predictor {
+  /** The onnxruntime session (for advanced use, e.g. benchmarks against bare `session.run`). */
+  readonly session: ort.InferenceSession;
+
+  constructor(
+    session: ort.InferenceSession,
+    /** The model card. */
+    readonly card: ModelCard,
+    /** Where the model came from. */
+    readonly path: string,
+    /** Top-level ONNX facts (producer, opsets, metadata). */
+    readonly info: OnnxModelInfo,
+  ) {
+    this.session = session;
+  }
+
+  /** ONNX input names. */
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  /** ONNX output names. */
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Number of input bands the card asks for. */
+  get bandCount(): number {
+    return this.card.bands.length;
+  }
+
+  /**
+   * Checks a batch against the card: 4-D N×C×H×W, C equal to the card's band count, H×W equal to
+   * the patch size (patch models), data length equal to the shape, no NaN or infinite values.
+   * @throws {ModelInputError} saying what the model expects and what it got
+   * @example
+   * ```ts
+   * model.checkInput({ data: new Float32Array(6 * 64), dims: [1, 6, 8, 8] }); // ok
+   * ```
+   */
+  checkInput(input: Tensor): void {
+    checkInput(this.card, input);
+  }
+
+  /**
+   * One forward pass on an already normalized batch.
+   * @param input N×C×H×W float32 (see the card for C, H, W and normalization)
+   * @param options `mcDropout: true` keeps Dropout active (models whose card names an MC-dropout input); `signal` aborts before the run
+   * @returns the output named in the card (logits N×K, logits N×K×H×W, or mean/log-variance N×2×H×W)
+   * @throws {ModelInputError} when the batch does not match the card, or MC dropout is asked of a model without the switch
+   * @example
+   * ```ts
+   * const out = await model.predict(batch);
+   * out.dims; // [n, 4]
+   * ```
+   */
+  async predict(input: Tensor, options: PredictOptions = {}): Promise<Tensor> {
+    options.signal?.throwIfAborted();
+    this.checkInput(input);
+    const feeds: Record<string, ort.Tensor> = {
+      [this.card.input.name]: new ort.Tensor("float32", input.data, input.dims as number[]),
+    };
+    const mc = this.card.mcDropout;
+    if (options.mcDropout && !mc) {
+      throw new ModelInputError(
+        `Model ${this.card.name} has no MC-dropout switch (its card has no "mcDropout" input), so mcDropout: true cannot be honoured. Use a model exported with a boolean mc_dropout input, or drop the option.`,
+        "mcDropout: false", "mcDropout: true",
+      );
+    }
+    if (mc) feeds[mc.input] = new ort.Tensor("bool", [Boolean(options.mcDropout)], []);
+    const result = await this.session.run(feeds);
+    options.signal?.throwIfAborted();
+    const out = result[this.card.output.name]!;
+    const data = out.data;
+    if (!(data instanceof Float32Array)) {
+      throw new ModelCardError(`Model ${this.card.name}: output "${this.card.output.name}" is ${out.type}, but ai4eo needs float32 outputs.`, this.path, "output.name");
+    }
+    return { data, dims: out.dims.slice() };
+  }
+
+  /** Releases the onnxruntime session. */
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+
+  /** The card as a mime bundle (Markdown, HTML, plain text). */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return {
+      "text/plain": `Model ${this.card.name} (${this.card.task}; bands ${this.card.bands.join(",")}) from ${this.path}`,
+      "text/markdown": cardMarkdown(this.card),
+      "text/html": cardHtml(this.card),
+    };
+  }
+}
+
+/**
+ * Checks an input batch against a card (see {@link Model.checkInput}).
+ * @throws {ModelInputError}
+ * @example
+ * ```ts
+ * checkInput(model.card, { data: new Float32Array(6 * 64), dims: [1, 6, 8, 8] });
+ * ```
+ */
+export function checkInput(card: ModelCard, input: Tensor): void {
+  const d = input.dims;
+  const c = card.bands.length;
+  const ps = card.input.patchSize;
+  const want = `N×${c}×${ps ? `${ps[0]}×${ps[1]}` : "H×W"} float32 (bands ${card.bands.join(", ")})`;
+  if (!(input.data instanceof Float32Array)) {
+    throw new ModelInputError(`Model ${card.name} expects ${want}, but the data are a ${(input.data as object)?.constructor?.name ?? typeof input.data}. Convert to Float32Array.`, "Float32Array", String((input.data as object)?.constructor?.name));
+  }
+  if (d.length !== 4 || d.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw new ModelInputError(`Model ${card.name} expects a 4-D batch ${want}, got shape [${d.join(", ")}].`, want, d);
+  }
+  if (d[1] !== c) {
+    throw new ModelInputError(
+      `Model ${card.name} expects ${c} bands (${card.bands.join(", ")}), got ${d[1]} (shape [${d.join(", ")}]). Select the bands the card lists, in that order.`,
+      card.bands, d[1],
+    );
+  }
+  if (ps && (d[2] !== ps[0] || d[3] !== ps[1])) {
+    throw new ModelInputError(
+      `Model ${card.name} expects ${ps[0]}×${ps[1]} patches, got ${d[2]}×${d[3]} (shape [${d.join(", ")}]). Cut patches of the card's patch size.`,
+      ps, [d[2], d[3]],
+    );
+  }
+  const n = d.reduce((a, b) => a * b, 1);
+  if (input.data.length !== n) {
+    throw new ModelInputError(`Model ${card.name}: shape [${d.join(", ")}] needs ${n} values, the data have ${input.data.length}.`, n, input.data.length);
+  }
+  const data = input.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      const per = d[2]! * d[3]!;
+      const sample = Math.floor(i / (c * per));
+      const band = Math.floor(i / per) % c;
+      const pix = i % per;
+      throw new ModelInputError(
+        `Model ${card.name}: input has ${Number.isNaN(data[i]!) ? "NaN" : "an infinite value"} at sample ${sample}, band ${card.bands[band]} (channel ${band}), row ${Math.floor(pix / d[3]!)}, column ${pix % d[3]!}. Mask or fill nodata before inference (predictScene does this with its nodata option).`,
+        "finite values", data[i],
+      );
+    }
+  }
+}
+
+async function readCardFile(path: string): Promise<ModelCard> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new ModelCardError(`Cannot read the model card ${path}: ${(e as Error).message}.`, path);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ModelCardError(`Model card ${path} is not valid JSON: ${(e as Error).message}.`, path);
+  }
+  return parseModelCard(json, path);
+}
+
+function checkCardAgainstGraph(card: ModelCard, session: ort.InferenceSession, source: string): void {
+  const inputs = session.inputMetadata;
+  const input = inputs.find((m) => m.name === card.input.name);
+  if (!input) {
+    throw new ModelCardError(`Model card ${source} names input "${card.input.name}", but the ONNX graph's inputs are ${session.inputNames.map((n) => `"${n}"`).join(", ")}.`, source, "input.name");
+  }
+  if (input.isTensor) {
+    if (input.type !== "float32") throw new ModelCardError(`Model ${card.name}: ONNX input "${input.name}" is ${input.type}; ai4eo feeds float32.`, source, "input.dtype");
+    const s = input.shape;
+    if (s.length !== 4) throw new ModelCardError(`Model ${card.name}: ONNX input "${input.name}" has rank ${s.length}, the card says NCHW (rank 4).`, source, "input.layout");
+    if (typeof s[1] === "number" && s[1] !== card.bands.length) {
+      throw new ModelCardError(`Model ${card.name}: the ONNX graph takes ${s[1]} channels but the card lists ${card.bands.length} bands (${card.bands.join(", ")}).`, source, "bands");
+    }
+    const ps = card.input.patchSize;
+    if (ps && typeof s[2] === "number" && typeof s[3] === "number" && (s[2] !== ps[0] || s[3] !== ps[1])) {
+      throw new ModelCardError(`Model ${card.name}: the ONNX graph takes ${s[2]}×${s[3]} inputs but the card says patchSize ${ps[0]}×${ps[1]}.`, source, "input.patchSize");
+    }
+  }
+  if (!session.outputNames.includes(card.output.name)) {
+    throw new ModelCardError(`Model card ${source} names output "${card.output.name}", but the ONNX graph's outputs are ${session.outputNames.map((n) => `"${n}"`).join(", ")}.`, source, "output.name");
+  }
+  if (card.mcDropout) {
+    const m = inputs.find((v) => v.name === card.mcDropout!.input);
+    if (!m || (m.isTensor && m.type !== "bool")) {
+      throw new ModelCardError(`Model card ${source} names MC-dropout input "${card.mcDropout.input}", but the graph has no boolean input of that name.`, source, "mcDropout.input");
+    }
+  }
+  const extra = session.inputNames.filter((n) => n !== card.input.name && n !== card.mcDropout?.input);
+  if (extra.length) {
+    throw new ModelCardError(`Model ${card.name}: the ONNX graph has inputs ${extra.map((n) => `"${n}"`).join(", ")} that the card does not describe.`, source, "input");
+  }
+}
+
+/**
+ * Loads an ONNX model and its card. The card comes from `options.card`, else the ONNX
+ * `metadata_props` key `ai4eo.card`, else the sidecar `<name>.card.json`, and is checked against
+ * the graph (input/output names, channel count, patch size, MC-dropout input).
+ *
+ * @param source path to an .onnx file, or its bytes
+ * @param options {@link LoadModelOptions}
+ * @throws {ModelLoadError} when the file is missing or not an ONNX model onnxruntime can load
+ * @throws {ModelCardError} when no card is found or it disagrees with the graph
+ * @example
+ * ```ts
+ * import { loadModel } from "ai4eo";
+ * const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 });
+ * model; // displays its card
+ * ```
+ */
+export async function loadModel(source: string | Uint8Array, options: LoadModelOptions = {}): Promise<Model> {
+  const path = typeof source === "string" ? source : "<bytes>";
+  let bytes: Uint8Array;
+  if (typeof source === "string") {
+    try {
+      bytes = await readFile(source);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ModelLoadError(
+        code === "ENOENT" ? `Model file ${source} does not exist. Check the path (relative paths start at ${process.cwd()}).` : `Cannot read model file ${source}: ${(e as Error).message}.`,
+        source, { cause: e },
+      );
+    }
+  } else bytes = source;
+  const info = readOnnxModelInfo(bytes, path);
+  let card: ModelCard;
+  let cardSource: string;
+  if (options.card !== undefined && typeof options.card !== "string") {
+    card = parseModelCard(options.card, "options.card");
+    cardSource = "options.card";
+  } else if (typeof options.card === "string") {
+    card = await readCardFile(options.card);
+    cardSource = options.card;
+  } else if (info.metadata[CARD_METADATA_KEY] !== undefined) {
+    cardSource = `${path} (metadata_props "${CARD_METADATA_KEY}")`;
+    let json: unknown;
+    try {
+      json = JSON.parse(info.metadata[CARD_METADATA_KEY]!);
+    } catch (e) {
+      throw new ModelCardError(`The card in ${cardSource} is not valid JSON: ${(e as Error).message}.`, cardSource);
+    }
+    card = parseModelCard(json, cardSource);
+  } else if (typeof source === "string") {
+    const sidecar = source.replace(/\.onnx$/i, "") + ".card.json";
+    try {
+      card = await readCardFile(sidecar);
+    } catch (e) {
+      if (e instanceof ModelCardError && /Cannot read/.test(e.message)) {
+        throw new ModelCardError(
+          `Model ${source} has no card: no "${CARD_METADATA_KEY}" entry in its metadata_props and no sidecar ${sidecar}. Write a card (see data/models/*.card.json) or pass { card }.`,
+          sidecar,
+        );
+      }
+      throw e;
+    }
+    cardSource = sidecar;
+  } else {
+    throw new ModelCardError(`The model bytes carry no "${CARD_METADATA_KEY}" metadata; pass { card } to loadModel.`, path);
+  }
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: options.optimization ?? "all",
+    intraOpNumThreads: options.threads ?? availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+  };
+  if (card.mcDropout) {
+    // onnxruntime's EliminateDropout removes Dropout nodes regardless of their training_mode input.
+    sessionOptions.extra = { optimization: { disable_specified_optimizers: "EliminateDropout" } };
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, sessionOptions);
+  } catch (e) {
+    throw new ModelLoadError(`onnxruntime cannot load ${path}: ${(e as Error).message}`, path, { cause: e });
+  }
+  checkCardAgainstGraph(card, session, cardSource);
+  return new Model(session, card, path, info);
+}
