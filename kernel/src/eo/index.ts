@@ -19,3 +19,5 @@ export * from "./model/errors.js";
 export * from "./model/card.js";
 export * from "./model/onnx-metadata.js";
 export * from "./model/load-model.js";
+export * from "./metrics/confusion-matrix.js";
+export * from "./metrics/regression.js";
