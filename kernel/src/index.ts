@@ -8,3 +8,4 @@
  * @module
  */
 export * from "./eo/index.js";
+export * from "./widgets/index.js";
