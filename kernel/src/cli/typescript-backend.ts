@@ -24,6 +24,8 @@ declare global {
   function input(prompt?: string): Promise<string>;
   /** Asks the user for a secret (not echoed). */
   function password(prompt?: string): Promise<string>;
+  /** Shows a value (or a mime bundle via display.mime) in the front end's pager. */
+  function page(value: unknown): void;
 }
 `;
 
@@ -64,7 +66,10 @@ export class TypeScriptBackend implements KernelBackend {
         rootDir: this.options.rootDir,
         aliases: { ai4eo: packageRoot() },
         globalDeclarations: GLOBAL_DECLARATIONS,
-        globals: { display },
+        globals: {
+          display,
+          page: (value: unknown) => io.page(typeof value === "string" ? { "text/plain": value } : bundleOf(value), this.#loaded?.context()),
+        },
         hooks: {
           stream: (name, text, context) => io.stream(name, text, context),
           uncaught: (e, context) => io.error(e.ename, e.evalue, e.traceback, context),

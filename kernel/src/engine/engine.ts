@@ -63,7 +63,7 @@ export interface CompletionResult {
 /** The error a cell ends with when interrupted. */
 export class InterruptedError extends Error {
   constructor(how: string) {
-    super(`The cell was interrupted (${how}). Variables set before the interrupt keep their values.`);
+    super(`The cell was interrupted (${how}). Declarations of the interrupted cell are not kept; globals it changed keep their changes.`);
     this.name = "Interrupted";
   }
 }

@@ -19,9 +19,16 @@ export interface ScannerTs {
     getTokenText(): string;
     getTokenPos?(): number;
     getTokenStart?(): number;
+    reScanTemplateToken(isTaggedTemplate: boolean): number;
   };
   ScriptTarget: { Latest: number };
-  SyntaxKind: { EndOfFileToken: number };
+  SyntaxKind: {
+    EndOfFileToken: number;
+    OpenBraceToken: number;
+    CloseBraceToken: number;
+    TemplateHead: number;
+    TemplateTail: number;
+  };
 }
 
 interface Token {
@@ -32,9 +39,20 @@ interface Token {
 function tokenize(ts: ScannerTs, text: string): Token[] {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, 0, text);
   const out: Token[] = [];
+  const K = ts.SyntaxKind;
+  // Inside `${…}` of a template literal a `}` continues the template: track the nesting.
+  const stack: ("brace" | "template")[] = [];
   for (let i = 0; i < 200_000; i++) {
-    const kind = scanner.scan();
-    if (kind === ts.SyntaxKind.EndOfFileToken) break;
+    let kind = scanner.scan();
+    if (kind === K.EndOfFileToken) break;
+    if (kind === K.OpenBraceToken) stack.push("brace");
+    else if (kind === K.TemplateHead) stack.push("template");
+    else if (kind === K.CloseBraceToken) {
+      if (stack.pop() === "template") {
+        kind = scanner.reScanTemplateToken(false);
+        if (kind !== K.TemplateTail) stack.push("template");
+      }
+    }
     const pos = scanner.getTokenStart ? scanner.getTokenStart() : scanner.getTokenPos!();
     out.push({ text: scanner.getTokenText(), pos });
   }

@@ -73,6 +73,8 @@ export interface KernelIO {
   error(ename: string, evalue: string, traceback: string[], context: RequestContext | undefined): void;
   /** Asks the front end for input (input_request on stdin). Rejects with {@link StdinNotAllowedError} when the request did not allow stdin. */
   input(prompt: string, password: boolean, context: RequestContext | undefined): Promise<string>;
+  /** Shows a mime bundle in the front end's pager (an execute_reply `page` payload of the running cell). */
+  page(data: MimeData, context: RequestContext | undefined): void;
   /** The comm registry (also published on `globalThis[COMM_REGISTRY_KEY]`). */
   readonly comms: KernelCommRegistry;
   /** The context of the request being handled now, if any. */
@@ -124,6 +126,7 @@ export class KernelServer {
   #pendingInput: { resolve: (s: string) => void; reject: (e: Error) => void } | undefined;
   #iopubChain: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #payloads = new Map<RequestContext, unknown[]>();
   readonly #log: (line: string) => void;
   readonly #onShutdown: (restart: boolean) => void;
 
@@ -264,6 +267,11 @@ export class KernelServer {
       clear: (wait, context) => this.#publish("clear_output", { wait }, context ?? this.currentContext()),
       error: (ename, evalue, traceback, context) => this.#publish("error", { ename, evalue, traceback }, context ?? this.currentContext()),
       input: (prompt, password, context) => this.#input(prompt, password, context ?? this.currentContext()),
+      page: (data, context) => {
+        const list = this.#payloads.get(context ?? this.currentContext()!);
+        if (list) list.push({ source: "page", data, start: 0 });
+        else this.#io().display(data, {}, undefined, false, context);
+      },
       comms: this.comms,
       currentContext: () => this.currentContext(),
     };
@@ -441,11 +449,15 @@ export class KernelServer {
     const count = this.#executionCount;
     if (!req.silent) this.#publish("execute_input", { code: req.code, execution_count: count }, context);
     let outcome: ExecuteOutcome;
+    const payload: unknown[] = [];
+    this.#payloads.set(context, payload);
     try {
       outcome = await this.backend.execute(req, context, count);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       outcome = { status: "error", ename: err.name, evalue: err.message, traceback: [err.stack ?? err.message] };
+    } finally {
+      this.#payloads.delete(context);
     }
     let outputText: string | undefined;
     if (outcome.status === "ok") {
@@ -460,7 +472,7 @@ export class KernelServer {
         userExpressions[name] =
           r.status === "ok" ? { status: "ok", data: r.result?.data ?? {}, metadata: r.result?.metadata ?? {} } : { ...r };
       }
-      this.#reply(this.#shell, msg, "execute_reply", { status: "ok", execution_count: count, user_expressions: userExpressions, payload: [] }, { status: "ok" });
+      this.#reply(this.#shell, msg, "execute_reply", { status: "ok", execution_count: count, user_expressions: userExpressions, payload }, { status: "ok" });
     } else {
       this.#publish("error", { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback }, context);
       this.#reply(
