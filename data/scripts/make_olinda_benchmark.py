@@ -147,7 +147,7 @@ def main():
     labels = rasterize(ds, gj, os.path.join(OUT, "labels.tif"))
     blocks = assign_blocks(labels, rng)
     with open(os.path.join(OUT, "blocks.csv"), "w", newline="") as f:
-        wr = csv.writer(f)
+        wr = csv.writer(f, lineterminator="\n")
         wr.writerow(["block", "col", "row", "width", "height", "split"])
         for b in blocks:
             wr.writerow([b["block"], b["col"], b["row"], b["width"], b["height"], b["split"]])
@@ -172,7 +172,7 @@ def main():
                              c, r, PATCH, PATCH, round(min(x0, x1), 3), round(min(y0, y1), 3), round(max(x0, x1), 3), round(max(y0, y1), 3)])
     header = ["id", "path", "label", "class", "split", "block", "col", "row", "width", "height", "minx", "miny", "maxx", "maxy"]
     with open(os.path.join(OUT, "patches.csv"), "w", newline="") as f:
-        wr = csv.writer(f)
+        wr = csv.writer(f, lineterminator="\n")
         wr.writerow(header)
         wr.writerows(rows)
 
@@ -199,7 +199,7 @@ def main():
         ood.GetRasterBand(i + 1).SetDescription(["B1", "B2", "B3", "B4", "B5", "B7"][i])
     ood = None
     with open(os.path.join(OUT, "ood.csv"), "w", newline="") as f:
-        wr = csv.writer(f)
+        wr = csv.writer(f, lineterminator="\n")
         wr.writerow(["id", "path", "split", "col", "row", "width", "height"])
         for r in range(0, h - PATCH + 1, PATCH):
             for c in range(0, w - PATCH + 1, PATCH):

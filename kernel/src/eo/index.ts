@@ -21,3 +21,5 @@ export * from "./model/onnx-metadata.js";
 export * from "./model/load-model.js";
 export * from "./metrics/confusion-matrix.js";
 export * from "./metrics/regression.js";
+export * from "./model/prepare.js";
+export * from "./model/classify.js";
