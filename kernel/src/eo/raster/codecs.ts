@@ -178,3 +178,60 @@ registry.set(5, async () => (b, ctx) => decodeLzw(b, ctx.expectedBytes));
 registry.set(32773, async () => (b, ctx) => decodePackbits(b, ctx.expectedBytes));
 registry.set(50000, () => geotiffDecoder(50000, () => ({})));
 registry.set(7, () => geotiffDecoder(7, (ctx) => ({ JPEGTables: ctx.jpegTables })));
+
+/** Typed-array constructor for TIFF sample format and bits (component type for complex). */
+function sampleArrayType(sampleFormat: number, bits: number) {
+  if (sampleFormat === 3) return bits === 64 ? Float64Array : Float32Array;
+  if (sampleFormat === 2) return bits === 8 ? Int8Array : bits === 16 ? Int16Array : Int32Array;
+  return bits <= 8 ? Uint8Array : bits <= 16 ? Uint16Array : Uint32Array;
+}
+
+/**
+ * LERC (+DEFLATE/+ZSTD) as GDAL writes it: masked pixels become NaN for floats (as GDAL returns
+ * them), 0 for integers.
+ */
+registry.set(34887, async () => {
+  const mod = (await import("lerc")) as unknown as typeof import("lerc") & { default?: typeof import("lerc") };
+  const Lerc = typeof mod.decode === "function" ? mod : mod.default!;
+  await Lerc.load();
+  return async (bytes, ctx) => {
+    let b = bytes;
+    const add = ctx.lercParameters?.[1] ?? 0;
+    if (add === 1) b = await deflate(bytes, ctx);
+    else if (add === 2) b = await (await getDecoder(50000)!)(bytes, ctx);
+    const res = Lerc.decode(b, { returnInterleaved: true });
+    const C = sampleArrayType(ctx.sampleFormat, ctx.bitsPerSample);
+    const n = ctx.blockWidth * ctx.blockHeight * ctx.samples;
+    const out = new C(n);
+    const planes = res.pixels;
+    if (planes.length === 1) {
+      const p = planes[0]!;
+      for (let i = 0; i < n && i < p.length; i++) out[i] = p[i]!;
+    } else {
+      // one LERC band per sample: interleave
+      const npx = ctx.blockWidth * ctx.blockHeight;
+      planes.forEach((p, s) => { for (let i = 0; i < npx; i++) out[i * ctx.samples + s] = p[i]!; });
+    }
+    if (res.mask) {
+      const isFloat = ctx.sampleFormat === 3;
+      const m = res.mask;
+      for (let i = 0; i < m.length; i++) {
+        if (!m[i]) for (let s = 0; s < ctx.samples; s++) out[i * ctx.samples + s] = isFloat ? NaN : 0;
+      }
+    }
+    return new Uint8Array(out.buffer);
+  };
+});
+
+/** WEBP (lossy or lossless) decoded by @cwasm/webp (WebAssembly libwebp); RGB or RGBA per the block's samples. */
+registry.set(50001, async () => {
+  const { decode } = (await import("@cwasm/webp")) as unknown as { decode: (b: Uint8Array) => { width: number; height: number; data: Uint8ClampedArray } };
+  return (bytes, ctx) => {
+    const img = decode(bytes);
+    if (ctx.samples === 4) return new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+    const n = img.width * img.height;
+    const out = new Uint8Array(n * ctx.samples);
+    for (let i = 0; i < n; i++) for (let s = 0; s < ctx.samples; s++) out[i * ctx.samples + s] = img.data[i * 4 + s]!;
+    return out;
+  };
+});

@@ -149,6 +149,7 @@ export class RasterSource implements RasterSourceLike {
     this.colorInterp = bands.map((b) => {
       const ci = bandItem(b, "colorinterp");
       if (ci && GDAL_COLORINTERP[ci.toLowerCase()]) return GDAL_COLORINTERP[ci.toLowerCase()]!;
+      if (main.bits === 1 && main.samples === 1 && main.photometric <= 1) return "palette";
       return defaultColorInterp(main, b);
     });
     const cm = tagNumbers(main.ifd, Tag.ColorMap);
@@ -156,6 +157,9 @@ export class RasterSource implements RasterSourceLike {
       const n = cm.length / 3;
       this.colormap = Array.from({ length: n }, (_, i) =>
         [Math.round(cm[i]! / 257), Math.round(cm[n + i]! / 257), Math.round(cm[2 * n + i]! / 257), 255]);
+    } else if (main.bits === 1 && main.samples === 1 && (main.photometric === 0 || main.photometric === 1)) {
+      // GDAL gives 1-bit images a black/white palette
+      this.colormap = main.photometric === 1 ? [[0, 0, 0, 255], [255, 255, 255, 255]] : [[255, 255, 255, 255], [0, 0, 0, 255]];
     } else this.colormap = undefined;
     this.overviews = init.ovr.map((o) => ({ width: o.width, height: o.height }));
     this.hasMask = init.mask !== undefined;

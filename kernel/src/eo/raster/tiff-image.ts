@@ -4,6 +4,7 @@
  * @module
  */
 import type { ByteSource } from "./byte-source.js";
+import { ycbcrBlockToRgb } from "./jpeg-ycbcr.js";
 import { getDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
 import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
 import { Tag, tagNumber, tagNumbers, type Ifd } from "./tiff-ifd.js";
@@ -226,21 +227,24 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
     out = new Ctor(n);
     unpackBits(raw, rows, img.blockWidth * spp, img.bits, out as Uint8Array);
   }
-  if (img.predictor === 2) undoHorizontalPredictor(out, rows, img.blockWidth, spp * comp);
-  if (img.compression === 7 && img.photometric === 6 && spp >= 3) ycbcrToRgb(out as Uint8Array, spp);
-  return out;
-}
-
-/** JPEG YCbCr → RGB as libjpeg does (JFIF full-range BT.601), in place. */
-function ycbcrToRgb(a: Uint8Array, spp: number): void {
-  for (let i = 0; i + 2 < a.length; i += spp) {
-    const y = a[i]!;
-    const cb = a[i + 1]! - 128;
-    const cr = a[i + 2]! - 128;
-    a[i] = Math.max(0, Math.min(255, Math.round(y + 1.402 * cr)));
-    a[i + 1] = Math.max(0, Math.min(255, Math.round(y - 0.344136 * cb - 0.714136 * cr)));
-    a[i + 2] = Math.max(0, Math.min(255, Math.round(y + 1.772 * cb)));
+  if (img.predictor === 2) {
+    if (img.sampleFormat === 3) {
+      // libtiff differences floats as unsigned integers of the same width
+      const ints = img.bits === 64 ? new BigUint64Array(out.buffer, out.byteOffset, n) : new Uint32Array(out.buffer, out.byteOffset, n);
+      const rowLen = img.blockWidth * spp;
+      for (let r = 0; r < rows; r++) {
+        for (let i = r * rowLen + spp, end = (r + 1) * rowLen; i < end; i++) {
+          if (ints instanceof BigUint64Array) ints[i] = BigInt.asUintN(64, ints[i]! + ints[i - spp]!);
+          else ints[i] = ints[i]! + ints[i - spp]!;
+        }
+      }
+    } else undoHorizontalPredictor(out, rows, img.blockWidth, spp * comp);
   }
+  if (img.compression === 7 && img.photometric === 6 && spp >= 3) {
+    const ss = tagNumbers(img.ifd, Tag.YCbCrSubSampling);
+    ycbcrBlockToRgb(out as Uint8Array, img.blockWidth, rows, spp, ss[0] ?? 2, ss[1] ?? 2);
+  }
+  return out;
 }
 
 /** Fetch and decode the given blocks of `img`, in parallel. */
