@@ -87,7 +87,7 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   return new Figure({
     data: [{
       type: "heatmap", z: new ShapedArray(z, [k, k]), x: names, y: names, text, texttemplate: "%{text}",
-      colorscale: "Blues", zmin: 0, zmax: norm ? 1 : undefined, showscale: true,
+      colorscale: "Blues", reversescale: true, zmin: 0, zmax: norm ? 1 : undefined, showscale: true,
       hovertemplate: "true %{y}, predicted %{x}: %{text}<extra></extra>",
     }],
     layout: {
