@@ -23,3 +23,4 @@ export * from "./metrics/confusion-matrix.js";
 export * from "./metrics/regression.js";
 export * from "./model/prepare.js";
 export * from "./model/classify.js";
+export * from "./explain/index.js";

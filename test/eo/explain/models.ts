@@ -2,13 +2,14 @@
 // temporary folder once per test process, and wraps them as Predictors with a thin
 // onnxruntime-node session wrapper (the models module's loadModel is developed in parallel).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ort from "onnxruntime-node";
 import type { PredictOptions, Predictor, Tensor } from "../../../kernel/src/eo/model/tensor.js";
 import { seededRandom } from "../../../kernel/src/eo/uncertainty/random.js";
+import type { GradientPredictor } from "../../../kernel/src/eo/explain/gradients.js";
 
 /** Known weights of the fixture models (as in make_models.py). */
 export const BAND_W = [[1, -2, 0.5, 0], [0, 1, 1, -1], [2, 0, 0, 3]];
@@ -38,8 +39,11 @@ export interface CountingPredictor extends Predictor {
  * Loads a fixture model as a Predictor. Models with a `noise` input get seeded dropout noise
  * (from `predict(x, { seed })`, else a running counter) when `mcDropout` is set.
  */
-export async function loadFixture(name: string, opts: { output?: string; extra?: (n: number) => Record<string, ort.Tensor> } = {}): Promise<CountingPredictor> {
-  const session = await ort.InferenceSession.create(join(modelDir(), name), { graphOptimizationLevel: "disabled", intraOpNumThreads: 1 });
+export async function loadFixture(
+  name: string, opts: { output?: string; extra?: (n: number) => Record<string, ort.Tensor>; bytes?: Uint8Array } = {},
+): Promise<CountingPredictor> {
+  const sopts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "disabled", intraOpNumThreads: 1 };
+  const session = opts.bytes ? await ort.InferenceSession.create(opts.bytes, sopts) : await ort.InferenceSession.create(join(modelDir(), name), sopts);
   const calls: number[] = [];
   let counter = 1000;
   const p: CountingPredictor = {
@@ -75,4 +79,28 @@ export function randomTensor(dims: number[], seed: number, lo = 0, hi = 1): Tens
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = lo + (hi - lo) * r();
   return { data, dims };
+}
+
+/** The fixture model's bytes. */
+export function fixtureBytes(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(modelDir(), name)));
+}
+
+/**
+ * grad_cnn.onnx as a GradientPredictor: `predict` feeds a zero target and returns the logits,
+ * `inputGradient` feeds the weights as `target` and returns `input_grad`.
+ */
+export async function loadGradientFixture(bytes?: Uint8Array): Promise<CountingPredictor & GradientPredictor> {
+  const zero = (n: number) => ({ target: new ort.Tensor("float32", new Float32Array(n * 3), [n, 3]) });
+  const p = await loadFixture("grad_cnn.onnx", { output: "logits", extra: zero, ...(bytes ? { bytes } : {}) });
+  return Object.assign(p, {
+    async inputGradient(input: Tensor, weights: Tensor): Promise<Tensor> {
+      const out = await p.session.run({
+        input: new ort.Tensor("float32", input.data, [...input.dims]),
+        target: new ort.Tensor("float32", weights.data, [...weights.dims]),
+      });
+      const g = out.input_grad!;
+      return { data: Float32Array.from(g.data as Float32Array), dims: g.dims.map(Number) };
+    },
+  });
 }

@@ -1,0 +1,143 @@
+/**
+ * Occlusion sensitivity (Zeiler & Fergus 2014; Captum's `Occlusion`): slide a window over the
+ * patch, replace it (all bands) by a baseline, and attribute the drop of the explained score to the
+ * window's pixels, averaged over the windows covering each pixel.
+ * @module
+ */
+import type { Predictor, Tensor } from "../model/tensor.js";
+import { AttributionMap } from "./attribution.js";
+import { ExplainInputError, WindowSizeError } from "./errors.js";
+import { imageDims, resolveTargets, scorePerturbations, type ExplainOptions, type Perturbation } from "./target.js";
+
+/** What replaces perturbed pixels: a constant, each band's mean over the patch, or a blurred copy. */
+export type Baseline = number | "mean" | "blur" | readonly number[];
+
+/** Options of {@link occlusion}. */
+export interface OcclusionOptions extends ExplainOptions {
+  /** Window size in pixels, `n` or `[height, width]`; default 8 (clipped to the patch when the patch is smaller than 8). */
+  window?: number | readonly [number, number];
+  /** Stride in pixels, `n` or `[rows, cols]`; default half the window (at least 1). */
+  stride?: number | readonly [number, number];
+  /**
+   * Replacement values: a number (default 0, i.e. the normalized mean for standardized inputs), one
+   * number per band, `"mean"` (each band's patch mean) or `"blur"` (a box-blurred copy of the patch).
+   */
+  baseline?: Baseline;
+}
+
+function pair(v: number | readonly [number, number], what: string): [number, number] {
+  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x >= 1)) throw new ExplainInputError(`${what} must be positive integers, got ${JSON.stringify(v)}.`);
+  return p;
+}
+
+/** Window start positions along one axis: every `stride`, plus a last one flush with the edge. */
+export function windowStarts(size: number, win: number, stride: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s + win <= size; s += stride) out.push(s);
+  if (out[out.length - 1]! + win < size) out.push(size - win);
+  return out;
+}
+
+/** Box blur of one C×H×W item (radius r, edges clamped), used as the "blur" baseline. */
+export function boxBlur(item: Float32Array, C: number, H: number, W: number, r: number): Float32Array {
+  const tmp = new Float32Array(item.length);
+  const out = new Float32Array(item.length);
+  for (let c = 0; c < C; c++) {
+    const b = c * H * W;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      let s = 0;
+      for (let d = -r; d <= r; d++) s += item[b + y * W + Math.min(W - 1, Math.max(0, x + d))]!;
+      tmp[b + y * W + x] = s / (2 * r + 1);
+    }
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      let s = 0;
+      for (let d = -r; d <= r; d++) s += tmp[b + Math.min(H - 1, Math.max(0, y + d)) * W + x]!;
+      out[b + y * W + x] = s / (2 * r + 1);
+    }
+  }
+  return out;
+}
+
+/** The baseline image (C×H×W) of one item. */
+export function baselineImage(item: Float32Array, C: number, H: number, W: number, baseline: Baseline, blurRadius: number): Float32Array {
+  const P = H * W;
+  if (baseline === "blur") return boxBlur(item, C, H, W, Math.max(1, blurRadius));
+  const out = new Float32Array(C * P);
+  for (let c = 0; c < C; c++) {
+    let v: number;
+    if (baseline === "mean") {
+      let s = 0;
+      for (let p = 0; p < P; p++) s += item[c * P + p]!;
+      v = s / P;
+    } else if (typeof baseline === "number") v = baseline;
+    else {
+      if (baseline.length !== C) throw new ExplainInputError(`The baseline has ${baseline.length} values but the input has ${C} bands; give one per band.`);
+      v = baseline[c]!;
+    }
+    out.fill(v, c * P, (c + 1) * P);
+  }
+  return out;
+}
+
+/**
+ * Occlusion attribution maps for a batch of patches. All windows of all items are scored in
+ * batched forward passes (`maxBatch` perturbed patches per pass).
+ * @param predictor the model
+ * @param input `N×C×H×W` batch, normalized as the model expects
+ * @param options window (8), stride (window/2), baseline (0), target (`"predicted"`), score, maxBatch (64)
+ * @throws {WindowSizeError} when the window is larger than the patch
+ * @example
+ * ```ts
+ * const attr = await occlusion(model, patch, { window: 8, stride: 4, baseline: "blur" });
+ * attr.toRaster({ like: patchRaster }); // put it on the map
+ * ```
+ */
+export async function occlusion(predictor: Predictor, input: Tensor, options: OcclusionOptions = {}): Promise<AttributionMap> {
+  const [N, C, H, W] = imageDims(input);
+  const win = options.window === undefined ? [Math.min(8, H), Math.min(8, W)] as [number, number] : pair(options.window, "window");
+  if (win[0] > H || win[1] > W) throw new WindowSizeError(win, [H, W]);
+  const stride = options.stride === undefined ? [Math.max(1, win[0] >> 1), Math.max(1, win[1] >> 1)] as [number, number] : pair(options.stride, "stride");
+  const ys = windowStarts(H, win[0], stride[0]);
+  const xs = windowStarts(W, win[1], stride[1]);
+  const { targets, baseScores } = await resolveTargets(predictor, input, options);
+  const size = C * H * W;
+  const baselineOf = Array.from({ length: N }, (_, n) =>
+    baselineImage(input.data.subarray(n * size, (n + 1) * size), C, H, W, options.baseline ?? 0, Math.floor(Math.min(win[0], win[1]) / 2)));
+  const per = ys.length * xs.length;
+  const jobs = {
+    length: N * per,
+    get(i: number): Perturbation {
+      const n = Math.floor(i / per);
+      const k = i % per;
+      const y0 = ys[Math.floor(k / xs.length)]!, x0 = xs[k % xs.length]!;
+      return {
+        item: n,
+        fill(dst) {
+          dst.set(input.data.subarray(n * size, (n + 1) * size));
+          const b = baselineOf[n]!;
+          for (let c = 0; c < C; c++) for (let y = y0; y < y0 + win[0]; y++) {
+            const o = c * H * W + y * W + x0;
+            dst.set(b.subarray(o, o + win[1]), o);
+          }
+        },
+      };
+    },
+  };
+  const scores = await scorePerturbations(predictor, [C, H, W], jobs, targets, options, "occlusion");
+  const sum = new Float64Array(N * H * W);
+  const cnt = new Float64Array(H * W);
+  for (const y0 of ys) for (const x0 of xs) for (let y = y0; y < y0 + win[0]; y++) for (let x = x0; x < x0 + win[1]; x++) cnt[y * W + x]!++;
+  for (let i = 0; i < N * per; i++) {
+    const n = Math.floor(i / per), k = i % per;
+    const y0 = ys[Math.floor(k / xs.length)]!, x0 = xs[k % xs.length]!;
+    const d = baseScores[n]! - scores[i]!;
+    for (let y = y0; y < y0 + win[0]; y++) for (let x = x0; x < x0 + win[1]; x++) sum[n * H * W + y * W + x]! += d;
+  }
+  const data = new Float32Array(N * H * W);
+  for (let i = 0; i < data.length; i++) data[i] = sum[i]! / cnt[i % (H * W)]!;
+  return new AttributionMap({
+    method: `Occlusion (window ${win[0]}×${win[1]}, stride ${stride[0]}×${stride[1]}, baseline ${JSON.stringify(options.baseline ?? 0)})`,
+    data, dims: [N, H, W], targets, baseScores, passes: Math.ceil(N / Math.max(1, options.maxBatch ?? 64)) + Math.ceil((N * per) / Math.max(1, options.maxBatch ?? 64)),
+  });
+}

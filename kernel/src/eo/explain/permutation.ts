@@ -1,0 +1,135 @@
+/**
+ * Permutation importance for tabular/vector inputs (Breiman 2001; scikit-learn's
+ * `permutation_importance`): shuffle one feature column across samples and measure how much the
+ * model's score gets worse, with repeats and their spread.
+ * @module
+ */
+import type { Predictor, Tensor } from "../model/tensor.js";
+import { predictBatched } from "../uncertainty/predictive.js";
+import { seededRandom, shuffleInPlace } from "../uncertainty/random.js";
+import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
+import { DISPLAY, htmlTable, svgBars, textTable } from "../uncertainty/html.js";
+import { ExplainInputError } from "./errors.js";
+
+/** A metric of predictions against targets, where larger is better. */
+export type Metric = (output: Tensor, y: ArrayLike<number>) => number;
+
+/** Negative mean squared error of output channel 0 (regression). */
+export const negMeanSquaredError: Metric = (out, y) => {
+  const N = out.dims[0]!;
+  const K = out.data.length / N;
+  let s = 0;
+  for (let i = 0; i < N; i++) s += (out.data[i * K]! - y[i]!) ** 2;
+  return -s / N;
+};
+
+/** Accuracy of the argmax over output channels (classification). */
+export const accuracyMetric: Metric = (out, y) => {
+  const N = out.dims[0]!;
+  const K = out.data.length / N;
+  let c = 0;
+  for (let i = 0; i < N; i++) {
+    let b = 0;
+    for (let k = 1; k < K; k++) if (out.data[i * K + k]! > out.data[i * K + b]!) b = k;
+    if (b === y[i]) c++;
+  }
+  return c / N;
+};
+
+/** Options of {@link permutationImportance}. */
+export interface PermutationOptions extends ReportingOptions {
+  /** Shuffles per feature; default 5. */
+  repeats?: number;
+  /** Seed of the shuffles; default 0. */
+  seed?: number;
+  /** `"mse"` (default for 1-output models: negative MSE), `"accuracy"` (default for K > 1) or a function (larger = better). */
+  metric?: "mse" | "accuracy" | Metric;
+  /** Feature names; default `feature 0…`. */
+  featureNames?: readonly string[];
+  /** Maximum rows per forward pass; default 1024. */
+  maxBatch?: number;
+  signal?: AbortSignal;
+}
+
+/** Permutation importances: mean and std over repeats of the score drop per feature. */
+export class PermutationImportance {
+  readonly features: readonly string[];
+  /** Score of the unshuffled data. */
+  readonly baselineScore: number;
+  /** Mean drop per feature. */
+  readonly mean: Float64Array;
+  /** Standard deviation (population, as scikit-learn) of the drop per feature. */
+  readonly std: Float64Array;
+  /** `F×repeats` drops. */
+  readonly values: Float64Array;
+  readonly repeats: number;
+
+  constructor(init: { features: readonly string[]; baselineScore: number; mean: Float64Array; std: Float64Array; values: Float64Array; repeats: number }) {
+    this.features = init.features; this.baselineScore = init.baselineScore; this.mean = init.mean;
+    this.std = init.std; this.values = init.values; this.repeats = init.repeats;
+  }
+
+  [DISPLAY](): Record<string, string> {
+    const cap = `Permutation importance (${this.repeats} repeats, baseline score ${this.baselineScore.toPrecision(4)})`;
+    const rows = this.features.map((f, i) => [f, this.mean[i]!, this.std[i]!] as (string | number)[]);
+    const svg = svgBars("Permutation importance (mean ± std)", this.features, Array.from(this.mean), Array.from(this.std));
+    return {
+      "text/plain": textTable(cap, ["feature", "mean", "std"], rows),
+      "text/html": `<div style="display:flex;gap:16px;align-items:flex-start">${htmlTable(cap, ["feature", "mean", "std"], rows)}${svg}</div>`,
+      "image/svg+xml": svg,
+    };
+  }
+}
+
+/**
+ * Permutation importance of each column of an `N×F` input.
+ * @param input `N×F` features (as the model expects them)
+ * @param y targets (values for regression, class indices for classification)
+ * @example
+ * ```ts
+ * const imp = await permutationImportance(model, X, y, { repeats: 10, featureNames: ["NDVI", "slope", "elev"] });
+ * ```
+ */
+export async function permutationImportance(predictor: Predictor, input: Tensor, y: ArrayLike<number>, options: PermutationOptions = {}): Promise<PermutationImportance> {
+  if (input.dims.length !== 2) throw new ExplainInputError(`permutationImportance needs an N×F table, got dims [${input.dims.join(", ")}].`);
+  const [N, F] = input.dims as [number, number];
+  if (y.length !== N) throw new ExplainInputError(`y has ${y.length} entries but the input has ${N} rows.`, { n: N, y: y.length });
+  const R = options.repeats ?? 5;
+  if (!Number.isInteger(R) || R < 1) throw new ExplainInputError(`repeats must be a positive integer, got ${R}.`);
+  const names = options.featureNames ?? Array.from({ length: F }, (_, i) => `feature ${i}`);
+  if (names.length !== F) throw new ExplainInputError(`featureNames lists ${names.length} names but the input has ${F} columns.`);
+  const batchOpts = { maxBatch: options.maxBatch ?? 1024, ...(options.signal ? { signal: options.signal } : {}) };
+  const base = await predictBatched(predictor, input, batchOpts);
+  const K = base.data.length / N;
+  const metric: Metric = typeof options.metric === "function" ? options.metric
+    : (options.metric ?? (K === 1 ? "mse" : "accuracy")) === "mse" ? negMeanSquaredError : accuracyMetric;
+  const baselineScore = metric(base, y);
+  const rand = seededRandom(options.seed ?? 0);
+  const values = new Float64Array(F * R);
+  const rep = reporter(options, "permutation importance", F * R);
+  const perm = new Int32Array(N);
+  const data = new Float32Array(input.data.length);
+  for (let f = 0; f < F; f++) {
+    for (let r = 0; r < R; r++) {
+      options.signal?.throwIfAborted();
+      for (let i = 0; i < N; i++) perm[i] = i;
+      shuffleInPlace(perm, rand);
+      data.set(input.data);
+      for (let i = 0; i < N; i++) data[i * F + f] = input.data[perm[i]! * F + f]!;
+      const out = await predictBatched(predictor, { data, dims: [N, F] }, batchOpts);
+      values[f * R + r] = baselineScore - metric(out, y);
+      rep.tick();
+    }
+  }
+  rep.done();
+  const mean = new Float64Array(F), std = new Float64Array(F);
+  for (let f = 0; f < F; f++) {
+    let s = 0;
+    for (let r = 0; r < R; r++) s += values[f * R + r]!;
+    mean[f] = s / R;
+    let v = 0;
+    for (let r = 0; r < R; r++) v += (values[f * R + r]! - mean[f]!) ** 2;
+    std[f] = Math.sqrt(v / R);
+  }
+  return new PermutationImportance({ features: names, baselineScore, mean, std, values, repeats: R });
+}

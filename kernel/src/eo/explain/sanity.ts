@@ -1,0 +1,100 @@
+/**
+ * The model-randomization sanity check (Adebayo et al. 2018): attributions of a model whose weights
+ * were randomized should differ from the trained model's; if they don't, the method explains the
+ * input (edges, brightness), not the model.
+ * @module
+ */
+import type { Predictor } from "../model/tensor.js";
+import { DISPLAY, htmlTable, textTable } from "../uncertainty/html.js";
+import { AttributionMap } from "./attribution.js";
+import { ExplainInputError } from "./errors.js";
+
+function ranks(a: ArrayLike<number>): Float64Array {
+  const idx = Array.from({ length: a.length }, (_, i) => i).sort((x, y) => a[x]! - a[y]!);
+  const r = new Float64Array(a.length);
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j + 1 < idx.length && a[idx[j + 1]!] === a[idx[i]!]) j++;
+    for (let k = i; k <= j; k++) r[idx[k]!] = (i + j) / 2;
+    i = j + 1;
+  }
+  return r;
+}
+
+/** Pearson correlation (0 when either side is constant). */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
+  ma /= n; mb /= n;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma, db = b[i]! - mb;
+    sab += da * db; saa += da * da; sbb += db * db;
+  }
+  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
+}
+
+/**
+ * Spearman rank correlation (average ranks for ties), optionally of absolute values.
+ * @example
+ * ```ts
+ * spearman([1, 2, 3], [10, 20, 30]); // 1
+ * ```
+ */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, absolute = false): number {
+  if (a.length !== b.length) throw new ExplainInputError(`Cannot correlate maps of ${a.length} and ${b.length} values.`);
+  const f = (x: ArrayLike<number>) => (absolute ? Array.from(x, Math.abs) : x);
+  return pearson(ranks(f(a)), ranks(f(b)));
+}
+
+/** Result of {@link sanityCheck}. */
+export class SanityCheck {
+  /** Spearman correlation of |attribution| between trained and randomized model, per item. */
+  readonly spearman: Float64Array;
+  /** The threshold below which the maps count as different. */
+  readonly threshold: number;
+  readonly method: string;
+
+  constructor(method: string, rho: Float64Array, threshold: number) {
+    this.method = method;
+    this.spearman = rho;
+    this.threshold = threshold;
+  }
+
+  /** True when every item's maps differ (|ρ| < threshold). */
+  get passed(): boolean {
+    return this.spearman.every((r) => Math.abs(r) < this.threshold);
+  }
+
+  [DISPLAY](): Record<string, string> {
+    const cap = `Model-randomization sanity check of ${this.method}: ${this.passed ? "PASSED (maps differ)" : "FAILED (maps stay similar)"}`;
+    const rows = Array.from(this.spearman, (r, i) => [i, r] as (string | number)[]);
+    return { "text/plain": textTable(cap, ["item", "Spearman ρ"], rows), "text/html": htmlTable(cap, ["item", "Spearman ρ"], rows) };
+  }
+}
+
+/**
+ * Runs an attribution method on the trained and on a randomized model and compares the maps by the
+ * Spearman rank correlation of their absolute values.
+ * @param explain the attribution method, e.g. `(m) => occlusion(m, patch, { target: 3 })` (fix the target!)
+ * @param trained the model
+ * @param randomized the same architecture with randomized weights (see {@link randomizeOnnxWeights})
+ * @param options `threshold` of |ρ| below which the maps count as different; default 0.5
+ * @example
+ * ```ts
+ * const rnd = await loadModel(randomizeOnnxWeights(readFileSync(path)).bytes);
+ * const check = await sanityCheck((m) => occlusion(m, patch, { target: 0 }), model, rnd);
+ * check.passed;
+ * ```
+ */
+export async function sanityCheck(
+  explain: (model: Predictor) => Promise<AttributionMap>, trained: Predictor, randomized: Predictor, options: { threshold?: number } = {},
+): Promise<SanityCheck> {
+  const a = await explain(trained);
+  const b = await explain(randomized);
+  if (a.data.length !== b.data.length) throw new ExplainInputError(`The two attribution maps differ in size (${a.data.length} vs ${b.data.length}).`);
+  const [n, h, w] = a.dims;
+  const rho = Float64Array.from({ length: n }, (_, i) => spearman(a.data.subarray(i * h * w, (i + 1) * h * w), b.data.subarray(i * h * w, (i + 1) * h * w), true));
+  return new SanityCheck(a.method, rho, options.threshold ?? 0.5);
+}

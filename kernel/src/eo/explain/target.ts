@@ -1,0 +1,143 @@
+/**
+ * Shared machinery of the perturbation methods: resolving the explained output (class per item or
+ * regression output), scoring model outputs, and running many perturbed copies of an input in
+ * batched forward passes with progress and abort.
+ * @module
+ */
+import type { Predictor, Tensor } from "../model/tensor.js";
+import { predictBatched } from "../uncertainty/predictive.js";
+import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
+import { softmax } from "../uncertainty/matrix.js";
+import { ExplainInputError, TargetMismatchError } from "./errors.js";
+
+/** Options shared by every attribution method. */
+export interface ExplainOptions extends ReportingOptions {
+  /**
+   * What to explain: a class index (all items), one class index per item, or `"predicted"` (default:
+   * each item's predicted class; output 0 for single-output regression models).
+   */
+  target?: number | readonly number[] | "predicted";
+  /**
+   * Which number is explained: `"raw"` (default; the model's output, e.g. logits or the regressed
+   * value) or `"probability"` (softmax over classes first). Dense outputs (`N×K×H×W`) are averaged over pixels.
+   */
+  score?: "raw" | "probability";
+  /** Maximum perturbed items per forward pass; default 64. */
+  maxBatch?: number;
+  /** Aborts between forward passes. */
+  signal?: AbortSignal;
+}
+
+/** The explained outputs of a batch. */
+export interface ResolvedTargets {
+  /** Class (output channel) explained per item. */
+  targets: Int32Array;
+  /** The explained score of each unperturbed item. */
+  baseScores: Float64Array;
+  /** Number of output channels K. */
+  classes: number;
+}
+
+/** Checks an input is N×C×H×W and returns its dims. */
+export function imageDims(input: Tensor, what = "input"): [number, number, number, number] {
+  if (input.dims.length !== 4) {
+    throw new ExplainInputError(`${what} must be an N×C×H×W batch, got dims [${input.dims.join(", ")}].`, { dims: input.dims });
+  }
+  const [n, c, h, w] = input.dims as [number, number, number, number];
+  if (input.data.length !== n * c * h * w) {
+    throw new ExplainInputError(`${what} has ${input.data.length} values but dims [${input.dims.join(", ")}] need ${n * c * h * w}.`);
+  }
+  return [n, c, h, w];
+}
+
+/** Scores of each item of an output batch for the given targets. */
+export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "probability" = "raw"): Float64Array {
+  const o = score === "probability" ? softmax(output) : output;
+  const N = o.dims[0]!;
+  const K = o.dims.length > 1 ? o.dims[1]! : 1;
+  const P = o.data.length / (N * K);
+  const out = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    const base = (n * K + targets[n]!) * P;
+    let s = 0;
+    for (let p = 0; p < P; p++) s += o.data[base + p]!;
+    out[n] = s / P;
+  }
+  return out;
+}
+
+/** Runs the unperturbed batch and resolves the explained target of each item. */
+export async function resolveTargets(predictor: Predictor, input: Tensor, options: ExplainOptions): Promise<ResolvedTargets> {
+  const N = input.dims[0]!;
+  const out = await predictBatched(predictor, input, { maxBatch: options.maxBatch ?? 64, ...(options.signal ? { signal: options.signal } : {}) });
+  const K = out.dims.length > 1 ? out.dims[1]! : 1;
+  const P = out.data.length / (N * K);
+  const t = options.target ?? "predicted";
+  const targets = new Int32Array(N);
+  if (t === "predicted") {
+    for (let n = 0; n < N; n++) {
+      let best = 0, bv = -Infinity;
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (let p = 0; p < P; p++) s += out.data[(n * K + k) * P + p]!;
+        if (s > bv) { bv = s; best = k; }
+      }
+      targets[n] = best;
+    }
+  } else {
+    const arr = typeof t === "number" ? Array.from({ length: N }, () => t) : Array.from(t);
+    if (arr.length !== N) {
+      throw new TargetMismatchError(`${arr.length} targets were given for a batch of ${N} items; give one class per item or a single class.`, K);
+    }
+    arr.forEach((v, i) => {
+      if (!Number.isInteger(v) || v < 0 || v >= K) {
+        throw new TargetMismatchError(`Target class ${v} (item ${i}) does not exist: the model outputs ${K} class${K === 1 ? "" : "es"} (0..${K - 1}).`, K);
+      }
+      targets[i] = v;
+    });
+  }
+  return { targets, baseScores: scoresOf(out, targets, options.score), classes: K };
+}
+
+/** One perturbed copy of item `item`, written into `dst` (length C·H·W) by `fill`. */
+export interface Perturbation {
+  item: number;
+  fill: (dst: Float32Array) => void;
+}
+
+/**
+ * Scores many perturbed copies in batches of `maxBatch` (one forward pass per batch), with progress
+ * and abort. Returns one score per perturbation, for its item's target.
+ */
+export async function scorePerturbations(
+  predictor: Predictor, itemDims: readonly number[], jobs: readonly Perturbation[] | { length: number; get(i: number): Perturbation },
+  targets: Int32Array, options: ExplainOptions, label: string,
+): Promise<Float64Array> {
+  const size = itemDims.reduce((a, b) => a * b, 1);
+  const maxBatch = Math.max(1, options.maxBatch ?? 64);
+  const count = jobs.length;
+  const get = Array.isArray(jobs) ? (i: number) => (jobs as readonly Perturbation[])[i]! : (jobs as { get(i: number): Perturbation }).get;
+  const passes = Math.ceil(count / maxBatch);
+  const rep = reporter(options, label, passes);
+  const scores = new Float64Array(count);
+  try {
+    for (let start = 0; start < count; start += maxBatch) {
+      options.signal?.throwIfAborted();
+      const n = Math.min(maxBatch, count - start);
+      const data = new Float32Array(n * size);
+      const t = new Int32Array(n);
+      for (let j = 0; j < n; j++) {
+        const job = get(start + j);
+        job.fill(data.subarray(j * size, (j + 1) * size));
+        t[j] = targets[job.item]!;
+      }
+      const out = await predictor.predict({ data, dims: [n, ...itemDims] }, options.signal ? { signal: options.signal } : {});
+      if (out.dims[0] !== n) throw new ExplainInputError(`The model returned ${out.dims[0]} outputs for a batch of ${n}.`);
+      scores.set(scoresOf(out, t, options.score), start);
+      rep.tick();
+    }
+  } finally {
+    rep.done();
+  }
+  return scores;
+}
