@@ -263,6 +263,43 @@ function replyAndIdle(client: KernelClient, msg: JupyterMessage<Record<string, u
   });
 }
 
+function splitLines(text: unknown): unknown {
+  if (typeof text !== "string") return text;
+  const lines = text.split(/(?<=\n)/);
+  return lines.length === 1 ? lines : lines.filter((l) => l !== "");
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Notebook JSON as nbformat writes it (sorted keys, one-space indent, multi-line strings as lists
+ * of lines for sources, stream text and text mime data), so diffs against Jupyter's files stay small.
+ */
+export function serializeNotebook(nb: Notebook): string {
+  const copy = structuredClone(nb);
+  for (const cell of copy.cells) {
+    cell.source = splitLines(cell.source) as string[];
+    for (const out of cell.outputs ?? []) {
+      if (out.output_type === "stream") out.text = splitLines(out.text);
+      const data = out.data as Record<string, unknown> | undefined;
+      if (data) {
+        for (const [mime, v] of Object.entries(data)) {
+          if (mime !== "application/json" && !mime.endsWith("+json")) data[mime] = splitLines(v);
+        }
+      }
+    }
+  }
+  return `${JSON.stringify(sortKeys(copy), null, 1)}\n`;
+}
+
 function parseArgs(args: string[]): { input: string; output?: string; timeout?: number; allowErrors: boolean } {
   let input: string | undefined;
   let output: string | undefined;
@@ -311,7 +348,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const result = await runNotebook(nb, { cwd: dirname(file), timeoutSeconds: parsed.timeout, allowErrors: parsed.allowErrors });
   const out = resolve(parsed.output ?? file);
-  writeFileSync(out, `${JSON.stringify(result.notebook, null, 1)}\n`);
+  writeFileSync(out, serializeNotebook(result.notebook));
   process.stderr.write(`wrote ${out}\n`);
   if (result.timedOut) return 1;
   if (result.failedCell !== undefined && !parsed.allowErrors) {
