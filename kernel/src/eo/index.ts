@@ -23,4 +23,8 @@ export * from "./metrics/confusion-matrix.js";
 export * from "./metrics/regression.js";
 export * from "./model/prepare.js";
 export * from "./model/classify.js";
+export * from "./model/tiling.js";
+export * from "./model/predict-scene.js";
+export * from "./geo/crs.js";
+export * from "./geo/reproject.js";
 export * from "./explain/index.js";

@@ -1,0 +1,370 @@
+/**
+ * Whole-scene inference: sliding tiles with overlap and weighted blending (no seams), nodata-aware,
+ * streaming strip by strip so memory stays bounded, with progress and an AbortSignal.
+ * @module
+ */
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
+import { progress as startProgress } from "../progress.js";
+import { Raster } from "../raster/raster.js";
+import type { RasterSourceLike } from "../raster/types.js";
+import { ModelInputError } from "./errors.js";
+import type { Model } from "./load-model.js";
+import { selectBands, type BandSelection } from "./prepare.js";
+import { blendWeights, tileStarts } from "./tiling.js";
+
+/** Scene outputs: class map, per-class probabilities, max probability, regression mean and std. */
+export type SceneOutput = "class" | "probabilities" | "confidence" | "mean" | "std";
+
+/** Rows of finished output, handed to `onStrip` as soon as no later tile touches them. */
+export interface SceneStrip {
+  /** First scene row of this strip. */
+  row: number;
+  /** Number of rows. */
+  height: number;
+  /** The requested outputs for these rows (georeferenced). */
+  outputs: Partial<Record<SceneOutput, Raster>>;
+}
+
+/** Options of {@link predictScene}. */
+export interface PredictSceneOptions {
+  /**
+   * Tile edge in pixels. Default 256 for fully convolutional models (clipped to the scene size);
+   * patch models always use their card's patch size.
+   */
+  tileSize?: number;
+  /**
+   * Overlap between neighbouring tiles in pixels. Default: fully convolutional models
+   * `max(2·halo + 2, tileSize / 8)`; patch models half the patch.
+   */
+  overlap?: number;
+  /** Tiles per onnxruntime call. Default 4 (fully convolutional) or 256 (patch models). */
+  batchSize?: number;
+  /** Bands to feed, in card order; default chosen by `selectBands`. */
+  bands?: BandSelection;
+  /**
+   * Outputs to keep in memory as whole-scene rasters. Default `["class", "confidence"]` for
+   * classification/segmentation and `["mean", "std"]` for regression. Pass `[]` to only stream
+   * through `onStrip`.
+   */
+  outputs?: SceneOutput[];
+  /** Receives finished rows as they complete (e.g. to write or display them); awaited. */
+  onStrip?: (strip: SceneStrip) => void | Promise<void>;
+  /**
+   * Nodata handling: pixels where any input band equals its nodata value (or is NaN) get no
+   * prediction (class 255, NaN elsewhere). Default: the source's per-band nodata values; a number
+   * overrides them for every band; `null` ignores nodata.
+   */
+  nodata?: number | null;
+  /** Run with Dropout active (one MC-dropout sample of the whole scene). Default false. */
+  mcDropout?: boolean;
+  /** Show a progress display. Default true. */
+  progress?: boolean;
+  /** Stops between batches (a kernel interrupt triggers it); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Whole-scene prediction rasters, georeferenced like the input.
+ */
+export class ScenePrediction {
+  constructor(
+    /** Class index per pixel (uint8, nodata 255). */
+    readonly classMap: Raster | null,
+    /** Per-class probability bands (float32, NaN where nodata); band descriptions are class names. */
+    readonly probabilities: Raster | null,
+    /** Max probability per pixel (float32). */
+    readonly confidence: Raster | null,
+    /** Regression mean (float32, card unit). */
+    readonly mean: Raster | null,
+    /** Regression standard deviation (float32, card unit). */
+    readonly std: Raster | null,
+    /** Number of tiles run. */
+    readonly tiles: number,
+    /** Wall time in seconds. */
+    readonly seconds: number,
+    /** Scene size in pixels. */
+    readonly width: number,
+    readonly height: number,
+  ) {}
+
+  /** Throughput in megapixels per second. */
+  get megapixelsPerSecond(): number {
+    return (this.width * this.height) / 1e6 / this.seconds;
+  }
+
+  /** Short summary. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const kept = (["classMap", "probabilities", "confidence", "mean", "std"] as const).filter((k) => this[k] !== null);
+    const text = `ScenePrediction ${this.width}×${this.height}: ${this.tiles} tiles in ${this.seconds.toFixed(2)} s (${this.megapixelsPerSecond.toFixed(2)} Mpx/s); outputs ${kept.join(", ") || "(streamed)"}`;
+    return { "text/plain": text };
+  }
+}
+
+/**
+ * Runs a model over a whole scene (any {@link RasterSourceLike}: an opened file or an in-memory
+ * Raster). Tiles overlap and are blended with weights that ramp across the overlap (fully
+ * convolutional models) or across the patch (patch classifiers, whose per-patch probabilities
+ * are spread over the patch), so a constant model gives a constant map. Reads the scene one strip
+ * of tile rows at a time and keeps only a strip of accumulators, so memory is bounded by
+ * `tileSize × width` plus the outputs kept (see `outputs`, `onStrip`).
+ *
+ * @param model a loaded model (segmentation, regression or patch classification)
+ * @param source the scene
+ * @param options {@link PredictSceneOptions}
+ * @throws {ModelInputError} when bands don't match the card or the scene is smaller than a patch
+ * @example
+ * ```ts
+ * const scene = await openRaster("data/olinda/L7_ETMs.tif");
+ * const seg = await loadModel("data/models/olinda-segmenter.onnx");
+ * const pred = await predictScene(seg, scene, { tileSize: 128 });
+ * await writeRaster("classes.tif", pred.classMap!);
+ * ```
+ */
+export async function predictScene(model: Model, source: RasterSourceLike, options: PredictSceneOptions = {}): Promise<ScenePrediction> {
+  const t0 = performance.now();
+  const card = model.card;
+  const { width: W, height: H } = source;
+  const bands = selectBands(source, card, options.bands);
+  const C = bands.length;
+  const patch = card.input.patchSize;
+  const halo = card.input.halo ?? 0;
+  const isReg = card.task === "regression";
+  const K = isReg ? (card.output.kind === "mean-logvar" ? 2 : 1) : card.classes!.length;
+  let th: number;
+  let tw: number;
+  if (patch) {
+    [th, tw] = patch;
+    if (H < th || W < tw) {
+      throw new ModelInputError(`Model ${card.name} takes ${th}×${tw} patches; the scene is only ${H}×${W}.`, patch, [H, W]);
+    }
+  } else {
+    const t = options.tileSize ?? 256;
+    if (!Number.isInteger(t) || t <= 2 * halo) {
+      throw new ModelInputError(`tileSize must be an integer larger than twice the model's halo (${2 * halo}); got ${t}.`, `> ${2 * halo}`, t);
+    }
+    th = Math.min(t, H);
+    tw = Math.min(t, W);
+  }
+  const defOverlap = patch ? Math.floor(Math.min(th, tw) / 2) : Math.max(2 * halo + 2, Math.floor(Math.min(th, tw) / 8));
+  const overlap = Math.min(options.overlap ?? defOverlap, Math.min(th, tw) - 1);
+  if (!Number.isInteger(overlap) || overlap < 0) throw new ModelInputError(`overlap must be a non-negative integer; got ${options.overlap}.`, ">= 0", options.overlap);
+  const ys = tileStarts(H, th, th - overlap);
+  const xs = tileStarts(W, tw, tw - overlap);
+  const wxs = xs.map((x) => blendWeights(tw, x, W, overlap, patch ? 0 : halo));
+  const wys = ys.map((y) => blendWeights(th, y, H, overlap, patch ? 0 : halo));
+  const outputs = new Set<SceneOutput>(options.outputs ?? (isReg ? ["mean", "std"] : ["class", "confidence"]));
+  for (const o of outputs) {
+    const ok = isReg ? o === "mean" || (o === "std" && K === 2) : o === "class" || o === "probabilities" || o === "confidence";
+    if (!ok) throw new ModelInputError(`Output "${o}" is not available for ${card.task} model ${card.name}${o === "std" ? " (it has no variance head)" : ""}.`, isReg ? ["mean", "std"] : ["class", "probabilities", "confidence"], o);
+  }
+  const streamed = new Set<SceneOutput>(options.onStrip ? (isReg ? (K === 2 ? ["mean", "std"] : ["mean"]) : ["class", "probabilities", "confidence"]) : []);
+  const need = (o: SceneOutput): boolean => outputs.has(o) || streamed.has(o);
+  const ndOverride = options.nodata;
+  const nodata = bands.map((b) => (ndOverride === undefined ? source.nodata[b - 1] ?? null : ndOverride));
+  const norm = card.normalization;
+  const mul = new Float64Array(C);
+  const add = new Float64Array(C);
+  for (let b = 0; b < C; b++) {
+    if (norm.type === "meanstd") [mul[b], add[b]] = [1 / norm.std[b]!, -norm.mean[b]! / norm.std[b]!];
+    else if (norm.type === "scaleoffset") [mul[b], add[b]] = [norm.scale[b]!, norm.offset[b]!];
+    else [mul[b], add[b]] = [1, 0];
+  }
+  const geo = { transform: source.transform, crs: source.crs };
+  const full = (o: SceneOutput, count: number, dtype: "uint8" | "float32", nd: number): Raster | null =>
+    outputs.has(o)
+      ? new Raster({
+        width: W, height: H, dtype, nodata: nd, ...geo,
+        bands: Array.from({ length: count }, () => (dtype === "uint8" ? new Uint8Array(W * H) : new Float32Array(W * H))),
+        descriptions: o === "probabilities" ? card.classes!.map((c) => c.name) : o === "class" ? ["class"] : [o === "mean" || o === "std" ? `${card.output.quantity ?? "value"} ${o}${card.output.unit ? ` (${card.output.unit})` : ""}` : o],
+      })
+      : null;
+  const classMap = full("class", 1, "uint8", 255);
+  const probs = full("probabilities", K, "float32", NaN);
+  const conf = full("confidence", 1, "float32", NaN);
+  const meanR = full("mean", 1, "float32", NaN);
+  const stdR = full("std", 1, "float32", NaN);
+
+  // Accumulators for the rows [ys[i], ys[i] + th) of the current strip.
+  const acc = new Float32Array(K * th * W);
+  const accW = new Float32Array(th * W);
+  const bs = options.batchSize ?? (patch ? 256 : 4);
+  const tileLen = C * th * tw;
+  const batch = new Float32Array(bs * tileLen);
+  const total = ys.length * xs.length;
+  const bar = options.progress === false ? null : startProgress({ total, label: `predictScene ${card.name}`, unit: "tiles" });
+  const signal = options.signal;
+  let done = 0;
+
+  const finalize = async (y0: number, rows: number, invalid: Uint8Array): Promise<void> => {
+    if (rows <= 0) return;
+    const n = rows * W;
+    const sc = need("class") ? new Uint8Array(n) : null;
+    const sp = need("probabilities") ? Array.from({ length: K }, () => new Float32Array(n)) : null;
+    const sf = need("confidence") ? new Float32Array(n) : null;
+    const sm = need("mean") ? new Float32Array(n) : null;
+    const ss = need("std") ? new Float32Array(n) : null;
+    for (let i = 0; i < n; i++) {
+      const w = accW[i]!;
+      if (invalid[i]) {
+        if (sc) sc[i] = 255;
+        if (sp) for (let k = 0; k < K; k++) sp[k]![i] = NaN;
+        if (sf) sf[i] = NaN;
+        if (sm) sm[i] = NaN;
+        if (ss) ss[i] = NaN;
+        continue;
+      }
+      if (isReg) {
+        if (sm) sm[i] = acc[i]! / w;
+        if (ss) ss[i] = Math.sqrt(acc[th * W + i]! / w);
+      } else {
+        let best = 0;
+        let bp = -1;
+        for (let k = 0; k < K; k++) {
+          const p = acc[k * th * W + i]! / w;
+          if (sp) sp[k]![i] = p;
+          if (p > bp) {
+            bp = p;
+            best = k;
+          }
+        }
+        if (sc) sc[i] = best;
+        if (sf) sf[i] = bp;
+      }
+    }
+    const put = (r: Raster | null, arr: Float32Array | Uint8Array | null, band = 1): void => {
+      if (r && arr) r.band(band).set(arr, y0 * W);
+    };
+    put(classMap, sc);
+    put(conf, sf);
+    put(meanR, sm);
+    put(stdR, ss);
+    if (probs && sp) sp.forEach((a, k) => put(probs, a, k + 1));
+    if (options.onStrip) {
+      const t = source.transform;
+      const stripGeo = { transform: [t[0] + y0 * t[2], t[1], t[2], t[3] + y0 * t[5], t[4], t[5]] as const, crs: source.crs };
+      const mk = (arrs: (Uint8Array | Float32Array)[], dtype: "uint8" | "float32", nd: number): Raster =>
+        new Raster({ width: W, height: rows, dtype, bands: arrs, nodata: nd, ...stripGeo });
+      const o: Partial<Record<SceneOutput, Raster>> = {};
+      if (sc) o.class = mk([sc], "uint8", 255);
+      if (sp) o.probabilities = mk(sp, "float32", NaN);
+      if (sf) o.confidence = mk([sf], "float32", NaN);
+      if (sm) o.mean = mk([sm], "float32", NaN);
+      if (ss) o.std = mk([ss], "float32", NaN);
+      await options.onStrip({ row: y0, height: rows, outputs: o });
+    }
+  };
+
+  const e = new Float64Array(K);
+  const plane = th * W;
+  /** Adds one tile's output (at `o` in `od`) into the strip accumulators with weights wy×wx. */
+  const accumulate = (od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array): void => {
+    const stride = patch ? 0 : th * tw;
+    if (patch && !isReg) {
+      // one prediction for the whole patch
+      let m = -Infinity;
+      for (let k = 0; k < K; k++) m = Math.max(m, od[o + k]!);
+      let s = 0;
+      for (let k = 0; k < K; k++) s += e[k] = Math.exp(od[o + k]! - m);
+      for (let k = 0; k < K; k++) e[k]! /= s;
+    }
+    for (let r = 0; r < th; r++) {
+      const wr = wy[r]!;
+      if (wr === 0) continue;
+      const rowBase = r * W + x0;
+      for (let c = 0; c < tw; c++) {
+        const w = wr * wx[c]!;
+        if (w === 0) continue;
+        const ai = rowBase + c;
+        accW[ai]! += w;
+        const pix = patch ? o : o + r * tw + c;
+        if (isReg) {
+          acc[ai]! += w * od[pix]!;
+          if (K === 2) acc[plane + ai]! += w * Math.exp(od[pix + (patch ? 1 : stride)]!);
+        } else if (patch) {
+          for (let k = 0; k < K; k++) acc[k * plane + ai]! += w * e[k]!;
+        } else {
+          let m = od[pix]!;
+          for (let k = 1; k < K; k++) m = Math.max(m, od[pix + k * stride]!);
+          let s = 0;
+          for (let k = 0; k < K; k++) s += e[k] = Math.exp(od[pix + k * stride]! - m);
+          const f = w / s;
+          for (let k = 0; k < K; k++) acc[k * plane + ai]! += f * e[k]!;
+        }
+      }
+    }
+  };
+
+  try {
+    for (let yi = 0; yi < ys.length; yi++) {
+      signal?.throwIfAborted();
+      const y0 = ys[yi]!;
+      const strip = await source.read({ window: { col: 0, row: y0, width: W, height: th }, bands, signal });
+      const sb = bands.map((_, b) => strip.band(b + 1));
+      const invalid = new Uint8Array(th * W);
+      for (let b = 0; b < C; b++) {
+        const a = sb[b]!;
+        const nd = nodata[b];
+        for (let i = 0; i < th * W; i++) {
+          const v = a[i]!;
+          if (v !== v || v === nd) invalid[i] = 1;
+        }
+      }
+      const wy = wys[yi]!;
+      let queued: number[] = [];
+      const run = async (): Promise<void> => {
+        if (queued.length === 0) return;
+        signal?.throwIfAborted();
+        const n = queued.length;
+        const out = await model.predict({ data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] }, { mcDropout: options.mcDropout, signal });
+        const od = out.data;
+        const per = patch ? K : K * th * tw;
+        for (let q = 0; q < n; q++) {
+          const xi = queued[q]!;
+          accumulate(od, q * per, xs[xi]!, wxs[xi]!, wy);
+        }
+        done += n;
+        bar?.set(done);
+        queued = [];
+      };
+      for (let xi = 0; xi < xs.length; xi++) {
+        const x0 = xs[xi]!;
+        const slot = queued.length;
+        for (let b = 0; b < C; b++) {
+          const a = sb[b]!;
+          const nd = nodata[b];
+          const m = mul[b]!;
+          const ad = add[b]!;
+          const base = slot * tileLen + b * th * tw;
+          for (let r = 0; r < th; r++) {
+            const srcRow = r * W + x0;
+            const dstRow = base + r * tw;
+            for (let c = 0; c < tw; c++) {
+              const v = a[srcRow + c]!;
+              batch[dstRow + c] = v !== v || v === nd ? 0 : v * m + ad;
+            }
+          }
+        }
+        queued.push(xi);
+        if (queued.length === bs) await run();
+      }
+      await run();
+      // Rows above the next strip's start are final: emit them and shift the accumulators up.
+      const next = yi + 1 < ys.length ? ys[yi + 1]! : H;
+      const rows = next - y0;
+      await finalize(y0, rows, invalid);
+      if (yi + 1 < ys.length) {
+        const keep = th - rows;
+        for (let k = 0; k < K; k++) {
+          const off = k * th * W;
+          acc.copyWithin(off, off + rows * W, off + th * W);
+          acc.fill(0, off + keep * W, off + th * W);
+        }
+        accW.copyWithin(0, rows * W, th * W);
+        accW.fill(0, keep * W);
+      }
+    }
+  } finally {
+    bar?.done();
+  }
+  return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H);
+}

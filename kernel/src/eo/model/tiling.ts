@@ -1,0 +1,48 @@
+/**
+ * Tile layout and blending weights for whole-scene inference.
+ * @module
+ */
+
+/**
+ * Start offsets of tiles of length `tile` covering `0..total` with at most `stride` between
+ * starts; the last tile ends exactly at `total` (no padding). `tile` must be ≤ `total`.
+ * @example
+ * ```ts
+ * tileStarts(10, 4, 3); // [0, 3, 6]
+ * tileStarts(11, 4, 3); // [0, 3, 6, 7]
+ * ```
+ */
+export function tileStarts(total: number, tile: number, stride: number): number[] {
+  const out: number[] = [];
+  const s = Math.max(1, Math.floor(stride));
+  for (let x = 0; x + tile < total; x += s) out.push(x);
+  const last = total - tile;
+  if (out.length === 0 || out[out.length - 1] !== last) out.push(last);
+  return out;
+}
+
+/**
+ * One-dimensional blending weights of a tile at `start` (length `len`) in a scene of length
+ * `total`: 1 in the middle, a linear ramp across the overlap at edges shared with another tile,
+ * down to 0 within `halo` pixels of such an edge (those pixels lack context; when the overlap is
+ * not larger than `2·halo` a floor of 1e-3 keeps every pixel covered). Edges on the scene border
+ * keep weight 1. With a regular layout the ramps of two neighbours sum to
+ * exactly 1; `predictScene` divides by the accumulated weight, so the blend is a proper weighted
+ * mean everywhere.
+ * @example
+ * ```ts
+ * blendWeights(8, 0, 12, 4, 0); // [1, 1, 1, 1, 0.875, 0.625, 0.375, 0.125]
+ * ```
+ */
+export function blendWeights(len: number, start: number, total: number, overlap: number, halo: number): Float32Array {
+  const w = new Float32Array(len);
+  const ramp = Math.max(1, overlap - 2 * halo);
+  const floor = overlap > 2 * halo ? 0 : 1e-3;
+  for (let i = 0; i < len; i++) {
+    const dl = start === 0 ? Infinity : i;
+    const dr = start + len >= total ? Infinity : len - 1 - i;
+    const d = Math.min(dl, dr);
+    w[i] = d === Infinity ? 1 : Math.min(1, Math.max(floor, (d - halo + 0.5) / ramp));
+  }
+  return w;
+}

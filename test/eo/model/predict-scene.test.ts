@@ -1,0 +1,209 @@
+// Whole-scene inference: no seams (a constant model gives a constant map; tiled = untiled for the
+// shipped segmenter), blending weights sum to 1, nodata respected, interrupt stops it, memory stays
+// bounded on a large synthetic scene, outputs are georeferenced rasters.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError,
+  type ModelCard, type RasterSourceLike, type ReadOptions,
+} from "../../../kernel/src/eo/index.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "ai4eo-scene-"));
+const BIAS = [0.3, 2.0, -1.0, 0.5];
+const constPath = join(tmp, "constant.onnx");
+// A 1x1 convolution with zero weights: logits = BIAS at every pixel, whatever the input.
+execFileSync("/usr/bin/python3", ["-c", `
+import onnx, sys
+from onnx import helper as h, TensorProto as T
+w = h.make_tensor("w", T.FLOAT, [4, 6, 1, 1], [0.0] * 24)
+b = h.make_tensor("b", T.FLOAT, [4], ${JSON.stringify(BIAS)})
+g = h.make_graph([h.make_node("Conv", ["input", "w", "b"], ["logits"])], "constant",
+  [h.make_tensor_value_info("input", T.FLOAT, ["n", 6, "h", "w"])], [h.make_tensor_value_info("logits", T.FLOAT, ["n", 4, "h", "w"])], [w, b])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)]); m.ir_version = 8
+onnx.checker.check_model(m); onnx.save(m, sys.argv[1])
+`, constPath]);
+const constCard: ModelCard = {
+  name: "constant", task: "segmentation", bands: ["B1", "B2", "B3", "B4", "B5", "B7"],
+  normalization: { type: "none" }, input: { name: "input", dtype: "float32", layout: "NCHW", patchSize: null, halo: 0 },
+  output: { name: "logits", kind: "logits", layout: "NKHW" },
+  classes: ["a", "b", "c", "d"].map((name, index) => ({ index, name })),
+};
+const softmaxBias = BIAS.map((v) => Math.exp(v) / BIAS.reduce((a, u) => a + Math.exp(u), 0));
+
+/** A synthetic scene computed on the fly: never materialized, so memory use is the pipeline's own. */
+class SyntheticScene implements RasterSourceLike {
+  readonly count = 6;
+  readonly dtype = "uint8" as const;
+  readonly transform = [500000, 10, 0, 9000000, 0, -10] as const;
+  readonly crs = { epsg: 32725 };
+  readonly nodata = [null, null, null, null, null, null];
+  readonly descriptions = [null, null, null, null, null, null];
+  reads = 0;
+  constructor(readonly width: number, readonly height: number, readonly delayMs = 0) {}
+  async read(o: ReadOptions = {}): Promise<Raster> {
+    o.signal?.throwIfAborted();
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    this.reads++;
+    const w = o.window!;
+    const bands = (o.bands ?? [1, 2, 3, 4, 5, 6]).map((b) => {
+      const a = new Uint8Array(w.width * w.height);
+      for (let r = 0; r < w.height; r++) for (let c = 0; c < w.width; c++) a[r * w.width + c] = ((w.row + r) * 7 + (w.col + c) * 3 + b * 11) & 255;
+      return a;
+    });
+    return new Raster({ width: w.width, height: w.height, dtype: "uint8", bands });
+  }
+}
+
+test("tile layout covers the scene; blending weights of a regular layout sum to exactly 1", () => {
+  assert.deepEqual(tileStarts(10, 4, 3), [0, 3, 6]);
+  assert.deepEqual(tileStarts(11, 4, 3), [0, 3, 6, 7]);
+  assert.deepEqual(tileStarts(4, 4, 3), [0]);
+  for (const [total, tile, overlap, halo] of [[32 + 24 * 5, 32, 8, 2], [64 + 48 * 3, 64, 16, 3], [100, 32, 8, 2], [349, 64, 8, 3]] as const) {
+    const sum = new Float64Array(total);
+    for (const s of tileStarts(total, tile, tile - overlap)) {
+      const w = blendWeights(tile, s, total, overlap, halo);
+      for (let i = 0; i < tile; i++) sum[s + i]! += w[i]!;
+    }
+    const regular = (total - tile) % (tile - overlap) === 0;
+    for (let i = 0; i < total; i++) {
+      assert.ok(sum[i]! > 0, `position ${i} has weight`);
+      if (regular) assert.ok(Math.abs(sum[i]! - 1) < 1e-6, `total=${total}: weights at ${i} sum to ${sum[i]}`);
+    }
+  }
+});
+
+test("a constant model gives a constant map (no seams), probabilities sum to 1, georeference kept", async () => {
+  const model = await loadModel(constPath, { card: constCard, threads: 1 });
+  const scene = new SyntheticScene(301, 277);
+  const pred = await predictScene(model, scene, { tileSize: 64, overlap: 12, outputs: ["class", "probabilities", "confidence"], progress: false });
+  assert.equal(pred.tiles, tileStarts(277, 64, 52).length * tileStarts(301, 64, 52).length);
+  const cls = pred.classMap!.band(1);
+  assert.ok(cls.every((v) => v === 1), "every pixel is class 1");
+  for (let k = 0; k < 4; k++) {
+    const p = pred.probabilities!.band(k + 1) as Float32Array;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of p) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    assert.ok(Math.abs(lo - softmaxBias[k]!) < 1e-6 && Math.abs(hi - softmaxBias[k]!) < 1e-6, `class ${k}: ${lo}..${hi} vs ${softmaxBias[k]}`);
+  }
+  assert.deepEqual(pred.classMap!.transform, scene.transform);
+  assert.deepEqual(pred.classMap!.crs, { epsg: 32725 });
+  assert.deepEqual(pred.probabilities!.descriptions, ["a", "b", "c", "d"]);
+  await model.dispose();
+});
+
+test("shipped segmenter: tiled prediction equals one-tile prediction (no seams), on the real scene", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const scene = await openRaster("data/olinda/L7_ETMs.tif");
+  const whole = await predictScene(model, scene, { tileSize: 400, outputs: ["class", "probabilities"], progress: false });
+  assert.equal(whole.tiles, 1);
+  const tiled = await predictScene(model, scene, { tileSize: 64, outputs: ["class", "probabilities"], progress: false });
+  assert.ok(tiled.tiles > 30);
+  let maxd = 0;
+  for (let k = 1; k <= 4; k++) {
+    const a = whole.probabilities!.band(k);
+    const b = tiled.probabilities!.band(k);
+    for (let i = 0; i < a.length; i++) maxd = Math.max(maxd, Math.abs(a[i]! - b[i]!));
+  }
+  assert.ok(maxd < 5e-3, `max |tiled - whole| probability = ${maxd}`);
+  const ca = whole.classMap!.band(1);
+  const cb = tiled.classMap!.band(1);
+  let diff = 0;
+  for (let i = 0; i < ca.length; i++) if (ca[i] !== cb[i]) diff++;
+  assert.ok(diff <= ca.length * 1e-4, `${diff} of ${ca.length} pixels change class`);
+  assert.deepEqual(tiled.classMap!.transform, scene.transform);
+  assert.equal(tiled.classMap!.nodata[0], 255);
+  // the regressor gives mean and std in metres; the patch classifier gives a class map
+  const reg = await loadModel("data/models/olinda-elevation-regressor.onnx", { threads: 1 });
+  const r = await predictScene(reg, scene, { tileSize: 128, progress: false });
+  const m = r.mean!.band(1) as Float32Array;
+  const s = r.std!.band(1) as Float32Array;
+  assert.ok(m.every((v) => Number.isFinite(v) && v > -50 && v < 200) && s.every((v) => v > 0), "finite elevations and positive std");
+  assert.match(r.mean!.descriptions[0]!, /elevation mean \(m\)/);
+  const cls = await loadModel("data/models/olinda-patch-classifier.onnx", { threads: 1 });
+  const pc = await predictScene(cls, scene, { progress: false });
+  assert.ok(pc.classMap!.band(1).every((v) => v < 4));
+  await assert.rejects(predictScene(cls, scene, { outputs: ["mean"], progress: false }), (e: unknown) => e instanceof ModelInputError && /Output "mean" is not available for classification/.test(e.message));
+  await Promise.all([model.dispose(), reg.dispose(), cls.dispose(), scene.close()]);
+});
+
+test("nodata pixels get no prediction; NaN never reaches the model", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const src = await openRaster("data/olinda/L7_ETMs.tif");
+  const full = await src.read({ window: { col: 100, row: 100, width: 120, height: 90 } });
+  await src.close();
+  const bands = Array.from({ length: 6 }, (_, b) => Float32Array.from(full.band(b + 1)));
+  for (let r = 20; r < 40; r++) for (let c = 30; c < 70; c++) bands[2]![r * 120 + c] = -1; // a hole in band 3
+  bands[5]![5] = NaN;
+  const scene = new Raster({ width: 120, height: 90, dtype: "float32", bands, nodata: -1, transform: full.transform, crs: full.crs });
+  const pred = await predictScene(model, scene, { tileSize: 48, outputs: ["class", "probabilities", "confidence"], progress: false });
+  const c = pred.classMap!.band(1);
+  let holes = 0;
+  for (let i = 0; i < c.length; i++) {
+    const inHole = (Math.floor(i / 120) >= 20 && Math.floor(i / 120) < 40 && i % 120 >= 30 && i % 120 < 70) || i === 5;
+    assert.equal(c[i] === 255, inHole, `pixel ${i}`);
+    if (inHole) {
+      holes++;
+      assert.ok(Number.isNaN(pred.probabilities!.band(1)[i]) && Number.isNaN(pred.confidence!.band(1)[i]));
+    } else assert.ok(c[i]! < 4);
+  }
+  assert.equal(holes, 20 * 40 + 1);
+  // nodata: null ignores the source's nodata (the -1 values are then data)
+  const raw = await predictScene(model, scene, { tileSize: 48, nodata: null, progress: false });
+  assert.equal(raw.classMap!.band(1)[20 * 120 + 30]! < 4, true);
+  await model.dispose();
+});
+
+test("an abort stops predictScene within 1 s", async () => {
+  const model = await loadModel(constPath, { card: constCard, threads: 1 });
+  const scene = new SyntheticScene(4000, 4000, 20);
+  const ac = new AbortController();
+  let abortedAt = 0;
+  const t = setTimeout(() => {
+    abortedAt = performance.now();
+    ac.abort();
+  }, 300);
+  await assert.rejects(predictScene(model, scene, { tileSize: 256, signal: ac.signal, outputs: [], progress: false }), (e: unknown) => (e as Error).name === "AbortError");
+  clearTimeout(t);
+  const lag = performance.now() - abortedAt;
+  assert.ok(abortedAt > 0 && lag < 1000, `stopped ${lag.toFixed(0)} ms after the abort`);
+  assert.ok(scene.reads < 16, `only ${scene.reads} of 16 strips read`);
+  await model.dispose();
+});
+
+test("memory stays bounded on a large synthetic scene (streamed strips)", async () => {
+  const model = await loadModel(constPath, { card: constCard, threads: 1 });
+  const W = 4000;
+  const H = 4000; // 16 Mpx: 384 MB as float32 input, 256 MB as float32 probabilities if materialized
+  const scene = new SyntheticScene(W, H);
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  let rows = 0;
+  let next = 0;
+  let ones = 0;
+  await predictScene(model, scene, {
+    tileSize: 256, outputs: [], progress: false,
+    onStrip: (s) => {
+      assert.equal(s.row, next, "strips arrive in order without gaps");
+      next += s.height;
+      rows += s.height;
+      const c = s.outputs.class!.band(1);
+      for (const v of c) if (v === 1) ones++;
+      peak = Math.max(peak, process.memoryUsage().rss);
+    },
+  });
+  clearInterval(timer);
+  assert.equal(rows, H);
+  assert.equal(ones, W * H);
+  const grew = (peak - base) / 2 ** 20;
+  assert.ok(grew < 150, `peak RSS grew by ${grew.toFixed(0)} MB`);
+  await model.dispose();
+});
