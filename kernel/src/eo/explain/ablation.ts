@@ -173,3 +173,18 @@ export async function segmentAblation(predictor: Predictor, input: Tensor, optio
     passes: Math.ceil(N / mb) + Math.ceil((N * S) / mb),
   });
 }
+
+/**
+ * Feature ablation with either band groups (→ {@link GroupAttribution}) or spatial segments
+ * (→ {@link AttributionMap}); see {@link bandGroupAblation} and {@link segmentAblation}.
+ * @example
+ * ```ts
+ * await featureAblation(model, patch, { bandNames: card.bands, groups: spectralGroups(card.bands) });
+ * await featureAblation(model, patch, { segments: gridSegments(64, 64, 8) });
+ * ```
+ */
+export function featureAblation(predictor: Predictor, input: Tensor, options: SegmentAblationOptions): Promise<AttributionMap>;
+export function featureAblation(predictor: Predictor, input: Tensor, options?: BandAblationOptions): Promise<GroupAttribution>;
+export function featureAblation(predictor: Predictor, input: Tensor, options: BandAblationOptions | SegmentAblationOptions = {}): Promise<AttributionMap | GroupAttribution> {
+  return "segments" in options && options.segments ? segmentAblation(predictor, input, options) : bandGroupAblation(predictor, input, options as BandAblationOptions);
+}
