@@ -1,0 +1,202 @@
+/**
+ * Spectral indices computed from band arrays, nodata-aware: a pixel whose input is nodata or NaN,
+ * or whose denominator is 0, is NaN in the result (Float32). Inputs should be reflectance for
+ * EVI and SAVI (the normalized differences are scale-invariant).
+ * @module
+ */
+import { Ai4eoError } from "../errors.js";
+import { Raster } from "../raster/raster.js";
+import type { BandArray } from "../raster/types.js";
+import { findBand, getSensor, sensorBandNumbers, type Sensor } from "../sensors/sensor.js";
+
+/** A numeric band: any typed array or number array, all of one length. */
+export type BandValues = ArrayLike<number>;
+
+/** Bands by common name. */
+export interface IndexBands {
+  blue?: BandValues;
+  green?: BandValues;
+  red?: BandValues;
+  nir?: BandValues;
+  swir16?: BandValues;
+  swir22?: BandValues;
+}
+
+/** Options shared by the index functions. */
+export interface IndexOptions {
+  /** Input value that marks missing data (in every input band); default none (NaN is always missing). */
+  nodata?: number | null;
+}
+
+/** Missing inputs or bands of different lengths. */
+export class IndexInputError extends Ai4eoError {}
+
+function need(bands: IndexBands, names: (keyof IndexBands)[], index: string): BandValues[] {
+  const arrs = names.map((n) => {
+    const a = bands[n];
+    if (!a) throw new IndexInputError(`${index} needs the ${names.join(", ")} bands; "${n}" is missing. Pass { ${names.map((x) => `${x}: …`).join(", ")} }.`);
+    return a;
+  });
+  const len = arrs[0]!.length;
+  arrs.forEach((a, i) => {
+    if (a.length !== len) throw new IndexInputError(`${index}: band "${names[i]}" has ${a.length} values but "${names[0]}" has ${len}; the bands must be on one grid.`);
+  });
+  return arrs;
+}
+
+function compute(arrs: BandValues[], nodata: number | null | undefined, f: (v: number[]) => number): Float32Array {
+  const n = arrs[0]!.length;
+  const out = new Float32Array(n);
+  const v = new Array<number>(arrs.length);
+  outer: for (let i = 0; i < n; i++) {
+    for (let k = 0; k < arrs.length; k++) {
+      const x = arrs[k]![i]!;
+      if (Number.isNaN(x) || (nodata !== null && nodata !== undefined && x === nodata)) { out[i] = NaN; continue outer; }
+      v[k] = x;
+    }
+    const r = f(v);
+    out[i] = Number.isFinite(r) ? r : NaN;
+  }
+  return out;
+}
+
+/**
+ * Generic normalized difference `(a − b) / (a + b)`.
+ * @example
+ * ```ts
+ * normalizedDifference(new Float32Array([0.5]), new Float32Array([0.1])); // Float32Array [0.666…]
+ * ```
+ */
+export function normalizedDifference(a: BandValues, b: BandValues, options: IndexOptions = {}): Float32Array {
+  if (a.length !== b.length) throw new IndexInputError(`normalizedDifference: the bands have ${a.length} and ${b.length} values; they must be on one grid.`);
+  return compute([a, b], options.nodata, ([x, y]) => (x! - y!) / (x! + y!));
+}
+
+/**
+ * NDVI = (NIR − Red) / (NIR + Red). Rouse et al. (1974), Monitoring vegetation systems in the Great Plains with ERTS.
+ * @example
+ * ```ts
+ * ndvi({ nir, red }, { nodata: 0 });
+ * ```
+ */
+export function ndvi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const [nir, red] = need(bands, ["nir", "red"], "NDVI");
+  return normalizedDifference(nir!, red!, options);
+}
+
+/** NDWI = (Green − NIR) / (Green + NIR). McFeeters (1996), Int. J. Remote Sensing 17(7). @example `ndwi({ green, nir })` */
+export function ndwi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const [g, nir] = need(bands, ["green", "nir"], "NDWI");
+  return normalizedDifference(g!, nir!, options);
+}
+
+/** MNDWI = (Green − SWIR1.6) / (Green + SWIR1.6). Xu (2006), Int. J. Remote Sensing 27(14). @example `mndwi({ green, swir16 })` */
+export function mndwi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const [g, s] = need(bands, ["green", "swir16"], "MNDWI");
+  return normalizedDifference(g!, s!, options);
+}
+
+/** NDBI = (SWIR1.6 − NIR) / (SWIR1.6 + NIR). Zha et al. (2003), Int. J. Remote Sensing 24(3). @example `ndbi({ swir16, nir })` */
+export function ndbi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const [s, nir] = need(bands, ["swir16", "nir"], "NDBI");
+  return normalizedDifference(s!, nir!, options);
+}
+
+/** NBR = (NIR − SWIR2.2) / (NIR + SWIR2.2). Key & Benson (2006), FIREMON Landscape Assessment. @example `nbr({ nir, swir22 })` */
+export function nbr(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const [nir, s] = need(bands, ["nir", "swir22"], "NBR");
+  return normalizedDifference(nir!, s!, options);
+}
+
+/** NDSI = (Green − SWIR1.6) / (Green + SWIR1.6). Hall et al. (1995), Remote Sens. Environ. 54(2). @example `ndsi({ green, swir16 })` */
+export function ndsi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const [g, s] = need(bands, ["green", "swir16"], "NDSI");
+  return normalizedDifference(g!, s!, options);
+}
+
+/**
+ * EVI = 2.5 (NIR − Red) / (NIR + 6 Red − 7.5 Blue + 1), on reflectance. Huete et al. (2002), Remote Sens. Environ. 83.
+ * @example
+ * ```ts
+ * evi({ nir, red, blue });
+ * ```
+ */
+export function evi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const arrs = need(bands, ["nir", "red", "blue"], "EVI");
+  return compute(arrs, options.nodata, ([n, r, b]) => (2.5 * (n! - r!)) / (n! + 6 * r! - 7.5 * b! + 1));
+}
+
+/**
+ * SAVI = (1 + L)(NIR − Red) / (NIR + Red + L), on reflectance, L default 0.5. Huete (1988), Remote Sens. Environ. 25(3).
+ * @example
+ * ```ts
+ * savi({ nir, red }, { L: 0.5 });
+ * ```
+ */
+export function savi(bands: IndexBands, options: IndexOptions & { L?: number } = {}): Float32Array {
+  const L = options.L ?? 0.5;
+  const arrs = need(bands, ["nir", "red"], "SAVI");
+  return compute(arrs, options.nodata, ([n, r]) => ((1 + L) * (n! - r!)) / (n! + r! + L));
+}
+
+/**
+ * BSI = ((SWIR1.6 + Red) − (NIR + Blue)) / ((SWIR1.6 + Red) + (NIR + Blue)). Rikimaru et al. (2002), Tropical Ecology 43(1).
+ * @example
+ * ```ts
+ * bsi({ swir16, red, nir, blue });
+ * ```
+ */
+export function bsi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  const arrs = need(bands, ["swir16", "red", "nir", "blue"], "BSI");
+  return compute(arrs, options.nodata, ([s, r, n, b]) => (s! + r! - (n! + b!)) / (s! + r! + n! + b!));
+}
+
+/** Index names usable with {@link spectralIndex}. */
+export const INDICES = { ndvi, ndwi, mndwi, ndbi, evi, savi, nbr, ndsi, bsi } as const;
+export type IndexName = keyof typeof INDICES;
+
+const NEEDS: Record<IndexName, (keyof IndexBands)[]> = {
+  ndvi: ["nir", "red"], ndwi: ["green", "nir"], mndwi: ["green", "swir16"], ndbi: ["swir16", "nir"], evi: ["nir", "red", "blue"],
+  savi: ["nir", "red"], nbr: ["nir", "swir22"], ndsi: ["green", "swir16"], bsi: ["swir16", "red", "nir", "blue"],
+};
+
+/** Options of {@link spectralIndex}. */
+export interface SpectralIndexOptions {
+  /** The sensor whose band names the raster's bands follow (id, short id like "s2"/"l8"/"l7", or a Sensor). */
+  sensor: string | Sensor;
+  /** Band names of the raster in order; default the sensor's order. */
+  order?: string[];
+  /** Apply the sensor's scale/offset to get reflectance first; default true for EVI and SAVI, false otherwise. */
+  reflectance?: boolean;
+}
+
+/**
+ * Compute an index on a Raster whose bands follow a sensor's band list; returns a one-band Float32
+ * Raster on the same grid, NaN where an input is nodata.
+ * @example
+ * ```ts
+ * const l7 = await (await openRaster("data/olinda/L7_ETMs.tif")).read();
+ * const v = spectralIndex(l7, "ndvi", { sensor: "l7", order: ["B1", "B2", "B3", "B4", "B5", "B7"] });
+ * ```
+ */
+export function spectralIndex(raster: Raster, name: IndexName, options: SpectralIndexOptions): Raster {
+  const sensor = getSensor(options.sensor);
+  const common = (c: keyof IndexBands) => (c === "nir" ? "nir" : c);
+  const names = NEEDS[name];
+  const numbers = sensorBandNumbers(sensor, names.map(common), options.order);
+  const reflectance = options.reflectance ?? (name === "evi" || name === "savi");
+  const bands: IndexBands = {};
+  names.forEach((c, i) => {
+    const arr: BandArray = raster.band(numbers[i]!);
+    const nd = raster.nodata[numbers[i]! - 1];
+    const sb = findBand(sensor, common(c));
+    if (!reflectance && (nd === null || nd === undefined)) { bands[c] = arr; return; }
+    const scale = reflectance ? sb.scale ?? 1 : 1;
+    const offset = reflectance ? sb.offset ?? 0 : 0;
+    const f = new Float64Array(arr.length);
+    for (let k = 0; k < arr.length; k++) { const v = arr[k]!; f[k] = nd !== null && nd !== undefined && v === nd ? NaN : v * scale + offset; }
+    bands[c] = f;
+  });
+  const data = INDICES[name](bands);
+  return new Raster({ width: raster.width, height: raster.height, dtype: "float32", bands: [data], transform: raster.transform, crs: raster.crs, nodata: NaN, descriptions: [name.toUpperCase()] });
+}
