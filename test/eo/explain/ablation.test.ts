@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  bandGroupAblation, featureAblation, gridSegments, segmentAblation, slicSegments, spectralGroups, UnknownBandError,
+  bandGroupAblation, featureAblation, gridSegments, segmentAblation, slicSegments, spectralGroups, UnknownBandGroupError,
 } from "../../../kernel/src/eo/explain/index.js";
 import { BAND_W, loadFixture, randomTensor } from "./models.js";
 
@@ -43,7 +43,7 @@ test("spectral groups for Sentinel-2, Landsat TM/ETM+ and SAR names", () => {
 test("bad input: groups naming unknown bands, band-name count mismatch", async () => {
   const m = await loadFixture("band_linear.onnx");
   await assert.rejects(bandGroupAblation(m, x, { bandNames: names, groups: { swir: ["B11"] } }),
-    (e: unknown) => e instanceof UnknownBandError && e.band === "B11" &&
+    (e: unknown) => e instanceof UnknownBandGroupError && e.band === "B11" &&
       /Band group "swir" names band "B11", which is not among the model's 4 input bands \[B2, B3, B4, B8\]/.test(e.message));
   await assert.rejects(bandGroupAblation(m, x, { bandNames: ["B2"] }), /bandNames lists 1 bands but the input has 4/);
   await assert.rejects(bandGroupAblation(m, x, { groups: { g: [7] } }), /names band 7/);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { permutationImportance } from "../../../kernel/src/eo/explain/index.js";
-import { normalRandom, seededRandom } from "../../../kernel/src/eo/uncertainty/index.js";
+import { normalRandom, seededRandom } from "../../../kernel/src/eo/uncertainty/random.js";
 import { loadFixture, TAB_W } from "./models.js";
 
 test("permutation importance of y = x·w recovers 2·w_j²·Var(x_j), exactly 0 for an unused feature", async () => {

@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AlphaRangeError, CalibrationSplitTooSmallError, conformalClassifier, conformalQuantileRegressor, conformalRegressor,
-  normalRandom, seededRandom,
 } from "../../../kernel/src/eo/uncertainty/index.js";
+import { normalRandom, seededRandom } from "../../../kernel/src/eo/uncertainty/random.js";
 import { synthetic } from "./synthetic.js";
 
 /**

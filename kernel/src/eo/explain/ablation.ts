@@ -7,7 +7,7 @@
  */
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { AttributionMap, GroupAttribution } from "./attribution.js";
-import { ExplainInputError, UnknownBandError } from "./errors.js";
+import { ExplainInputError, UnknownBandGroupError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
 import type { Segments } from "./superpixels.js";
 import { imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";
@@ -70,7 +70,7 @@ function resolveGroups(groups: BandGroups, names: readonly string[]): { name: st
       name: g,
       bands: members.map((b) => {
         const i = typeof b === "number" ? (Number.isInteger(b) && b >= 0 && b < names.length ? b : -1) : names.indexOf(b);
-        if (i < 0) throw new UnknownBandError(g, b, names);
+        if (i < 0) throw new UnknownBandGroupError(g, b, names);
         return i;
       }),
     };
@@ -81,7 +81,7 @@ function resolveGroups(groups: BandGroups, names: readonly string[]): { name: st
  * Band-group ablation: the drop of the explained score when each group of bands is replaced by the
  * baseline. One perturbed copy per item and group, batched.
  * @param input `N×C×H×W` batch
- * @throws {UnknownBandError} when a group names a band the model does not have
+ * @throws {UnknownBandGroupError} when a group names a band the model does not have
  * @example
  * ```ts
  * const imp = await bandGroupAblation(model, patches, {

@@ -32,10 +32,10 @@ export class WindowSizeError extends ExplainInputError {
  * @example
  * ```ts
  * try { await featureAblation(model, x, { bandNames: ["B2", "B3"], groups: { swir: ["B11"] } }); }
- * catch (e) { if (e instanceof UnknownBandError) console.log(e.band, e.available); }
+ * catch (e) { if (e instanceof UnknownBandGroupError) console.log(e.band, e.available); }
  * ```
  */
-export class UnknownBandError extends ExplainInputError {
+export class UnknownBandGroupError extends ExplainInputError {
   constructor(readonly group: string, readonly band: string | number, readonly available: readonly string[]) {
     super(
       `Band group "${group}" names band ${JSON.stringify(band)}, which is not among the model's ${available.length} input bands ` +

@@ -13,4 +13,4 @@ export * from "./temperature.js";
 export * from "./conformal.js";
 export * from "./ood.js";
 export * from "./reporter.js";
-export * from "./random.js";
+export * from "./scene.js";
