@@ -37,3 +37,5 @@ export * from "./datasets/so2sat.js";
 export * from "./datasets/manifest.js";
 export * from "./sensors/sensor.js";
 export * from "./indices/spectral-indices.js";
+export * from "./sar/sar.js";
+export * from "./stack/stack.js";
