@@ -95,6 +95,9 @@ export class KernelClient {
   #exit: Promise<number | null>;
   /** Collected kernel stderr when started with `stderr: "pipe"`. */
   stderr = "";
+  /** Milliseconds from spawning the kernel to its first kernel_info_reply (set by {@link KernelClient.start}). */
+  firstReplyMs: number | undefined;
+  #spawnedAt = performance.now();
 
   private constructor(
     readonly connection: ConnectionInfo,
@@ -103,10 +106,10 @@ export class KernelClient {
   ) {
     this.codec = new WireCodec(connection.signature_scheme, connection.key);
     const id = randomBytes(8).toString("hex");
-    this.#shell = new zmq.Dealer({ routingId: id, linger: 0 });
-    this.#stdin = new zmq.Dealer({ routingId: id, linger: 0 });
-    this.#control = new zmq.Dealer({ routingId: `${id}-c`, linger: 0 });
-    this.#iopub = new zmq.Subscriber({ linger: 0 });
+    this.#shell = new zmq.Dealer({ routingId: id, linger: 0, reconnectInterval: 10 });
+    this.#stdin = new zmq.Dealer({ routingId: id, linger: 0, reconnectInterval: 10 });
+    this.#control = new zmq.Dealer({ routingId: `${id}-c`, linger: 0, reconnectInterval: 10 });
+    this.#iopub = new zmq.Subscriber({ linger: 0, reconnectInterval: 10 });
     const url = (p: number) => `tcp://${connection.ip}:${p}`;
     this.#shell.connect(url(connection.shell_port));
     this.#control.connect(url(connection.control_port));
@@ -143,12 +146,14 @@ export class KernelClient {
     const argv = (options.argv ?? [process.execPath, join(packageRoot(), "bin", "ai4eo.js"), "kernel", "{connection_file}"]).map((a) =>
       a === "{connection_file}" ? file : a,
     );
+    const spawnedAt = performance.now();
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "ignore", options.stderr ?? "inherit"],
     });
     const client = new KernelClient(connection, child, tmp);
+    client.#spawnedAt = spawnedAt;
     child.stderr?.on("data", (d: Buffer) => (client.stderr += d.toString()));
     await client.waitReady(options.startTimeoutMs ?? 60_000);
     return client;
@@ -165,6 +170,7 @@ export class KernelClient {
         if (this.process.exitCode !== null) throw new Error(`the kernel exited with code ${this.process.exitCode} before answering.${this.stderr ? `\n${this.stderr}` : ""}`);
         try {
           await this.request("shell", "kernel_info_request", {}, { timeoutMs: 1000 });
+          this.firstReplyMs ??= performance.now() - this.#spawnedAt;
         } catch (e) {
           if (!(e instanceof KernelTimeoutError)) throw e;
           continue;

@@ -13,13 +13,21 @@
 import type { Engine } from "../engine/engine.js";
 import type { ExecuteOutcome, ExecuteRequest, KernelBackend, KernelIO, RequestContext } from "../jupyter/server.js";
 import { DISPLAY_HOST_KEY, display, toMimeBundle, type DisplayHost } from "../eo/display.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { packageRoot, packageVersion, typescriptVersion, tslabVersion } from "./package-info.js";
 
-/** Cell globals, type-checked like any declaration. */
-const GLOBAL_DECLARATIONS = `
+/**
+ * Cell globals, type-checked like any declaration. `display`'s type comes from display.d.ts alone
+ * (not the whole "ai4eo" type graph, which would slow the compiler's start several-fold).
+ */
+function globalDeclarations(): string {
+  const dts = join(packageRoot(), "dist", "kernel", "src", "eo", "display.d.ts");
+  const from = existsSync(dts) ? dts.replace(/\.d\.ts$/, ".js") : "ai4eo";
+  return `
 declare global {
   /** Shows a value (or mime bundle via display.html/markdown/svg/png/...) in the notebook. */
-  const display: typeof import("ai4eo")["display"];
+  const display: typeof import(${JSON.stringify(from)})["display"];
   /** Asks the user for a line of text (needs a front end that allows stdin). */
   function input(prompt?: string): Promise<string>;
   /** Asks the user for a secret (not echoed). */
@@ -28,6 +36,7 @@ declare global {
   function page(value: unknown): void;
 }
 `;
+}
 
 /** Options of {@link TypeScriptBackend}. */
 export interface TypeScriptBackendOptions {
@@ -65,7 +74,7 @@ export class TypeScriptBackend implements KernelBackend {
       const engine = await Engine.create<RequestContext>({
         rootDir: this.options.rootDir,
         aliases: { ai4eo: packageRoot() },
-        globalDeclarations: GLOBAL_DECLARATIONS,
+        globalDeclarations: globalDeclarations(),
         globals: {
           display,
           page: (value: unknown) => io.page(typeof value === "string" ? { "text/plain": value } : bundleOf(value), this.#loaded?.context()),

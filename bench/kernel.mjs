@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Kernel benchmark: ai4eo vs tslab 1.0.22, side by side in the same run, over real ZeroMQ.
+// Measures spawn → first kernel_info_reply, a `1+1` cell, a 50-line typed function cell (type
+// checking on in both), and the kernel process's peak RSS (VmHWM). Prints medians and ratios.
+// Usage: node bench/kernel.mjs [--starts N] [--cells N]   (needs `npm run build` first)
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { KernelClient } = await import(join(root, "dist", "kernel", "src", "cli", "kernel-client.js"));
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const STARTS = arg("--starts", 5);
+const CELLS = arg("--cells", 15);
+
+const kernels = {
+  ai4eo: [process.execPath, join(root, "bin", "ai4eo.js"), "kernel", "{connection_file}"],
+  tslab: [process.execPath, createRequire(import.meta.url).resolve("tslab/bin/tslab"), "kernel", "--config-path", "{connection_file}"],
+};
+
+function typedCell(i) {
+  const lines = [
+    `interface Pixel${i} { red: number; nir: number; swir: number; valid: boolean }`,
+    `function stats${i}(pixels: Pixel${i}[]): { ndvi: number; ndmi: number; count: number } {`,
+  ];
+  for (let k = 0; k < 46; k++) lines.push(`  const v${k}: number = pixels.length > ${k} ? pixels[${k}].nir - pixels[${k}].red : ${k};`);
+  lines.push(`  return { ndvi: v0 / (v1 + 1), ndmi: v2 / (v3 + 1), count: pixels.filter((p) => p.valid).length };`, "}");
+  return lines.join("\n");
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function peakRssMiB(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function timeCell(client, code) {
+  const t = performance.now();
+  const r = await client.execute(code);
+  const ms = performance.now() - t;
+  const status = r.reply.content.status;
+  const err = r.outputs.find((o) => o.header.msg_type === "error" || (o.header.msg_type === "stream" && o.content.name === "stderr"));
+  if (status !== "ok" || err) throw new Error(`cell failed: ${JSON.stringify(r.reply.content)} ${JSON.stringify(err?.content)}`);
+  return ms;
+}
+
+const results = { ai4eo: { start: [], one: [], typed: [], rss: [] }, tslab: { start: [], one: [], typed: [], rss: [] } };
+const dir = mkdtempSync(join(tmpdir(), "ai4eo-bench-"));
+try {
+  for (let s = 0; s < STARTS; s++) {
+    for (const name of s % 2 ? ["tslab", "ai4eo"] : ["ai4eo", "tslab"]) {
+      const client = await KernelClient.start({ argv: kernels[name], cwd: dir, stderr: "ignore", env: { AI4EO_HISTORY_FILE: join(dir, "history.jsonl") } });
+      results[name].start.push(client.firstReplyMs);
+      if (s === 0 || s === STARTS - 1) {
+        await timeCell(client, "0"); // load the compiler
+        for (let c = 0; c < CELLS; c++) results[name].one.push(await timeCell(client, "1+1"));
+        for (let c = 0; c < Math.ceil(CELLS / 3); c++) results[name].typed.push(await timeCell(client, typedCell(`${s}_${c}`)));
+        results[name].rss.push(peakRssMiB(client.process.pid));
+      }
+      await client.shutdown();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const rows = [
+  ["spawn → first kernel_info_reply (ms)", "start", 0.3 * 1000],
+  ["`1+1` cell (ms)", "one"],
+  ["50-line typed function cell (ms)", "typed"],
+  ["peak RSS (MiB)", "rss"],
+];
+console.log(`ai4eo kernel benchmark (${STARTS} starts, ${CELLS} '1+1' cells and ${Math.ceil(CELLS / 3)} typed cells per measured kernel; Node ${process.version})`);
+console.log(`${"measure".padEnd(40)}${"ai4eo".padStart(10)}${"tslab".padStart(10)}${"ratio".padStart(9)}`);
+for (const [label, key] of rows) {
+  const a = median(results.ai4eo[key]);
+  const t = median(results.tslab[key]);
+  console.log(`${label.padEnd(40)}${a.toFixed(1).padStart(10)}${t.toFixed(1).padStart(10)}${(a / t).toFixed(2).padStart(9)}`);
+}

@@ -1,0 +1,34 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HistoryStore } from "../../kernel/src/jupyter/history.js";
+
+test("history survives reopening, numbers sessions, and answers tail/range/search", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-history-"));
+  const file = join(dir, "h.jsonl");
+  try {
+    const a = HistoryStore.open(file);
+    assert.equal(a.session, 1);
+    a.append(1, "const ndvi = 0.5;");
+    a.append(2, "ndvi * 2", "1");
+    appendFileSync(file, "{torn line\n");
+    const b = HistoryStore.open(file);
+    assert.equal(b.session, 2);
+    b.append(1, "ndvi * 2", "1");
+    b.append(2, "const evi = 2.5;");
+    assert.deepEqual(b.tail(2, false), [[2, 1, "ndvi * 2"], [2, 2, "const evi = 2.5;"]]);
+    assert.deepEqual(b.tail(1, true), [[2, 2, ["const evi = 2.5;", null]]]);
+    assert.deepEqual(b.range(1, 2, 3, true), [[1, 2, ["ndvi * 2", "1"]]]);
+    assert.deepEqual(b.range(0, 1, undefined, false), [[2, 1, "ndvi * 2"], [2, 2, "const evi = 2.5;"]]);
+    assert.deepEqual(b.range(-1, 1, 2, false), [[1, 1, "const ndvi = 0.5;"]]);
+    assert.deepEqual(b.search("ndvi*", 0, false, false).length, 2);
+    assert.deepEqual(b.search("ndvi*", 0, true, false), [[2, 1, "ndvi * 2"]]);
+    assert.deepEqual(b.search("const ?vi*", 0, false, false), [[2, 2, "const evi = 2.5;"]]);
+    assert.deepEqual(b.search("*", 1, false, false), [[2, 2, "const evi = 2.5;"]]);
+    assert.deepEqual(b.search("n.vi*", 0, false, false), []); // "." is literal, not a regex
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
