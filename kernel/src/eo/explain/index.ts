@@ -16,3 +16,4 @@ export * from "./faithfulness.js";
 export * from "./gradients.js";
 export * from "./sanity.js";
 export * from "./randomize-onnx.js";
+export * from "./scene.js";

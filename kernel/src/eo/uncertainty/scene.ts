@@ -43,7 +43,7 @@ export interface SceneUncertaintyOptions extends ReportingOptions {
   classes?: readonly string[];
   /** Interval level for regression; default 0.9. */
   level?: number;
-  /** Maximum items per forward pass; default 256. */
+  /** Maximum items per forward pass; default 1024. */
   maxBatch?: number;
   signal?: AbortSignal;
 }
@@ -85,6 +85,69 @@ function starts(size: number, t: number): number[] {
   return out;
 }
 
+/** Options of {@link sceneTiles}. */
+export interface SceneTilesOptions {
+  tileSize?: number;
+  bands?: number[];
+  prepare?: (tile: Raster) => Tensor;
+  signal?: AbortSignal;
+}
+
+/** One strip of tiles of a scene, ready for the model. */
+export interface SceneTileStrip {
+  /** Scene row of the strip's top. */
+  row: number;
+  /** Scene columns of the tiles. */
+  cols: number[];
+  /** Tile edge. */
+  size: number;
+  /** `N×C×size×size` normalized tiles, one per column. */
+  input: Tensor;
+  /** Number of strips in the scene. */
+  strips: number;
+}
+
+/**
+ * Cuts a scene into non-overlapping model tiles, one strip at a time (the last row/column of tiles
+ * flush with the edge): reads only `size` rows per strip and normalizes them for the model.
+ * @example
+ * ```ts
+ * for await (const strip of sceneTiles(model, scene)) console.log(strip.row, strip.input.dims);
+ * ```
+ */
+export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike, options: SceneTilesOptions = {}): AsyncGenerator<SceneTileStrip> {
+  const card = (predictor as { card?: ModelCard }).card;
+  const patch = card?.input.patchSize ?? null;
+  const t = options.tileSize ?? patch?.[0] ?? 64;
+  if (patch && (patch[0] !== t || patch[1] !== t)) {
+    throw new UncertaintyInputError(`This model takes ${patch[0]}×${patch[1]} patches; tileSize ${t} cannot be used.`);
+  }
+  const W = source.width, H = source.height;
+  if (t > W || t > H) throw new UncertaintyInputError(`The scene (${W}×${H}) is smaller than one ${t}×${t} tile.`);
+  const bands = options.bands ?? (card ? selectBands(source, card) : Array.from({ length: source.count }, (_, i) => i + 1));
+  const prepare = options.prepare ?? (card ? (r: Raster) => rasterToTensor(r, card) : (r: Raster) => {
+    const data = new Float32Array(r.count * r.width * r.height);
+    for (let b = 0; b < r.count; b++) data.set(Float32Array.from(r.band(b + 1)), b * r.width * r.height);
+    return { data, dims: [1, r.count, r.height, r.width] };
+  });
+  const xs = starts(W, t), ys = starts(H, t);
+  for (const y0 of ys) {
+    options.signal?.throwIfAborted();
+    const strip = await source.read({ window: { col: 0, row: y0, width: W, height: t }, bands, ...(options.signal ? { signal: options.signal } : {}) });
+    const x = prepare(strip);
+    const C = x.dims[1]!;
+    const N = xs.length;
+    const batch = new Float32Array(N * C * t * t);
+    xs.forEach((x0, n) => {
+      for (let c = 0; c < C; c++) for (let r = 0; r < t; r++) {
+        const src = c * t * W + r * W + x0;
+        batch.set(x.data.subarray(src, src + t), ((n * C + c) * t + r) * t);
+      }
+    });
+    yield { row: y0, cols: xs, size: t, input: { data: batch, dims: [N, C, t, t] }, strips: ys.length };
+  }
+}
+
 /**
  * Runs MC dropout (or TTA) over every tile of a scene and returns per-pixel uncertainty rasters,
  * georeferenced like the source.
@@ -101,49 +164,31 @@ function starts(size: number, t: number): number[] {
 export async function sceneUncertainty(predictor: Predictor, source: RasterSourceLike, options: SceneUncertaintyOptions = {}): Promise<SceneUncertainty> {
   const t0 = performance.now();
   const card = (predictor as { card?: ModelCard }).card;
-  const patch = card?.input.patchSize ?? null;
-  const t = options.tileSize ?? patch?.[0] ?? 64;
-  if (patch && (patch[0] !== t || patch[1] !== t)) {
-    throw new UncertaintyInputError(`This model takes ${patch[0]}×${patch[1]} patches; tileSize ${t} cannot be used.`);
-  }
   const W = source.width, H = source.height;
-  if (t > W || t > H) throw new UncertaintyInputError(`The scene (${W}×${H}) is smaller than one ${t}×${t} tile.`);
-  const bands = options.bands ?? (card ? selectBands(source, card) : Array.from({ length: source.count }, (_, i) => i + 1));
-  const prepare = options.prepare ?? (card ? (r: Raster) => rasterToTensor(r, card) : (r: Raster) => {
-    const data = new Float32Array(r.count * r.width * r.height);
-    for (let b = 0; b < r.count; b++) data.set(Float32Array.from(r.band(b + 1)), b * r.width * r.height);
-    return { data, dims: [1, r.count, r.height, r.width] };
-  });
   const task = options.task ?? (card?.task === "regression" ? "regression" : "classification");
   const classes = options.classes ?? card?.classes?.map((c) => c.name);
-  const xs = starts(W, t), ys = starts(H, t);
   const method = options.method ?? "mc-dropout";
   const P = W * H;
   const out: Record<string, Float32Array> = {};
   let K = 0;
   let predicted: Int32Array | undefined;
-  const rep = reporter(options, `scene ${method}`, ys.length);
+  let rep: ReturnType<typeof reporter> | undefined;
   let seed = options.seed ?? 0;
   const S = options.samples ?? 20;
-  for (const y0 of ys) {
-    options.signal?.throwIfAborted();
-    const strip = await source.read({ window: { col: 0, row: y0, width: W, height: t }, bands, ...(options.signal ? { signal: options.signal } : {}) });
-    const x = prepare(strip);
-    const C = x.dims[1]!;
+  let tiles = 0;
+  const tileOpts: SceneTilesOptions = {
+    ...(options.tileSize ? { tileSize: options.tileSize } : {}), ...(options.bands ? { bands: options.bands } : {}),
+    ...(options.prepare ? { prepare: options.prepare } : {}), ...(options.signal ? { signal: options.signal } : {}),
+  };
+  for await (const { row: y0, cols: xs, size: t, input, strips } of sceneTiles(predictor, source, tileOpts)) {
+    rep ??= reporter(options, `scene ${method}`, strips);
     const N = xs.length;
-    const batch = new Float32Array(N * C * t * t);
-    xs.forEach((x0, n) => {
-      for (let c = 0; c < C; c++) for (let r = 0; r < t; r++) {
-        const src = c * t * W + r * W + x0;
-        batch.set(x.data.subarray(src, src + t), ((n * C + c) * t + r) * t);
-      }
-    });
-    const input = { data: batch, dims: [N, C, t, t] };
-    const common = { task, maxBatch: options.maxBatch ?? 256, progress: false as const, ...(options.signal ? { signal: options.signal } : {}), ...(classes ? { classes } : {}) };
+    tiles += N;
+    const common = { task, maxBatch: options.maxBatch ?? 1024, progress: false as const, ...(options.signal ? { signal: options.signal } : {}), ...(classes ? { classes } : {}) };
     const dist: PredictiveDistribution = method === "tta"
       ? await testTimeAugmentation(predictor, input, { ...common, ...(options.augmentations ? { augmentations: options.augmentations } : {}) })
       : await mcDropout(predictor, input, { ...common, samples: S, seed });
-    seed += Math.ceil(S / Math.max(1, Math.floor((options.maxBatch ?? 256) / N)));
+    seed += Math.ceil(S / Math.max(1, Math.floor((options.maxBatch ?? 1024) / N)));
     const dense = dist.samples.dims.length === 5;
     const write = (name: string, data: Float32Array | Int32Array, channels: number) => {
       for (let k = 0; k < channels; k++) {
@@ -171,7 +216,7 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
     }
     rep.tick();
   }
-  rep.done();
+  rep?.done();
   const geo = { transform: source.transform, crs: source.crs };
   const rasters: Record<string, Raster> = {};
   if (task === "classification") {
@@ -182,5 +227,5 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
     for (const f of ["mean", "aleatoricStd", "epistemicStd", "totalStd", "lower", "upper"]) rasters[f] = new Raster({ width: W, height: H, dtype: "float32", bands: [out[f]!], descriptions: [f], ...geo });
   }
   const label = method === "tta" ? "Test-time augmentation" : `MC dropout (${S} samples, seed ${options.seed ?? 0})`;
-  return new SceneUncertainty(rasters, label, xs.length * ys.length, (performance.now() - t0) / 1000);
+  return new SceneUncertainty(rasters, label, tiles, (performance.now() - t0) / 1000);
 }
