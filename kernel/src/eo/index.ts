@@ -39,3 +39,7 @@ export * from "./sensors/sensor.js";
 export * from "./indices/spectral-indices.js";
 export * from "./sar/sar.js";
 export * from "./stack/stack.js";
+export * from "./render/colormaps.js";
+export * from "./render/stretch.js";
+export * from "./render/quicklook.js";
+export * from "./render/display-bundle.js";

@@ -11,6 +11,9 @@ import { RasterFormatError, RasterMemoryError, RasterRangeError } from "./errors
 import { isPixelIsPoint, readCrs, readGeoKeys, readGeoTransform } from "./geokeys.js";
 import { parseGdalMetadata, parseNodata, parsePam, type MetadataItem } from "./gdal-metadata.js";
 import { Raster, PIXEL_TRANSFORM } from "./raster.js";
+import { recordInput } from "../provenance.js";
+import { defaultQuicklookOptions, sourceBundle } from "../render/display-bundle.js";
+import { quicklook, type Quicklook, type QuicklookOptions } from "../render/quicklook.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { blockRows, describeImage, readBlocks, type TiffImage } from "./tiff-image.js";
 import {
@@ -34,6 +37,11 @@ export interface OpenRasterOptions {
   readPam?: boolean;
   /** fetch implementation for URLs; default the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Read display pixels at open (for the notebook quicklook) when a level of at most this many
+   * pixels exists (the smallest overview, or the image itself); `false` never. Default 1 048 576.
+   */
+  preview?: number | false;
 }
 
 /** Colour interpretation of a band, named as in GDAL (lower case). */
@@ -229,6 +237,54 @@ export class RasterSource implements RasterSourceLike {
     return new Raster({ width: win.width, height: win.height, dtype: "uint8", bands: [a], transform, crs: this.crs });
   }
 
+  #preview: Raster | undefined;
+
+  /** Read the display pixels (smallest level with at least 256 px on a side, or the smallest) if it has ≤ `maxPixels`. @internal */
+  async loadPreview(maxPixels: number, signal?: AbortSignal): Promise<void> {
+    const levels = [{ width: this.width, height: this.height }, ...this.overviews];
+    let k = levels.length - 1;
+    while (k > 0 && Math.max(levels[k]!.width, levels[k]!.height) < 256) k--;
+    const L = levels[k]!;
+    if (L.width * L.height > maxPixels) return;
+    const { bands } = this.#displayOptions();
+    try {
+      this.#preview = await this.read({ overview: k, bands, signal });
+    } catch (e) {
+      if (!(e instanceof RasterMemoryError)) throw e; // over the read budget: no preview
+    }
+  }
+
+  #displayOptions(): QuicklookOptions {
+    return defaultQuicklookOptions(this.count, this.colorInterp, this.colormap);
+  }
+
+  /**
+   * Render a PNG quicklook from the smallest overview that is at least `maxSize` on its longest side
+   * (or full resolution).
+   * @example
+   * ```ts
+   * const { png } = await src.quicklook({ bands: [4, 3, 2] });
+   * ```
+   */
+  async quicklook(options: QuicklookOptions & { signal?: AbortSignal } = {}): Promise<Quicklook> {
+    const maxSize = options.maxSize ?? 512;
+    const levels = [{ width: this.width, height: this.height }, ...this.overviews];
+    let k = levels.length - 1;
+    while (k > 0 && Math.max(levels[k]!.width, levels[k]!.height) < maxSize) k--;
+    const o = { ...this.#displayOptions(), ...options };
+    const r = await this.read({ overview: k, bands: o.bands, signal: options.signal });
+    return quicklook(r, { ...o, bands: o.bands!.map((_, i) => i + 1) });
+  }
+
+  /** Jupyter display: an HTML summary (size, CRS, bounds, bands, overviews) and a PNG quicklook of the preview pixels. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const o = this.#displayOptions();
+    return sourceBundle({
+      name: this.name, width: this.width, height: this.height, count: this.count, dtype: this.dtype, transform: this.transform, crs: this.crs,
+      bounds: this.bounds, nodata: this.nodata, descriptions: this.descriptions, overviews: this.overviews, compression: this.compression,
+    }, this.#preview, { ...o, bands: o.bands!.map((_, i) => i + 1) });
+  }
+
   /** Close the file (URLs and bytes hold nothing). */
   async close(): Promise<void> {
     this.#cache.clear();
@@ -392,6 +448,7 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
       src = await FileSource.open(localPath);
     }
   }
+  recordInput("data", source);
   try {
     const tiff = await readTiffStructure(src, options.signal);
     const images = tiff.ifds.map((ifd, i) => ({ ifd, i }));
@@ -425,12 +482,14 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
       const xml = await readFile(`${localPath}.aux.xml`, "utf8").catch(() => undefined);
       if (xml) pam = parsePam(xml);
     }
-    return new RasterSource({
+    const source = new RasterSource({
       src, main, ovr, mask, maskOvr: maskOvrAligned.length === ovr.length ? maskOvrAligned : [],
       transform: readGeoTransform(first.ifd, keys), crs: readCrs(keys), pixelIsPoint: isPixelIsPoint(keys),
       items: metaStr ? parseGdalMetadata(metaStr) : [], nodata: nodataStr !== undefined ? parseNodata(nodataStr) : null,
       pam, bigTiff: tiff.bigTiff, options,
     });
+    if (options.preview !== false) await source.loadPreview(options.preview ?? 1_048_576, options.signal);
+    return source;
   } catch (e) {
     await src.close();
     if (e instanceof RangeError) {

@@ -1,4 +1,5 @@
 import { Ai4eoError } from "../errors.js";
+import { rasterBundle } from "../render/display-bundle.js";
 import {
   arrayTypeFor, isComplex,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type RasterSourceLike, type ReadOptions,
@@ -99,6 +100,14 @@ export class Raster implements RasterSourceLike {
       throw new RasterShapeError(`Band ${i} is out of range: this raster has bands 1..${this.count}.`, { band: i });
     }
     return this.#bands[i - 1]!;
+  }
+
+  /**
+   * Jupyter display: a PNG quicklook (bands 1–3 as RGB, or band 1 with viridis; 2–98 % stretch;
+   * nodata transparent) and an HTML summary with per-band statistics.
+   */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return rasterBundle(this);
   }
 
   /** Bounds of the raster in CRS units (all four corners through the geotransform). */
