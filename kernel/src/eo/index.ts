@@ -43,3 +43,4 @@ export * from "./render/colormaps.js";
 export * from "./render/stretch.js";
 export * from "./render/quicklook.js";
 export * from "./render/display-bundle.js";
+export * from "./provenance.js";

@@ -6,6 +6,7 @@
  */
 import type { Bounds } from "../raster/types.js";
 import { DatasetError } from "./errors.js";
+import { recordSeed } from "../provenance.js";
 
 /**
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence on
@@ -17,6 +18,7 @@ import { DatasetError } from "./errors.js";
  * ```
  */
 export function seededRandom(seed: number): () => number {
+  recordSeed(seed);
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

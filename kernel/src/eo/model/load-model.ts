@@ -9,6 +9,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { cardHtml, cardMarkdown, parseModelCard, type ModelCard } from "./card.js";
 import { ModelCardError, ModelInputError, ModelLoadError } from "./errors.js";
 import { readOnnxModelInfo, type OnnxModelInfo } from "./onnx-metadata.js";
+import { recordInput } from "../provenance.js";
 import type { PredictOptions, Predictor, Tensor } from "./tensor.js";
 
 /** The `metadata_props` key that holds the card JSON. */
@@ -318,5 +319,6 @@ export async function loadModel(source: string | Uint8Array, options: LoadModelO
     throw new ModelLoadError(`onnxruntime cannot load ${path}: ${(e as Error).message}`, path, { cause: e });
   }
   checkCardAgainstGraph(card, session, cardSource);
+  recordInput("model", source, bytes);
   return new Model(session, card, path, info);
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { recordSeed } from "../provenance.js";
+
 /** A source of uniform random numbers in [0, 1). */
 export type RandomSource = () => number;
 
@@ -17,6 +19,7 @@ export type RandomSource = () => number;
  * ```
  */
 export function seededRandom(seed: number): RandomSource {
+  recordSeed(seed);
   let a = (seed | 0) ^ 0x9e3779b9;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
