@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureDist, root } from "./ensure-dist.js";
+import * as zmq from "zeromq";
 import { KernelClient } from "../../kernel/src/cli/kernel-client.js";
 import type { JupyterMessage } from "../../kernel/src/jupyter/wire.js";
 
@@ -245,6 +246,13 @@ test("an uncaught exception or unhandled rejection is reported and does not kill
 test("SIGINT stops a synchronous while(true) and a pending await; interrupt_request too; the kernel lives on", async () => {
   const loop = client.execute("const g = globalThis as any;\ng.spins = 0;\nwhile (true) { g.spins++; }");
   await new Promise((r) => setTimeout(r, 700));
+  // the heartbeat keeps answering while the main thread is stuck in the loop
+  const hb = new zmq.Request({ linger: 0, receiveTimeout: 3000 });
+  hb.connect(`tcp://127.0.0.1:${client.connection.hb_port}`);
+  await hb.send("ping");
+  const [pong] = await hb.receive();
+  hb.close();
+  assert.equal(pong!.toString(), "ping");
   client.interrupt();
   const l = await loop;
   assert.equal(content(l.reply).status, "error");

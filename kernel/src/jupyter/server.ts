@@ -13,6 +13,8 @@
  */
 import * as zmq from "zeromq";
 import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { WireCodec, WireError, makeMessage, type JupyterMessage, type MessageHeader } from "./wire.js";
 import { endpoint, type ConnectionInfo } from "./connection.js";
 import { KernelCommRegistry } from "./comm-registry.js";
@@ -114,7 +116,8 @@ export class KernelServer {
   #control = new zmq.Router();
   #stdin = new zmq.Router();
   #iopub = new zmq.Publisher();
-  #hb = new zmq.Reply();
+  #hb: zmq.Reply | undefined;
+  #hbWorker: Worker | undefined;
   #executionCount = 0;
   #queue: Queued[] = [];
   #processing = false;
@@ -155,15 +158,14 @@ export class KernelServer {
   /** Binds the sockets and starts serving. */
   async start(): Promise<void> {
     const c = this.connection;
-    for (const s of [this.#shell, this.#control, this.#stdin, this.#iopub, this.#hb]) s.linger = 0;
+    for (const s of [this.#shell, this.#control, this.#stdin, this.#iopub]) s.linger = 0;
     await Promise.all([
       this.#shell.bind(endpoint(c, "shell_port")),
       this.#control.bind(endpoint(c, "control_port")),
       this.#stdin.bind(endpoint(c, "stdin_port")),
       this.#iopub.bind(endpoint(c, "iopub_port")),
-      this.#hb.bind(endpoint(c, "hb_port")),
     ]);
-    void this.#heartbeat();
+    this.#startHeartbeat(endpoint(c, "hb_port"));
     void this.#receive(this.#shell, (msg) => this.#enqueue(msg));
     void this.#receive(this.#control, (msg) => void this.#handleControl(msg));
     void this.#receive(this.#stdin, (msg) => this.#handleStdin(msg));
@@ -174,12 +176,45 @@ export class KernelServer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const s of [this.#shell, this.#control, this.#stdin, this.#iopub, this.#hb]) s.close();
+    for (const s of [this.#shell, this.#control, this.#stdin, this.#iopub]) s.close();
+    this.#hb?.close();
+    void this.#hbWorker?.terminate();
   }
 
-  async #heartbeat(): Promise<void> {
+  /**
+   * The heartbeat echoes in a worker thread, so it keeps answering while a cell runs synchronous
+   * code (front ends would otherwise report the kernel as dead). Falls back to the main thread.
+   */
+  #startHeartbeat(url: string): void {
+    const zmqPath = createRequire(import.meta.url).resolve("zeromq");
+    const source = `
+      const { workerData } = require("node:worker_threads");
+      const zmq = require(workerData.zmqPath);
+      (async () => {
+        const hb = new zmq.Reply({ linger: 0 });
+        await hb.bind(workerData.url);
+        for await (const frames of hb) await hb.send(frames);
+      })().catch((e) => { throw e; });`;
     try {
-      for await (const frames of this.#hb) await this.#hb.send(frames);
+      const worker = new Worker(source, { eval: true, workerData: { zmqPath, url } });
+      worker.unref();
+      worker.on("error", (e) => {
+        this.#log(`heartbeat worker failed (${e.message}); answering heartbeats on the main thread`);
+        void this.#heartbeatOnMainThread(url);
+      });
+      this.#hbWorker = worker;
+    } catch (e) {
+      this.#log(`cannot start the heartbeat worker (${(e as Error).message}); answering heartbeats on the main thread`);
+      void this.#heartbeatOnMainThread(url);
+    }
+  }
+
+  async #heartbeatOnMainThread(url: string): Promise<void> {
+    const hb = new zmq.Reply({ linger: 0 });
+    this.#hb = hb;
+    try {
+      await hb.bind(url);
+      for await (const frames of hb) await hb.send(frames);
     } catch (e) {
       if (!this.#closed) this.#log(`heartbeat stopped: ${(e as Error).message}`);
     }
