@@ -29,6 +29,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   kernel: { describe: "run the kernel for a Jupyter connection file (what the kernelspec runs)", load: () => import("./kernel.js") },
   run: { describe: "execute a notebook headless: run NOTEBOOK.ipynb [-o OUT.ipynb] [--timeout S] [--allow-errors]", load: () => import("./run.js") },
   export: { describe: "write a self-contained interactive HTML page: export NOTEBOOK.ipynb --html OUT.html", load: () => import("./export.js") },
+  info: { describe: "describe a GeoTIFF/COG like gdalinfo: info FILE|URL [--json]", load: () => import("./info.js") },
 };
 
 function usage(): string {

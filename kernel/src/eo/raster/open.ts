@@ -173,7 +173,7 @@ export class RasterSource implements RasterSourceLike {
     this.hasMask = init.mask !== undefined;
     this.metadata = Object.fromEntries(init.items.filter((it) => it.sample === undefined && !it.domain).map((it) => [it.name, it.value]));
     this.compression = COMPRESSION_NAMES[main.compression] ?? String(main.compression);
-    this.interleave = main.planar === 2 ? "BAND" : "PIXEL";
+    this.interleave = main.planar === 2 || main.samples === 1 ? "BAND" : "PIXEL";
     this.blockSize = { width: main.blockWidth, height: main.tiled ? main.blockHeight : main.blockHeight };
   }
 
