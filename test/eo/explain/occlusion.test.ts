@@ -84,3 +84,25 @@ test("bad input: window larger than the patch, unknown target class, wrong rank"
   await assert.rejects(occlusion(m, x, { target: [0, 1], progress: false }), /2 targets were given for a batch of 1 items/);
   await assert.rejects(occlusion(m, { data: new Float32Array(4), dims: [4] }), /must be an N×C×H×W batch, got dims \[4\]/);
 });
+
+test("receptive-field-aware occlusion of dense models (crops of window ± 2·halo) equals whole-patch occlusion", async () => {
+  const { loadModel } = await import("../../../kernel/src/eo/model/load-model.js");
+  const { fileURLToPath } = await import("node:url");
+  const c3 = await loadFixture("seg_conv3.onnx");
+  const x = randomTensor([2, 3, 12, 10], 8, -1, 1);
+  for (const score of ["raw", "probability"] as const) {
+    const full = await occlusion(c3, x, { window: 3, stride: 2, halo: null, score, progress: false });
+    const crop = await occlusion(c3, x, { window: 3, stride: 2, halo: 1, score, progress: false });
+    full.data.forEach((v, i) => assert.ok(Math.abs(v - crop.data[i]!) < 1e-5, `${score} value ${i}: ${v} vs ${crop.data[i]}`));
+  }
+  // The crops are 3 + 4·1 = 7 pixels on a side.
+  const dims: number[][] = [];
+  await occlusion({ predict: (t, o) => { dims.push([...t.dims]); return c3.predict(t, o); } }, x, { window: 3, stride: 2, halo: 1, progress: false });
+  assert.deepEqual(dims[0], [2, 3, 12, 10]);
+  assert.deepEqual(dims[1]!.slice(1), [3, 7, 7]);
+  const seg = await loadModel(fileURLToPath(new URL("../../../data/models/olinda-segmenter.onnx", import.meta.url)));
+  const p = randomTensor([1, 6, 24, 24], 9, -2, 2);
+  const a = await occlusion(seg, p, { window: 4, stride: 4, halo: null, progress: false });
+  const b = await occlusion(seg, p, { window: 4, stride: 4, progress: false }); // halo 3 from the card
+  a.data.forEach((v, i) => assert.ok(Math.abs(v - b.data[i]!) < 1e-5, `segmenter value ${i}`));
+});

@@ -4,10 +4,12 @@
  * window's pixels, averaged over the windows covering each pixel.
  * @module
  */
+import type { ModelCard } from "../model/card.js";
 import type { Predictor, Tensor } from "../model/tensor.js";
+import { softmax } from "../uncertainty/matrix.js";
 import { AttributionMap } from "./attribution.js";
 import { ExplainInputError, WindowSizeError } from "./errors.js";
-import { imageDims, resolveTargets, scorePerturbations, type ExplainOptions, type Perturbation } from "./target.js";
+import { imageDims, resolveTargets, runPerturbations, scorePerturbations, type ExplainOptions, type Perturbation } from "./target.js";
 
 /** What replaces perturbed pixels: a constant, each band's mean over the patch, or a blurred copy. */
 export type Baseline = number | "mean" | "blur" | readonly number[];
@@ -23,6 +25,14 @@ export interface OcclusionOptions extends ExplainOptions {
    * number per band, `"mean"` (each band's patch mean) or `"blur"` (a box-blurred copy of the patch).
    */
   baseline?: Baseline;
+  /**
+   * Fully convolutional models only: the pixels of context on each side that one output pixel
+   * depends on (its receptive-field halo). When known, each occluded copy is evaluated on a crop
+   * of the window plus 2·halo on each side and compared with the unoccluded output over the
+   * window plus halo — exact, and much cheaper than running the whole patch. Default: the model
+   * card's `input.halo` for dense (`NKHW`) models; `null` disables it.
+   */
+  halo?: number | null;
 }
 
 function pair(v: number | readonly [number, number], what: string): [number, number] {
@@ -100,31 +110,87 @@ export async function occlusion(predictor: Predictor, input: Tensor, options: Oc
   const stride = options.stride === undefined ? [Math.max(1, win[0] >> 1), Math.max(1, win[1] >> 1)] as [number, number] : pair(options.stride, "stride");
   const ys = windowStarts(H, win[0], stride[0]);
   const xs = windowStarts(W, win[1], stride[1]);
-  const { targets, baseScores } = await resolveTargets(predictor, input, options);
+  const { targets, baseScores, output } = await resolveTargets(predictor, input, options);
   const size = C * H * W;
   const baselineOf = Array.from({ length: N }, (_, n) =>
     baselineImage(input.data.subarray(n * size, (n + 1) * size), C, H, W, options.baseline ?? 0, Math.floor(Math.min(win[0], win[1]) / 2)));
   const per = ys.length * xs.length;
-  const jobs = {
-    length: N * per,
-    get(i: number): Perturbation {
-      const n = Math.floor(i / per);
-      const k = i % per;
-      const y0 = ys[Math.floor(k / xs.length)]!, x0 = xs[k % xs.length]!;
-      return {
-        item: n,
-        fill(dst) {
-          dst.set(input.data.subarray(n * size, (n + 1) * size));
-          const b = baselineOf[n]!;
-          for (let c = 0; c < C; c++) for (let y = y0; y < y0 + win[0]; y++) {
-            const o = c * H * W + y * W + x0;
-            dst.set(b.subarray(o, o + win[1]), o);
+  const card = (predictor as { card?: ModelCard }).card;
+  const halo = options.halo === null ? undefined : options.halo ?? (card?.output.layout === "NKHW" ? card.input.halo : undefined);
+  const dense = output.dims.length === 4 && output.dims[2] === H && output.dims[3] === W;
+  const windowAt = (k: number) => [ys[Math.floor(k / xs.length)]!, xs[k % xs.length]!] as const;
+  let scores: Float64Array;
+  let passes: number;
+  if (halo !== undefined && halo >= 0 && dense) {
+    // Receptive-field-aware path: crops of window ± 2·halo, compared over window ± halo.
+    const ch = Math.min(H, win[0] + 4 * halo), cw = Math.min(W, win[1] + 4 * halo);
+    const cropAt = (y0: number, x0: number) => [
+      Math.min(H - ch, Math.max(0, y0 - 2 * halo)), Math.min(W - cw, Math.max(0, x0 - 2 * halo)),
+    ] as const;
+    const full = options.score === "probability" ? softmax(output) : output;
+    const K = output.dims[1]!;
+    scores = new Float64Array(N * per);
+    const jobs = {
+      length: N * per,
+      get(i: number): Perturbation {
+        const n = Math.floor(i / per);
+        const [y0, x0] = windowAt(i % per);
+        const [cy, cx] = cropAt(y0, x0);
+        return {
+          item: n,
+          fill(dst) {
+            const b = baselineOf[n]!;
+            for (let c = 0; c < C; c++) for (let y = 0; y < ch; y++) {
+              const src = n * size + c * H * W + (cy + y) * W + cx;
+              const inWin = cy + y >= y0 && cy + y < y0 + win[0];
+              dst.set(input.data.subarray(src, src + cw), (c * ch + y) * cw);
+              if (inWin) {
+                const o = c * H * W + (cy + y) * W + x0;
+                dst.set(b.subarray(o, o + win[1]), (c * ch + y) * cw + (x0 - cx));
+              }
+            }
+          },
+        };
+      },
+    };
+    passes = await runPerturbations(predictor, [C, ch, cw], jobs, options, "occlusion", (out, start, count) => {
+      const o = options.score === "probability" ? softmax(out) : out;
+      for (let j = 0; j < count; j++) {
+        const i = start + j, n = Math.floor(i / per);
+        const [y0, x0] = windowAt(i % per);
+        const [cy, cx] = cropAt(y0, x0);
+        const t = targets[n]!;
+        let d = 0;
+        for (let y = Math.max(0, y0 - halo); y < Math.min(H, y0 + win[0] + halo); y++) {
+          for (let x = Math.max(0, x0 - halo); x < Math.min(W, x0 + win[1] + halo); x++) {
+            d += full.data[((n * K + t) * H + y) * W + x]! - o.data[((j * K + t) * ch + (y - cy)) * cw + (x - cx)]!;
           }
-        },
-      };
-    },
-  };
-  const scores = await scorePerturbations(predictor, [C, H, W], jobs, targets, options, "occlusion");
+        }
+        scores[i] = baseScores[n]! - d / (H * W);
+      }
+    });
+  } else {
+    const jobs = {
+      length: N * per,
+      get(i: number): Perturbation {
+        const n = Math.floor(i / per);
+        const [y0, x0] = windowAt(i % per);
+        return {
+          item: n,
+          fill(dst) {
+            dst.set(input.data.subarray(n * size, (n + 1) * size));
+            const b = baselineOf[n]!;
+            for (let c = 0; c < C; c++) for (let y = y0; y < y0 + win[0]; y++) {
+              const o = c * H * W + y * W + x0;
+              dst.set(b.subarray(o, o + win[1]), o);
+            }
+          },
+        };
+      },
+    };
+    scores = await scorePerturbations(predictor, [C, H, W], jobs, targets, options, "occlusion");
+    passes = Math.ceil((N * per) / Math.max(1, options.maxBatch ?? 64));
+  }
   const sum = new Float64Array(N * H * W);
   const cnt = new Float64Array(H * W);
   for (const y0 of ys) for (const x0 of xs) for (let y = y0; y < y0 + win[0]; y++) for (let x = x0; x < x0 + win[1]; x++) cnt[y * W + x]!++;
@@ -138,6 +204,6 @@ export async function occlusion(predictor: Predictor, input: Tensor, options: Oc
   for (let i = 0; i < data.length; i++) data[i] = sum[i]! / cnt[i % (H * W)]!;
   return new AttributionMap({
     method: `Occlusion (window ${win[0]}×${win[1]}, stride ${stride[0]}×${stride[1]}, baseline ${JSON.stringify(options.baseline ?? 0)})`,
-    data, dims: [N, H, W], targets, baseScores, passes: Math.ceil(N / Math.max(1, options.maxBatch ?? 64)) + Math.ceil((N * per) / Math.max(1, options.maxBatch ?? 64)),
+    data, dims: [N, H, W], targets, baseScores, passes: Math.ceil(N / Math.max(1, options.maxBatch ?? 64)) + passes,
   });
 }

@@ -36,6 +36,8 @@ export interface ResolvedTargets {
   baseScores: Float64Array;
   /** Number of output channels K. */
   classes: number;
+  /** The model's output for the unperturbed batch. */
+  output: Tensor;
 }
 
 /** Checks an input is N×C×H×W and returns its dims. */
@@ -96,13 +98,44 @@ export async function resolveTargets(predictor: Predictor, input: Tensor, option
       targets[i] = v;
     });
   }
-  return { targets, baseScores: scoresOf(out, targets, options.score), classes: K };
+  return { targets, baseScores: scoresOf(out, targets, options.score), classes: K, output: out };
 }
 
 /** One perturbed copy of item `item`, written into `dst` (length C·H·W) by `fill`. */
 export interface Perturbation {
   item: number;
   fill: (dst: Float32Array) => void;
+}
+
+/**
+ * Runs many perturbed copies in batches of `maxBatch` (one forward pass per batch), with progress
+ * and abort, handing each batch's output to `onOutput(output, firstJob, count)`.
+ */
+export async function runPerturbations(
+  predictor: Predictor, itemDims: readonly number[], jobs: readonly Perturbation[] | { length: number; get(i: number): Perturbation },
+  options: ExplainOptions, label: string, onOutput: (output: Tensor, start: number, count: number) => void,
+): Promise<number> {
+  const size = itemDims.reduce((a, b) => a * b, 1);
+  const maxBatch = Math.max(1, options.maxBatch ?? 64);
+  const count = jobs.length;
+  const get = Array.isArray(jobs) ? (i: number) => (jobs as readonly Perturbation[])[i]! : (jobs as { get(i: number): Perturbation }).get;
+  const passes = Math.ceil(count / maxBatch);
+  const rep = reporter(options, label, passes);
+  try {
+    for (let start = 0; start < count; start += maxBatch) {
+      options.signal?.throwIfAborted();
+      const n = Math.min(maxBatch, count - start);
+      const data = new Float32Array(n * size);
+      for (let j = 0; j < n; j++) get(start + j).fill(data.subarray(j * size, (j + 1) * size));
+      const out = await predictor.predict({ data, dims: [n, ...itemDims] }, options.signal ? { signal: options.signal } : {});
+      if (out.dims[0] !== n) throw new ExplainInputError(`The model returned ${out.dims[0]} outputs for a batch of ${n}.`);
+      onOutput(out, start, n);
+      rep.tick();
+    }
+  } finally {
+    rep.done();
+  }
+  return passes;
 }
 
 /**
@@ -113,31 +146,12 @@ export async function scorePerturbations(
   predictor: Predictor, itemDims: readonly number[], jobs: readonly Perturbation[] | { length: number; get(i: number): Perturbation },
   targets: Int32Array, options: ExplainOptions, label: string,
 ): Promise<Float64Array> {
-  const size = itemDims.reduce((a, b) => a * b, 1);
-  const maxBatch = Math.max(1, options.maxBatch ?? 64);
-  const count = jobs.length;
   const get = Array.isArray(jobs) ? (i: number) => (jobs as readonly Perturbation[])[i]! : (jobs as { get(i: number): Perturbation }).get;
-  const passes = Math.ceil(count / maxBatch);
-  const rep = reporter(options, label, passes);
-  const scores = new Float64Array(count);
-  try {
-    for (let start = 0; start < count; start += maxBatch) {
-      options.signal?.throwIfAborted();
-      const n = Math.min(maxBatch, count - start);
-      const data = new Float32Array(n * size);
-      const t = new Int32Array(n);
-      for (let j = 0; j < n; j++) {
-        const job = get(start + j);
-        job.fill(data.subarray(j * size, (j + 1) * size));
-        t[j] = targets[job.item]!;
-      }
-      const out = await predictor.predict({ data, dims: [n, ...itemDims] }, options.signal ? { signal: options.signal } : {});
-      if (out.dims[0] !== n) throw new ExplainInputError(`The model returned ${out.dims[0]} outputs for a batch of ${n}.`);
-      scores.set(scoresOf(out, t, options.score), start);
-      rep.tick();
-    }
-  } finally {
-    rep.done();
-  }
+  const scores = new Float64Array(jobs.length);
+  await runPerturbations(predictor, itemDims, jobs, options, label, (out, start, n) => {
+    const t = new Int32Array(n);
+    for (let j = 0; j < n; j++) t[j] = targets[get(start + j).item]!;
+    scores.set(scoresOf(out, t, options.score), start);
+  });
   return scores;
 }
