@@ -14,3 +14,4 @@ export * from "./conformal.js";
 export * from "./ood.js";
 export * from "./reporter.js";
 export * from "./scene.js";
+export * from "./views.js";
