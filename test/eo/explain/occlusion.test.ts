@@ -106,3 +106,22 @@ test("receptive-field-aware occlusion of dense models (crops of window ± 2·hal
   const b = await occlusion(seg, p, { window: 4, stride: 4, progress: false }); // halo 3 from the card
   a.data.forEach((v, i) => assert.ok(Math.abs(v - b.data[i]!) < 1e-5, `segmenter value ${i}`));
 });
+
+test("per-class attribution tabs, and regression models explain their mean output by default", async () => {
+  const { attributionPerClass } = await import("../../../kernel/src/eo/explain/index.js");
+  const { loadModel } = await import("../../../kernel/src/eo/model/load-model.js");
+  const { fileURLToPath } = await import("node:url");
+  const m = await loadFixture("band_linear.onnx");
+  const x = randomTensor([1, 4, H, W], 12, -1, 1);
+  const tabs = await attributionPerClass((t) => occlusion(m, x, { window: 4, target: t, progress: false }), ["water", "urban", "veg"]);
+  assert.deepEqual(Array.from(tabs.get("urban").targets), [1]);
+  const exp = expectedLinear(x.data, 1, 4, 2, () => 0);
+  tabs.get(1).map(0).forEach((v, i) => assert.ok(Math.abs(v - exp[i]!) < 1e-5));
+  const html = (tabs as any)[Symbol.for("Jupyter.display")]()["text/html"] as string;
+  assert.equal((html.match(/type="radio"/g) ?? []).length, 3);
+  assert.throws(() => tabs.get("soil"), /No attribution for class "soil"; classes are \[water, urban, veg\]/);
+  const reg = await loadModel(fileURLToPath(new URL("../../../data/models/olinda-elevation-regressor.onnx", import.meta.url)));
+  const p = randomTensor([2, 6, 16, 16], 13, -1, 1);
+  const a = await occlusion(reg, p, { window: 4, stride: 4, progress: false });
+  assert.deepEqual(Array.from(a.targets), [0, 0]);
+});

@@ -165,3 +165,59 @@ export class GroupAttribution {
     };
   }
 }
+
+/** Attribution maps of one item for several classes, displayed as tabs. */
+export class PerClassAttribution {
+  readonly classes: readonly string[];
+  readonly maps: readonly AttributionMap[];
+
+  constructor(classes: readonly string[], maps: readonly AttributionMap[]) {
+    this.classes = classes;
+    this.maps = maps;
+  }
+
+  /** The map for a class by name or index. */
+  get(cls: string | number): AttributionMap {
+    const i = typeof cls === "number" ? cls : this.classes.indexOf(cls);
+    const m = this.maps[i];
+    if (!m) throw new ExplainInputError(`No attribution for class ${JSON.stringify(cls)}; classes are [${this.classes.join(", ")}].`);
+    return m;
+  }
+
+  [DISPLAY](): Record<string, string> {
+    const id = `ai4eo-tabs-${Math.random().toString(36).slice(2, 10)}`;
+    const tabs = this.classes.map((c, i) => {
+      return `<input type="radio" name="${id}" id="${id}-${i}"${i === 0 ? " checked" : ""} style="display:none"/>` +
+        `<label for="${id}-${i}" style="padding:2px 8px;border:1px solid #ccc;cursor:pointer">${escapeHtml(c)}</label>`;
+    }).join("");
+    const panels = this.classes.map((c, i) => {
+      const m = this.maps[i]!;
+      const [, h, w] = m.dims;
+      return `<div class="${id}-panel" data-i="${i}">${svgHeatmap(`${m.method}: ${c}`, m.map(0), h, w)}</div>`;
+    }).join("");
+    const css = `<style>.${id}-panel{display:none}${this.classes.map((_, i) => `#${id}-${i}:checked ~ .${id}-panels .${id}-panel[data-i="${i}"]{display:block}`).join("")}</style>`;
+    const rows = this.classes.map((c, i) => {
+      const s = stats(this.maps[i]!.map(0));
+      return [c, this.maps[i]!.baseScores[0]!, s.min, s.mean, s.max] as (string | number)[];
+    });
+    return {
+      "text/plain": textTable("Attribution per class", ["class", "score", "min", "mean", "max"], rows),
+      "text/html": `${css}<div>${tabs}<div class="${id}-panels">${panels}</div></div>`,
+    };
+  }
+}
+
+/**
+ * Runs an attribution method once per class on one item and shows the maps as tabs.
+ * @param explain the method for one target class, e.g. `(t) => occlusion(model, patch, { target: t })`
+ * @param classes class names (index = target)
+ * @example
+ * ```ts
+ * const tabs = await attributionPerClass((t) => occlusion(model, patch, { target: t }), ["water", "vegetation", "urban", "bare soil"]);
+ * ```
+ */
+export async function attributionPerClass(explain: (target: number) => Promise<AttributionMap>, classes: readonly string[]): Promise<PerClassAttribution> {
+  const maps: AttributionMap[] = [];
+  for (let t = 0; t < classes.length; t++) maps.push(await explain(t));
+  return new PerClassAttribution(classes, maps);
+}

@@ -14,7 +14,7 @@ import { ExplainInputError, TargetMismatchError } from "./errors.js";
 export interface ExplainOptions extends ReportingOptions {
   /**
    * What to explain: a class index (all items), one class index per item, or `"predicted"` (default:
-   * each item's predicted class; output 0 for single-output regression models).
+   * each item's predicted class; output 0 — the mean — for regression models and single-output models).
    */
   target?: number | readonly number[] | "predicted";
   /**
@@ -74,7 +74,9 @@ export async function resolveTargets(predictor: Predictor, input: Tensor, option
   const out = await predictBatched(predictor, input, { maxBatch: options.maxBatch ?? 64, ...(options.signal ? { signal: options.signal } : {}) });
   const K = out.dims.length > 1 ? out.dims[1]! : 1;
   const P = out.data.length / (N * K);
-  const t = options.target ?? "predicted";
+  // Regression models explain their first output (the mean), never an argmax over mean/log-variance.
+  const task = (predictor as { card?: { task?: string } }).card?.task;
+  const t = options.target ?? (task === "regression" ? 0 : "predicted");
   const targets = new Int32Array(N);
   if (t === "predicted") {
     for (let n = 0; n < N; n++) {
