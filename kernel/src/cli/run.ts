@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { KernelClient, KernelTimeoutError } from "./kernel-client.js";
 import { WidgetStateCollector } from "./widget-state.js";
+import { kernelProvenance } from "./provenance-metadata.js";
 import type { JupyterMessage } from "../jupyter/wire.js";
 
 /** An nbformat 4 output. */
@@ -221,6 +222,7 @@ export async function runNotebook(input: Notebook, options: RunOptions = {}): Pr
       if (status !== "ok" && failedCell === undefined) failedCell = index;
       if ((status !== "ok" && !options.allowErrors) || timedOut) break;
     }
+    if (!timedOut) nb.metadata.ai4eo = { ...(nb.metadata.ai4eo as object | undefined), provenance: await kernelProvenance(client) };
   } finally {
     offWidgets();
     offLate();

@@ -18,6 +18,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import vm from "node:vm";
 import Module, { createRequire } from "node:module";
 import path from "node:path";
+import { existsSync } from "node:fs";
 import type { Converter } from "tslab/dist/converter.js";
 import { formatDiagnostics, formatRuntimeError, type CellDiagnostic, type ErrorFields, type PositionMapper } from "./diagnostics.js";
 import { createPositionMapper, type ScannerTs } from "./position-map.js";
@@ -123,7 +124,14 @@ export class Engine<C> {
     const tslabRequire = createRequire(requireHere.resolve("tslab/package.json"));
     const ts = tslabRequire("@tslab/typescript-for-tslab") as TsModule;
     const aliases = missingAliases(rootDir, options.aliases ?? {});
-    installTypeAliases(ts.sys, rootDir, aliases);
+    // TypeScript's node10 resolution has no package self-reference: inside the package's own tree
+    // (its notebooks/) Node resolves "ai4eo" but the type checker does not, so alias its types too.
+    const typeAliases = { ...aliases };
+    for (const [name, root] of Object.entries(options.aliases ?? {})) {
+      const up = (d: string): boolean => existsSync(path.join(d, "node_modules", name, "package.json")) || (path.dirname(d) !== d && up(path.dirname(d)));
+      if (!up(rootDir)) typeAliases[name] = root;
+    }
+    installTypeAliases(ts.sys, rootDir, typeAliases);
     installRuntimeAliases(aliases);
     const { createConverter } = tslabRequire("./dist/converter.js") as typeof import("tslab/dist/converter.js");
     const cwd = process.cwd();
