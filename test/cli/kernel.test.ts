@@ -270,6 +270,18 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   assert.equal(content(ir).status, "ok");
   assert.equal(content((await viaControl).reply).ename, "Interrupted");
 
+  // progress() hands library code the kernel's interrupt as an AbortSignal
+  const withProgress = client.execute("import { progress } from 'ai4eo';\nconst p = progress({ total: 10, label: 'tiles' });\n(globalThis as any).sig = p.signal;\np.tick(3);\nawait new Promise(() => {});");
+  await new Promise((r) => setTimeout(r, 500));
+  client.interrupt();
+  const wp = await withProgress;
+  assert.equal(content(wp.reply).ename, "Interrupted");
+  const shown = ofType(wp.outputs, "display_data")[0]!;
+  assert.match(content(shown).data["text/plain"], /^tiles {4}0% 0\/10 it/);
+  assert.match(content(shown).data["text/html"], /<progress value="0" max="10"/);
+  const aborted = await client.execute("(globalThis as any).sig.aborted");
+  assert.equal(plain(aborted.outputs), "true");
+
   const alive = await client.execute("(globalThis as any).spins > 0");
   assert.equal(plain(alive.outputs), "true");
 });

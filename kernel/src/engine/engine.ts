@@ -85,6 +85,9 @@ export class Engine<C> {
   readonly #cells = new Map<string, CellRecord>();
   #prevDecl = "";
   #rejectInterrupt: ((e: Error) => void) | undefined;
+  /** One AbortController per cell run, aborted on interrupt; found through the cell's async context. */
+  readonly #aborts = new WeakMap<object, AbortController>();
+  #currentAbort: AbortController | undefined;
   #running = false;
   #counter = 0;
   readonly #sideOutputs = new Map<string, string>();
@@ -146,8 +149,19 @@ export class Engine<C> {
     return engine;
   }
 
+  /**
+   * The AbortSignal of the cell whose code runs now (also in its timers and promises): aborted when
+   * the kernel is interrupted. Published as `globalThis[Symbol.for("ai4eo.interruptSignal")]()` so
+   * library code (ai4eo's progress helper) can stop long work without importing the kernel.
+   */
+  interruptSignal(): AbortSignal | undefined {
+    const ctx = this.#als.getStore();
+    return ctx !== null && typeof ctx === "object" ? this.#aborts.get(ctx)?.signal : undefined;
+  }
+
   #installGlobals(): void {
-    const g = globalThis as Record<string, unknown>;
+    const g = globalThis as Record<string | symbol, unknown>;
+    g[Symbol.for("ai4eo.interruptSignal")] = () => this.interruptSignal();
     for (const [k, v] of Object.entries(this.options.globals ?? {})) g[k] = v;
     g.input = (prompt = "") => this.options.hooks.input(String(prompt), false, this.#als.getStore());
     g.password = (prompt = "") => this.options.hooks.input(String(prompt), true, this.#als.getStore());
@@ -232,6 +246,9 @@ export class Engine<C> {
       },
     });
 
+    const abort = new AbortController();
+    this.#currentAbort = abort;
+    if (context !== null && typeof context === "object") this.#aborts.set(context, abort);
     const interrupted = new Promise<never>((_, reject) => {
       this.#rejectInterrupt = reject;
     });
@@ -262,6 +279,7 @@ export class Engine<C> {
 
   /** Stops a cell that is awaiting (a synchronous loop is stopped by SIGINT through breakOnSigint). */
   interrupt(how = "interrupt request"): void {
+    this.#currentAbort?.abort(new InterruptedError(how));
     this.#rejectInterrupt?.(new InterruptedError(how));
   }
 

@@ -31,6 +31,8 @@ export interface ProgressOptions {
   clock?: () => number;
   /** Where plain-Node text goes. Default `process.stderr`. */
   stream?: { write(s: string): unknown; isTTY?: boolean };
+  /** A caller's signal to combine with the kernel's interrupt (see {@link Progress.signal}). Default none. */
+  signal?: AbortSignal;
 }
 
 /** A running progress indicator. */
@@ -45,6 +47,30 @@ export interface Progress {
   readonly value: number;
   /** The total, if known. */
   readonly total: number | undefined;
+  /**
+   * Aborted when the kernel interrupts the cell (or `options.signal` aborts): pass it to I/O and
+   * check it in loops, e.g. `p.signal.throwIfAborted()`. Never aborted in plain Node without a signal.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** Where the kernel publishes the current cell's interrupt signal (a function returning it). */
+export const INTERRUPT_SIGNAL_KEY: unique symbol = Symbol.for("ai4eo.interruptSignal") as never;
+
+/**
+ * The AbortSignal that the kernel aborts when the running cell is interrupted, or `undefined` in
+ * plain Node. Long EO functions default their `signal` option to it.
+ * @example
+ * ```ts
+ * async function tiles(options: { signal?: AbortSignal } = {}) {
+ *   const signal = options.signal ?? interruptSignal();
+ *   signal?.throwIfAborted();
+ * }
+ * ```
+ */
+export function interruptSignal(): AbortSignal | undefined {
+  const get = (globalThis as Record<symbol, unknown>)[INTERRUPT_SIGNAL_KEY];
+  return typeof get === "function" ? (get as () => AbortSignal | undefined)() : undefined;
 }
 
 /** A snapshot of progress, as rendered. */
@@ -143,6 +169,8 @@ export function progress(options: ProgressOptions = {}): Progress {
   const total = options.total;
   const start = clock();
   const displayId = randomUUID();
+  const signals = [options.signal, interruptSignal()].filter((x): x is AbortSignal => x !== undefined);
+  const signal = signals.length === 1 ? signals[0]! : signals.length > 1 ? AbortSignal.any(signals) : new AbortController().signal;
   let value = 0;
   let lastRender = -Infinity;
   let shown = false;
@@ -192,5 +220,6 @@ export function progress(options: ProgressOptions = {}): Progress {
     get total() {
       return total;
     },
+    signal,
   };
 }
