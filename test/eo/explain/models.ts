@@ -2,7 +2,8 @@
 // temporary folder once per test process, and wraps them as Predictors with a thin
 // onnxruntime-node session wrapper (the models module's loadModel is developed in parallel).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,14 +19,26 @@ export const TAB_W = [3, -2, 1, 0.5, 0];
 
 let dir: string | undefined;
 
-/** The folder holding the fixture models (built on first call; removed at process exit). */
+/**
+ * The folder holding the fixture models: built once per version of make_models.py (the folder name
+ * carries the script's hash) in the temp dir and shared by the test processes.
+ */
 export function modelDir(): string {
   if (dir) return dir;
-  dir = mkdtempSync(join(tmpdir(), "ai4eo-xai-models-"));
   const script = fileURLToPath(new URL("./fixtures/make_models.py", import.meta.url));
-  execFileSync("/usr/bin/python3", [script, dir], { stdio: ["ignore", "ignore", "pipe"] });
-  const d = dir;
-  process.on("exit", () => rmSync(d, { recursive: true, force: true }));
+  const hash = createHash("sha256").update(readFileSync(script)).digest("hex").slice(0, 16);
+  const target = join(tmpdir(), `ai4eo-xai-models-${hash}`);
+  if (!existsSync(join(target, "done"))) {
+    const tmp = mkdtempSync(join(tmpdir(), "ai4eo-xai-build-"));
+    execFileSync("/usr/bin/python3", [script, tmp], { stdio: ["ignore", "ignore", "pipe"] });
+    writeFileSync(join(tmp, "done"), "");
+    try {
+      renameSync(tmp, target);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another test process finished first
+    }
+  }
+  dir = target;
   return dir;
 }
 
