@@ -724,7 +724,7 @@ export class MapView extends DOMWidgetView {
       onAdd: () => {
         const div = L.DomUtil.create("div", "leaflet-bar ai4eo-map-fullscreen");
         const a = L.DomUtil.create("a", "", div);
-        a.href = "#"; a.textContent = "⛶"; a.title = "full screen"; a.setAttribute("role", "button");
+        a.href = "#"; a.textContent = "⤢"; a.title = "full screen"; a.setAttribute("role", "button");
         L.DomEvent.on(a, "click", (ev) => {
           L.DomEvent.preventDefault(ev);
           L.DomEvent.stopPropagation(ev);

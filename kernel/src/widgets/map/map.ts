@@ -460,6 +460,11 @@ export class Map extends Widget<MapProps> {
     return this.get("drawn");
   }
 
+  /** Remove the shapes drawn so far (from the map and from {@link drawn}). */
+  clearDrawn(): void {
+    this.set({ drawn: { type: "FeatureCollection", features: [] } });
+  }
+
   /** The last click seen (with layer values), or null. */
   get lastClick(): MapClickEvent | null {
     return this.#lastClick;
