@@ -101,7 +101,8 @@ export class Model implements Predictor {
    */
   async predict(input: Tensor, options: PredictOptions = {}): Promise<Tensor> {
     options.signal?.throwIfAborted();
-    this.checkInput(input);
+    if (options.checkInput !== false) this.checkInput(input);
+    else if (input.dims[1] !== this.card.bands.length) checkInput(this.card, input);
     const feeds: Record<string, ort.Tensor> = {
       [this.card.input.name]: new ort.Tensor("float32", input.data, input.dims as number[]),
     };

@@ -103,8 +103,10 @@ export class ScenePrediction {
 /**
  * Runs a model over a whole scene (any {@link RasterSourceLike}: an opened file or an in-memory
  * Raster). Tiles overlap and are blended with weights that ramp across the overlap (fully
- * convolutional models) or across the patch (patch classifiers, whose per-patch probabilities
- * are spread over the patch), so a constant model gives a constant map. Reads the scene one strip
+ * convolutional models) or across the patch (patch classifiers, whose per-patch outputs are
+ * spread over the patch), so a constant model gives a constant map. Classification logits are
+ * blended (weighted mean) and then turned into probabilities with a softmax; regression means are
+ * blended, and so are variances (`exp` of the log-variance head), giving `std`. Reads the scene one strip
  * of tile rows at a time and keeps only a strip of accumulators, so memory is bounded by
  * `tileSize × width` plus the outputs kept (see `outputs`, `onStrip`).
  *
@@ -195,6 +197,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const signal = options.signal;
   let done = 0;
 
+  const e = new Float64Array(K);
+  const plane = th * W;
   const finalize = async (y0: number, rows: number, invalid: Uint8Array): Promise<void> => {
     if (rows <= 0) return;
     const n = rows * W;
@@ -203,34 +207,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const sf = need("confidence") ? new Float32Array(n) : null;
     const sm = need("mean") ? new Float32Array(n) : null;
     const ss = need("std") ? new Float32Array(n) : null;
-    for (let i = 0; i < n; i++) {
-      const w = accW[i]!;
-      if (invalid[i]) {
-        if (sc) sc[i] = 255;
-        if (sp) for (let k = 0; k < K; k++) sp[k]![i] = NaN;
-        if (sf) sf[i] = NaN;
-        if (sm) sm[i] = NaN;
-        if (ss) ss[i] = NaN;
-        continue;
-      }
-      if (isReg) {
-        if (sm) sm[i] = acc[i]! / w;
-        if (ss) ss[i] = Math.sqrt(acc[th * W + i]! / w);
-      } else {
-        let best = 0;
-        let bp = -1;
-        for (let k = 0; k < K; k++) {
-          const p = acc[k * th * W + i]! / w;
-          if (sp) sp[k]![i] = p;
-          if (p > bp) {
-            bp = p;
-            best = k;
-          }
-        }
-        if (sc) sc[i] = best;
-        if (sf) sf[i] = bp;
-      }
-    }
+    finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss);
     const put = (r: Raster | null, arr: Float32Array | Uint8Array | null, band = 1): void => {
       if (r && arr) r.band(band).set(arr, y0 * W);
     };
@@ -254,59 +231,42 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     }
   };
 
-  const e = new Float64Array(K);
-  const plane = th * W;
   /** Adds one tile's output (at `o` in `od`) into the strip accumulators with weights wy×wx. */
   const accumulate = (od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array): void => {
-    const stride = patch ? 0 : th * tw;
-    if (patch && !isReg) {
-      // one prediction for the whole patch
-      let m = -Infinity;
-      for (let k = 0; k < K; k++) m = Math.max(m, od[o + k]!);
-      let s = 0;
-      for (let k = 0; k < K; k++) s += e[k] = Math.exp(od[o + k]! - m);
-      for (let k = 0; k < K; k++) e[k]! /= s;
-    }
-    for (let r = 0; r < th; r++) {
-      const wr = wy[r]!;
-      if (wr === 0) continue;
-      const rowBase = r * W + x0;
-      for (let c = 0; c < tw; c++) {
-        const w = wr * wx[c]!;
-        if (w === 0) continue;
-        const ai = rowBase + c;
-        accW[ai]! += w;
-        const pix = patch ? o : o + r * tw + c;
-        if (isReg) {
-          acc[ai]! += w * od[pix]!;
-          if (K === 2) acc[plane + ai]! += w * Math.exp(od[pix + (patch ? 1 : stride)]!);
-        } else if (patch) {
-          for (let k = 0; k < K; k++) acc[k * plane + ai]! += w * e[k]!;
-        } else {
-          let m = od[pix]!;
-          for (let k = 1; k < K; k++) m = Math.max(m, od[pix + k * stride]!);
-          let s = 0;
-          for (let k = 0; k < K; k++) s += e[k] = Math.exp(od[pix + k * stride]! - m);
-          const f = w / s;
-          for (let k = 0; k < K; k++) acc[k * plane + ai]! += f * e[k]!;
-        }
-      }
-    }
+    if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
+    else accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
   };
 
+  // strip buffers, reused
+  const invalid = new Uint8Array(th * W);
+  const ns = Array.from({ length: C }, () => new Float32Array(th * W));
   try {
     for (let yi = 0; yi < ys.length; yi++) {
       signal?.throwIfAborted();
       const y0 = ys[yi]!;
       const strip = await source.read({ window: { col: 0, row: y0, width: W, height: th }, bands, signal });
-      const sb = bands.map((_, b) => strip.band(b + 1));
-      const invalid = new Uint8Array(th * W);
+      // Normalize the whole strip once (float32, monomorphic loops); nodata/NaN pixels become 0 and are flagged.
+      invalid.fill(0);
+      let anyInvalid = false;
       for (let b = 0; b < C; b++) {
-        const a = sb[b]!;
         const nd = nodata[b];
-        for (let i = 0; i < th * W; i++) {
-          const v = a[i]!;
-          if (v !== v || v === nd) invalid[i] = 1;
+        const checkNaN = strip.dtype === "float32" || strip.dtype === "float64";
+        if (nd === null && !checkNaN) continue;
+        const raw = strip.band(b + 1);
+        const ndv = nd === null ? NaN : nd;
+        for (let i = 0; i < raw.length; i++) {
+          const v = raw[i]!;
+          if (v !== v || v === ndv) {
+            invalid[i] = 1;
+            anyInvalid = true;
+          }
+        }
+      }
+      for (let b = 0; b < C; b++) {
+        normalizeBand(strip.band(b + 1), ns[b]!, mul[b]!, add[b]!);
+        if (anyInvalid) {
+          const f = ns[b]!;
+          for (let i = 0; i < f.length; i++) if (invalid[i]) f[i] = 0;
         }
       }
       const wy = wys[yi]!;
@@ -315,7 +275,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
         if (queued.length === 0) return;
         signal?.throwIfAborted();
         const n = queued.length;
-        const out = await model.predict({ data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] }, { mcDropout: options.mcDropout, signal });
+        const out = await model.predict({ data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] }, { mcDropout: options.mcDropout, signal, checkInput: false });
         const od = out.data;
         const per = patch ? K : K * th * tw;
         for (let q = 0; q < n; q++) {
@@ -330,19 +290,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
         const x0 = xs[xi]!;
         const slot = queued.length;
         for (let b = 0; b < C; b++) {
-          const a = sb[b]!;
-          const nd = nodata[b];
-          const m = mul[b]!;
-          const ad = add[b]!;
+          const f = ns[b]!;
           const base = slot * tileLen + b * th * tw;
-          for (let r = 0; r < th; r++) {
-            const srcRow = r * W + x0;
-            const dstRow = base + r * tw;
-            for (let c = 0; c < tw; c++) {
-              const v = a[srcRow + c]!;
-              batch[dstRow + c] = v !== v || v === nd ? 0 : v * m + ad;
-            }
-          }
+          for (let r = 0; r < th; r++) batch.set(f.subarray(r * W + x0, r * W + x0 + tw), base + r * tw);
         }
         queued.push(xi);
         if (queued.length === bs) await run();
@@ -367,4 +317,110 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     bar?.done();
   }
   return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H);
+}
+
+/**
+ * Adds one fully convolutional tile's K output planes, weighted, into strip accumulators
+ * (classification: logits, blended before the softmax; regression with a variance head: mean and
+ * exp(log-variance)).
+ */
+function accumulatePlanes(od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array,
+  K: number, th: number, tw: number, W: number, expSecond: boolean): void {
+  const stride = th * tw;
+  const plane = th * W;
+  for (let r = 0; r < th; r++) {
+    const wr = wy[r]!;
+    if (wr === 0) continue;
+    const rowBase = r * W + x0;
+    const pixRow = o + r * tw;
+    for (let c = 0; c < tw; c++) {
+      const w = wr * wx[c]!;
+      if (w === 0) continue;
+      const ai = rowBase + c;
+      accW[ai]! += w;
+      const pix = pixRow + c;
+      acc[ai]! += w * od[pix]!;
+      if (expSecond) acc[plane + ai]! += w * Math.exp(od[pix + stride]!);
+      else for (let k = 1; k < K; k++) acc[k * plane + ai]! += w * od[pix + k * stride]!;
+    }
+  }
+}
+
+/** Adds one patch prediction (K values, or mean and log-variance), weighted, over the patch footprint. */
+function accumulatePatch(od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array,
+  K: number, th: number, tw: number, W: number, expSecond: boolean): void {
+  const plane = th * W;
+  for (let r = 0; r < th; r++) {
+    const wr = wy[r]!;
+    if (wr === 0) continue;
+    for (let c = 0; c < tw; c++) {
+      const w = wr * wx[c]!;
+      if (w === 0) continue;
+      const ai = r * W + x0 + c;
+      accW[ai]! += w;
+      acc[ai]! += w * od[o]!;
+      if (expSecond) acc[plane + ai]! += w * Math.exp(od[o + 1]!);
+      else for (let k = 1; k < K; k++) acc[k * plane + ai]! += w * od[o + k]!;
+    }
+  }
+}
+
+/** Turns accumulated sums of `n` finished pixels into outputs (class, probabilities, confidence, mean, std). */
+function finalizeRows(acc: Float32Array, accW: Float32Array, invalid: Uint8Array, n: number, K: number, plane: number, isReg: boolean,
+  sc: Uint8Array | null, sp: Float32Array[] | null, sf: Float32Array | null, sm: Float32Array | null, ss: Float32Array | null): void {
+  const e = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    const w = accW[i]!;
+    if (invalid[i]) {
+      if (sc) sc[i] = 255;
+      if (sp) for (let k = 0; k < K; k++) sp[k]![i] = NaN;
+      if (sf) sf[i] = NaN;
+      if (sm) sm[i] = NaN;
+      if (ss) ss[i] = NaN;
+      continue;
+    }
+    if (isReg) {
+      if (sm) sm[i] = acc[i]! / w;
+      if (ss) ss[i] = Math.sqrt(acc[plane + i]! / w);
+    } else if (!sp && !sf) {
+      // class only: argmax of the blended logits (the weight is common to all classes)
+      let best = 0;
+      let m = acc[i]!;
+      for (let k = 1; k < K; k++) {
+        const z = acc[k * plane + i]!;
+        if (z > m) {
+          m = z;
+          best = k;
+        }
+      }
+      if (sc) sc[i] = best;
+    } else {
+      // softmax of the blended logits
+      let best = 0;
+      let m = -Infinity;
+      for (let k = 0; k < K; k++) {
+        const z = acc[k * plane + i]! / w;
+        e[k] = z;
+        if (z > m) {
+          m = z;
+          best = k;
+        }
+      }
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += e[k] = Math.exp(e[k]! - m);
+      const bp = 1 / sum;
+      if (sp) for (let k = 0; k < K; k++) sp[k]![i] = e[k]! / sum;
+      if (sc) sc[i] = best;
+      if (sf) sf[i] = bp;
+    }
+  }
+}
+
+/** out[i] = raw[i] * mul + add (one pass; the typed source array keeps one type per call site). */
+function normalizeBand(raw: ArrayLike<number>, out: Float32Array, mul: number, add: number): void {
+  const n = out.length;
+  if (raw instanceof Uint8Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
+  else if (raw instanceof Uint16Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
+  else if (raw instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
+  else for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
 }

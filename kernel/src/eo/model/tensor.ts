@@ -15,6 +15,11 @@ export interface PredictOptions {
   mcDropout?: boolean;
   /** Aborts the pass (a kernel interrupt triggers it). */
   signal?: AbortSignal;
+  /**
+   * Check the batch against the model's card (shape, NaN/Inf) before running. Default true;
+   * callers that built the batch themselves from checked data (e.g. predictScene) pass false.
+   */
+  checkInput?: boolean;
 }
 
 /**

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Whole-scene segmentation benchmark with the shipped segmenter (data/models/olinda-segmenter.onnx),
+// run side by side on one synthetic GeoTIFF (the real Olinda scene mirrored to size, 6 bands uint8,
+// tiled 256, uncompressed; made with GDAL):
+//   ai4eo   openRaster + predictScene (strip streaming, ramp blending, class map kept)
+//   bare    onnxruntime session.run alone on the same tiles (input preparation not timed)
+//   python  GDAL ReadAsArray per tile + torch (same weights, tiles, overlap, blending) + numpy argmax
+// Each variant runs in its own process (peak RSS per process). Prints medians and ratios.
+// Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3]
+//        node --import tsx bench/model-scene.ts --size 10980 --runs 1     (the 10980×10980 check)
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ort from "onnxruntime-node";
+import { loadModel, openRaster, predictScene, tileStarts, selectBands } from "../kernel/src/eo/index.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SIZE = arg("--size", 2048);
+const TILE = arg("--tile", 256);
+const THREADS = arg("--threads", 2);
+const RUNS = arg("--runs", 3);
+const MODEL = join(root, "data", "models", "olinda-segmenter.onnx");
+
+interface Result { seconds: number; maxrss_mb: number; classes?: number[]; predictSeconds?: number }
+
+async function worker(kind: string, path: string, overlap: number): Promise<Result> {
+  const model = await loadModel(MODEL, { threads: THREADS });
+  const src = await openRaster(path);
+  if (kind === "ai4eo") {
+    let inPredict = 0;
+    const predict = model.predict.bind(model);
+    model.predict = async (x, o) => {
+      const t = performance.now();
+      try {
+        return await predict(x, o);
+      } finally {
+        inPredict += performance.now() - t;
+      }
+    };
+    const t0 = performance.now();
+    const p = await predictScene(model, src, { tileSize: TILE, overlap, outputs: ["class"], progress: false, batchSize: 4 });
+    const seconds = (performance.now() - t0) / 1000;
+    const hist = new Array(4).fill(0);
+    for (const v of p.classMap!.band(1)) hist[v]++;
+    return { seconds, maxrss_mb: process.resourceUsage().maxRSS / 1024, classes: hist, predictSeconds: inPredict / 1000 };
+  }
+  // bare: the same tiles, batches of 4, only session.run timed
+  const { width: W, height: H } = src;
+  const th = Math.min(TILE, H);
+  const tw = Math.min(TILE, W);
+  const ys = tileStarts(H, th, th - overlap);
+  const xs = tileStarts(W, tw, tw - overlap);
+  const n = model.card.normalization as { mean: number[]; std: number[] };
+  const bands = selectBands(src, model.card);
+  let runMs = 0;
+  for (const y of ys) {
+    const strip = await src.read({ window: { col: 0, row: y, width: W, height: th }, bands });
+    for (let i = 0; i < xs.length; i += 4) {
+      const group = xs.slice(i, i + 4);
+      const data = new Float32Array(group.length * 6 * th * tw);
+      group.forEach((x0, q) => {
+        for (let b = 0; b < 6; b++) {
+          const a = strip.band(b + 1);
+          for (let r = 0; r < th; r++) for (let c = 0; c < tw; c++) data[((q * 6 + b) * th + r) * tw + c] = (a[r * W + x0 + c]! - n.mean[b]!) / n.std[b]!;
+        }
+      });
+      const t = performance.now();
+      await model.session.run({ input: new ort.Tensor("float32", data, [group.length, 6, th, tw]) });
+      runMs += performance.now() - t;
+    }
+  }
+  return { seconds: runMs / 1000, maxrss_mb: process.resourceUsage().maxRSS / 1024 };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+if (process.argv[2] === "--worker") {
+  const r = await worker(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
+  process.stdout.write(JSON.stringify(r));
+} else {
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-bench-"));
+  const tif = join(dir, `scene-${SIZE}.tif`);
+  try {
+    execFileSync("/usr/bin/python3", ["-c", `
+import sys, numpy as np
+from osgeo import gdal
+src = gdal.Open(sys.argv[1]); a = src.ReadAsArray(); n = int(sys.argv[3])
+ds = gdal.GetDriverByName("GTiff").Create(sys.argv[2], n, n, 6, gdal.GDT_Byte, ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "BIGTIFF=IF_SAFER"])
+ds.SetGeoTransform(src.GetGeoTransform()); ds.SetProjection(src.GetProjection())
+h, w = a.shape[1:]
+row = np.concatenate([a, a[:, :, ::-1]], axis=2); blockpair = np.concatenate([row, row[:, ::-1, :]], axis=1)
+for y in range(0, n, 2 * h):
+    for b in range(6):
+        t = np.tile(blockpair[b], (1, n // (2 * w) + 1))[: min(2 * h, n - y), :n]
+        ds.GetRasterBand(b + 1).WriteArray(t, 0, y)
+ds = None
+`, join(root, "data", "olinda", "L7_ETMs.tif"), tif, String(SIZE)]);
+    if (!existsSync(tif)) throw new Error("scene not written");
+    const model = await loadModel(MODEL, { threads: 1 });
+    const halo = model.card.input.halo ?? 0;
+    await model.dispose();
+    const overlap = Math.max(2 * halo + 2, Math.floor(TILE / 8));
+    const res: Record<string, Result[]> = { ai4eo: [], bare: [], python: [] };
+    for (let r = 0; r < RUNS; r++) {
+      for (const kind of ["ai4eo", "bare"]) {
+        const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", kind, tif, String(overlap)], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+        res[kind]!.push(JSON.parse(out) as Result);
+      }
+      const py = execFileSync("/usr/bin/python3", [join(root, "bench", "model_scene_torch.py"), tif, String(TILE), String(overlap), String(THREADS)], { encoding: "utf8" });
+      res.python!.push(JSON.parse(py) as Result);
+    }
+    const mpx = (SIZE * SIZE) / 1e6;
+    const m = (k: string): number => median(res[k]!.map((x) => x.seconds));
+    const rss = (k: string): number => Math.max(...res[k]!.map((x) => x.maxrss_mb));
+    console.log(`scene ${SIZE}×${SIZE}×6 uint8 (${mpx.toFixed(1)} Mpx), tile ${TILE}, overlap ${overlap}, ${THREADS} threads, ${RUNS} run(s), medians:`);
+    for (const k of ["ai4eo", "bare", "python"]) {
+      console.log(`  ${k.padEnd(7)} ${m(k).toFixed(2).padStart(8)} s  ${(mpx / m(k)).toFixed(3).padStart(7)} Mpx/s  peak RSS ${rss(k).toFixed(0)} MB`);
+    }
+    const a = res.ai4eo!;
+    console.log(`  ai4eo time inside model.predict: ${median(a.map((x) => x.predictSeconds!)).toFixed(2)} s`);
+    console.log(`ratios: ai4eo overhead over bare session.run ${((m("ai4eo") / m("bare") - 1) * 100).toFixed(1)}% (target ≤ 10%); ` +
+      `ai4eo vs python (GDAL + torch) ${(m("python") / m("ai4eo")).toFixed(2)}× faster (target ≥ 1.5×)`);
+    const hp = res.python![0]!.classes!;
+    const ha = a[0]!.classes!;
+    const agree = 1 - ha.reduce((s, v, i) => s + Math.abs(v - hp[i]!), 0) / 2 / (SIZE * SIZE);
+    console.log(`class histograms ai4eo [${ha.join(", ")}] python [${hp.join(", ")}] (≥ ${(agree * 100).toFixed(3)}% agreement by histogram)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
