@@ -1,0 +1,209 @@
+// The Map in an exported static page (no kernel): a notebook with two maps of the Olinda Landsat-7
+// scene (RGB + NDVI + GeoJSON; a time series in a swipe with RGB) is exported with `ai4eo export`,
+// opened from disk in chromium, and checked: it renders from the embedded bounded pyramid with no
+// request leaving file://, colours at known pixels match GDAL's values, pan/zoom, layer toggles,
+// opacity, the time slider and swipe work, and the inspector shows the embedded values.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { decode } from "fast-png";
+import { ensureWidgetBundles, openBrowser, compareScreenshot, type BrowserSession } from "./harness.js";
+import { main as exportMain } from "../../kernel/src/cli/export.js";
+import { openRaster } from "../../kernel/src/eo/raster/open.js";
+import { Raster } from "../../kernel/src/eo/raster/raster.js";
+import { Map } from "../../kernel/src/widgets/map/index.js";
+import { currentNotebookWidgetState, widgetStore } from "../../kernel/src/widgets/index.js";
+import type { ResolvedVis } from "../../widgets/src/map/contract.js";
+import { colourDistance, colourOf, gdalPoints, L7, ndviOf, type PixelRef } from "../widgets/map/reference.js";
+
+let dir: string;
+let session: BrowserSession;
+let html: string;
+let mapA: Map, mapB: Map;
+let visOf: Record<string, ResolvedVis>;
+
+const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
+function display(x: Map): Record<string, unknown> {
+  const bundle = (x as unknown as Record<symbol, () => Record<string, unknown>>)[JUPYTER_DISPLAY]!();
+  return { output_type: "display_data", data: { ...bundle, "application/vnd.jupyter.widget-view+json": { version_major: 2, version_minor: 0, model_id: x.modelId } }, metadata: {} };
+}
+
+before(async () => {
+  ensureWidgetBundles();
+  for (const [id, x] of widgetStore()) if (!x.live) widgetStore().delete(id);
+  const src = await openRaster(L7);
+  const rn = await src.read({ bands: [3, 4] });
+  const red = rn.band(1), nir = rn.band(2);
+  const nd = new Float32Array(red.length);
+  for (let i = 0; i < nd.length; i++) nd[i] = (nir[i]! - red[i]!) / (nir[i]! + red[i]!);
+  const mk = (b: Float32Array, name: string) => new Raster({ width: src.width, height: src.height, dtype: "float32", bands: [b], transform: src.transform, crs: src.crs, descriptions: [name] });
+  const detached = { registry: null } as const;
+  mapA = new Map({ height: 420, ...detached });
+  await mapA.addLayer(src, { bands: [3, 2, 1], min: 30, max: 110 }, "RGB");
+  await mapA.addLayer(mk(nd, "NDVI"), { min: -0.2, max: 0.6, palette: "RdYlGn" }, "NDVI");
+  mapA.addGeoJSON({ type: "FeatureCollection", features: [{ type: "Feature", properties: { name: "Olinda centre", kind: "urban" }, geometry: { type: "Point", coordinates: [-34.855, -8.01] } }] }, { colorBy: "kind" }, "Places");
+  mapB = new Map({ height: 420, ...detached });
+  const half = Float32Array.from(nd, (v) => v * 0.5 + 0.25);
+  await mapB.addTimeSeries([mk(new Float32Array(nd.length).fill(0.1), "v"), mk(half, "v")], { min: 0, max: 0.6, palette: "magma" }, "Series", { labels: ["2019", "2020"] });
+  await mapB.addLayer(src, { bands: [3, 2, 1], min: 30, max: 110 }, "RGB");
+  mapB.swipe("Series", "RGB");
+  visOf = Object.fromEntries([...mapA.layers, ...mapB.layers].filter((l) => l.vis).map((l) => [`${l.name}`, l.vis!]));
+  const state = currentNotebookWidgetState();
+  const nb = {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: "ai4eo", display_name: "AI4EO (TypeScript)", language: "typescript" }, widgets: { "application/vnd.jupyter.widget-state+json": state } },
+    cells: [
+      { cell_type: "markdown", source: "# Olinda maps", metadata: {} },
+      { cell_type: "code", source: "mapA", outputs: [display(mapA)], execution_count: 1, metadata: {} },
+      { cell_type: "code", source: "mapB", outputs: [display(mapB)], execution_count: 2, metadata: {} },
+    ],
+  };
+  dir = mkdtempSync(join(tmpdir(), "ai4eo-map-static-"));
+  writeFileSync(join(dir, "maps.ipynb"), JSON.stringify(nb));
+  html = join(dir, "maps.html");
+  assert.equal(await exportMain([join(dir, "maps.ipynb"), "--html", html, "--title", "maps"]), 0);
+  session = await openBrowser({ viewport: { width: 1000, height: 1200 } });
+  await session.page.goto(pathToFileURL(html).href);
+  await session.page.waitForFunction(() => document.querySelectorAll(".ai4eo-map[data-ai4eo-rendered=map]").length === 2, null, { timeout: 20000 });
+});
+
+after(async () => {
+  await session?.close();
+  mapA?.close();
+  mapB?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function setView(id: string, lat: number, lon: number, zoom: number): Promise<void> {
+  await session.page.evaluate(({ id, lat, lon, zoom }) => window.ai4eoMaps!.find((p) => p.modelId === id)!.map.setView([lat, lon], zoom, { animate: false }), { id, lat, lon, zoom });
+  await session.page.waitForTimeout(50);
+  await session.page.waitForFunction((id) => document.querySelectorAll(`.ai4eo-map[data-model-id="${id}"] .leaflet-tile-container canvas:not(.leaflet-tile-loaded)`).length === 0, id);
+}
+
+async function toScreen(id: string, pts: { lon: number; lat: number }[]): Promise<[number, number][]> {
+  return session.page.evaluate(({ id, pts }) => {
+    const m = window.ai4eoMaps!.find((p) => p.modelId === id)!.map;
+    return pts.map((p) => { const c = m.latLngToContainerPoint([p.lat, p.lon]); return [c.x, c.y] as [number, number]; });
+  }, { id, pts });
+}
+
+async function shot(id: string): Promise<{ png: Buffer; at(x: number, y: number): number[] }> {
+  const png = await session.page.locator(`.ai4eo-map[data-model-id="${id}"] .ai4eo-map-leaflet`).screenshot();
+  const img = decode(png);
+  return { png, at: (x, y) => [0, 1, 2].map((c) => Number(img.data[(Math.round(y) * img.width + Math.round(x)) * img.channels + c])) };
+}
+
+/** GDAL values of the 3×3 pixels around each pixel (the embedded grid resamples once more). */
+function neighbourhoods(pixels: [number, number][]): PixelRef[][] {
+  const all: [number, number][] = pixels.flatMap(([c, r]) => [-1, 0, 1].flatMap((dr) => [-1, 0, 1].map((dc) => [c + dc, r + dr] as [number, number])));
+  const ref = gdalPoints(L7, { pixels: all }).pixels;
+  return pixels.map((_, i) => ref.slice(i * 9, i * 9 + 9));
+}
+
+const PIXELS: [number, number][] = [[170, 160], [190, 150], [160, 175], [200, 170]];
+
+test("the static page renders both maps from the embedded pyramid, with no request leaving file://", async () => {
+  assert.deepEqual(session.errors, []);
+  const outside = session.requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"));
+  assert.deepEqual(outside, []);
+  const live = await session.page.evaluate(() => window.ai4eoMaps!.map((p) => p.live));
+  assert.deepEqual(live, [false, false]);
+  // The page stays well inside the export budget: embedded pixels of 5 layer-steps at ≤ 1024 px.
+  const size = statSync(html).size;
+  assert.ok(size < 12 * 1024 * 1024, `page is ${size} bytes`);
+  const embeds = mapA.get("embeds");
+  for (const e of Object.values(embeds)) assert.ok(Math.max(e.width, e.height) <= 1024 && Math.max(e.width, e.height) >= 349, `embedded ${e.width}×${e.height}`);
+});
+
+test("pan/zoom and layer toggles: colours at known pixels match GDAL's values (within the 3×3 neighbourhood)", async () => {
+  const hoods = neighbourhoods(PIXELS);
+  const centre = hoods[2]![4]!;
+  for (const zoom of [14, 15]) {
+    await setView(mapA.modelId, centre.lat, centre.lon, zoom);
+    const screen = await toScreen(mapA.modelId, hoods.map((h) => h[4]!));
+    let s = await shot(mapA.modelId);
+    for (const [i, h] of hoods.entries()) {
+      const got = s.at(...screen[i]!);
+      const best = Math.min(...h.map((p) => colourDistance(got, colourOf(visOf["NDVI"]!, [ndviOf(p.values!)]))));
+      assert.ok(best <= 3, `zoom ${zoom}, NDVI near col ${h[4]!.col} row ${h[4]!.row}: ${got} (closest expected colour off by ${best})`);
+    }
+    // Toggle NDVI off in the layer panel: the RGB layer shows.
+    const box = session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-layer`).filter({ hasText: "NDVI" }).locator(".ai4eo-map-visible");
+    await box.uncheck();
+    s = await shot(mapA.modelId);
+    for (const [i, h] of hoods.entries()) {
+      const got = s.at(...screen[i]!);
+      const best = Math.min(...h.map((p) => colourDistance(got, colourOf(visOf["RGB"]!, [p.values![2]!, p.values![1]!, p.values![0]!]))));
+      assert.ok(best <= 3, `zoom ${zoom}, RGB near col ${h[4]!.col} row ${h[4]!.row}: ${got} (off by ${best})`);
+    }
+    await box.check();
+  }
+  const s = await shot(mapA.modelId);
+  const cmp = compareScreenshot("map-static-ndvi", s.png);
+  assert.ok(cmp.ok, cmp.message);
+});
+
+test("opacity slider blends the NDVI layer over RGB", async () => {
+  const [h] = neighbourhoods([[180, 160]]);
+  await setView(mapA.modelId, h![4]!.lat, h![4]!.lon, 15);
+  const [[x, y]] = await toScreen(mapA.modelId, [h![4]!]) as [[number, number]];
+  const slider = session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-layer`).filter({ hasText: "NDVI" }).locator(".ai4eo-map-opacity");
+  await slider.evaluate((el: HTMLInputElement) => { el.value = "0.5"; el.dispatchEvent(new Event("input")); el.dispatchEvent(new Event("change")); });
+  const got = (await shot(mapA.modelId)).at(x, y);
+  const best = Math.min(...h!.flatMap((p) => h!.map((q) => {
+    const a = colourOf(visOf["NDVI"]!, [ndviOf(p.values!)]), b = colourOf(visOf["RGB"]!, [q.values![2]!, q.values![1]!, q.values![0]!]);
+    return colourDistance(got, [0, 1, 2].map((c) => 0.5 * a[c]! + 0.5 * b[c]!));
+  })));
+  assert.ok(best <= 4, `50% NDVI over RGB: ${got} (off by ${best})`);
+  await slider.evaluate((el: HTMLInputElement) => { el.value = "1"; el.dispatchEvent(new Event("input")); el.dispatchEvent(new Event("change")); });
+});
+
+test("the inspector shows the embedded values of every layer at the clicked point", async () => {
+  const [h] = neighbourhoods([[190, 150]]);
+  await setView(mapA.modelId, h![4]!.lat, h![4]!.lon, 15);
+  const [[x, y]] = await toScreen(mapA.modelId, [h![4]!]) as [[number, number]];
+  const box = (await session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-leaflet`).boundingBox())!;
+  await session.page.mouse.click(box.x + x, box.y + y);
+  const popup = session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .leaflet-popup-content`);
+  await popup.waitFor();
+  const rows = await popup.locator(".ai4eo-map-popup-layer").evaluateAll((els) => els.map((e) => ({
+    layer: e.getAttribute("data-layer"),
+    values: Array.from(e.querySelectorAll("tr")).map((tr) => [tr.children[0]!.textContent, Number(tr.children[1]!.textContent)]),
+  })));
+  const rgb = rows.find((r) => r.layer === "RGB")!, nd = rows.find((r) => r.layer === "NDVI")!;
+  assert.deepEqual(rgb.values.map((v) => v[0]), ["B3", "B2", "B1"]);
+  assert.ok(h!.some((p) => p.values![2] === rgb.values[0]![1] && p.values![1] === rgb.values[1]![1] && p.values![0] === rgb.values[2]![1]), `RGB values ${JSON.stringify(rgb.values)} are GDAL's values of a pixel next to col 190 row 150`);
+  assert.ok(h!.some((p) => Math.abs(ndviOf(p.values!) - Number(nd.values[0]![1])) < 1e-4), `NDVI ${nd.values[0]![1]}`);
+  assert.match((await popup.textContent())!, /embedded pixels/);
+});
+
+test("time slider and swipe work on the static page", async () => {
+  const [h] = neighbourhoods([[180, 160]]);
+  await setView(mapB.modelId, h![4]!.lat, h![4]!.lon, 14);
+  const { width, height } = (await session.page.locator(`.ai4eo-map[data-model-id="${mapB.modelId}"] .ai4eo-map-leaflet`).boundingBox())!;
+  const pts = await session.page.evaluate(({ id, w, h }) => {
+    const m = window.ai4eoMaps!.find((p) => p.modelId === id)!.map;
+    return [[w * 0.3, h * 0.5], [w * 0.7, h * 0.5]].map(([x, y]) => { const ll = m.containerPointToLatLng([x!, y!]); return { x: x!, y: y!, lon: ll.lng, lat: ll.lat }; });
+  }, { id: mapB.modelId, w: width, h: height });
+  const refs = gdalPoints(L7, { lonlat: pts.map((p) => [p.lon, p.lat]) }).lonlat;
+  const hoodR = neighbourhoods([[refs[1]!.col, refs[1]!.row]])[0]!;
+  let s = await shot(mapB.modelId);
+  // Left of the divider: the series at step 0 (0.1 everywhere); right: RGB.
+  assert.ok(colourDistance(s.at(pts[0]!.x, pts[0]!.y), colourOf(visOf["Series"]!, [Math.fround(0.1)])) <= 3, `left ${s.at(pts[0]!.x, pts[0]!.y)}`);
+  const right = s.at(pts[1]!.x, pts[1]!.y);
+  assert.ok(Math.min(...hoodR.map((p) => colourDistance(right, colourOf(visOf["RGB"]!, [p.values![2]!, p.values![1]!, p.values![0]!])))) <= 3, `right ${right}`);
+  const slider = session.page.locator(`.ai4eo-map[data-model-id="${mapB.modelId}"] .ai4eo-map-time`);
+  await slider.evaluate((el: HTMLInputElement) => { el.value = "1"; el.dispatchEvent(new Event("input")); el.dispatchEvent(new Event("change")); });
+  await session.page.waitForTimeout(50);
+  await session.page.waitForFunction((id) => document.querySelectorAll(`.ai4eo-map[data-model-id="${id}"] .leaflet-tile-container canvas:not(.leaflet-tile-loaded)`).length === 0, mapB.modelId);
+  s = await shot(mapB.modelId);
+  const hoodL = neighbourhoods([[refs[0]!.col, refs[0]!.row]])[0]!;
+  const left = s.at(pts[0]!.x, pts[0]!.y);
+  assert.ok(Math.min(...hoodL.map((p) => colourDistance(left, colourOf(visOf["Series"]!, [Math.fround(ndviOf(p.values!) * 0.5 + 0.25)])))) <= 3, `step 1 left ${left}`);
+  assert.equal(await session.page.locator(`.ai4eo-map[data-model-id="${mapB.modelId}"] .ai4eo-map-time-label`).textContent(), "2020");
+  const cmp = compareScreenshot("map-static-swipe-time", s.png);
+  assert.ok(cmp.ok, cmp.message);
+});
