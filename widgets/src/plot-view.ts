@@ -26,6 +26,9 @@ export class PlotModel extends DOMWidgetModel {
     ...DOMWidgetModel.serializers,
     data: { deserialize: (v: unknown) => decodeDeep(v) },
     figure_layout: { deserialize: (v: unknown) => decodeDeep(v) },
+    // Keep the DataView (the default serializer JSON-copies values, which would drop the bytes);
+    // remove_buffers then sends it as a binary buffer.
+    selected_indices: { serialize: (v: unknown) => v },
   };
 }
 

@@ -62,16 +62,20 @@ export function encodeTypedArray(array: WireTypedArray, shape: number[] = [array
 export function decodeTypedArray(json: TypedArrayJSON): WireTypedArray {
   const Ctor = CTORS[json.dtype];
   if (!Ctor) throw new TypeError(`Unknown typed-array dtype "${String(json.dtype)}"; expected one of ${Object.keys(CTORS).join(", ")}.`);
-  const d = json.data as ArrayBufferView;
-  if (!d || typeof d.byteLength !== "number" || !(d.buffer instanceof ArrayBuffer || d.buffer instanceof SharedArrayBuffer)) {
-    throw new TypeError(`Typed array field "data" must be binary bytes (a comm buffer), got ${typeof d}.`);
-  }
+  // Comm buffers may be any ArrayBufferView (Buffer, Uint8Array, DataView) or an ArrayBuffer, possibly
+  // from another realm, so no instanceof checks here.
+  const raw = json.data as unknown;
+  const tag = Object.prototype.toString.call(raw);
+  let d: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
+  if (ArrayBuffer.isView(raw)) d = raw;
+  else if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") d = { buffer: raw as ArrayBuffer, byteOffset: 0, byteLength: (raw as ArrayBuffer).byteLength };
+  else throw new TypeError(`Typed array field "data" must be binary bytes (a comm buffer), got ${tag}.`);
   if (d.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) {
     throw new TypeError(`A ${json.dtype} array needs a multiple of ${Ctor.BYTES_PER_ELEMENT} bytes, got ${d.byteLength}.`);
   }
   if (d.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(d.buffer as ArrayBuffer, d.byteOffset, d.byteLength / Ctor.BYTES_PER_ELEMENT);
   const copy = new Uint8Array(d.byteLength);
-  copy.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  copy.set(new Uint8Array(d.buffer as ArrayBuffer, d.byteOffset, d.byteLength));
   return new Ctor(copy.buffer, 0, d.byteLength / Ctor.BYTES_PER_ELEMENT);
 }
 
