@@ -125,3 +125,14 @@ test("per-class attribution tabs, and regression models explain their mean outpu
   const a = await occlusion(reg, p, { window: 4, stride: 4, progress: false });
   assert.deepEqual(Array.from(a.targets), [0, 0]);
 });
+
+test("occlusion stops between forward passes when the signal aborts (a kernel interrupt)", async () => {
+  const m = await loadFixture("band_linear.onnx");
+  const x = randomTensor([1, 4, H, W], 14);
+  const ac = new AbortController();
+  await assert.rejects(
+    occlusion(m, x, { window: 1, stride: 1, maxBatch: 4, signal: ac.signal, progress: false, onProgress: (p) => { if (p.done === 3) ac.abort(); } }),
+    (e: unknown) => (e as Error).name === "AbortError",
+  );
+  assert.equal(m.calls.length, 1 + 3); // the unperturbed pass and three batches of 4, not all 16
+});

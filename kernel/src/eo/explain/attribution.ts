@@ -25,7 +25,13 @@ function diverging(v: number): string {
   return t >= 0 ? `rgb(255,${a},${a})` : `rgb(${a},${a},255)`;
 }
 
-/** An SVG heatmap of an H×W map (downsampled by block means to at most 48×48 cells), diverging colours. */
+/**
+ * An SVG heatmap of an H×W map (downsampled by block means to at most 48×48 cells), diverging colours.
+ * @example
+ * ```ts
+ * svgHeatmap("occlusion", attr.map(0), 64, 64); // "<svg …>"
+ * ```
+ */
 export function svgHeatmap(title: string, data: ArrayLike<number>, H: number, W: number): string {
   const cells = 48;
   const fy = Math.max(1, Math.ceil(H / cells)), fx = Math.max(1, Math.ceil(W / cells));
@@ -47,7 +53,15 @@ export function svgHeatmap(title: string, data: ArrayLike<number>, H: number, W:
     `<text x="0" y="13" font-size="11">${escapeHtml(title)} (±${fmt(maxAbs)})</text>${rects}</svg>`;
 }
 
-/** A per-pixel attribution map for each item of a batch (`N×H×W`; positive = supports the target). */
+/**
+ * A per-pixel attribution map for each item of a batch (`N×H×W`; positive = supports the target).
+ * @example
+ * ```ts
+ * const attr = await occlusion(model, patch);
+ * attr.map(0); // H×W values of item 0
+ * attr.toRaster({ like: patchRaster });
+ * ```
+ */
 export class AttributionMap {
   readonly method: string;
   /** `N×H×W` values, row-major. */
@@ -116,7 +130,14 @@ export class AttributionMap {
   }
 }
 
-/** Attribution per named group (band groups, features) for each item: `N×G` values. */
+/**
+ * Attribution per named group (band groups, features) for each item: `N×G` values.
+ * @example
+ * ```ts
+ * const g = await bandGroupAblation(model, patches, { bandNames, groups });
+ * g.mean(); // { visible: 0.8, NIR: 2.1 }
+ * ```
+ */
 export class GroupAttribution {
   readonly method: string;
   readonly groups: readonly string[];
@@ -166,7 +187,14 @@ export class GroupAttribution {
   }
 }
 
-/** Attribution maps of one item for several classes, displayed as tabs. */
+/**
+ * Attribution maps of one item for several classes, displayed as tabs.
+ * @example
+ * ```ts
+ * const tabs = await attributionPerClass((t) => rise(model, patch, { target: t }), classes);
+ * tabs.get("urban").toRaster();
+ * ```
+ */
 export class PerClassAttribution {
   readonly classes: readonly string[];
   readonly maps: readonly AttributionMap[];

@@ -4,7 +4,13 @@
  */
 import { Ai4eoError } from "../errors.js";
 
-/** Base class of explainability input errors. */
+/**
+ * Base class of explainability input errors.
+ * @example
+ * ```ts
+ * try { await rise(model, x, { masks: 0 }); } catch (e) { if (e instanceof ExplainInputError) console.log(e.details); }
+ * ```
+ */
 export class ExplainInputError extends Ai4eoError {
   constructor(message: string, readonly details: Record<string, unknown> = {}) {
     super(message);

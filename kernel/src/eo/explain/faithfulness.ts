@@ -19,7 +19,14 @@ export interface CurveOptions extends ExplainOptions {
   baseline?: Baseline;
 }
 
-/** A deletion or insertion curve per item, with its AUC. */
+/**
+ * A deletion or insertion curve per item, with its AUC.
+ * @example
+ * ```ts
+ * const del = await deletionCurve(model, patch, attr);
+ * del.meanAuc;
+ * ```
+ */
 export class FaithfulnessCurve {
   readonly kind: "deletion" | "insertion";
   /** Fraction of pixels removed/inserted at each point: 0, 1/steps, …, 1. */
@@ -53,13 +60,25 @@ export class FaithfulnessCurve {
   }
 }
 
-/** Pixel order by decreasing attribution (ties by pixel index). */
+/**
+ * Pixel order by decreasing attribution (ties by pixel index).
+ * @example
+ * ```ts
+ * rankPixels([0.1, 0.9, 0.5]); // Int32Array [1, 2, 0]
+ * ```
+ */
 export function rankPixels(map: ArrayLike<number>): Int32Array {
   const idx = Int32Array.from({ length: map.length }, (_, i) => i);
   return idx.sort((a, b) => (map[b]! - map[a]!) || a - b);
 }
 
-/** Trapezoidal area under y over x. */
+/**
+ * Trapezoidal area under y over x.
+ * @example
+ * ```ts
+ * trapezoid([0, 0.5, 1], [1, 0.5, 0]); // 0.5
+ * ```
+ */
 export function trapezoid(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let a = 0;
   for (let i = 1; i < x.length; i++) a += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;

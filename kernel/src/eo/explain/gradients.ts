@@ -21,7 +21,13 @@ export interface GradientPredictor extends Predictor {
   inputGradient(input: Tensor, weights: Tensor, options?: { signal?: AbortSignal }): Promise<Tensor>;
 }
 
-/** Does this predictor provide input gradients? */
+/**
+ * Does this predictor provide input gradients?
+ * @example
+ * ```ts
+ * const attr = hasInputGradient(model) ? await saliency(model, patch) : await occlusion(model, patch);
+ * ```
+ */
 export function hasInputGradient(p: Predictor): p is GradientPredictor {
   return typeof (p as Partial<GradientPredictor>).inputGradient === "function";
 }

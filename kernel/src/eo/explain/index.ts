@@ -5,7 +5,7 @@
  * @module
  */
 export * from "./errors.js";
-export * from "./target.js";
+export type { ExplainOptions, Perturbation, ResolvedTargets } from "./target.js";
 export * from "./attribution.js";
 export * from "./occlusion.js";
 export * from "./rise.js";

@@ -41,7 +41,13 @@ function pair(v: number | readonly [number, number], what: string): [number, num
   return p;
 }
 
-/** Window start positions along one axis: every `stride`, plus a last one flush with the edge. */
+/**
+ * Window start positions along one axis: every `stride`, plus a last one flush with the edge.
+ * @example
+ * ```ts
+ * windowStarts(10, 4, 3); // [0, 3, 6]
+ * ```
+ */
 export function windowStarts(size: number, win: number, stride: number): number[] {
   const out: number[] = [];
   for (let s = 0; s + win <= size; s += stride) out.push(s);
@@ -49,7 +55,13 @@ export function windowStarts(size: number, win: number, stride: number): number[
   return out;
 }
 
-/** Box blur of one C×H×W item (radius r, edges clamped), used as the "blur" baseline. */
+/**
+ * Box blur of one C×H×W item (radius r, edges clamped), used as the "blur" baseline.
+ * @example
+ * ```ts
+ * const blurred = boxBlur(item, 6, 64, 64, 4);
+ * ```
+ */
 export function boxBlur(item: Float32Array, C: number, H: number, W: number, r: number): Float32Array {
   const tmp = new Float32Array(item.length);
   const out = new Float32Array(item.length);
@@ -69,7 +81,13 @@ export function boxBlur(item: Float32Array, C: number, H: number, W: number, r: 
   return out;
 }
 
-/** The baseline image (C×H×W) of one item. */
+/**
+ * The baseline image (C×H×W) of one item.
+ * @example
+ * ```ts
+ * const b = baselineImage(item, 6, 64, 64, "mean", 4); // each band filled with its mean
+ * ```
+ */
 export function baselineImage(item: Float32Array, C: number, H: number, W: number, baseline: Baseline, blurRadius: number): Float32Array {
   const P = H * W;
   if (baseline === "blur") return boxBlur(item, C, H, W, Math.max(1, blurRadius));

@@ -14,7 +14,13 @@ import { ExplainInputError } from "./errors.js";
 /** A metric of predictions against targets, where larger is better. */
 export type Metric = (output: Tensor, y: ArrayLike<number>) => number;
 
-/** Negative mean squared error of output channel 0 (regression). */
+/**
+ * Negative mean squared error of output channel 0 (regression).
+ * @example
+ * ```ts
+ * await permutationImportance(model, X, y, { metric: negMeanSquaredError });
+ * ```
+ */
 export const negMeanSquaredError: Metric = (out, y) => {
   const N = out.dims[0]!;
   const K = out.data.length / N;
@@ -23,7 +29,13 @@ export const negMeanSquaredError: Metric = (out, y) => {
   return -s / N;
 };
 
-/** Accuracy of the argmax over output channels (classification). */
+/**
+ * Accuracy of the argmax over output channels (classification).
+ * @example
+ * ```ts
+ * await permutationImportance(model, X, labels, { metric: accuracyMetric });
+ * ```
+ */
 export const accuracyMetric: Metric = (out, y) => {
   const N = out.dims[0]!;
   const K = out.data.length / N;
@@ -51,7 +63,14 @@ export interface PermutationOptions extends ReportingOptions {
   signal?: AbortSignal;
 }
 
-/** Permutation importances: mean and std over repeats of the score drop per feature. */
+/**
+ * Permutation importances: mean and std over repeats of the score drop per feature.
+ * @example
+ * ```ts
+ * const imp = await permutationImportance(model, X, y);
+ * imp.mean; imp.std;
+ * ```
+ */
 export class PermutationImportance {
   readonly features: readonly string[];
   /** Score of the unshuffled data. */

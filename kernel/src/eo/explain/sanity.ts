@@ -21,7 +21,13 @@ function ranks(a: ArrayLike<number>): Float64Array {
   return r;
 }
 
-/** Pearson correlation (0 when either side is constant). */
+/**
+ * Pearson correlation (0 when either side is constant).
+ * @example
+ * ```ts
+ * pearson([1, 2, 3], [2, 4, 7]); // 0.99…
+ * ```
+ */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   let ma = 0, mb = 0;
@@ -48,7 +54,14 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, absolute = 
   return pearson(ranks(f(a)), ranks(f(b)));
 }
 
-/** Result of {@link sanityCheck}. */
+/**
+ * Result of {@link sanityCheck}.
+ * @example
+ * ```ts
+ * const check = await sanityCheck((m) => occlusion(m, patch, { target: 0 }), model, randomized);
+ * check.passed;
+ * ```
+ */
 export class SanityCheck {
   /** Spearman correlation of |attribution| between trained and randomized model, per item. */
   readonly spearman: Float64Array;

@@ -18,7 +18,14 @@ export interface SceneBandAblationOptions extends Omit<BandAblationOptions, "tar
   target?: number | "predicted";
 }
 
-/** Band-group importance maps of a scene. */
+/**
+ * Band-group importance maps of a scene.
+ * @example
+ * ```ts
+ * const imp = await sceneBandGroupAblation(model, scene, { bandNames, groups });
+ * imp.raster.band(1); // importance of the first group
+ * ```
+ */
 export class SceneGroupAttribution {
   /** One band per group (descriptions = group names), float32, georeferenced like the scene. */
   readonly raster: Raster;

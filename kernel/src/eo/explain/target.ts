@@ -40,7 +40,13 @@ export interface ResolvedTargets {
   output: Tensor;
 }
 
-/** Checks an input is N×C×H×W and returns its dims. */
+/**
+ * Checks an input is N×C×H×W and returns its dims.
+ * @example
+ * ```ts
+ * const [n, c, h, w] = imageDims(patches);
+ * ```
+ */
 export function imageDims(input: Tensor, what = "input"): [number, number, number, number] {
   if (input.dims.length !== 4) {
     throw new ExplainInputError(`${what} must be an N×C×H×W batch, got dims [${input.dims.join(", ")}].`, { dims: input.dims });
@@ -52,7 +58,13 @@ export function imageDims(input: Tensor, what = "input"): [number, number, numbe
   return [n, c, h, w];
 }
 
-/** Scores of each item of an output batch for the given targets. */
+/**
+ * Scores of each item of an output batch for the given targets.
+ * @example
+ * ```ts
+ * scoresOf(await model.predict(x), Int32Array.from([2])); // logit of class 2
+ * ```
+ */
 export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "probability" = "raw"): Float64Array {
   const o = score === "probability" ? softmax(output) : output;
   const N = o.dims[0]!;
@@ -68,7 +80,13 @@ export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "pr
   return out;
 }
 
-/** Runs the unperturbed batch and resolves the explained target of each item. */
+/**
+ * Runs the unperturbed batch and resolves the explained target of each item.
+ * @example
+ * ```ts
+ * const { targets, baseScores } = await resolveTargets(model, patches, { target: "predicted" });
+ * ```
+ */
 export async function resolveTargets(predictor: Predictor, input: Tensor, options: ExplainOptions): Promise<ResolvedTargets> {
   const N = input.dims[0]!;
   const out = await predictBatched(predictor, input, { maxBatch: options.maxBatch ?? 64, ...(options.signal ? { signal: options.signal } : {}) });
@@ -112,6 +130,10 @@ export interface Perturbation {
 /**
  * Runs many perturbed copies in batches of `maxBatch` (one forward pass per batch), with progress
  * and abort, handing each batch's output to `onOutput(output, firstJob, count)`.
+ * @example
+ * ```ts
+ * await runPerturbations(model, [6, 8, 8], jobs, {}, "my method", (out, start, n) => console.log(start, n, out.dims));
+ * ```
  */
 export async function runPerturbations(
   predictor: Predictor, itemDims: readonly number[], jobs: readonly Perturbation[] | { length: number; get(i: number): Perturbation },
@@ -143,6 +165,10 @@ export async function runPerturbations(
 /**
  * Scores many perturbed copies in batches of `maxBatch` (one forward pass per batch), with progress
  * and abort. Returns one score per perturbation, for its item's target.
+ * @example
+ * ```ts
+ * const scores = await scorePerturbations(model, [6, 8, 8], jobs, targets, { maxBatch: 64 }, "my method");
+ * ```
  */
 export async function scorePerturbations(
   predictor: Predictor, itemDims: readonly number[], jobs: readonly Perturbation[] | { length: number; get(i: number): Perturbation },

@@ -178,7 +178,14 @@ export function negativeLogLikelihood(probs: MatrixInput, labels: ArrayLike<numb
   return s / m.n;
 }
 
-/** A calibration summary that displays itself (table + reliability diagram). */
+/**
+ * A calibration summary that displays itself (table + reliability diagram).
+ * @example
+ * ```ts
+ * const r = calibrationReport(probs, labels);
+ * r.ece; r.toJSON();
+ * ```
+ */
 export class CalibrationReport {
   readonly n: number;
   readonly accuracy: number;

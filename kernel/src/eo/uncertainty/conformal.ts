@@ -11,7 +11,14 @@ import { AlphaRangeError, CalibrationSplitTooSmallError, LengthMismatchError } f
 import { DISPLAY, htmlTable, textTable } from "./html.js";
 import { toLabels, toProbabilities, toVector, type Matrix, type MatrixInput } from "./matrix.js";
 
-/** Checks α ∈ (0, 1). */
+/**
+ * Checks α ∈ (0, 1).
+ * @example
+ * ```ts
+ * checkAlpha(0.1); // 0.1
+ * checkAlpha(1); // throws AlphaRangeError
+ * ```
+ */
 export function checkAlpha(alpha: number): number {
   if (!(alpha > 0 && alpha < 1)) throw new AlphaRangeError(alpha);
   return alpha;
@@ -65,7 +72,14 @@ function apsScore(m: Matrix, i: number, c: number): number {
   return s;
 }
 
-/** A calibrated split-conformal classifier: prediction sets for new probabilities. */
+/**
+ * A calibrated split-conformal classifier: prediction sets for new probabilities.
+ * @example
+ * ```ts
+ * const cp = conformalClassifier(calProbs, calLabels, { alpha: 0.1 });
+ * cp.predictSets(testProbs);
+ * ```
+ */
 export class ConformalClassifier {
   readonly alpha: number;
   readonly method: "lac" | "aps";
@@ -202,7 +216,14 @@ export interface Intervals {
   upper: Float64Array;
 }
 
-/** A calibrated split-conformal regressor (absolute residuals or CQR). */
+/**
+ * A calibrated split-conformal regressor (absolute residuals or CQR).
+ * @example
+ * ```ts
+ * const cr = conformalRegressor(calPred, calY, { alpha: 0.1 });
+ * cr.predict(testPred).upper;
+ * ```
+ */
 export class ConformalRegressor {
   readonly alpha: number;
   readonly method: "absolute" | "cqr";

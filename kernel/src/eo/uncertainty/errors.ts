@@ -4,7 +4,13 @@
  */
 import { Ai4eoError } from "../errors.js";
 
-/** Base class of the uncertainty module's input errors. */
+/**
+ * Base class of the uncertainty module's input errors.
+ * @example
+ * ```ts
+ * try { calibrationReport(probs, labels); } catch (e) { if (e instanceof UncertaintyInputError) console.log(e.details); }
+ * ```
+ */
 export class UncertaintyInputError extends Ai4eoError {
   constructor(message: string, readonly details: Record<string, unknown> = {}) {
     super(message);

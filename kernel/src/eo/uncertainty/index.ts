@@ -12,6 +12,6 @@ export * from "./calibration.js";
 export * from "./temperature.js";
 export * from "./conformal.js";
 export * from "./ood.js";
-export * from "./reporter.js";
+export type { ProgressInfo, ReportingOptions } from "./reporter.js";
 export * from "./scene.js";
 export * from "./views.js";

@@ -21,7 +21,13 @@ export interface Matrix {
  */
 export type MatrixInput = Tensor | readonly ArrayLike<number>[] | Matrix;
 
-/** Sum-to-one tolerance used by {@link checkProbabilities} (absolute, per row). */
+/**
+ * Sum-to-one tolerance used by {@link checkProbabilities} (absolute, per row).
+ * @example
+ * ```ts
+ * checkProbabilities(m, "probs", PROBABILITY_TOLERANCE);
+ * ```
+ */
 export const PROBABILITY_TOLERANCE = 1e-3;
 
 function isMatrix(x: MatrixInput): x is Matrix {
@@ -119,7 +125,13 @@ export function checkProbabilities(m: Matrix, name = "probs", tolerance = PROBAB
   return m;
 }
 
-/** {@link toMatrix} followed by {@link checkProbabilities}. */
+/**
+ * {@link toMatrix} followed by {@link checkProbabilities}.
+ * @example
+ * ```ts
+ * toProbabilities([[0.2, 0.8]]).k; // 2
+ * ```
+ */
 export function toProbabilities(input: MatrixInput, name = "probs"): Matrix {
   return checkProbabilities(toMatrix(input, name), name);
 }
@@ -153,7 +165,13 @@ export function toLabels(labels: ArrayLike<number>, n: number, k?: number, name 
   return out;
 }
 
-/** Converts a numeric vector input and checks its length. */
+/**
+ * Converts a numeric vector input and checks its length.
+ * @example
+ * ```ts
+ * toVector([1, 2, 3], 3, "targets"); // Float64Array [1, 2, 3]
+ * ```
+ */
 export function toVector(values: ArrayLike<number>, n: number | undefined, name: string): Float64Array {
   if (n !== undefined && values.length !== n) {
     throw new LengthMismatchError(`${name} has ${values.length} entries but ${n} are needed (one per sample).`, n, values.length);
@@ -221,7 +239,13 @@ export function softmax(logits: Tensor, temperature = 1): Tensor {
   return { data: out, dims: [...dims] };
 }
 
-/** Index of the largest value in row `i`. */
+/**
+ * Index of the largest value in row `i`.
+ * @example
+ * ```ts
+ * argmaxRow(toMatrix([[0.1, 0.7, 0.2]]), 0); // 1
+ * ```
+ */
 export function argmaxRow(m: Matrix, i: number): number {
   let best = 0;
   let bv = -Infinity;

@@ -134,7 +134,13 @@ export interface RegressionMeasures {
   level: number;
 }
 
-/** Standard normal quantile (Acklam's algorithm, |error| < 1.2e-9 after one Newton step). */
+/**
+ * Standard normal quantile (Acklam's algorithm, |error| < 1.2e-9 after one Newton step).
+ * @example
+ * ```ts
+ * normalQuantile(0.975); // 1.959963984540054
+ * ```
+ */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new UncertaintyInputError(`normalQuantile needs p in (0, 1), got ${p}.`);
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
@@ -164,6 +170,10 @@ export function normalQuantile(p: number): number {
 /**
  * Complementary error function, accurate to ~1e-15: Taylor series of erf for |x| < 2.5, a
  * continued fraction (modified Lentz) beyond.
+ * @example
+ * ```ts
+ * erfc(0.5); // 0.4795001221869535
+ * ```
  */
 export function erfc(x: number): number {
   const z = Math.abs(x);

@@ -151,7 +151,14 @@ export function fprAtTpr(idScores: ArrayLike<number>, oodScores: ArrayLike<numbe
   return 1;
 }
 
-/** OOD detection figures of one score on an in- vs out-of-distribution set. */
+/**
+ * OOD detection figures of one score on an in- vs out-of-distribution set.
+ * @example
+ * ```ts
+ * const ev = evaluateOod(idScores, oodScores, "entropy");
+ * ev.auroc; ev.fpr95;
+ * ```
+ */
 export class OodEvaluation {
   /** Score name, e.g. `"max softmax"`. */
   readonly score: string;

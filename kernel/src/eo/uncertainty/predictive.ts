@@ -53,6 +53,11 @@ export interface McDropoutOptions extends PredictiveOptions {
 /**
  * The predictive distribution of a model on a batch: `S` samples of its (softmaxed) outputs, with
  * per-sample or per-pixel uncertainty measures computed on demand.
+ * @example
+ * ```ts
+ * const dist = await mcDropout(model, patches, { samples: 20 });
+ * dist.classification.mutualInformation;
+ * ```
  */
 export class PredictiveDistribution {
   /** `S×N×K(×H×W)` probabilities (classification) or raw outputs (regression). */

@@ -44,7 +44,13 @@ export function normalRandom(rand: RandomSource): () => number {
   };
 }
 
-/** In-place Fisher–Yates shuffle with a given source. */
+/**
+ * In-place Fisher–Yates shuffle with a given source.
+ * @example
+ * ```ts
+ * shuffleInPlace([1, 2, 3], seededRandom(1));
+ * ```
+ */
 export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(a: T, rand: RandomSource): T {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

@@ -26,7 +26,14 @@ export interface Reporter {
   done(): void;
 }
 
-/** Makes a {@link Reporter} for `total` passes labelled `label`. */
+/**
+ * Makes a {@link Reporter} for `total` passes labelled `label`.
+ * @example
+ * ```ts
+ * const rep = reporter({ onProgress: console.log }, "my method", 10);
+ * rep.tick(); rep.done();
+ * ```
+ */
 export function reporter(options: ReportingOptions, label: string, total: number): Reporter {
   const show = options.progress ?? currentDisplayHost() !== undefined;
   const bar: Progress | undefined = show ? progress({ total, label, unit: "passes" }) : undefined;

@@ -48,7 +48,14 @@ export interface SceneUncertaintyOptions extends ReportingOptions {
   signal?: AbortSignal;
 }
 
-/** Per-pixel uncertainty rasters of a whole scene. */
+/**
+ * Per-pixel uncertainty rasters of a whole scene.
+ * @example
+ * ```ts
+ * const u = await sceneUncertainty(model, scene, { samples: 20 });
+ * u.rasters.predictiveEntropy;
+ * ```
+ */
 export class SceneUncertainty {
   /**
    * Classification: `mean` (K bands), `predicted`, `confidence`, `predictiveEntropy`,

@@ -29,7 +29,14 @@ function nllAt(z: Matrix, y: Int32Array, beta: number): { f: number; g: number; 
   return { f: f / z.n, g: g / z.n, h: h / z.n };
 }
 
-/** A fitted temperature: apply it to logits to get calibrated probabilities. Displays its NLL before/after. */
+/**
+ * A fitted temperature: apply it to logits to get calibrated probabilities. Displays its NLL before/after.
+ * @example
+ * ```ts
+ * const scaler = fitTemperature(valLogits, valLabels);
+ * scaler.apply(testLogits);
+ * ```
+ */
 export class TemperatureScaler {
   /** The fitted temperature T (> 1 softens over-confident models). */
   readonly temperature: number;

@@ -6,7 +6,13 @@
 import type { Tensor } from "../model/tensor.js";
 import { UncertaintyInputError } from "./errors.js";
 
-/** Number of values in one item of the batch (product of dims after the first). */
+/**
+ * Number of values in one item of the batch (product of dims after the first).
+ * @example
+ * ```ts
+ * itemSize({ data: new Float32Array(24), dims: [2, 3, 2, 2] }); // 12
+ * ```
+ */
 export function itemSize(t: Tensor): number {
   return t.dims.slice(1).reduce((a, b) => a * b, 1);
 }
@@ -65,10 +71,22 @@ export function repeatBatch(t: Tensor, times: number): Tensor {
 /** Geometric test-time augmentations of the two trailing (H, W) axes. */
 export type Augmentation = "identity" | "hflip" | "vflip" | "rot90" | "rot180" | "rot270" | "transpose";
 
-/** All augmentations of the dihedral group D4 except transpose-combinations: the default TTA set. */
+/**
+ * All augmentations of the dihedral group D4 except transpose-combinations: the default TTA set.
+ * @example
+ * ```ts
+ * await testTimeAugmentation(model, x, { augmentations: DEFAULT_AUGMENTATIONS });
+ * ```
+ */
 export const DEFAULT_AUGMENTATIONS: readonly Augmentation[] = ["identity", "hflip", "vflip", "rot90", "rot180", "rot270"];
 
-/** The augmentation that undoes `a`. */
+/**
+ * The augmentation that undoes `a`.
+ * @example
+ * ```ts
+ * inverseAugmentation("rot90"); // "rot270"
+ * ```
+ */
 export function inverseAugmentation(a: Augmentation): Augmentation {
   return a === "rot90" ? "rot270" : a === "rot270" ? "rot90" : a;
 }

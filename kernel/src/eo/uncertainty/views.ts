@@ -64,7 +64,14 @@ export function bivariateMap(predicted: RasterSourceLike & { band(i: number): Ar
   return new Raster({ width: W, height: H, dtype: "uint8", bands, transform: uncertainty.transform, crs: uncertainty.crs, descriptions: ["red", "green", "blue", "alpha"] });
 }
 
-/** Histograms of an uncertainty measure per predicted class. */
+/**
+ * Histograms of an uncertainty measure per predicted class.
+ * @example
+ * ```ts
+ * const h = uncertaintyHistogram(mi, predicted, { classes });
+ * h.counts;
+ * ```
+ */
 export class UncertaintyHistogram {
   readonly measure: string;
   readonly classes: readonly string[];
@@ -131,7 +138,14 @@ export function uncertaintyHistogram(
   return new UncertaintyHistogram(options.measure ?? "uncertainty", classes, edges, counts);
 }
 
-/** The `k` most uncertain samples, displayable as a grid of thumbnails. */
+/**
+ * The `k` most uncertain samples, displayable as a grid of thumbnails.
+ * @example
+ * ```ts
+ * const top = mostUncertain(entropy, { k: 9, input: patches });
+ * top.indices;
+ * ```
+ */
 export class MostUncertain {
   readonly indices: Int32Array;
   readonly scores: Float64Array;
