@@ -1,0 +1,185 @@
+// The Map widget's kernel side over a loopback comm: tile requests answered with binary buffers,
+// empty tiles outside the data, clicks with hooks, drawings, vis-param errors, GeoJSON, the PNG
+// fallback, percentile stretches against NumPy.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { decode } from "fast-png";
+import { openRaster } from "../../../kernel/src/eo/raster/open.js";
+import { Raster } from "../../../kernel/src/eo/raster/raster.js";
+import { Map, MapLayerError, percentile, colormap } from "../../../kernel/src/widgets/map/index.js";
+import { lonLatTo3857 } from "../../../widgets/src/map/render.js";
+import { LoopbackRegistry } from "../loopback-registry.js";
+import { gdalPoints, L7, colourOf } from "./reference.js";
+
+function tileAt(lon: number, lat: number, z: number): [number, number] {
+  const [x, y] = lonLatTo3857(lon, lat);
+  const size = (2 * 20037508.342789244) / 2 ** z;
+  return [Math.floor((x + 20037508.342789244) / size), Math.floor((20037508.342789244 - y) / size)];
+}
+
+async function liveMap(): Promise<{ m: Map; reg: LoopbackRegistry }> {
+  const reg = new LoopbackRegistry();
+  const m = new Map({ registry: reg });
+  await m.addLayer(await openRaster(L7), { bands: ["B3", "B2", "B1"] }, "RGB");
+  return { m, reg };
+}
+
+test("tile requests are answered with raw typed-array buffers; outside the data with empty tiles", async () => {
+  const { m, reg } = await liveMap();
+  const id = m.layers[0]!.id;
+  const [x, y] = tileAt(-34.87, -7.99, 13);
+  reg.fromFrontend(m.modelId, { method: "custom", content: { event: "tile", id: 7, layer: id, data_version: 1, t: 0, z: 13, x, y } });
+  reg.fromFrontend(m.modelId, { method: "custom", content: { event: "tile", id: 8, layer: id, data_version: 1, t: 0, z: 13, x: x + 50, y } });
+  reg.fromFrontend(m.modelId, { method: "custom", content: { event: "tile", id: 9, layer: "nope", data_version: 1, t: 0, z: 13, x, y } });
+  reg.fromFrontend(m.modelId, { method: "custom", content: { event: "tile", id: 10, layer: id, data_version: 1, t: 0, z: 2, x: 99, y: -1 } });
+  await m.settled();
+  const answers = reg.messages(m.modelId).filter((s) => s.type === "msg" && (s.data["content"] as { event?: string })?.event === "tile");
+  const byId = Object.fromEntries(answers.map((a) => [(a.data["content"] as { id: number }).id, a]));
+  const a7 = byId[7]!;
+  const c7 = a7.data["content"] as { empty: boolean; dtype: string; bands: number; masked: boolean };
+  assert.deepEqual([c7.empty, c7.dtype, c7.bands], [false, "uint8", 3]);
+  assert.equal(a7.buffers.length, 3 + (c7.masked ? 1 : 0));
+  assert.ok(a7.buffers.slice(0, 3).every((b) => b.byteLength === 256 * 256), "one byte per pixel per band: raw uint8, no JSON, no base64");
+  for (const k of [8, 9, 10]) {
+    assert.equal((byId[k]!.data["content"] as { empty: boolean }).empty, true, `request ${k} answered with an empty tile`);
+    assert.equal(byId[k]!.buffers.length, 0);
+  }
+  assert.equal(m.tilesServed, 3);
+  m.close();
+});
+
+test("a click is answered with a popup of every layer's values and the hooks' results; a throwing hook shows its error", async () => {
+  const { m, reg } = await liveMap();
+  m.onClick((ev) => ({ sum: Object.values(ev.layers[0]!.values).reduce((a, b) => a + b, 0) }));
+  m.onClick(() => { throw new Error("model not loaded"); });
+  m.onClick(async () => "async text <b>");
+  const ref = gdalPoints(L7, { pixels: [[179, 155]] }).pixels[0]!;
+  reg.fromFrontend(m.modelId, { method: "custom", content: { event: "click", id: 3, lat: ref.lat, lon: ref.lon, zoom: 15 } });
+  await m.settled();
+  const popup = reg.messages(m.modelId).map((s) => s.data["content"] as { event?: string; html?: string; id?: number }).find((c) => c?.event === "popup")!;
+  assert.equal(popup.id, 3);
+  const l = m.lastClick!.layers[0]!;
+  assert.deepEqual([l.col, l.row], [179, 155]);
+  assert.deepEqual(Object.values(l.values), ref.values);
+  assert.equal(l.crs, "EPSG:31985");
+  assert.ok(Math.abs(l.layerX - ref.x) < 0.01 && Math.abs(l.layerY - ref.y) < 0.01, "layer CRS coordinates of the pixel centre equal GDAL's");
+  assert.match(popup.html!, new RegExp(`<td>sum</td><td>${ref.values!.reduce((a, b) => a + b, 0)}</td>`));
+  assert.match(popup.html!, /model not loaded/);
+  assert.match(popup.html!, /async text &lt;b&gt;/);
+  m.close();
+});
+
+test("a drawn polygon reaches onDraw in lon/lat, in the layer CRS and as a pixel window; map.drawn keeps it", async () => {
+  const { m, reg } = await liveMap();
+  const seen: unknown[] = [];
+  m.onDraw((ev) => { seen.push(ev); });
+  const ref = gdalPoints(L7, { pixels: [[100, 100], [120, 130]] }).pixels;
+  const [a, b] = [ref[0]!, ref[1]!];
+  const ring = [[a.lon, a.lat], [b.lon, a.lat], [b.lon, b.lat], [a.lon, b.lat], [a.lon, a.lat]];
+  reg.fromFrontend(m.modelId, { method: "custom", content: { event: "draw", shape: "rectangle", geometry: { type: "Polygon", coordinates: [ring] } } });
+  await m.settled();
+  assert.equal(seen.length, 1);
+  const ev = seen[0] as { layers: Record<string, { coordinates: number[][][]; window: unknown }> };
+  assert.deepEqual(ev.layers["RGB"]!.window, { col: 100, row: 100, width: 21, height: 31 });
+  const [x0, y0] = ev.layers["RGB"]!.coordinates[0]![0]!;
+  assert.ok(Math.abs(x0! - a.x) < 0.5 && Math.abs(y0! - a.y) < 0.5, `corner ${x0},${y0} vs GDAL ${a.x},${a.y}`);
+  assert.equal(m.drawn.features.length, 1);
+  m.clearDrawn();
+  assert.equal(m.drawn.features.length, 0);
+  m.close();
+});
+
+test("bad vis params and names give errors that name the valid choices", async () => {
+  const src = await openRaster(L7);
+  const m = new Map({ registry: null });
+  await assert.rejects(m.addLayer(src, { bands: ["nir"] }, "x"), (e: unknown) => e instanceof MapLayerError && /unknown band "nir"/.test(e.message) && /1 "B1"/.test(e.message));
+  await assert.rejects(m.addLayer(src, { bands: [9] }, "x"), /band 9 is out of range/);
+  await assert.rejects(m.addLayer(src, { bands: [4], palette: "rainbowz" }, "x"), (e: unknown) => e instanceof MapLayerError && /unknown colormap "rainbowz"/.test(e.message) && /viridis/.test(e.message));
+  await assert.rejects(m.addLayer(src, { bands: [1, 2, 3], palette: "viridis" }, "x"), /applies to one band/);
+  await assert.rejects(m.addLayer(src, { bands: [1, 2] }, "x"), /1 band .* or 3/);
+  await assert.rejects(m.addLayer(src, { bands: [1], min: [0, 1] }, "x"), /vis.min has 2 values/);
+  await m.addLayer(src, { bands: [4], palette: "magma_r" }, "NIR");
+  await assert.rejects(m.setVis("NIR", { gamma: 0 }), /gamma must be > 0/);
+  assert.throws(() => m.setOpacity("nothere", 0.5), /no such layer; layers on the map: "NIR"/);
+  assert.throws(() => new Map({ registry: null, basemap: "google" as never }), /unknown basemap "google"; use one of osm, esri/);
+  assert.deepEqual(m.layers[0]!.vis!.palette, colormap("magma")!.reverse());
+  m.close();
+});
+
+test("a percentile stretch equals NumPy's percentiles of the stretched level", async () => {
+  const src = await openRaster(L7);
+  const m = new Map({ registry: null });
+  await m.addLayer(src, { bands: [4], percentile: [2, 98] }, "NIR");
+  const vis = m.layers[0]!.vis!;
+  const py = spawnSync("/usr/bin/python3", ["-c", "import sys;from osgeo import gdal;import numpy as np;ds=gdal.Open(sys.argv[1]);a=ds.GetRasterBand(4).ReadAsArray().astype(float);print(np.percentile(a,2),np.percentile(a,98))", L7], { encoding: "utf8" });
+  assert.equal(py.status, 0, py.stderr);
+  const [lo, hi] = py.stdout.trim().split(" ").map(Number);
+  // The scene is smaller than the 1024-pixel sample limit: the full-resolution values are used.
+  assert.equal(vis.min[0], lo);
+  assert.equal(vis.max[0], hi);
+  assert.equal(percentile(new Float32Array([1, 2, 3, 4, Number.NaN, -1]), 50, -1), 2.5);
+  m.close();
+});
+
+test("setVis re-colours without new tiles; changing bands bumps the data version", async () => {
+  const { m, reg } = await liveMap();
+  const before = reg.sent.length;
+  await m.setVis("RGB", { min: 10, max: 90, gamma: 1.5 });
+  const upd = reg.sent.slice(before).map((s) => s.data);
+  assert.equal(upd.length, 1, "one update message");
+  const layers = (upd[0]!["state"] as { layers: { vis: { min: number[]; gamma: number[] }; data_version: number }[] }).layers;
+  assert.deepEqual(layers[0]!.vis.min, [10, 10, 10]);
+  assert.deepEqual(layers[0]!.vis.gamma, [1.5, 1.5, 1.5]);
+  assert.equal(layers[0]!.data_version, 1);
+  await m.setVis("RGB", { bands: [4, 3, 2] });
+  assert.equal(m.layers[0]!.data_version, 2);
+  assert.deepEqual(m.layers[0]!.band_names, ["B4", "B3", "B2"]);
+  m.close();
+});
+
+test("GeoJSON layers: bounds, categorical colours; non-lon/lat coordinates are refused", () => {
+  const m = new Map({ registry: null });
+  m.addGeoJSON({
+    type: "FeatureCollection", features: [
+      { type: "Feature", properties: { crop: "soy" }, geometry: { type: "Polygon", coordinates: [[[-34.9, -8], [-34.85, -8], [-34.85, -7.95], [-34.9, -8]]] } },
+      { type: "Feature", properties: { crop: "maize" }, geometry: { type: "Point", coordinates: [-34.88, -7.97] } },
+    ],
+  }, { colorBy: "crop" }, "Fields");
+  const l = m.layers[0]!;
+  assert.deepEqual(l.bounds, [[-8, -34.9], [-7.95, -34.85]]);
+  assert.deepEqual(Object.keys(l.style!.colors).sort(), ["maize", "soy"]);
+  assert.deepEqual(m.get("fit_bounds"), l.bounds);
+  assert.throws(() => m.addGeoJSON({ type: "Point", coordinates: [290000, 9120000] }, {}, "utm"), /must be in longitude\/latitude/);
+  assert.throws(() => m.addGeoJSON({ type: "Nope" }, {}, "bad"), /not GeoJSON/);
+  m.close();
+});
+
+test("the display fallback is a PNG of the layers with a legend strip, coloured like the view", async () => {
+  const src = await openRaster(L7);
+  const m = new Map({ registry: null });
+  await m.addLayer(src, { bands: [4], min: 20, max: 120, palette: "viridis" }, "NIR");
+  const bundle = (m as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]!();
+  assert.equal(bundle["application/vnd.jupyter.widget-view+json"], undefined, "a detached map has no widget view");
+  assert.match(bundle["text/plain"]!, /Map with 1 layer\(s\): NIR \(raster\)/);
+  assert.match(bundle["text/html"]!, /<img alt="map snapshot"/);
+  const png = decode(Buffer.from(bundle["image/png"]!, "base64"));
+  assert.ok(png.width <= 640 && png.width >= 600, `width ${png.width}`);
+  const mapH = png.height - 14;
+  assert.ok(Math.max(png.width, mapH) === 640 && Math.min(png.width, mapH) >= 600, `map area ${png.width}×${mapH} (640 on the long side), then one 14-pixel legend row`);
+  // The centre of the map area shows the colour of the scene's centre pixel (within the 3×3 neighbourhood).
+  const cx = Math.floor(png.width / 2), cy = Math.floor((png.height - 14) / 2);
+  const px = [0, 1, 2].map((c) => Number(png.data[(cy * png.width + cx) * png.channels + c]));
+  const ref = gdalPoints(L7, { pixels: [-1, 0, 1].flatMap((dr) => [-1, 0, 1].map((dc) => [174 + dc, 176 + dr] as [number, number])) }).pixels;
+  const best = Math.min(...ref.map((p) => Math.max(...colourOf(m.layers[0]!.vis!, [p.values![3]!]).slice(0, 3).map((v, c) => Math.abs(v - px[c]!)))));
+  assert.ok(best <= 3, `centre pixel ${px} (off by ${best})`);
+  m.close();
+});
+
+test("a layer without georeference is shown in pixel space with a warning", async () => {
+  const m = new Map({ registry: null });
+  await m.addLayer(new Raster({ width: 8, height: 8, dtype: "uint8", bands: [new Uint8Array(64).fill(3)] }), {}, "plain");
+  assert.equal(m.layers[0]!.pixel_space, true);
+  assert.match(m.get("warnings")[0]!, /"plain" has no georeference: it is shown in pixel space/);
+  m.close();
+});
