@@ -167,11 +167,9 @@ async function geotiffDecoder(code: number, params: (ctx: DecodeContext) => Reco
 }
 
 registry.set(1, async () => (b) => b);
-const deflate: Decoder = async (b, ctx) => {
-  const out = await inflateAsync(b, { finishFlush: 2 /* Z_SYNC_FLUSH: tolerate a missing end marker */ });
-  void ctx;
-  return out;
-};
+const deflate: Decoder = async (b, ctx) =>
+  // one output chunk of the block's size: no 16 KiB chunking and concatenation; runs on libuv's thread pool
+  inflateAsync(b, { finishFlush: 2 /* Z_SYNC_FLUSH: tolerate a missing end marker */, chunkSize: Math.max(1024, ctx.expectedBytes + 1024) });
 registry.set(8, async () => deflate);
 registry.set(32946, async () => deflate);
 registry.set(5, async () => (b, ctx) => decodeLzw(b, ctx.expectedBytes));

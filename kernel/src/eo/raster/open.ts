@@ -15,7 +15,7 @@ import { recordInput } from "../provenance.js";
 import { defaultQuicklookOptions, sourceBundle } from "../render/display-bundle.js";
 import { quicklook, type Quicklook, type QuicklookOptions } from "../render/quicklook.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
-import { blockRows, describeImage, readBlocks, type TiffImage } from "./tiff-image.js";
+import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
 import {
   arrayTypeFor, isComplex,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type RasterSourceLike, type ReadOptions, type Window,
@@ -250,7 +250,8 @@ export class RasterSource implements RasterSourceLike {
     try {
       this.#preview = await this.read({ overview: k, bands, signal });
     } catch (e) {
-      if (!(e instanceof RasterMemoryError)) throw e; // over the read budget: no preview
+      // no preview when it is over the read budget or cannot be decoded; read() reports such errors
+      if (signal?.aborted) throw e;
     }
   }
 
@@ -345,20 +346,32 @@ export class RasterSource implements RasterSourceLike {
       }
     }
     const fill = this.nodata[0] !== null && this.nodata[0] !== undefined && Number.isFinite(this.nodata[0]) ? this.nodata[0] : 0;
-    const batch = 32;
-    for (let s = 0; s < jobs.length; s += batch) {
-      signal?.throwIfAborted();
+    // reads larger than the cache would only churn it: decode, copy and drop
+    const blockBytes = img.blockWidth * img.blockHeight * (img.planar === 2 ? 1 : img.samples) * comp * Ctor.BYTES_PER_ELEMENT;
+    const useCache = jobs.length * blockBytes <= this.#cache.maxBytes / 2;
+    const key = (j: { index: number }) => `${img.ifdIndex}:${j.index}`;
+    // batches: one (merged) fetch per batch, the next batch's fetch overlapping this batch's decoding;
+    // blocks decode concurrently (DEFLATE on worker threads) and are copied as each one finishes
+    const batch = 64;
+    const fetchBatch = (s: number) => {
       const part = jobs.slice(s, s + batch);
-      const missing = part.filter((j) => this.#cache.get(`${img.ifdIndex}:${j.index}`) === undefined).map((j) => j.index);
-      const decoded = new Map<number, BandArray>();
-      if (missing.length) {
-        const arrs = await readBlocks(img, this.#src, missing, fill, signal);
-        missing.forEach((idx, k) => { decoded.set(idx, arrs[k]!); this.#cache.set(`${img.ifdIndex}:${idx}`, arrs[k]!); });
-      }
-      for (const j of part) {
-        const block = decoded.get(j.index) ?? this.#cache.get(`${img.ifdIndex}:${j.index}`)!;
+      const missing = part.filter((j) => !(useCache && this.#cache.get(key(j)))).map((j) => j.index);
+      return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal) : Promise.resolve(new Map<number, Uint8Array | null>()) };
+    };
+    let current = jobs.length ? fetchBatch(0) : undefined;
+    for (let s = 0; current; s += batch) {
+      signal?.throwIfAborted();
+      const bytes = await current.bytes;
+      const part = current.part;
+      current = s + batch < jobs.length ? fetchBatch(s + batch) : undefined;
+      await Promise.all(part.map(async (j) => {
+        let block = useCache ? this.#cache.get(key(j)) : undefined;
+        if (!block) {
+          block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill);
+          if (useCache) this.#cache.set(key(j), block);
+        }
         copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
-      }
+      }));
     }
     return out;
   }

@@ -5,6 +5,7 @@
  */
 import type { ByteSource } from "./byte-source.js";
 import { ycbcrBlockToRgb } from "./jpeg-ycbcr.js";
+import { inflateInWorker, POOL_MIN_BYTES } from "./inflate-pool.js";
 import { getDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
 import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
 import { Tag, tagNumber, tagNumbers, type Ifd } from "./tiff-ifd.js";
@@ -181,8 +182,19 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   const lp = img.ifd.tags.get(Tag.LercParameters);
   if (Array.isArray(lp)) ctx.lercParameters = lp;
   let raw: Uint8Array;
+  const bytesPerSample = img.bits / 8;
+  // large little-endian DEFLATE blocks: inflate and undo the predictor on a worker thread
+  const pooled = (img.compression === 8 || img.compression === 32946) && img.littleEndian && expected >= POOL_MIN_BYTES &&
+    img.bits % 8 === 0 && !isComplex(img.dtype) && (img.predictor === 1 || img.predictor === 3 ||
+      (img.predictor === 2 && img.sampleFormat !== 3 && bytesPerSample <= 4)) && img.bits !== 24;
   try {
-    raw = await (await decoderP)(stored, ctx);
+    if (pooled) {
+      raw = await inflateInWorker(stored, { expected, predictor: img.predictor, bytesPer: bytesPerSample, rowSamples: img.blockWidth * spp, rows, spp });
+      const Cp = arrayTypeFor(img.dtype);
+      if (img.sampleFormat === 3 && img.bits === 16) {
+        // half floats: convert below from the predicted bytes
+      } else return new Cp(raw.buffer, raw.byteOffset, n);
+    } else raw = await (await decoderP)(stored, ctx);
     // Node Buffers' slice() does not copy: normalise to a plain Uint8Array view
     if (Buffer.isBuffer(raw)) raw = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   } catch (e) {
@@ -201,7 +213,8 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   }
   const bytesPer = img.bits / 8 / comp;
   const byteAligned = img.bits % 8 === 0 && img.bits >= 8;
-  if (img.predictor === 3) {
+  const predicted = pooled;
+  if (img.predictor === 3 && !predicted) {
     if (img.sampleFormat !== 3) throw new UnsupportedRasterFeatureError(img.file, "Predictor", 3, "The floating-point predictor needs float samples.");
     raw = raw === stored ? Uint8Array.prototype.slice.call(raw, 0, expected) : raw;
     undoFloatPredictor(raw, rows, img.blockWidth, spp, img.bits / 8);
@@ -216,7 +229,7 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
     let acc = 0;
     for (let i = 0; i < n; i++) {
       let h = dv.getUint16(i * 2, true);
-      if (img.predictor === 2) { acc = (acc + h) & 0xffff; h = acc; if ((i + 1) % (img.blockWidth * spp) === 0) acc = 0; }
+      if (img.predictor === 2 && !predicted) { acc = (acc + h) & 0xffff; h = acc; if ((i + 1) % (img.blockWidth * spp) === 0) acc = 0; }
       f[i] = halfToFloat(h);
     }
     return f;
@@ -227,7 +240,7 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
     out = new Ctor(n);
     unpackBits(raw, rows, img.blockWidth * spp, img.bits, out as Uint8Array);
   }
-  if (img.predictor === 2) {
+  if (img.predictor === 2 && !predicted) {
     if (img.sampleFormat === 3) {
       // libtiff differences floats as unsigned integers of the same width
       const ints = img.bits === 64 ? new BigUint64Array(out.buffer, out.byteOffset, n) : new Uint32Array(out.buffer, out.byteOffset, n);
@@ -247,11 +260,15 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   return out;
 }
 
-/** Fetch and decode the given blocks of `img`, in parallel. */
-export async function readBlocks(img: TiffImage, src: ByteSource, indices: number[], fill: number, signal?: AbortSignal): Promise<BandArray[]> {
+/**
+ * Fetch the stored bytes of the given blocks (near ranges merged by HTTP sources); missing blocks
+ * (offset or byte count 0) map to null.
+ * @throws {RasterFormatError} when the file ends before a block does.
+ */
+export async function fetchBlocks(img: TiffImage, src: ByteSource, indices: number[], signal?: AbortSignal): Promise<Map<number, Uint8Array | null>> {
   const present = indices.filter((i) => img.offsets[i]! > 0 && img.byteCounts[i]! > 0);
   const bytes = await src.readMany(present.map((i) => [img.offsets[i]!, img.byteCounts[i]!] as const), signal);
-  const byIndex = new Map<number, Uint8Array>();
+  const byIndex = new Map<number, Uint8Array | null>(indices.map((i) => [i, null]));
   present.forEach((i, k) => {
     const b = bytes[k]!;
     if (b.length < img.byteCounts[i]!) {
@@ -259,6 +276,5 @@ export async function readBlocks(img: TiffImage, src: ByteSource, indices: numbe
     }
     byIndex.set(i, b);
   });
-  signal?.throwIfAborted();
-  return Promise.all(indices.map((i) => decodeBlock(img, i, byIndex.get(i) ?? null, fill)));
+  return byIndex;
 }
