@@ -6,6 +6,7 @@
 //   bare    onnxruntime session.run alone on the same tiles (input preparation not timed)
 //   python  GDAL ReadAsArray per tile + torch (same weights, tiles, overlap, blending) + numpy argmax
 // Each variant runs in its own process (peak RSS per process). Prints medians and ratios.
+// Uses dist/ when built (npm run build), else the TypeScript sources.
 // Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3]
 //        node --import tsx bench/model-scene.ts --size 10980 --runs 1     (the 10980×10980 check)
 import { execFileSync } from "node:child_process";
@@ -14,9 +15,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ort from "onnxruntime-node";
-import { loadModel, openRaster, predictScene, tileStarts, selectBands } from "../kernel/src/eo/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// The compiled library (what users run) when `npm run build` has been run, else the sources via tsx.
+const dist = join(root, "dist", "kernel", "src", "eo", "index.js");
+const lib = (await import(existsSync(dist) ? dist : "../kernel/src/eo/index.js")) as typeof import("../kernel/src/eo/index.js");
+const { loadModel, openRaster, predictScene, tileStarts, selectBands } = lib;
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
@@ -121,6 +125,7 @@ ds = None
     const mpx = (SIZE * SIZE) / 1e6;
     const m = (k: string): number => median(res[k]!.map((x) => x.seconds));
     const rss = (k: string): number => Math.max(...res[k]!.map((x) => x.maxrss_mb));
+    console.log(`library: ${existsSync(dist) ? "dist (compiled)" : "sources via tsx"}`);
     console.log(`scene ${SIZE}×${SIZE}×6 uint8 (${mpx.toFixed(1)} Mpx), tile ${TILE}, overlap ${overlap}, ${THREADS} threads, ${RUNS} run(s), medians:`);
     for (const k of ["ai4eo", "bare", "python"]) {
       console.log(`  ${k.padEnd(7)} ${m(k).toFixed(2).padStart(8)} s  ${(mpx / m(k)).toFixed(3).padStart(7)} Mpx/s  peak RSS ${rss(k).toFixed(0)} MB`);

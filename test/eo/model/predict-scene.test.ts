@@ -4,11 +4,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError,
+  loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, predictionInterval,
   type ModelCard, type RasterSourceLike, type ReadOptions,
 } from "../../../kernel/src/eo/index.js";
 
@@ -206,4 +206,45 @@ test("memory stays bounded on a large synthetic scene (streamed strips)", async 
   const grew = (peak - base) / 2 ** 20;
   assert.ok(grew < 150, `peak RSS grew by ${grew.toFixed(0)} MB`);
   await model.dispose();
+});
+
+test("regression error bars: Gaussian intervals from mean and std; z equals Python's NormalDist quantile", async () => {
+  const reg = await loadModel("data/models/olinda-elevation-regressor.onnx", { threads: 1 });
+  const scene = await openRaster("data/olinda/L7_ETMs.tif");
+  const pred = await predictScene(reg, scene, { tileSize: 128, progress: false });
+  const levels = [0.5, 0.8, 0.9, 0.95, 0.99, 0.999999];
+  const want = JSON.parse(execFileSync("/usr/bin/python3", ["-c", `import json, statistics; print(json.dumps([statistics.NormalDist().inv_cdf((1 + p) / 2) for p in ${JSON.stringify(levels)}]))`], { encoding: "utf8" })) as number[];
+  levels.forEach((l, i) => {
+    const zl = predictionInterval(pred, l).z;
+    assert.ok(Math.abs(zl - want[i]!) < 1e-8 * want[i]!, `level ${l}: z ${zl} vs ${want[i]}`);
+  });
+  const { lower, upper, z } = predictionInterval(pred, 0.95);
+  const m = pred.mean!.band(1);
+  const s = pred.std!.band(1);
+  const lo = lower.band(1);
+  const hi = upper.band(1);
+  for (let i = 0; i < m.length; i += 97) {
+    assert.ok(lo[i]! < m[i]! && m[i]! < hi[i]!);
+    assert.ok(Math.abs(hi[i]! - lo[i]! - 2 * z * s[i]!) < 1e-3);
+  }
+  // empirical coverage of the DEM on the test blocks is close to the card's (per-block protocol)
+  const dem = (await (await openRaster("data/olinda-bench/dem_l7grid.tif")).read()).band(1);
+  const blocks = readFileSync("data/olinda-bench/blocks.csv", "utf8").trim().split("\n").slice(1).map((l) => l.split(",")).filter((r) => r[5] === "test");
+  let inside = 0;
+  let n = 0;
+  for (const [, c, r, w, h] of blocks) {
+    for (let y = +r!; y < +r! + +h!; y++) for (let x = +c!; x < +c! + +w!; x++) {
+      const i = y * scene.width + x;
+      if (dem[i] === -9999) continue;
+      n++;
+      if (dem[i]! >= lo[i]! && dem[i]! <= hi[i]!) inside++;
+    }
+  }
+  const card = reg.card.metrics as { coverage95: number };
+  assert.ok(Math.abs(inside / n - card.coverage95) < 0.05, `scene coverage ${inside / n} vs card ${card.coverage95}`);
+  assert.match(lower.descriptions[0]!, /lower 95%/);
+  const seg = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const sp = await predictScene(seg, scene, { tileSize: 128, progress: false });
+  assert.throws(() => predictionInterval(sp), (e: unknown) => e instanceof ModelInputError && /needs a regression prediction with both mean and std/.test(e.message));
+  await Promise.all([reg.dispose(), seg.dispose(), scene.close()]);
 });

@@ -49,6 +49,8 @@ export interface PredictSceneOptions {
   outputs?: SceneOutput[];
   /** Receives finished rows as they complete (e.g. to write or display them); awaited. */
   onStrip?: (strip: SceneStrip) => void | Promise<void>;
+  /** Outputs handed to `onStrip`. Default `["class", "confidence"]` (classification) or `["mean", "std"]` (regression). */
+  stripOutputs?: SceneOutput[];
   /**
    * Nodata handling: pixels where any input band equals its nodata value (or is NaN) get no
    * prediction (class 255, NaN elsewhere). Default: the source's per-band nodata values; a number
@@ -155,11 +157,11 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const wxs = xs.map((x) => blendWeights(tw, x, W, overlap, patch ? 0 : halo));
   const wys = ys.map((y) => blendWeights(th, y, H, overlap, patch ? 0 : halo));
   const outputs = new Set<SceneOutput>(options.outputs ?? (isReg ? ["mean", "std"] : ["class", "confidence"]));
-  for (const o of outputs) {
+  for (const o of new Set([...outputs, ...(options.stripOutputs ?? [])])) {
     const ok = isReg ? o === "mean" || (o === "std" && K === 2) : o === "class" || o === "probabilities" || o === "confidence";
     if (!ok) throw new ModelInputError(`Output "${o}" is not available for ${card.task} model ${card.name}${o === "std" ? " (it has no variance head)" : ""}.`, isReg ? ["mean", "std"] : ["class", "probabilities", "confidence"], o);
   }
-  const streamed = new Set<SceneOutput>(options.onStrip ? (isReg ? (K === 2 ? ["mean", "std"] : ["mean"]) : ["class", "probabilities", "confidence"]) : []);
+  const streamed = new Set<SceneOutput>(options.onStrip ? options.stripOutputs ?? (isReg ? (K === 2 ? ["mean", "std"] : ["mean"]) : ["class", "confidence"]) : []);
   const need = (o: SceneOutput): boolean => outputs.has(o) || streamed.has(o);
   const ndOverride = options.nodata;
   const nodata = bands.map((b) => (ndOverride === undefined ? source.nodata[b - 1] ?? null : ndOverride));
@@ -423,4 +425,63 @@ function normalizeBand(raw: ArrayLike<number>, out: Float32Array, mul: number, a
   else if (raw instanceof Uint16Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
   else if (raw instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
   else for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
+}
+
+/**
+ * The standard normal quantile function Φ⁻¹(p) (Acklam's rational approximation, relative error
+ * below 1.2e-9 over (0, 1)).
+ */
+function gaussianQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  let x: number;
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  } else if (p > 1 - 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  } else {
+    const q = p - 0.5;
+    const r = q * q;
+    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  }
+  return x;
+}
+
+/**
+ * Per-pixel Gaussian prediction intervals `mean ± z·std` (z = Φ⁻¹((1 + level) / 2)) from a
+ * regression prediction with a variance head.
+ * @param prediction a {@link ScenePrediction} with `mean` and `std`
+ * @param level coverage of the interval; default 0.95
+ * @throws {ModelInputError} when the prediction has no mean or std
+ * @example
+ * ```ts
+ * const pred = await predictScene(regressor, scene);
+ * const { lower, upper } = predictionInterval(pred, 0.9);
+ * ```
+ */
+export function predictionInterval(prediction: ScenePrediction, level = 0.95): { lower: Raster; upper: Raster; z: number } {
+  const { mean, std } = prediction;
+  if (!mean || !std) throw new ModelInputError("predictionInterval needs a regression prediction with both mean and std (a model with a variance head, outputs [\"mean\", \"std\"]).", ["mean", "std"], [mean ? "mean" : null, std ? "std" : null]);
+  if (!(level > 0 && level < 1)) throw new ModelInputError(`level must be between 0 and 1, got ${level}.`, "(0, 1)", level);
+  const z = gaussianQuantile((1 + level) / 2);
+  const m = mean.band(1) as Float32Array;
+  const s = std.band(1) as Float32Array;
+  const lo = new Float32Array(m.length);
+  const hi = new Float32Array(m.length);
+  for (let i = 0; i < m.length; i++) {
+    lo[i] = m[i]! - z * s[i]!;
+    hi[i] = m[i]! + z * s[i]!;
+  }
+  const geo = { width: mean.width, height: mean.height, dtype: "float32" as const, transform: mean.transform, crs: mean.crs, nodata: NaN };
+  const pct = `${(level * 100).toFixed(0)}%`;
+  return {
+    lower: new Raster({ ...geo, bands: [lo], descriptions: [`${mean.descriptions[0] ?? "value"} lower ${pct}`] }),
+    upper: new Raster({ ...geo, bands: [hi], descriptions: [`${mean.descriptions[0] ?? "value"} upper ${pct}`] }),
+    z,
+  };
 }
