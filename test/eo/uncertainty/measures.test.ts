@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { classificationMeasures, normalQuantile, regressionMeasures } from "../../../kernel/src/eo/uncertainty/index.js";
+import { classificationMeasures, regressionMeasures } from "../../../kernel/src/eo/uncertainty/index.js";
+import { normalQuantile } from "../../../kernel/src/eo/uncertainty/normal.js";
 import { reference } from "./reference.js";
 import { softmaxRows, synthetic } from "./synthetic.js";
 

@@ -28,3 +28,16 @@ test("temperature scaling recovers the over-confidence factor and lowers NLL and
 test("temperature scaling refuses a too-small validation split", () => {
   assert.throws(() => fitTemperature([[1, 2]], [0]), /validation split of at least 2 samples, got 1/);
 });
+
+test("withTemperature divides a model's logits by T and keeps the rest of the model (its card)", async () => {
+  const { loadModel } = await import("../../../kernel/src/eo/model/load-model.js");
+  const { fileURLToPath } = await import("node:url");
+  const { withTemperature } = await import("../../../kernel/src/eo/uncertainty/index.js");
+  const model = await loadModel(fileURLToPath(new URL("../../../data/models/olinda-patch-classifier.onnx", import.meta.url)));
+  const x = { data: new Float32Array(2 * 6 * 64).map((_, i) => Math.sin(i)), dims: [2, 6, 8, 8] };
+  const cal = withTemperature(model, 4);
+  assert.equal(cal.card.name, "olinda-patch-classifier");
+  const a = await model.predict(x), b = await cal.predict(x);
+  a.data.forEach((v, i) => assert.ok(Math.abs(v / 4 - b.data[i]!) < 1e-6));
+  assert.throws(() => withTemperature(model, 0), /The temperature must be a positive number, got 0/);
+});

@@ -3,7 +3,7 @@
  * minimizing the NLL of softmax(logits / T), then applied to new logits.
  * @module
  */
-import type { Tensor } from "../model/tensor.js";
+import type { Predictor, Tensor } from "../model/tensor.js";
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, textTable } from "./html.js";
 import { softmax, softmaxMatrix, toLabels, toMatrix, type Matrix, type MatrixInput } from "./matrix.js";
@@ -105,4 +105,27 @@ export function fitTemperature(logits: MatrixInput, labels: ArrayLike<number>): 
     cur = nllAt(z, y, beta);
   }
   return new TemperatureScaler(1 / beta, before, cur.f);
+}
+
+/**
+ * A predictor whose outputs are the given model's logits divided by the fitted temperature, so any
+ * code that takes a model (whole-scene inference, MC dropout, conformal calibration) gets calibrated
+ * probabilities. Everything else (e.g. a loaded model's card) is inherited from `predictor`.
+ * @param predictor a classification or segmentation model returning logits
+ * @param temperature a {@link TemperatureScaler} or a temperature T > 0
+ * @example
+ * ```ts
+ * const calibrated = withTemperature(model, fitTemperature(valLogits, valLabels));
+ * const u = await sceneUncertainty(calibrated, scene);
+ * ```
+ */
+export function withTemperature<P extends Predictor>(predictor: P, temperature: TemperatureScaler | number): P {
+  const T = typeof temperature === "number" ? temperature : temperature.temperature;
+  if (!(T > 0 && Number.isFinite(T))) throw new UncertaintyInputError(`The temperature must be a positive number, got ${T}.`, { temperature: T });
+  const wrapped = Object.create(predictor) as P;
+  wrapped.predict = async (input, options) => {
+    const out = await predictor.predict(input, options);
+    return { data: out.data.map((v) => v / T), dims: out.dims };
+  };
+  return wrapped;
 }
