@@ -58,3 +58,25 @@ test("dense TTA over a scene with an equivariant net equals a single pass, per p
   assert.deepEqual(u.rasters.predictiveEntropy!.crs, { epsg: 32725 });
   await assert.rejects(sceneUncertainty(m, r, { tileSize: 32 }), /smaller than one 32×32 tile/);
 });
+
+test("dense models: tiles overlap by 2·halo and only their cores are kept, so tiled TTA equals whole-image TTA (no seams)", async () => {
+  const { testTimeAugmentation } = await import("../../../kernel/src/eo/uncertainty/index.js");
+  const m = await loadFixture("seg_conv3.onnx"); // 3×3 conv: halo 1
+  const t = randomTensor([1, 3, 20, 23], 10, -1, 1);
+  const r = new Raster({ width: 23, height: 20, dtype: "float32", bands: [0, 1, 2].map((b) => t.data.slice(b * 460, (b + 1) * 460)) });
+  const augmentations = ["identity", "hflip", "vflip", "rot180"] as const;
+  const tiled = await sceneUncertainty(m, r, { method: "tta", augmentations, tileSize: 8, halo: 1, progress: false });
+  const whole = await testTimeAugmentation(m, t, { augmentations, progress: false });
+  const a = tiled.rasters.mutualInformation!.band(1), b = whole.classification.mutualInformation.data;
+  let worst = 0;
+  for (let p = 0; p < 460; p++) worst = Math.max(worst, Math.abs(a[p]! - b[p]!));
+  assert.ok(worst < 1e-5, `max difference ${worst}`);
+  const m0 = tiled.rasters.mean!.band(1), w0 = whole.classification.mean.data;
+  for (let p = 0; p < 460; p++) assert.ok(Math.abs(m0[p]! - w0[p]!) < 1e-5, `pixel ${p}`);
+  // Without the halo, tile borders see zero padding: seams.
+  const seams = await sceneUncertainty(m, r, { method: "tta", augmentations, tileSize: 8, halo: 0, progress: false });
+  let diff = 0;
+  for (let p = 0; p < 460; p++) diff = Math.max(diff, Math.abs(seams.rasters.mean!.band(1)[p]! - w0[p]!));
+  assert.ok(diff > 1e-3);
+  await assert.rejects(sceneUncertainty(m, r, { tileSize: 8, halo: 4 }), /halo 4 does not fit 8×8 tiles/);
+});

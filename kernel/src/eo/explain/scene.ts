@@ -68,9 +68,9 @@ export async function sceneBandGroupAblation(predictor: Predictor, source: Raste
   let groups: readonly string[] = [];
   let tiles = 0;
   let rep: ReturnType<typeof reporter> | undefined;
-  for await (const { row, cols, size: t, input, strips } of sceneTiles(predictor, source, options)) {
+  for await (const { row, cols, input, strips, coreRows, coreCols } of sceneTiles(predictor, source, options)) {
     rep ??= reporter(options, "scene band-group ablation", strips);
-    const { tileSize: _t, bands: _b, prepare: _p, target, ...rest } = options;
+    const { tileSize: _t, bands: _b, prepare: _p, halo: _h, target, ...rest } = options;
     const r = await bandGroupAblation(predictor, input, {
       ...rest, progress: false, maxBatch: options.maxBatch ?? 1024, ...(target !== undefined ? { target } : {}),
     });
@@ -81,7 +81,8 @@ export async function sceneBandGroupAblation(predictor: Predictor, source: Raste
       for (let g = 0; g < G; g++) {
         const v = r.values[n * G + g]!;
         const m = maps![g]!;
-        for (let y = 0; y < t; y++) m.fill(v, (row + y) * W + x0, (row + y) * W + x0 + t);
+        const [c0, c1] = coreCols[n]!;
+        for (let y = coreRows[0]; y < coreRows[1]; y++) m.fill(v, (row + y) * W + x0 + c0, (row + y) * W + x0 + c1);
       }
     });
     tiles += cols.length;

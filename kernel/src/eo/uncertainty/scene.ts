@@ -32,6 +32,8 @@ export interface SceneUncertaintyOptions extends ReportingOptions {
   task?: "classification" | "regression";
   /** Tile edge: the card's patch size for patch models, else 64. */
   tileSize?: number;
+  /** Receptive-field halo of fully convolutional models (tiles overlap by 2·halo, no seams); default the card's. */
+  halo?: number;
   /** Bands of the source to feed, 1-based; default `selectBands(source, card)` or all bands. */
   bands?: number[];
   /**
@@ -85,17 +87,31 @@ export class SceneUncertainty {
   }
 }
 
-function starts(size: number, t: number): number[] {
+function starts(size: number, t: number, step = t): number[] {
   const out: number[] = [];
-  for (let s = 0; s + t <= size; s += t) out.push(s);
+  for (let s = 0; s + t <= size; s += step) out.push(s);
   if (out.length === 0 || out[out.length - 1]! + t < size) out.push(Math.max(0, size - t));
   return out;
 }
 
+/** The part `[from, to)` of a tile starting at `s` (edge `t`) whose results are kept, given the halo. */
+function core(s: number, t: number, size: number, halo: number): readonly [number, number] {
+  return [s === 0 ? 0 : halo, s + t >= size ? t : t - halo];
+}
+
 /** Options of {@link sceneTiles}. */
 export interface SceneTilesOptions {
+  /** Tile edge: the card's patch size for patch models, else 64. */
   tileSize?: number;
+  /**
+   * Fully convolutional models: context pixels each output pixel depends on. Tiles then overlap by
+   * 2·halo and each tile's result is used only in its core (the tile minus `halo` on inner sides),
+   * so there are no seams. Default: the card's `input.halo` for models without a fixed patch size, else 0.
+   */
+  halo?: number;
+  /** Bands of the source to feed, 1-based; default `selectBands(source, card)` or all bands. */
   bands?: number[];
+  /** Turns a tile raster into the model's normalized 1×C×H×W input; default the card's normalization. */
   prepare?: (tile: Raster) => Tensor;
   signal?: AbortSignal;
 }
@@ -108,6 +124,10 @@ export interface SceneTileStrip {
   cols: number[];
   /** Tile edge. */
   size: number;
+  /** Rows `[from, to)` of this strip's tiles whose results are used (tile coordinates). */
+  coreRows: readonly [number, number];
+  /** Per tile: columns `[from, to)` whose results are used (tile coordinates). */
+  coreCols: readonly (readonly [number, number])[];
   /** `N×C×size×size` normalized tiles, one per column. */
   input: Tensor;
   /** Number of strips in the scene. */
@@ -137,7 +157,12 @@ export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike
     for (let b = 0; b < r.count; b++) data.set(Float32Array.from(r.band(b + 1)), b * r.width * r.height);
     return { data, dims: [1, r.count, r.height, r.width] };
   });
-  const xs = starts(W, t), ys = starts(H, t);
+  const halo = options.halo ?? (patch ? 0 : card?.input.halo ?? 0);
+  if (!(Number.isInteger(halo) && halo >= 0 && 2 * halo < t)) {
+    throw new UncertaintyInputError(`halo ${halo} does not fit ${t}×${t} tiles: use a halo below ${Math.ceil(t / 2)} or larger tiles.`);
+  }
+  const xs = starts(W, t, t - 2 * halo), ys = starts(H, t, t - 2 * halo);
+  const coreCols = xs.map((x0) => core(x0, t, W, halo));
   for (const y0 of ys) {
     options.signal?.throwIfAborted();
     const strip = await source.read({ window: { col: 0, row: y0, width: W, height: t }, bands, ...(options.signal ? { signal: options.signal } : {}) });
@@ -151,7 +176,7 @@ export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike
         batch.set(x.data.subarray(src, src + t), ((n * C + c) * t + r) * t);
       }
     });
-    yield { row: y0, cols: xs, size: t, input: { data: batch, dims: [N, C, t, t] }, strips: ys.length };
+    yield { row: y0, cols: xs, size: t, coreRows: core(y0, t, H, halo), coreCols, input: { data: batch, dims: [N, C, t, t] }, strips: ys.length };
   }
 }
 
@@ -184,10 +209,11 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
   const S = options.samples ?? 20;
   let tiles = 0;
   const tileOpts: SceneTilesOptions = {
-    ...(options.tileSize ? { tileSize: options.tileSize } : {}), ...(options.bands ? { bands: options.bands } : {}),
+    ...(options.tileSize ? { tileSize: options.tileSize } : {}), ...(options.halo !== undefined ? { halo: options.halo } : {}),
+    ...(options.bands ? { bands: options.bands } : {}),
     ...(options.prepare ? { prepare: options.prepare } : {}), ...(options.signal ? { signal: options.signal } : {}),
   };
-  for await (const { row: y0, cols: xs, size: t, input, strips } of sceneTiles(predictor, source, tileOpts)) {
+  for await (const { row: y0, cols: xs, size: t, input, strips, coreRows, coreCols } of sceneTiles(predictor, source, tileOpts)) {
     rep ??= reporter(options, `scene ${method}`, strips);
     const N = xs.length;
     tiles += N;
@@ -202,7 +228,7 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
         const key = channels === 1 ? name : `${name}:${k}`;
         const dst = (out[key] ??= new Float32Array(P).fill(NaN));
         xs.forEach((x0, n) => {
-          for (let r = 0; r < t; r++) for (let c = 0; c < t; c++) {
+          for (let r = coreRows[0]; r < coreRows[1]; r++) for (let c = coreCols[n]![0]; c < coreCols[n]![1]; c++) {
             dst[(y0 + r) * W + x0 + c] = dense ? data[((n * channels + k) * t + r) * t + c]! : data[n * channels + k]!;
           }
         });
@@ -214,7 +240,9 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
       write("mean", m.mean.data, K);
       const pr = (predicted ??= new Int32Array(P));
       xs.forEach((x0, n) => {
-        for (let r = 0; r < t; r++) for (let c = 0; c < t; c++) pr[(y0 + r) * W + x0 + c] = dense ? m.predicted.data[(n * t + r) * t + c]! : m.predicted.data[n]!;
+        for (let r = coreRows[0]; r < coreRows[1]; r++) for (let c = coreCols[n]![0]; c < coreCols[n]![1]; c++) {
+          pr[(y0 + r) * W + x0 + c] = dense ? m.predicted.data[(n * t + r) * t + c]! : m.predicted.data[n]!;
+        }
       });
       for (const f of ["confidence", "predictiveEntropy", "expectedEntropy", "mutualInformation", "std"] as const) write(f, m[f].data, 1);
     } else {
