@@ -44,6 +44,10 @@ interface Level {
   data?: BandArray[];
 }
 
+function valid(v: number, nd: number | null): boolean {
+  return Number.isFinite(v) && !(nd !== null && (v === nd || (Number.isNaN(nd) && Number.isNaN(v))));
+}
+
 /** Transform of pixel space layers: 1 source pixel = 1 EPSG:3857 metre, origin at 0,0, north up. */
 export const PIXEL_SPACE_TRANSFORM: GeoTransform = [0, 1, 0, 0, 0, -1];
 
@@ -328,7 +332,10 @@ export class TilePyramid {
     const outs = this.bands.map(() => new Ctor(w * h));
     const nod = this.#nodata;
     const round = this.dtype !== "float32";
-    const strip = Math.max(2, Math.floor((4 * 1024 * 1024) / Math.max(1, from.width * this.bands.length)) & ~1);
+    // Row strips of about 8 MB, a whole number of the source's blocks high when reading the source.
+    const bh = from.kind === "source" ? ((this.source as { blockSize?: { height: number } }).blockSize?.height ?? 256) : 256;
+    const rows = Math.max(2, Math.floor((8 * 1024 * 1024) / Math.max(1, from.width * this.bands.length)));
+    const strip = Math.max(2, rows >= bh ? Math.floor(rows / bh) * bh : rows) & ~1;
     for (let r0 = 0; r0 < h * 2; r0 += strip) {
       signal?.throwIfAborted();
       const r1 = Math.min(h * 2, r0 + strip);
@@ -336,16 +343,27 @@ export class TilePyramid {
       for (let b = 0; b < outs.length; b++) {
         const src = win.bands[b]!, dst = outs[b]!, nd = nod[b];
         const sw = win.width;
+        const plain = nd === null && round;
         for (let y = r0 / 2; y < r1 / 2; y++) {
           const sr = (y * 2 - win.row) * sw - win.col;
+          const o = y * w;
+          if (plain) {
+            // Integer data without nodata: every value counts (the common case, kept allocation-free).
+            for (let x = 0; x < w; x++) {
+              const s = sr + x * 2;
+              dst[o + x] = (src[s]! + src[s + 1]! + src[s + sw]! + src[s + sw + 1]! + 2) >> 2;
+            }
+            continue;
+          }
           for (let x = 0; x < w; x++) {
             const s = sr + x * 2;
             let sum = 0, cnt = 0;
-            for (const v of [src[s]!, src[s + 1]!, src[s + sw]!, src[s + sw + 1]!]) {
-              if ((nd !== null && (v === nd || (Number.isNaN(nd) && Number.isNaN(v)))) || !Number.isFinite(v)) continue;
-              sum += v; cnt++;
-            }
-            dst[y * w + x] = cnt === 0 ? (nd ?? Number.NaN) : round ? Math.round(sum / cnt) : sum / cnt;
+            const a = src[s]!, b = src[s + 1]!, c = src[s + sw]!, d = src[s + sw + 1]!;
+            if (valid(a, nd)) { sum += a; cnt++; }
+            if (valid(b, nd)) { sum += b; cnt++; }
+            if (valid(c, nd)) { sum += c; cnt++; }
+            if (valid(d, nd)) { sum += d; cnt++; }
+            dst[o + x] = cnt === 0 ? (nd ?? Number.NaN) : round ? Math.round(sum / cnt) : sum / cnt;
           }
         }
       }
