@@ -2,8 +2,10 @@
 // batched forward passes vs one forward pass per occluded copy — and the wall time of a
 // whole-scene band-group attribution (visible / NIR / SWIR) with the shipped patch classifier.
 // The 8×8 patch classifier cannot take a 64×64 patch, so occlusion runs on the shipped fully
-// convolutional segmenter (score = mean logit of the predicted class over the patch).
+// convolutional segmenter (score = mean logit of the predicted class over the patch). The same
+// occlusion in torch (bench/explain_occlusion_torch.py) runs side by side as the reference.
 // Run: nice node --import tsx bench/explain-occlusion.mts [repeats=3]
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { occlusion, sceneBandGroupAblation, spectralGroups } from "../kernel/src/eo/explain/index.js";
 import { loadModel } from "../kernel/src/eo/model/load-model.js";
@@ -40,6 +42,11 @@ for (const name of Object.keys(variants)) console.log(`  ${name.padEnd(52)} ${me
 const naive = median(times["whole patch, one copy per pass (naive loop)"]!);
 console.log(`  speed-up of batching alone (whole patch)            ${(naive / median(times["whole patch, 64 copies per pass"]!)).toFixed(2)}×`);
 console.log(`  speed-up of the default vs the naive loop           ${(naive / median(times["receptive-field crops, 64 copies per pass (default)"]!)).toFixed(2)}×   (max |difference| between variants ${maxDiff.toExponential(2)})`);
+
+const torch = JSON.parse(execFileSync("/usr/bin/python3", [path("bench/explain_occlusion_torch.py"), String(repeats)], { env: { ...process.env, THREADS: "2" }, maxBuffer: 1 << 26 }).toString());
+let torchDiff = 0, torchMax = 0;
+(torch.map as number[]).forEach((v, i) => { torchDiff = Math.max(torchDiff, Math.abs(v - ref![i]!)); torchMax = Math.max(torchMax, Math.abs(v)); });
+console.log(`  torch (python3-torch, 64 copies per batch, whole patch) ${torch.median_s.toFixed(3)} s; ai4eo default / torch time ${(median(times["receptive-field crops, 64 copies per pass (default)"]!) / torch.median_s).toFixed(3)}; max |ai4eo − torch| ${torchDiff.toExponential(2)} (max |attribution| ${torchMax.toFixed(3)})`);
 
 const cls = await loadModel(path("data/models/olinda-patch-classifier.onnx"), { threads: 2 });
 const groups = spectralGroups(cls.card.bands, { sensor: "landsat-tm" });
