@@ -125,3 +125,21 @@ test("deep ensemble: one pass per member, members' disagreement shows as mutual 
   assert.deepEqual(d.toRasters().mean!.descriptions, ["water", "urban", "veg", "soil"]);
   await assert.rejects(deepEnsemble([], seg), /needs at least one predictor/);
 });
+
+test("inside a kernel (a display host is installed) long computations show a progress display; progress: false hides it", async () => {
+  const { DISPLAY_HOST_KEY } = await import("../../../kernel/src/eo/display.js");
+  const shown: string[] = [];
+  const g = globalThis as Record<symbol, unknown>;
+  g[DISPLAY_HOST_KEY] = { display: (b: Record<string, unknown>) => shown.push(String(b["text/plain"])), clear: () => {} };
+  try {
+    const m = await loadFixture("mc_classifier.onnx");
+    await mcDropout(m, x, { samples: 8, maxBatch: 6 });
+    assert.ok(shown.length >= 2, `displays: ${shown.join(" | ")}`);
+    assert.match(shown[shown.length - 1]!, /MC dropout\s+100% 4\/4 passes/);
+    shown.length = 0;
+    await mcDropout(m, x, { samples: 8, maxBatch: 6, progress: false });
+    assert.equal(shown.length, 0);
+  } finally {
+    delete g[DISPLAY_HOST_KEY];
+  }
+});
