@@ -15,6 +15,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { packageRoot } from "./package-info.js";
+import { installLabExtension } from "./install-labextension.js";
 
 /** Where to install. */
 export type InstallScope = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string } | { kind: "system" };
@@ -123,6 +124,10 @@ export async function main(args: string[]): Promise<number> {
     const { scope, name } = parseInstallArgs(args);
     const dir = installKernelSpec(scope, name);
     process.stdout.write(`Installed kernelspec ${name} ("AI4EO (TypeScript)") in ${dir}\n`);
+    // Widgets (issue 4): the JupyterLab extension goes next to the kernelspec.
+    const lab = installLabExtension(kernelsDir(scope));
+    if (lab.dir) process.stdout.write(`Installed the JupyterLab widget extension in ${lab.dir}\n`);
+    if (lab.hint) process.stderr.write(`ai4eo install: note: ${lab.hint}\n`);
     return 0;
   } catch (e) {
     if (e instanceof InstallError) {
