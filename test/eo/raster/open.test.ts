@@ -60,3 +60,20 @@ test("bad band, window, overview and memory budget give errors naming the file a
   ac.abort();
   await assert.rejects(src.read({ window: { col: 0, row: 0, width: 10, height: 10 }, signal: ac.signal }), { name: "AbortError" });
 });
+
+test("a kernel interrupt (the interrupt signal) aborts reads; progress: true reads the same pixels", async () => {
+  const src = await openRaster(olinda[0]!);
+  const plain = await src.read({ bands: [2] });
+  const withBar = await src.read({ bands: [2], progress: true, window: { col: 0, row: 0, width: 349, height: 352 } });
+  assertBandEqual(withBar.band(1), plain.band(1), "progress read");
+  const key = Symbol.for("ai4eo.interruptSignal");
+  const ac = new AbortController();
+  ac.abort();
+  (globalThis as Record<symbol, unknown>)[key] = () => ac.signal;
+  try {
+    await assert.rejects(src.read({ bands: [1] }), { name: "AbortError" });
+  } finally {
+    delete (globalThis as Record<symbol, unknown>)[key];
+  }
+  assert.equal((await src.read({ bands: [1] })).count, 1);
+});

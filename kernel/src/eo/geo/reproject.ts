@@ -3,6 +3,7 @@
  * of another raster) with nearest, bilinear or average resampling, as gdalwarp does.
  * @module
  */
+import { interruptSignal } from "../progress.js";
 import { Raster } from "../raster/raster.js";
 import { arrayTypeFor, isComplex, type BandArray, type Bounds, type DType, type GeoTransform, type RasterSourceLike } from "../raster/types.js";
 import { CrsError, invertGeoTransform, toCrs, transformer, type CrsLike } from "./crs.js";
@@ -88,6 +89,7 @@ function targetGrid(src: GridLike, o: ReprojectOptions): GridLike {
  */
 export async function reproject(source: RasterSourceLike, options: ReprojectOptions = {}): Promise<Raster> {
   if (isComplex(source.dtype)) throw new CrsError(options.crs, `reproject does not resample complex (${source.dtype}) data; take amplitude() or intensity() first.`);
+  const signal = options.signal ?? interruptSignal();
   const dst = targetGrid(source, options);
   const mode = options.resampling ?? "nearest";
   const { inverse } = transformer(source.crs, dst.crs);
@@ -125,7 +127,7 @@ export async function reproject(source: RasterSourceLike, options: ReprojectOpti
       prevC = cc;
       prev = p;
     }
-    if (r % 64 === 0) options.signal?.throwIfAborted();
+    if (r % 64 === 0) signal?.throwIfAborted();
   }
   // read only the source window that is needed
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -145,7 +147,7 @@ export async function reproject(source: RasterSourceLike, options: ReprojectOpti
   const outNodata = bands.map((b) => options.nodata ?? source.nodata[b - 1] ?? (isFloat ? NaN : 0));
   const out: BandArray[] = bands.map((_, i) => new C(W * H).fill(outNodata[i]!));
   if (c1 > c0 && r1 > r0) {
-    const win = await source.read({ window: { col: c0, row: r0, width: c1 - c0, height: r1 - r0 }, signal: options.signal });
+    const win = await source.read({ window: { col: c0, row: r0, width: c1 - c0, height: r1 - r0 }, signal });
     const sw = win.width;
     const sh = win.height;
     bands.forEach((b, bi) => {
@@ -157,7 +159,7 @@ export async function reproject(source: RasterSourceLike, options: ReprojectOpti
         o[i] = range ? Math.min(range[1], Math.max(range[0], Math.floor(v + 0.5))) : v;
       };
       for (let r = 0; r < H; r++) {
-        if (r % 64 === 0) options.signal?.throwIfAborted();
+        if (r % 64 === 0) signal?.throwIfAborted();
         for (let c = 0; c < W; c++) {
           const i = r * W + c;
           if (mode === "average") {

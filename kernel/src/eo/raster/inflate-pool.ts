@@ -29,8 +29,9 @@ const { inflateSync, constants } = require("node:zlib");
 parentPort.on("message", (m) => {
   try {
     const z = inflateSync(m.bytes, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: Math.max(1024, m.expected + 1024) });
-    const out = new Uint8Array(m.expected);
-    out.set(z.subarray(0, Math.min(z.length, m.expected)));
+    let out;
+    if (z.byteOffset === 0 && z.length >= m.expected) out = new Uint8Array(z.buffer, 0, m.expected); // no copy
+    else { out = new Uint8Array(m.expected); out.set(z.subarray(0, Math.min(z.length, m.expected))); }
     const { predictor, bytesPer, rowSamples, rows, spp } = m;
     if (predictor === 2) {
       const a = bytesPer === 1 ? out : bytesPer === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);

@@ -4,6 +4,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { interruptSignal, progress as startProgress } from "../progress.js";
 import { BlockCache } from "./block-cache.js";
 import { BytesSource, FileSource, HttpSource, type ByteSource } from "./byte-source.js";
 import { COMPRESSION_NAMES } from "./codecs.js";
@@ -200,7 +201,8 @@ export class RasterSource implements RasterSourceLike {
    * ```
    */
   async read(options: ReadOptions = {}): Promise<Raster> {
-    options.signal?.throwIfAborted();
+    const signal = options.signal ?? interruptSignal();
+    signal?.throwIfAborted();
     const bands = options.bands ?? Array.from({ length: this.count }, (_, i) => i + 1);
     for (const b of bands) {
       if (!Number.isInteger(b) || b < 1 || b > this.count) {
@@ -212,7 +214,7 @@ export class RasterSource implements RasterSourceLike {
     const comp = isComplex(this.dtype) ? 2 : 1;
     const bytes = win.width * win.height * bands.length * comp * arrayTypeFor(this.dtype).BYTES_PER_ELEMENT;
     if (bytes > this.#maxReadBytes) throw new RasterMemoryError(this.name, bytes, this.#maxReadBytes);
-    const out = await this.#readImage(img, win, bands, options.signal);
+    const out = await this.#readImage(img, win, bands, signal, options.progress ?? false);
     return new Raster({
       width: win.width, height: win.height, dtype: this.dtype, bands: out, transform, crs: this.crs,
       nodata: bands.map((b) => this.nodata[b - 1] ?? null),
@@ -231,7 +233,7 @@ export class RasterSource implements RasterSourceLike {
   async readMask(options: ReadMaskOptions = {}): Promise<Raster | null> {
     if (!this.#mask) return null;
     const { img, win, transform } = this.#resolve(options.window, options.overview, this.#maskOvr, this.#mask);
-    const [m] = await this.#readImage(img, win, [1], options.signal);
+    const [m] = await this.#readImage(img, win, [1], options.signal ?? interruptSignal(), false);
     const a = m as Uint8Array;
     for (let i = 0; i < a.length; i++) a[i] = a[i] ? 255 : 0;
     return new Raster({ width: win.width, height: win.height, dtype: "uint8", bands: [a], transform, crs: this.crs });
@@ -327,7 +329,7 @@ export class RasterSource implements RasterSourceLike {
     };
   }
 
-  async #readImage(img: TiffImage, win: Window, bands: number[], signal: AbortSignal | undefined): Promise<BandArray[]> {
+  async #readImage(img: TiffImage, win: Window, bands: number[], signal: AbortSignal | undefined, showProgress: boolean): Promise<BandArray[]> {
     const comp = isComplex(img.dtype) ? 2 : 1;
     const Ctor = arrayTypeFor(img.dtype);
     const out = bands.map(() => new Ctor(win.width * win.height * comp));
@@ -352,12 +354,15 @@ export class RasterSource implements RasterSourceLike {
     const key = (j: { index: number }) => `${img.ifdIndex}:${j.index}`;
     // batches: one (merged) fetch per batch, the next batch's fetch overlapping this batch's decoding;
     // blocks decode concurrently (DEFLATE on worker threads) and are copied as each one finishes
-    const batch = 64;
+    const batch = 32;
+    // worker threads pay off for many blocks; a few are inflated on libuv's pool (no worker start-up)
+    const workers = jobs.length >= 16;
     const fetchBatch = (s: number) => {
       const part = jobs.slice(s, s + batch);
       const missing = part.filter((j) => !(useCache && this.#cache.get(key(j)))).map((j) => j.index);
       return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal) : Promise.resolve(new Map<number, Uint8Array | null>()) };
     };
+    const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
     let current = jobs.length ? fetchBatch(0) : undefined;
     for (let s = 0; current; s += batch) {
       signal?.throwIfAborted();
@@ -367,12 +372,14 @@ export class RasterSource implements RasterSourceLike {
       await Promise.all(part.map(async (j) => {
         let block = useCache ? this.#cache.get(key(j)) : undefined;
         if (!block) {
-          block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill);
+          block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers });
           if (useCache) this.#cache.set(key(j), block);
         }
         copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
+        bar?.tick();
       }));
     }
+    bar?.done();
     return out;
   }
 }
@@ -463,7 +470,8 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
   }
   recordInput("data", source);
   try {
-    const tiff = await readTiffStructure(src, options.signal);
+    const signal = options.signal ?? interruptSignal();
+    const tiff = await readTiffStructure(src, signal);
     const images = tiff.ifds.map((ifd, i) => ({ ifd, i }));
     const first = images[0]!;
     const main = describeImage(src.name, first.ifd, 0, tiff.littleEndian);
@@ -501,7 +509,7 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
       items: metaStr ? parseGdalMetadata(metaStr) : [], nodata: nodataStr !== undefined ? parseNodata(nodataStr) : null,
       pam, bigTiff: tiff.bigTiff, options,
     });
-    if (options.preview !== false) await source.loadPreview(options.preview ?? 1_048_576, options.signal);
+    if (options.preview !== false) await source.loadPreview(options.preview ?? 1_048_576, signal);
     return source;
   } catch (e) {
     await src.close();

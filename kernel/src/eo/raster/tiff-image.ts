@@ -159,7 +159,7 @@ export function rowBytes(img: TiffImage): number {
  * Decode the stored bytes of block `index` into a typed array of `rows × blockWidth × samples`
  * values (component type for complex: interleaved re/im). A missing block (offset 0) decodes to `fill`.
  */
-export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number): Promise<BandArray> {
+export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number, options: { workers?: boolean } = {}): Promise<BandArray> {
   const by = Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross);
   const rows = blockRows(img, by);
   const spp = img.planar === 2 ? 1 : img.samples;
@@ -184,7 +184,7 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   let raw: Uint8Array;
   const bytesPerSample = img.bits / 8;
   // large little-endian DEFLATE blocks: inflate and undo the predictor on a worker thread
-  const pooled = (img.compression === 8 || img.compression === 32946) && img.littleEndian && expected >= POOL_MIN_BYTES &&
+  const pooled = options.workers !== false && (img.compression === 8 || img.compression === 32946) && img.littleEndian && expected >= POOL_MIN_BYTES &&
     img.bits % 8 === 0 && !isComplex(img.dtype) && (img.predictor === 1 || img.predictor === 3 ||
       (img.predictor === 2 && img.sampleFormat !== 3 && bytesPerSample <= 4)) && img.bits !== 24;
   try {

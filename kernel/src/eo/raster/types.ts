@@ -82,6 +82,8 @@ export interface ReadOptions {
   overview?: number;
   /** Aborts the read (a kernel interrupt triggers it). */
   signal?: AbortSignal;
+  /** Show a progress indicator (kernel display, or stderr in plain Node) while reading; default false. */
+  progress?: boolean;
 }
 
 /**

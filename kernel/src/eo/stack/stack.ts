@@ -5,6 +5,7 @@
  */
 import { Ai4eoError } from "../errors.js";
 import { reproject, type GridLike } from "../geo/reproject.js";
+import { interruptSignal } from "../progress.js";
 import { Raster } from "../raster/raster.js";
 import type { GeoTransform, RasterSourceLike } from "../raster/types.js";
 
@@ -130,18 +131,19 @@ export class RasterStack {
  */
 export async function stackRasters(sources: RasterSourceLike[], options: StackOptions = {}): Promise<RasterStack> {
   if (sources.length === 0) throw new StackError("stackRasters needs at least one source.");
+  const signal = options.signal ?? interruptSignal();
   const grid: GridLike = options.like ?? sources[0]!;
   const layers: Raster[] = [];
   for (const [i, s] of sources.entries()) {
-    options.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     if (options.bands) {
       const bad = options.bands.find((b) => b < 1 || b > s.count);
       if (bad !== undefined) throw new StackError(`Source ${i} has bands 1..${s.count}; band ${bad} was asked for.`);
     } else if (s.count !== sources[0]!.count) {
       throw new StackError(`Source ${i} has ${s.count} bands but source 0 has ${sources[0]!.count}; pass { bands: [...] } to pick common bands.`);
     }
-    let r: Raster = sameGrid(s, grid) ? await s.read({ bands: options.bands, signal: options.signal }) :
-      await reproject(s, { like: grid, resampling: options.resampling ?? "nearest", signal: options.signal });
+    let r: Raster = sameGrid(s, grid) ? await s.read({ bands: options.bands, signal }) :
+      await reproject(s, { like: grid, resampling: options.resampling ?? "nearest", signal });
     if (options.bands && !sameGrid(s, grid)) r = await r.read({ bands: options.bands });
     const bands = Array.from({ length: r.count }, (_, b) => {
       const a = r.band(b + 1);
