@@ -18,7 +18,7 @@ export function maskTimings(text: string): string {
   return text
     .replace(/\b\d+(?:\.\d+)?\s?(?:ms|µs|us|s|sec|seconds|min)\b/g, "<time>")
     .replace(/\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, "<time>")
-    .replace(/\b\d+(?:\.\d+)?\s?(?:items|tiles|patches|pixels|samples|strips|passes)\/s\b/g, "<rate>");
+    .replace(/\b\d+(?:\.\d+)?\s?[A-Za-z]+\/s\b/g, "<rate>");
 }
 
 function joinLines(v: Json): Json {
