@@ -136,3 +136,17 @@ test("occlusion stops between forward passes when the signal aborts (a kernel in
   );
   assert.equal(m.calls.length, 1 + 3); // the unperturbed pass and three batches of 4, not all 16
 });
+
+test("dense models: a region mask explains only the predictions inside it (whole-patch and crop paths agree)", async () => {
+  const c3 = await loadFixture("seg_conv3.onnx"); // 3×3 conv, halo 1
+  const x = randomTensor([1, 3, 12, 12], 15, -1, 1);
+  const region = new Uint8Array(144);
+  for (let y = 0; y < 3; y++) for (let xx = 0; xx < 3; xx++) region[y * 12 + xx] = 1; // top-left 3×3 pixels
+  const full = await occlusion(c3, x, { window: 2, stride: 2, target: 1, region, halo: null, progress: false });
+  const crop = await occlusion(c3, x, { window: 2, stride: 2, target: 1, region, halo: 1, progress: false });
+  full.data.forEach((v, i) => assert.ok(Math.abs(v - crop.data[i]!) < 1e-5, `value ${i}`));
+  // Windows that cannot reach the region through the 3×3 receptive field have no effect.
+  for (let y = 6; y < 12; y++) for (let xx = 0; xx < 12; xx++) assert.equal(full.map(0)[y * 12 + xx], 0);
+  assert.ok(Math.abs(full.map(0)[0]!) > 0);
+  await assert.rejects(occlusion(c3, x, { region: new Uint8Array(5), progress: false }), /region mask has 5 values but the model's output has 144 pixels/);
+});

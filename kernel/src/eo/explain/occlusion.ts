@@ -146,6 +146,9 @@ export async function occlusion(predictor: Predictor, input: Tensor, options: Oc
       Math.min(H - ch, Math.max(0, y0 - 2 * halo)), Math.min(W - cw, Math.max(0, x0 - 2 * halo)),
     ] as const;
     const full = options.score === "probability" ? softmax(output) : output;
+    const region = options.region;
+    let regionSize = H * W;
+    if (region) { regionSize = 0; for (let p = 0; p < H * W; p++) if (region[p]) regionSize++; }
     const K = output.dims[1]!;
     scores = new Float64Array(N * per);
     const jobs = {
@@ -181,10 +184,11 @@ export async function occlusion(predictor: Predictor, input: Tensor, options: Oc
         let d = 0;
         for (let y = Math.max(0, y0 - halo); y < Math.min(H, y0 + win[0] + halo); y++) {
           for (let x = Math.max(0, x0 - halo); x < Math.min(W, x0 + win[1] + halo); x++) {
+            if (region && !region[y * W + x]) continue;
             d += full.data[((n * K + t) * H + y) * W + x]! - o.data[((j * K + t) * ch + (y - cy)) * cw + (x - cx)]!;
           }
         }
-        scores[i] = baseScores[n]! - d / (H * W);
+        scores[i] = baseScores[n]! - d / regionSize;
       }
     });
   } else {

@@ -22,6 +22,11 @@ export interface ExplainOptions extends ReportingOptions {
    * value) or `"probability"` (softmax over classes first). Dense outputs (`N×K×H×W`) are averaged over pixels.
    */
   score?: "raw" | "probability";
+  /**
+   * Dense outputs (`N×K×H×W`) only: the pixels whose predictions are explained, as an `H×W` mask
+   * (non-zero = in the region), e.g. one field or one building. Default: the whole output.
+   */
+  region?: ArrayLike<number>;
   /** Maximum perturbed items per forward pass; default 64. */
   maxBatch?: number;
   /** Aborts between forward passes. */
@@ -59,23 +64,33 @@ export function imageDims(input: Tensor, what = "input"): [number, number, numbe
 }
 
 /**
- * Scores of each item of an output batch for the given targets.
+ * Scores of each item of an output batch for the given targets: the target channel, averaged over
+ * the pixels (or over the `region` mask's pixels) for dense outputs.
  * @example
  * ```ts
  * scoresOf(await model.predict(x), Int32Array.from([2])); // logit of class 2
  * ```
  */
-export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "probability" = "raw"): Float64Array {
+export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "probability" = "raw", region?: ArrayLike<number>): Float64Array {
   const o = score === "probability" ? softmax(output) : output;
   const N = o.dims[0]!;
   const K = o.dims.length > 1 ? o.dims[1]! : 1;
   const P = o.data.length / (N * K);
+  if (region && region.length !== P) {
+    throw new ExplainInputError(`The region mask has ${region.length} values but the model's output has ${P} pixels per item; give one value per output pixel.`);
+  }
+  let inRegion = P;
+  if (region) {
+    inRegion = 0;
+    for (let p = 0; p < P; p++) if (region[p]) inRegion++;
+    if (inRegion === 0) throw new ExplainInputError("The region mask selects no pixel; mark the pixels to explain with non-zero values.");
+  }
   const out = new Float64Array(N);
   for (let n = 0; n < N; n++) {
     const base = (n * K + targets[n]!) * P;
     let s = 0;
-    for (let p = 0; p < P; p++) s += o.data[base + p]!;
-    out[n] = s / P;
+    for (let p = 0; p < P; p++) if (!region || region[p]) s += o.data[base + p]!;
+    out[n] = s / inRegion;
   }
   return out;
 }
@@ -101,7 +116,7 @@ export async function resolveTargets(predictor: Predictor, input: Tensor, option
       let best = 0, bv = -Infinity;
       for (let k = 0; k < K; k++) {
         let s = 0;
-        for (let p = 0; p < P; p++) s += out.data[(n * K + k) * P + p]!;
+        for (let p = 0; p < P; p++) if (!options.region || options.region[p]) s += out.data[(n * K + k) * P + p]!;
         if (s > bv) { bv = s; best = k; }
       }
       targets[n] = best;
@@ -118,7 +133,7 @@ export async function resolveTargets(predictor: Predictor, input: Tensor, option
       targets[i] = v;
     });
   }
-  return { targets, baseScores: scoresOf(out, targets, options.score), classes: K, output: out };
+  return { targets, baseScores: scoresOf(out, targets, options.score, options.region), classes: K, output: out };
 }
 
 /** One perturbed copy of item `item`, written into `dst` (length C·H·W) by `fill`. */
@@ -179,7 +194,7 @@ export async function scorePerturbations(
   await runPerturbations(predictor, itemDims, jobs, options, label, (out, start, n) => {
     const t = new Int32Array(n);
     for (let j = 0; j < n; j++) t[j] = targets[get(start + j).item]!;
-    scores.set(scoresOf(out, t, options.score), start);
+    scores.set(scoresOf(out, t, options.score, options.region), start);
   });
   return scores;
 }
