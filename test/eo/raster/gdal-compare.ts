@@ -13,7 +13,7 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 export interface GdalInfo {
   width: number; height: number; count: number; dtype: string; transform: number[]; epsg: number | null; proj4: string | null;
   nodata: (number | "nan" | null)[]; descriptions: (string | null)[]; scales: number[]; offsets: number[]; colorinterp: string[];
-  overviews: [number, number][]; mask: boolean;
+  overviews: [number, number][]; mask: boolean; compression: string | null;
 }
 
 /** Run the GDAL reference dump for `files`; returns one directory per file. */

@@ -38,6 +38,7 @@ def dump(path, out):
         "nodata": [], "descriptions": [], "scales": [], "offsets": [], "colorinterp": [],
         "overviews": [[b1.GetOverview(i).XSize, b1.GetOverview(i).YSize] for i in range(b1.GetOverviewCount())],
         "mask": b1.GetMaskFlags() == gdal.GMF_PER_DATASET,
+        "compression": ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"),
     }
     for i in range(1, ds.RasterCount + 1):
         b = ds.GetRasterBand(i)

@@ -30,6 +30,8 @@ const cases: { name: string; raster: Raster; opts: Parameters<typeof writeRaster
   { name: "u8", raster: synth("uint8", 2, 300, 200), opts: {} },
   { name: "u16-none", raster: synth("uint16", 1, 257, 129), opts: { compress: "none", tileSize: 64 } },
   { name: "i16", raster: synth("int16", 4, 100, 333), opts: { tileSize: 128 } },
+  { name: "u16-zstd", raster: synth("uint16", 2, 300, 200), opts: { compress: "zstd", tileSize: 64 } },
+  { name: "f32-zstd-cog", raster: synth("float32", 1, 700, 300), opts: { compress: "zstd", cog: true, tileSize: 128 } },
   { name: "f64-cog", raster: synth("float64", 1, 600, 600), opts: { cog: true, tileSize: 256 } },
   { name: "cf32", raster: synth("cfloat32", 1, 90, 60), opts: {} },
   { name: "i32-rot", raster: new Raster({ width: 50, height: 40, dtype: "int32", bands: [new Int32Array(2000).map((_, i) => i * 1000 - 7)], transform: [1841001.75, 1.5, -5, 1144003.25, -5, -1.5], crs: { epsg: 32611 } }), opts: {} },
@@ -49,6 +51,7 @@ test("GDAL reads written files back with the same values, georeference, nodata a
     const nd = r.nodata[0];
     if (nd !== null && nd !== undefined) assert.deepEqual(info.nodata, r.nodata.map(() => (Number.isNaN(nd) ? "nan" : nd)), `${c.name} nodata`);
     assert.deepEqual(info.descriptions, r.descriptions, `${c.name} descriptions`);
+    assert.equal(info.compression, ({ none: null, zstd: "ZSTD", deflate: "DEFLATE" } as const)[c.opts?.compress ?? "deflate"], `${c.name} compression`);
     for (let b = 1; b <= r.count; b++) assertBandEqual(refBand(refs[i]!, `b${b}.bin`, r.dtype), r.band(b), `${c.name} band ${b}`);
     if (c.opts?.cog) {
       const size = Math.max(r.width, r.height);

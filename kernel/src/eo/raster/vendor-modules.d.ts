@@ -2,3 +2,6 @@
 declare module "@cwasm/webp" {
   export function decode(source: Uint8Array): { width: number; height: number; data: Uint8ClampedArray };
 }
+declare module "zstd-codec" {
+  export const ZstdCodec: unknown;
+}

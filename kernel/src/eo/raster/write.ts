@@ -17,8 +17,8 @@ const deflateAsync = promisify(deflate);
 /** Options of {@link writeRaster}. */
 export interface WriteRasterOptions {
   /** Compression; default "deflate". */
-  compress?: "deflate" | "none";
-  /** DEFLATE level 1–9; default 6. */
+  compress?: "deflate" | "zstd" | "none";
+  /** Compression level: DEFLATE 1–9 (default 6), ZSTD 1–22 (default 9, as GDAL). */
   level?: number;
   /** TIFF predictor: 1 none, 2 horizontal (integers), 3 floating point (floats); default 2 for integers, 3 for floats, 1 for complex. */
   predictor?: 1 | 2 | 3;
@@ -120,8 +120,24 @@ async function encodeTile(band: BandArray, w: number, h: number, tx: number, ty:
   let bytes = new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
   if (predictor === 3) bytes = encodeFloatPredictor(bytes, ts, ts, C.BYTES_PER_ELEMENT);
   if (compress === "none") return bytes;
+  if (compress === "zstd") return (await zstdEncoder())(bytes, level);
   const z = await deflateAsync(bytes, { level });
   return new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
+}
+
+let zstd: Promise<(b: Uint8Array, level: number) => Uint8Array> | undefined;
+
+/** The ZSTD compressor (zstd-codec, WebAssembly), loaded on first use. */
+function zstdEncoder(): Promise<(b: Uint8Array, level: number) => Uint8Array> {
+  zstd ??= import("zstd-codec").then((m) => new Promise((resolve) => {
+    const codec = (m as unknown as { ZstdCodec?: ZstdCodecModule; default?: { ZstdCodec: ZstdCodecModule } }).ZstdCodec ?? (m as unknown as { default: { ZstdCodec: ZstdCodecModule } }).default.ZstdCodec;
+    codec.run((z) => { const simple = new z.Simple(); resolve((b, level) => simple.compress(b, level)); });
+  }));
+  return zstd;
+}
+
+interface ZstdCodecModule {
+  run(cb: (zstd: { Simple: new () => { compress(b: Uint8Array, level: number): Uint8Array } }) => void): void;
 }
 
 type Entry = { tag: number; type: number; values: number[] | Uint8Array | string };
@@ -171,7 +187,8 @@ export async function encodeRaster(raster: Raster, options: WriteRasterOptions =
   const predictor = compress === "none" ? 1 : options.predictor ?? (complex ? 1 : floatish ? 3 : 2);
   if (predictor === 3 && !floatish) throw new RasterWriteError(name, `predictor 3 (floating point) needs float32/float64 data, this raster is ${dtype}. Use predictor 2.`);
   if (predictor === 2 && (floatish || complex)) throw new RasterWriteError(name, `predictor 2 needs integer data, this raster is ${dtype}. Use predictor 3 for floats, 1 for complex.`);
-  const level = options.level ?? 6;
+  if (!["deflate", "zstd", "none"].includes(compress)) throw new RasterWriteError(name, `unknown compression "${compress}": use "deflate", "zstd" or "none".`);
+  const level = options.level ?? (compress === "zstd" ? 9 : 6);
   const ts = options.tileSize ?? (options.cog ? 512 : 256);
   if (!Number.isInteger(ts) || ts % 16 !== 0 || ts <= 0) throw new RasterWriteError(name, `tileSize must be a positive multiple of 16, got ${ts}.`);
   const levels: Level[] = [{ width: raster.width, height: raster.height, bands: Array.from({ length: raster.count }, (_, i) => raster.band(i + 1)) }];
@@ -215,7 +232,7 @@ export async function encodeRaster(raster: Raster, options: WriteRasterOptions =
       { tag: Tag.ImageWidth, type: 4, values: [L.width] },
       { tag: Tag.ImageLength, type: 4, values: [L.height] },
       { tag: Tag.BitsPerSample, type: 3, values: new Array(raster.count).fill(bits) },
-      { tag: Tag.Compression, type: 3, values: [compress === "none" ? 1 : 8] },
+      { tag: Tag.Compression, type: 3, values: [compress === "none" ? 1 : compress === "zstd" ? 50000 : 8] },
       { tag: Tag.PhotometricInterpretation, type: 3, values: [1] },
       { tag: Tag.SamplesPerPixel, type: 3, values: [raster.count] },
       { tag: Tag.PlanarConfiguration, type: 3, values: [2] },
