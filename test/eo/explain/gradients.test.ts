@@ -53,3 +53,19 @@ test("gradient methods on a model without an input gradient say why they are una
     /Saliency is unavailable because this model exports no input gradient.*"input_grad" output.*occlusion\(\), rise\(\) or featureAblation/.test((e as Error).message));
   await assert.rejects(integratedGradients(m, x), /Integrated Gradients is unavailable because/);
 });
+
+test("loadGradientModel runs a recipe model (same gradients as the raw session) and refuses graphs without input_grad", async () => {
+  const { loadGradientModel } = await import("../../../kernel/src/eo/explain/index.js");
+  const { fixtureBytes } = await import("./models.js");
+  const gm = await loadGradientModel(fixtureBytes("grad_cnn.onnx"));
+  assert.equal(gm.classes, 3);
+  const ref = await loadGradientFixture();
+  const x = randomTensor([2, 3, 8, 8], 44, -1, 1);
+  const a = await saliency(gm, x, { target: [1, 2], progress: false });
+  const b = await saliency(ref, x, { target: [1, 2], progress: false });
+  a.data.forEach((v, i) => assert.ok(Math.abs(v - b.data[i]!) < 1e-6));
+  const l1 = await gm.predict(x), l2 = await ref.predict(x);
+  l1.data.forEach((v, i) => assert.ok(Math.abs(v - l2.data[i]!) < 1e-5));
+  await assert.rejects(loadGradientModel(fixtureBytes("band_linear.onnx")), (e: unknown) => e instanceof GradientUnavailableError &&
+    /loadGradientModel is unavailable because this model exports no input gradient \(the graph lacks input "target" and output "input_grad"/.test((e as Error).message));
+});

@@ -72,12 +72,12 @@ export class TargetMismatchError extends ExplainInputError {
  * ```
  */
 export class GradientUnavailableError extends ExplainInputError {
-  constructor(method: string) {
+  constructor(method: string, detail?: string) {
     super(
-      `${method} is unavailable because this model exports no input gradient: ONNX Runtime has no autograd, so the model must ` +
-        `provide an "input_grad" output (see the recipe in test/eo/explain/fixtures/make_models.py) and its Predictor an ` +
-        `inputGradient() method. Use the perturbation methods instead: occlusion(), rise() or featureAblation().`,
-      { method },
+      `${method} is unavailable because this model exports no input gradient${detail ? ` (${detail})` : ""}: ONNX Runtime has no ` +
+        `autograd, so the model must provide an "input_grad" output (see the recipe in test/eo/explain/fixtures/make_models.py) ` +
+        `and be loaded with loadGradientModel(). Use the perturbation methods instead: occlusion(), rise() or featureAblation().`,
+      { method, detail },
     );
   }
 }

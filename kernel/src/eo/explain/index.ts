@@ -17,3 +17,4 @@ export * from "./gradients.js";
 export * from "./sanity.js";
 export * from "./randomize-onnx.js";
 export * from "./scene.js";
+export * from "./gradient-model.js";
