@@ -135,6 +135,7 @@ def base_card(name, task, summary, mean, std):
         "summary": summary,
         "disclaimer": DISCLAIMER,
         "sensor": "Landsat-7 ETM+",
+        "sensorId": "landsat-7-etm",
         "bands": BANDS,
         "bandNames": BAND_NAMES,
         "wavelengths_um": WAVELENGTHS,

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, predictionInterval,
+  loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, predictionInterval, writeRaster,
   type ModelCard, type RasterSourceLike, type ReadOptions,
 } from "../../../kernel/src/eo/index.js";
 
@@ -120,6 +120,19 @@ test("shipped segmenter: tiled prediction equals one-tile prediction (no seams),
   assert.ok(diff <= ca.length * 1e-4, `${diff} of ${ca.length} pixels change class`);
   assert.deepEqual(tiled.classMap!.transform, scene.transform);
   assert.equal(tiled.classMap!.nodata[0], 255);
+  // the class map written as GeoTIFF reads back in GDAL with the scene's grid and the same classes
+  const tif = join(tmp, "classes.tif");
+  await writeRaster(tif, tiled.classMap!, { compress: "deflate" });
+  const info = JSON.parse(execFileSync("/usr/bin/python3", ["-c", `
+import json, sys
+from osgeo import gdal
+d = gdal.Open(sys.argv[1]); a = d.ReadAsArray()
+print(json.dumps({"gt": d.GetGeoTransform(), "epsg": d.GetSpatialRef().GetAuthorityCode(None), "nodata": d.GetRasterBand(1).GetNoDataValue(), "hist": [int((a == k).sum()) for k in range(4)]}))
+`, tif], { encoding: "utf8" })) as { gt: number[]; epsg: string; nodata: number; hist: number[] };
+  info.gt.forEach((v, i) => assert.ok(Math.abs(v - scene.transform[i]!) < 1e-6));
+  assert.equal(info.epsg, "31985");
+  assert.equal(info.nodata, 255);
+  assert.deepEqual(info.hist, [0, 1, 2, 3].map((k) => cb.filter((v) => v === k).length));
   // the regressor gives mean and std in metres; the patch classifier gives a class map
   const reg = await loadModel("data/models/olinda-elevation-regressor.onnx", { threads: 1 });
   const r = await predictScene(reg, scene, { tileSize: 128, progress: false });
@@ -228,7 +241,9 @@ test("regression error bars: Gaussian intervals from mean and std; z equals Pyth
     assert.ok(Math.abs(hi[i]! - lo[i]! - 2 * z * s[i]!) < 1e-3);
   }
   // empirical coverage of the DEM on the test blocks is close to the card's (per-block protocol)
-  const dem = (await (await openRaster("data/olinda-bench/dem_l7grid.tif")).read()).band(1);
+  const demSrc = await openRaster("data/olinda-bench/dem_l7grid.tif");
+  const dem = (await demSrc.read()).band(1);
+  await demSrc.close();
   const blocks = readFileSync("data/olinda-bench/blocks.csv", "utf8").trim().split("\n").slice(1).map((l) => l.split(",")).filter((r) => r[5] === "test");
   let inside = 0;
   let n = 0;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
   loadModel, openRaster, classify, confusionMatrix, regressionMetrics, rasterToTensor, selectBands, softmaxAxis1,
-  ModelInputError, Raster,
+  ModelInputError, ModelCardError, parseModelCard, Raster,
 } from "../../../kernel/src/eo/index.js";
 
 const BENCH = "data/olinda-bench";
@@ -130,6 +130,12 @@ test("band selection by description: wrong order and missing bands are explained
   });
   assert.deepEqual(selectBands(mk(["B1", "B2", "B3", "B4", "B5", "B7"]), model.card), [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(selectBands(mk(["blue", "green", "red", "nir", "swir1", "swir2"]), model.card), [1, 2, 3, 4, 5, 6]);
+  // the card's sensorId (landsat-7-etm) lets the sensor's common names and aliases match too
+  assert.equal(model.card.sensorId, "landsat-7-etm");
+  assert.deepEqual(selectBands(mk(["Blue", "green", "red", "nir08", "swir16", "swir22"]), model.card), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(selectBands(mk(["band 1", "band 2", "band 3", "band 4", "band 5", "band 7"]), model.card), [1, 2, 3, 4, 5, 6]);
+  assert.throws(() => parseModelCard({ ...model.card, sensorId: "sentinel-2-msi", bands: ["B1", "B2", "B3", "B4", "B5", "B13"] }, "x.json"),
+    (e: unknown) => e instanceof ModelCardError && e.field === "bands" && /"B13" is not a band of sensor sentinel-2-msi/.test(e.message));
   // an 8-band stack with names: the card's bands are picked
   assert.deepEqual(selectBands(mk(["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"]), model.card), [1, 2, 3, 4, 5, 7]);
   assert.throws(() => selectBands(mk(["B3", "B2", "B1", "B4", "B5", "B7"]), model.card),

@@ -5,6 +5,7 @@
  * @module
  */
 import { ModelCardError } from "./errors.js";
+import { findBand, getSensor } from "../sensors/sensor.js";
 
 /** What a model does. */
 export type ModelTask = "classification" | "segmentation" | "regression";
@@ -66,6 +67,8 @@ export interface ModelCard {
   /** Stated limits of the model, e.g. "demonstration baseline". */
   disclaimer?: string;
   sensor?: string;
+  /** Id of a registered sensor (see `getSensor`, e.g. "landsat-7-etm"); its band names, common names and aliases then match too. */
+  sensorId?: string;
   /** Band identifiers in input order, e.g. `["B1", "B2", "B3"]`. */
   bands: string[];
   /** Common band names in input order, e.g. `["blue", "green", "red"]` (also accepted when matching). */
@@ -128,6 +131,22 @@ export function parseModelCard(value: unknown, source: string): ModelCard {
   if (c.bandNames !== undefined) {
     need(Array.isArray(c.bandNames) && c.bandNames.length === bands.length && c.bandNames.every((b) => typeof b === "string"),
       "bandNames", `must be ${bands.length} strings, one per band`);
+  }
+  if (c.sensorId !== undefined) {
+    need(typeof c.sensorId === "string", "sensorId", "must be a sensor id string");
+    let sensor;
+    try {
+      sensor = getSensor(c.sensorId as string);
+    } catch (e) {
+      throw new ModelCardError(`Model card ${source}: ${(e as Error).message}`, source, "sensorId");
+    }
+    for (const b of bands) {
+      try {
+        findBand(sensor, b);
+      } catch {
+        throw new ModelCardError(`Model card ${source}: band "${b}" is not a band of sensor ${sensor.id} (${sensor.bands.map((x) => x.name).join(", ")}).`, source, "bands");
+      }
+    }
   }
   need(isRecord(c.normalization), "normalization", 'must be an object, e.g. {"type": "meanstd", "mean": [...], "std": [...]}');
   const norm = c.normalization as Record<string, unknown>;

@@ -7,6 +7,7 @@ import type { RasterSourceLike } from "../raster/types.js";
 import type { Raster } from "../raster/raster.js";
 import type { ModelCard } from "./card.js";
 import { ModelInputError } from "./errors.js";
+import { getSensor } from "../sensors/sensor.js";
 import type { Tensor } from "./tensor.js";
 
 /** How to pick the model's bands from a raster: 1-based band numbers or band names, in card order. */
@@ -59,9 +60,18 @@ export function selectBands(source: Pick<RasterSourceLike, "count" | "descriptio
     });
   }
   if (desc.every((d) => d !== null) && desc.length > 0) {
+    // every name a card band is known by: its id, its common name, and (with sensorId) the sensor's names and aliases
+    const sensor = card.sensorId ? getSensor(card.sensorId) : null;
     const idx = want.map((b, i) => {
-      const n = findName(b);
-      return n > 0 ? n : card.bandNames?.[i] ? findName(card.bandNames[i]!) : -1;
+      const names = [b, card.bandNames?.[i]];
+      const sb = sensor?.bands.find((x) => norm(x.name) === norm(b) || (x.aliases ?? []).some((a) => norm(a) === norm(b)));
+      if (sb) names.push(sb.name, sb.commonName, ...(sb.aliases ?? []));
+      for (const n of names) {
+        if (!n) continue;
+        const k = findName(n);
+        if (k > 0) return k;
+      }
+      return -1;
     });
     const missing = want.filter((_, i) => idx[i]! < 0);
     if (missing.length === 0) {
