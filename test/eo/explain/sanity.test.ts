@@ -32,3 +32,17 @@ test("Spearman correlation with ties equals the textbook values", () => {
   assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
   assert.ok(Math.abs(spearman([1, 2, 2, 3], [1, 2, 3, 4]) - 0.9486832980505138) < 1e-12); // scipy.stats.spearmanr
 });
+
+test("sanity check on the shipped patch classifier: its randomized copy loads with the same card and explains differently", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { fileURLToPath } = await import("node:url");
+  const { loadModel } = await import("../../../kernel/src/eo/model/load-model.js");
+  const file = fileURLToPath(new URL("../../../data/models/olinda-patch-classifier.onnx", import.meta.url));
+  const model = await loadModel(file);
+  const { bytes, randomized } = randomizeOnnxWeights(new Uint8Array(readFileSync(file)), { seed: 3 });
+  assert.ok(randomized.length >= 4, randomized.join(", "));
+  const rnd = await loadModel(bytes, { card: model.card });
+  const x = randomTensor([3, 6, 8, 8], 52, -2, 2);
+  const check = await sanityCheck((m) => occlusion(m, x, { window: 2, stride: 1, target: 1, progress: false }), model, rnd);
+  assert.ok(check.passed, `ρ = ${Array.from(check.spearman)}`);
+});
