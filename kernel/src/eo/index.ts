@@ -44,3 +44,4 @@ export * from "./render/stretch.js";
 export * from "./render/quicklook.js";
 export * from "./render/display-bundle.js";
 export * from "./provenance.js";
+export * from "./sensors/landsat-mtl.js";

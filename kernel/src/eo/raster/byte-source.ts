@@ -37,9 +37,20 @@ export class BytesSource implements ByteSource {
   async close(): Promise<void> {}
 }
 
+// Open handles stay reachable here, so a source dropped without close() is closed by the
+// finalizer below instead of by Node's deprecated close-on-GC of the FileHandle.
+const openHandles = new Set<FileHandle>();
+const finalizer = new FinalizationRegistry<FileHandle>((fh) => {
+  openHandles.delete(fh);
+  fh.close().catch(() => undefined);
+});
+
 /** A local file read with positional reads (nothing is read until asked). */
 export class FileSource implements ByteSource {
-  private constructor(readonly name: string, private readonly fh: FileHandle, readonly size: number) {}
+  private constructor(readonly name: string, private readonly fh: FileHandle, readonly size: number) {
+    openHandles.add(fh);
+    finalizer.register(this, fh, this);
+  }
 
   /** Open `path` for reading. */
   static async open(path: string): Promise<FileSource> {
@@ -74,6 +85,8 @@ export class FileSource implements ByteSource {
   }
 
   async close(): Promise<void> {
+    if (!openHandles.delete(this.fh)) return;
+    finalizer.unregister(this);
     await this.fh.close();
   }
 }
