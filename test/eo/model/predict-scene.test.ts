@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { decode } from "fast-png";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -133,6 +134,13 @@ print(json.dumps({"gt": d.GetGeoTransform(), "epsg": d.GetSpatialRef().GetAuthor
   assert.equal(info.epsg, "31985");
   assert.equal(info.nodata, 255);
   assert.deepEqual(info.hist, [0, 1, 2, 3].map((k) => cb.filter((v) => v === k).length));
+  // the prediction displays with a PNG preview in the card's class colours
+  const bundle = (tiled[Symbol.for("Jupyter.display") as never] as unknown as () => Record<string, string>).call(tiled);
+  assert.match(bundle["text/plain"]!, /ScenePrediction 349×352/);
+  const png = decode(Buffer.from(bundle["image/png"]!, "base64"));
+  assert.equal(png.width, 349);
+  const water = cb.findIndex((v) => v === 0);
+  assert.deepEqual(Array.from(png.data.subarray(water * 4, water * 4 + 4)), [0x1f, 0x4e, 0x9c, 255]);
   // the regressor gives mean and std in metres; the patch classifier gives a class map
   const reg = await loadModel("data/models/olinda-elevation-regressor.onnx", { threads: 1 });
   const r = await predictScene(reg, scene, { tileSize: 128, progress: false });

@@ -3,6 +3,7 @@
  * streaming strip by strip so memory stays bounded, with progress and an AbortSignal.
  * @module
  */
+import { encode } from "fast-png";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { progress as startProgress } from "../progress.js";
 import { Raster } from "../raster/raster.js";
@@ -87,7 +88,57 @@ export class ScenePrediction {
     /** Scene size in pixels. */
     readonly width: number,
     readonly height: number,
+    /** Class colours (CSS hex) from the card, for previews. */
+    readonly classColors: string[] = [],
   ) {}
+
+  /**
+   * A small PNG preview (longest side ≤ `maxSize`, nearest neighbour): the class map in the card's
+   * colours (nodata transparent), else the regression mean in grey (2–98 % stretch).
+   * @example
+   * ```ts
+   * writeFileSync("preview.png", pred.previewPng());
+   * ```
+   */
+  previewPng(maxSize = 512): Uint8Array {
+    const step = Math.max(1, Math.ceil(Math.max(this.width, this.height) / maxSize));
+    const w = Math.ceil(this.width / step);
+    const h = Math.ceil(this.height / step);
+    const px = new Uint8Array(w * h * 4);
+    if (this.classMap) {
+      const c = this.classMap.band(1);
+      const rgb = this.classColors.map((hex) => {
+        const m = /^#?([0-9a-f]{6})$/i.exec(hex);
+        const v = m ? parseInt(m[1]!, 16) : 0x888888;
+        return [v >> 16, (v >> 8) & 255, v & 255];
+      });
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const k = c[y * step * this.width + x * step]!;
+          const o = (y * w + x) * 4;
+          if (k === 255) continue;
+          const col = rgb[k] ?? [(k * 67) % 256, (k * 131) % 256, (k * 199) % 256];
+          px.set([col[0]!, col[1]!, col[2]!, 255], o);
+        }
+      }
+    } else if (this.mean) {
+      const m = this.mean.band(1);
+      const vals: number[] = [];
+      for (let i = 0; i < m.length; i += Math.max(1, Math.floor(m.length / 4096))) if (m[i] === m[i]) vals.push(m[i]!);
+      vals.sort((a, b) => a - b);
+      const lo = vals[Math.floor(vals.length * 0.02)] ?? 0;
+      const hi = vals[Math.floor(vals.length * 0.98)] ?? 1;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const v = m[y * step * this.width + x * step]!;
+          if (v !== v) continue;
+          const g = Math.max(0, Math.min(255, Math.round(((v - lo) / (hi - lo || 1)) * 255)));
+          px.set([g, g, g, 255], (y * w + x) * 4);
+        }
+      }
+    }
+    return encode({ width: w, height: h, data: px, channels: 4, depth: 8 });
+  }
 
   /** Throughput in megapixels per second. */
   get megapixelsPerSecond(): number {
@@ -98,7 +149,9 @@ export class ScenePrediction {
   [JUPYTER_DISPLAY](): MimeBundle {
     const kept = (["classMap", "probabilities", "confidence", "mean", "std"] as const).filter((k) => this[k] !== null);
     const text = `ScenePrediction ${this.width}×${this.height}: ${this.tiles} tiles in ${this.seconds.toFixed(2)} s (${this.megapixelsPerSecond.toFixed(2)} Mpx/s); outputs ${kept.join(", ") || "(streamed)"}`;
-    return { "text/plain": text };
+    const bundle: MimeBundle = { "text/plain": text };
+    if (this.classMap || this.mean) bundle["image/png"] = Buffer.from(this.previewPng()).toString("base64");
+    return bundle;
   }
 }
 
@@ -318,7 +371,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   } finally {
     bar?.done();
   }
-  return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H);
+  return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H, (card.classes ?? []).map((c) => c.color ?? ""));
 }
 
 /**
