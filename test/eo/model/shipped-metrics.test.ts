@@ -55,6 +55,13 @@ test("patch classifier: classify() on the test patches reproduces the card's met
     assert.equal(res.labels[i], best);
   }
   assert.equal(t.get("class", 0), model.card.classes![res.labels[0]!]!.name);
+  // an aborted signal stops classify between batches
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(classify(model, samples, { progress: false, signal: ac.signal }), (e: unknown) => (e as Error).name === "AbortError");
+  // MC-dropout classification differs from the deterministic one
+  const mc = await classify(model, samples.slice(0, 50), { progress: false, mcDropout: true });
+  assert.ok(mc.logits.some((v, i) => Math.abs(v - res.logits[i]!) > 1e-3));
   // batch size does not change results
   const res2 = await classify(model, samples.slice(0, 30), { batchSize: 7, progress: false });
   assert.deepEqual(Array.from(res2.labels), Array.from(res.labels.subarray(0, 30)));
