@@ -127,12 +127,23 @@ function undoFloatPredictor(b: Uint8Array, rows: number, width: number, spp: num
   }
 }
 
+// One monomorphic loop per sample width: modular addition is the same for signed and unsigned.
+function hp8(a: Uint8Array, rows: number, rowLen: number, spp: number): void {
+  for (let r = 0; r < rows; r++) for (let i = r * rowLen + spp, end = (r + 1) * rowLen; i < end; i++) a[i] = a[i]! + a[i - spp]!;
+}
+function hp16(a: Uint16Array, rows: number, rowLen: number, spp: number): void {
+  for (let r = 0; r < rows; r++) for (let i = r * rowLen + spp, end = (r + 1) * rowLen; i < end; i++) a[i] = a[i]! + a[i - spp]!;
+}
+function hp32(a: Uint32Array, rows: number, rowLen: number, spp: number): void {
+  for (let r = 0; r < rows; r++) for (let i = r * rowLen + spp, end = (r + 1) * rowLen; i < end; i++) a[i] = a[i]! + a[i - spp]!;
+}
+
 function undoHorizontalPredictor(a: BandArray, rows: number, width: number, spp: number): void {
   const rowLen = width * spp;
-  for (let r = 0; r < rows; r++) {
-    const o = r * rowLen;
-    for (let i = o + spp, end = o + rowLen; i < end; i++) a[i] = a[i]! + a[i - spp]!;
-  }
+  const n = rows * rowLen;
+  if (a.BYTES_PER_ELEMENT === 1) hp8(new Uint8Array(a.buffer, a.byteOffset, n), rows, rowLen, spp);
+  else if (a.BYTES_PER_ELEMENT === 2) hp16(new Uint16Array(a.buffer, a.byteOffset, n), rows, rowLen, spp);
+  else hp32(new Uint32Array(a.buffer, a.byteOffset, n), rows, rowLen, spp);
 }
 
 /** Unpack rows of `bits`-bit MSB-first samples (rows padded to whole bytes). */
