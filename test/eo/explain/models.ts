@@ -49,8 +49,8 @@ export interface CountingPredictor extends Predictor {
 }
 
 /**
- * Loads a fixture model as a Predictor. Models with a `noise` input get seeded dropout noise
- * (from `predict(x, { seed })`, else a running counter) when `mcDropout` is set.
+ * Loads a fixture model as a Predictor. Models with a `noise` input get dropout noise from a seeded
+ * stream when `mcDropout` is set: `predict(x, { seed })` resets the stream, later passes continue it.
  */
 export async function loadFixture(
   name: string, opts: { output?: string; extra?: (n: number) => Record<string, ort.Tensor>; bytes?: Uint8Array } = {},
@@ -58,7 +58,8 @@ export async function loadFixture(
   const sopts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "disabled", intraOpNumThreads: 1 };
   const session = opts.bytes ? await ort.InferenceSession.create(opts.bytes, sopts) : await ort.InferenceSession.create(join(modelDir(), name), sopts);
   const calls: number[] = [];
-  let counter = 1000;
+  // Like an ORT session whose Dropout nodes carry a seed: `seed` resets the stream, passes without one continue it.
+  let rand = seededRandom(1000);
   const p: CountingPredictor = {
     calls,
     session,
@@ -68,7 +69,7 @@ export async function loadFixture(
       calls.push(n);
       const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor("float32", input.data, [...input.dims]) };
       if (session.inputNames.includes("noise")) {
-        const rand = seededRandom(o.seed ?? counter++);
+        if (o.seed !== undefined) rand = seededRandom(o.seed);
         const noise = new Float32Array(n * 16);
         for (let i = 0; i < noise.length; i++) noise[i] = rand();
         feeds.noise = new ort.Tensor("float32", noise, [n, 16]);

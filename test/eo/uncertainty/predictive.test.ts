@@ -143,3 +143,19 @@ test("inside a kernel (a display host is installed) long computations show a pro
     delete g[DISPLAY_HOST_KEY];
   }
 });
+
+test("MC dropout seeds the first pass and later passes continue the stream: multi-pass runs reproduce, seed null continues", async () => {
+  const m = await loadFixture("mc_classifier.onnx");
+  const a = await mcDropout(m, x, { samples: 10, seed: 9, maxBatch: 6, progress: false });
+  const b = await mcDropout(m, x, { samples: 10, seed: 9, maxBatch: 6, progress: false });
+  assert.equal(m.calls.length, 10); // 2 samples of 3 items per pass, 5 passes per run
+  assert.deepEqual(Array.from(a.samples.data), Array.from(b.samples.data));
+  const per = 3 * 5;
+  for (let s = 1; s < 10; s++) {
+    assert.notDeepEqual(Array.from(a.samples.data.subarray(0, per)), Array.from(a.samples.data.subarray(s * per, (s + 1) * per)), `sample ${s}`);
+  }
+  const c = await mcDropout(m, x, { samples: 2, seed: null, progress: false });
+  const d = await mcDropout(m, x, { samples: 2, seed: null, progress: false });
+  assert.notDeepEqual(Array.from(c.samples.data), Array.from(d.samples.data));
+  assert.match(c.method, /MC dropout \(2 samples in 1 passes\)/);
+});

@@ -17,11 +17,14 @@ import {
 } from "./tensor-ops.js";
 
 /**
- * Predict options with a seed for the stochastic pass. Predictors that support seeded dropout
- * (e.g. the models module's ONNX predictor) read `seed`; others ignore it.
+ * Predict options with a seed for the stochastic passes. `seed` resets the model's dropout random
+ * generator before this pass; later passes without a seed continue the same stream, so a run of
+ * passes that starts with the same seed gives the same samples. (For ONNX Runtime models this is a
+ * fresh session whose Dropout nodes carry that `seed` attribute: ORT then draws the same masks.)
+ * Predictors without seeded dropout ignore it.
  */
 export interface SeededPredictOptions extends PredictOptions {
-  /** Seed of this forward pass's dropout masks. */
+  /** Reset the dropout random generator to this seed before this pass. */
   seed?: number;
 }
 
@@ -46,8 +49,11 @@ export interface PredictiveOptions extends ReportingOptions {
 export interface McDropoutOptions extends PredictiveOptions {
   /** Number of stochastic samples S; default 20. */
   samples?: number;
-  /** Base seed: pass `i` uses `seed + i`; default 0. */
-  seed?: number;
+  /**
+   * Seed given to the first pass (resetting the model's dropout generator); default 0. `null`
+   * continues the model's current random stream (e.g. for the next tile of a scene).
+   */
+  seed?: number | null;
 }
 
 /**
@@ -211,7 +217,7 @@ function stack(samples: Tensor[]): Tensor {
 /**
  * MC dropout: `samples` stochastic forward passes with Dropout active. Several samples share one
  * forward pass (the batch is repeated up to `maxBatch` items), so 20 samples of one patch cost one
- * or two passes rather than twenty. Pass `i` is seeded with `seed + i` (via `predict(x, { seed })`).
+ * or two passes rather than twenty. The first pass carries `seed` (see {@link SeededPredictOptions}).
  *
  * @param predictor a model whose `predict` honours `{ mcDropout: true }`
  * @param input `N×C×H×W` batch, normalized as the model expects
@@ -224,7 +230,7 @@ function stack(samples: Tensor[]): Tensor {
  */
 export async function mcDropout(predictor: Predictor, input: Tensor, options: McDropoutOptions = {}): Promise<PredictiveDistribution> {
   const S = options.samples ?? 20;
-  const seed = options.seed ?? 0;
+  const seed = options.seed === null ? undefined : options.seed ?? 0;
   if (!Number.isInteger(S) || S < 1) throw new UncertaintyInputError(`samples must be a positive integer, got ${S}.`);
   const N = input.dims[0]!;
   const maxBatch = options.maxBatch ?? 32;
@@ -236,7 +242,9 @@ export async function mcDropout(predictor: Predictor, input: Tensor, options: Mc
     options.signal?.throwIfAborted();
     const r = Math.min(perPass, S - pass * perPass);
     const batch = r === 1 ? input : repeatBatch(input, r);
-    const opts: SeededPredictOptions = { mcDropout: true, seed: seed + pass, ...(options.signal ? { signal: options.signal } : {}) };
+    const opts: SeededPredictOptions = {
+      mcDropout: true, ...(pass === 0 && seed !== undefined ? { seed } : {}), ...(options.signal ? { signal: options.signal } : {}),
+    };
     const out = await predictor.predict(batch, opts);
     checkOutput(out, N * r, "MC dropout pass");
     const probs = toProbs(out, options);
@@ -246,7 +254,7 @@ export async function mcDropout(predictor: Predictor, input: Tensor, options: Mc
   rep.done();
   return new PredictiveDistribution(stack(outs), {
     ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
-    method: `MC dropout (${S} samples in ${passes} passes, seed ${seed})`,
+    method: `MC dropout (${S} samples in ${passes} passes${seed === undefined ? "" : `, seed ${seed}`})`,
   });
 }
 

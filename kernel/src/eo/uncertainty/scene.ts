@@ -24,7 +24,7 @@ export interface SceneUncertaintyOptions extends ReportingOptions {
   method?: "mc-dropout" | "tta";
   /** MC samples; default 20. */
   samples?: number;
-  /** Base seed of the MC passes; default 0 (pass seeds continue across strips). */
+  /** Seed of the MC passes, given to the first pass of the first strip; later strips continue the stream. Default 0. */
   seed?: number;
   /** TTA augmentations; default all six. */
   augmentations?: readonly Augmentation[];
@@ -205,7 +205,7 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
   let K = 0;
   let predicted: Int32Array | undefined;
   let rep: ReturnType<typeof reporter> | undefined;
-  let seed = options.seed ?? 0;
+  let seed: number | null = options.seed ?? 0;
   const S = options.samples ?? 20;
   let tiles = 0;
   const tileOpts: SceneTilesOptions = {
@@ -221,7 +221,7 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
     const dist: PredictiveDistribution = method === "tta"
       ? await testTimeAugmentation(predictor, input, { ...common, ...(options.augmentations ? { augmentations: options.augmentations } : {}) })
       : await mcDropout(predictor, input, { ...common, samples: S, seed });
-    seed += Math.ceil(S / Math.max(1, Math.floor((options.maxBatch ?? 1024) / N)));
+    seed = null;
     const dense = dist.samples.dims.length === 5;
     const write = (name: string, data: Float32Array | Int32Array, channels: number) => {
       for (let k = 0; k < channels; k++) {
