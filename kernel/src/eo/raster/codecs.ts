@@ -233,3 +233,9 @@ registry.set(50001, async () => {
     return out;
   };
 });
+
+/** LZMA as libtiff writes it: an .xz stream with the delta + LZMA2 filter chain (decoded by ./xz.ts). */
+registry.set(34925, async () => {
+  const { decodeXz } = await import("./xz.js");
+  return (bytes, ctx) => decodeXz(bytes, ctx.expectedBytes);
+});
