@@ -233,7 +233,7 @@ test("a click gives the kernel the right row/col and values of every layer, and 
 });
 
 test("drawing a rectangle gives the kernel GeoJSON in lon/lat and in the layer's CRS with its pixel window", async () => {
-  await run('let drawnEv: unknown = null; m.onDraw((ev) => { drawnEv = ev; });');
+  await run('var drawnEv: unknown = null; m.onDraw((ev) => { drawnEv = ev; });');
   const ref = gdalPoints(L7, { pixels: [[150, 140], [200, 180]] });
   await setView((ref.pixels[0]!.lat + ref.pixels[1]!.lat) / 2, (ref.pixels[0]!.lon + ref.pixels[1]!.lon) / 2, 14);
   const [a, b] = await toScreen(ref.pixels) as [[number, number], [number, number]];
@@ -313,4 +313,37 @@ test("time slider: moving it asks for the new step's tiles and shows its values"
   const want = colourOf(series.vis!, [Math.fround(ndviOf(p.values!) * 0.5 + 0.25)]);
   assert.ok(colourDistance(shot.at(x, y), want) <= 3, `step 1: ${shot.at(x, y)} vs ${want}`);
   await run('m.removeLayer("Series");');
+});
+
+test("drawing a polygon (clicks, double-click to finish) reaches the kernel", async () => {
+  await run("m.clearDrawn(); drawnEv = null;");
+  const ref = gdalPoints(L7, { pixels: [[150, 150], [190, 145], [175, 185]] }).pixels;
+  await setView(ref[0]!.lat, (ref[0]!.lon + ref[1]!.lon) / 2, 14);
+  const pts = await toScreen(ref);
+  const box = (await session.page.locator(".ai4eo-map-leaflet").last().boundingBox())!;
+  await session.page.locator(".ai4eo-map-draw-polygon").last().click();
+  for (const [x, y] of pts.slice(0, 2)) await session.page.mouse.click(box.x + x, box.y + y);
+  await session.page.mouse.dblclick(box.x + pts[2]![0], box.y + pts[2]![1]);
+  let ev: { shape: string; feature: { geometry: { coordinates: number[][][] } } } | null = null;
+  for (let i = 0; i < 50 && !ev; i++) ev = await kernelJson("drawnEv");
+  assert.ok(ev, "the kernel got the polygon");
+  assert.equal(ev.shape, "polygon");
+  const ring = ev.feature.geometry.coordinates[0]!;
+  assert.equal(ring.length, 4, `three vertices and the closing point: ${JSON.stringify(ring)}`);
+  for (const [i, p] of ref.entries()) assert.ok(Math.abs(ring[i]![0]! - p.lon) < 1e-4 && Math.abs(ring[i]![1]! - p.lat) < 1e-4, `vertex ${i}`);
+  assert.deepEqual(ring[3], ring[0]);
+});
+
+test("an optional basemap URL template is requested with z/x/y and credited; none is used by default", async () => {
+  const before = session.requests.length;
+  const r = await run('const mb = new Map({ height: 200, center: [-7.99, -34.87], zoom: 12, basemap: { url: "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png", attribution: "Test tiles ©", maxZoom: 19 } }); mb');
+  assert.equal(r.widgets.length, 1);
+  await session.page.waitForFunction(() => document.querySelectorAll(".ai4eo-map[data-ai4eo-rendered=map]").length >= 2);
+  await session.page.waitForFunction(() => document.querySelectorAll(".ai4eo-map img.leaflet-tile").length > 0);
+  const tiles = session.requests.slice(before).filter((u) => /^http:\/\/127\.0\.0\.1:9\/tiles\/12\/\d+\/\d+\.png$/.test(u));
+  assert.ok(tiles.length > 0, `basemap tiles asked for: ${session.requests.slice(before).join(" ")}`);
+  assert.match((await session.page.locator(".ai4eo-map .leaflet-control-attribution").last().textContent())!, /Test tiles ©/);
+  // The first map has no basemap: no tile URL was requested before this one existed.
+  assert.equal(session.requests.slice(0, before).filter((u) => /\/tiles\//.test(u)).length, 0);
+  await run("mb.close();");
 });

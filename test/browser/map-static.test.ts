@@ -17,12 +17,14 @@ import { Raster } from "../../kernel/src/eo/raster/raster.js";
 import { Map } from "../../kernel/src/widgets/map/index.js";
 import { currentNotebookWidgetState, widgetStore } from "../../kernel/src/widgets/index.js";
 import type { ResolvedVis } from "../../widgets/src/map/contract.js";
-import { colourDistance, colourOf, gdalPoints, L7, ndviOf, type PixelRef } from "../widgets/map/reference.js";
+import { colourDistance, colourOf, gdalPoints, L7, ndviOf, ROOT, type PixelRef } from "../widgets/map/reference.js";
+
+const LC = join(ROOT, "data", "olinda", "lc.tif");
 
 let dir: string;
 let session: BrowserSession;
 let html: string;
-let mapA: Map, mapB: Map;
+let mapA: Map, mapB: Map, mapC: Map;
 let visOf: Record<string, ResolvedVis>;
 
 const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
@@ -50,7 +52,9 @@ before(async () => {
   await mapB.addTimeSeries([mk(new Float32Array(nd.length).fill(0.1), "v"), mk(half, "v")], { min: 0, max: 0.6, palette: "magma" }, "Series", { labels: ["2019", "2020"] });
   await mapB.addLayer(src, { bands: [3, 2, 1], min: 30, max: 110 }, "RGB");
   mapB.swipe("Series", "RGB");
-  visOf = Object.fromEntries([...mapA.layers, ...mapB.layers].filter((l) => l.vis).map((l) => [`${l.name}`, l.vis!]));
+  mapC = new Map({ height: 300, ...detached });
+  await mapC.addLayer(await openRaster(LC), {}, "Land cover");
+  visOf = Object.fromEntries([...mapA.layers, ...mapB.layers, ...mapC.layers].filter((l) => l.vis).map((l) => [`${l.name}`, l.vis!]));
   const state = currentNotebookWidgetState();
   const nb = {
     nbformat: 4, nbformat_minor: 5,
@@ -59,6 +63,7 @@ before(async () => {
       { cell_type: "markdown", source: "# Olinda maps", metadata: {} },
       { cell_type: "code", source: "mapA", outputs: [display(mapA)], execution_count: 1, metadata: {} },
       { cell_type: "code", source: "mapB", outputs: [display(mapB)], execution_count: 2, metadata: {} },
+      { cell_type: "code", source: "mapC", outputs: [display(mapC)], execution_count: 3, metadata: {} },
     ],
   };
   dir = mkdtempSync(join(tmpdir(), "ai4eo-map-static-"));
@@ -67,13 +72,14 @@ before(async () => {
   assert.equal(await exportMain([join(dir, "maps.ipynb"), "--html", html, "--title", "maps"]), 0);
   session = await openBrowser({ viewport: { width: 1000, height: 1200 } });
   await session.page.goto(pathToFileURL(html).href);
-  await session.page.waitForFunction(() => document.querySelectorAll(".ai4eo-map[data-ai4eo-rendered=map]").length === 2, null, { timeout: 20000 });
+  await session.page.waitForFunction(() => document.querySelectorAll(".ai4eo-map[data-ai4eo-rendered=map]").length === 3, null, { timeout: 20000 });
 });
 
 after(async () => {
   await session?.close();
   mapA?.close();
   mapB?.close();
+  mapC?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -110,12 +116,18 @@ test("the static page renders both maps from the embedded pyramid, with no reque
   const outside = session.requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"));
   assert.deepEqual(outside, []);
   const live = await session.page.evaluate(() => window.ai4eoMaps!.map((p) => p.live));
-  assert.deepEqual(live, [false, false]);
-  // The page stays well inside the export budget: embedded pixels of 5 layer-steps at ≤ 1024 px.
+  assert.deepEqual(live, [false, false, false]);
+  // The page is the runtime plus the embedded pixels: 7 layer-steps at ≤ 512 px on the long side
+  // (uint8 RGB, float32 NDVI/series, validity masks), base64 in the page; inside the 20 MiB budget.
   const size = statSync(html).size;
-  assert.ok(size < 12 * 1024 * 1024, `page is ${size} bytes`);
-  const embeds = mapA.get("embeds");
-  for (const e of Object.values(embeds)) assert.ok(Math.max(e.width, e.height) <= 1024 && Math.max(e.width, e.height) >= 349, `embedded ${e.width}×${e.height}`);
+  let raw = 0;
+  for (const m of [mapA, mapB, mapC]) for (const e of Object.values(m.get("embeds"))) raw += [...e.frames, ...e.masks].reduce((a, f) => a + (f?.array.byteLength ?? 0), 0);
+  const runtime = statSync(join(ROOT, "dist", "widgets", "embed.js")).size + statSync(join(ROOT, "dist", "widgets", "embed.css")).size;
+  assert.ok(size < runtime + raw * 4 / 3 + 2 * 1024 * 1024, `page ${size} bytes: runtime ${runtime} + embedded ${raw} raw bytes in base64 + < 2 MiB of the rest`);
+  assert.ok(size < 14 * 1024 * 1024, `page is ${size} bytes`);
+  for (const e of [...Object.values(mapA.get("embeds")), ...Object.values(mapB.get("embeds"))]) assert.equal(Math.max(e.width, e.height), 512, `embedded ${e.width}×${e.height}`);
+  const lc = Object.values(mapC.get("embeds"))[0]!;
+  assert.equal(Math.max(lc.width, lc.height), 168, "an 84-pixel-wide raster is embedded at 2 pixels per source pixel");
 });
 
 test("pan/zoom and layer toggles: colours at known pixels match GDAL's values (within the 3×3 neighbourhood)", async () => {
@@ -206,4 +218,50 @@ test("time slider and swipe work on the static page", async () => {
   assert.equal(await session.page.locator(`.ai4eo-map[data-model-id="${mapB.modelId}"] .ai4eo-map-time-label`).textContent(), "2020");
   const cmp = compareScreenshot("map-static-swipe-time", s.png);
   assert.ok(cmp.ok, cmp.message);
+});
+
+test("a paletted land-cover raster (Albers, NAD83) is a categorical layer coloured by the file's colour table, with a class legend", async () => {
+  const vis = visOf["Land cover"]!;
+  assert.ok(vis.classes && vis.classes.length >= 5, `classes ${JSON.stringify(vis.classes)}`);
+  assert.deepEqual(vis.classes.find((c) => c.value === 11), { value: 11, label: "11", color: "#476ba1" }, "open water: GDAL colour table entry 11 = 71,107,161");
+  const swatches = await session.page.locator(`.ai4eo-map[data-model-id="${mapC.modelId}"] .ai4eo-map-class`).count();
+  assert.equal(swatches, vis.classes.length);
+  const pixels: [number, number][] = [[20, 20], [40, 25], [60, 15], [30, 35]];
+  const all = pixels.flatMap(([c, r]) => [-1, 0, 1].flatMap((dr) => [-1, 0, 1].map((dc) => [c + dc, r + dr] as [number, number])));
+  const ref = gdalPoints(LC, { pixels: all }).pixels;
+  const centres = pixels.map((_, i) => ref[i * 9 + 4]!);
+  const cx = centres.reduce((a, p) => a + p.lon, 0) / centres.length, cy = centres.reduce((a, p) => a + p.lat, 0) / centres.length;
+  await setView(mapC.modelId, cy, cx, 9);
+  const screen = await toScreen(mapC.modelId, centres);
+  const s = await shot(mapC.modelId);
+  let exact = 0;
+  for (const [i, p] of centres.entries()) {
+    const got = s.at(...screen[i]!);
+    if (colourDistance(got, colourOf(vis, [p.values![0]!])) <= 3) exact++;
+    const hood = ref.slice(i * 9, i * 9 + 9);
+    const best = Math.min(...hood.map((q) => colourDistance(got, colourOf(vis, [q.values![0]!]))));
+    assert.ok(best <= 3, `class colour at col ${p.col} row ${p.row}: ${got} is no class colour of the 3×3 neighbourhood`);
+  }
+  assert.ok(exact >= 3, `${exact} of 4 pixel centres show exactly their own class colour`);
+});
+
+test("GeoJSON features show their properties on click; the layer order buttons restack layers", async () => {
+  await setView(mapA.modelId, -8.01, -34.855, 14);
+  const [[x, y]] = await toScreen(mapA.modelId, [{ lon: -34.855, lat: -8.01 }]) as [[number, number]];
+  const box = (await session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-leaflet`).boundingBox())!;
+  await session.page.mouse.click(box.x + x, box.y + y);
+  const props = session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .leaflet-popup-content .ai4eo-map-props`);
+  await props.waitFor();
+  assert.match((await props.textContent())!, /nameOlinda centre.*kindurban/);
+  const names = () => session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-name`).allTextContents();
+  assert.deepEqual(await names(), ["Places", "NDVI", "RGB"]);
+  await session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-layer`).filter({ hasText: "RGB" }).locator(".ai4eo-map-up").click();
+  assert.deepEqual(await names(), ["Places", "RGB", "NDVI"]);
+  const z = await session.page.evaluate((id) => {
+    const grids = Array.from(document.querySelectorAll(`.ai4eo-map[data-model-id="${id}"] .leaflet-layer`)) as HTMLElement[];
+    return grids.map((g) => [g.className.match(/ai4eo-layer-(L\d+)/)?.[1], Number(g.style.zIndex)]);
+  }, mapA.modelId);
+  const zi = Object.fromEntries(z);
+  const ids = Object.fromEntries(mapA.layers.map((l) => [l.name, l.id]));
+  assert.ok(zi[ids["RGB"]!] > zi[ids["NDVI"]!], `RGB above NDVI after moving it up: ${JSON.stringify(z)}`);
 });

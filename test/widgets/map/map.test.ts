@@ -164,9 +164,9 @@ test("the display fallback is a PNG of the layers with a legend strip, coloured 
   assert.match(bundle["text/plain"]!, /Map with 1 layer\(s\): NIR \(raster\)/);
   assert.match(bundle["text/html"]!, /<img alt="map snapshot"/);
   const png = decode(Buffer.from(bundle["image/png"]!, "base64"));
-  assert.ok(png.width <= 640 && png.width >= 600, `width ${png.width}`);
+  assert.ok(png.width <= 400 && png.width >= 380, `width ${png.width}`);
   const mapH = png.height - 14;
-  assert.ok(Math.max(png.width, mapH) === 640 && Math.min(png.width, mapH) >= 600, `map area ${png.width}×${mapH} (640 on the long side), then one 14-pixel legend row`);
+  assert.ok(Math.max(png.width, mapH) === 400 && Math.min(png.width, mapH) >= 380, `map area ${png.width}×${mapH} (400 on the long side), then one 14-pixel legend row`);
   // The centre of the map area shows the colour of the scene's centre pixel (within the 3×3 neighbourhood).
   const cx = Math.floor(png.width / 2), cy = Math.floor((png.height - 14) / 2);
   const px = [0, 1, 2].map((c) => Number(png.data[(cy * png.width + cx) * png.channels + c]));

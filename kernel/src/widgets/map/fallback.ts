@@ -12,7 +12,7 @@ import type { ShapedArray } from "../wire.js";
 type Embeds = Record<string, { bounds: [number, number, number, number]; width: number; height: number; frames: ShapedArray[]; masks: (ShapedArray | null)[] }>;
 
 /** Largest side of the fallback PNG's map area, in pixels. */
-export const FALLBACK_MAX_SIZE = 640;
+export const FALLBACK_MAX_SIZE = 400;
 const LEGEND_ROW = 14;
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 import type {
-  Basemap, EmbedState, LayerState, MapState, MapToKernel, ResolvedVis, TileRequest, VectorStyle,
+  Basemap, ClassEntry, EmbedState, LayerState, MapState, MapToKernel, ResolvedVis, TileRequest, VectorStyle,
 } from "../../../../widgets/src/map/contract.js";
 import { lonLatTo3857, mercToLonLat } from "../../../../widgets/src/map/render.js";
 import type { RasterSourceLike } from "../../eo/raster/types.js";
@@ -68,7 +68,8 @@ export interface MapOptions extends DOMWidgetOptions {
   drawTools?: boolean;
   /**
    * Long side, in pixels, of the bounded pyramid embedded per layer (and time step) for static
-   * exports and the PNG fallback; 0 turns embedding off. Default 1024 (never finer than the data).
+   * exports and the PNG fallback; 0 turns embedding off. Default 512 (at most 2 embedded pixels
+   * per source pixel, so small rasters stay small): a float32 band costs at most 1 MiB per time step.
    */
   embedMaxSize?: number;
 }
@@ -197,7 +198,7 @@ export class Map extends Widget<MapProps> {
       drawn: { type: "FeatureCollection", features: [] },
       warnings: [],
     }, options);
-    this.#embedMax = options.embedMaxSize ?? 1024;
+    this.#embedMax = options.embedMaxSize ?? 512;
     this.#fitted = options.center !== undefined;
     this.onCustomMessage((content) => this.#onMessage(content as unknown as MapToKernel));
   }
@@ -246,6 +247,9 @@ export class Map extends Widget<MapProps> {
     const proj = sourceProj(first, layerName);
     const pyramids = frames.map((f) => new TilePyramid(f, bands, { name: layerName, proj: proj === null ? null : sourceProj(f, layerName) }));
     const p0 = pyramids[0]!;
+    const fileClasses = vis.classes || vis.palette || vis.min !== undefined || vis.max !== undefined || bands.length !== 1
+      ? undefined : await paletteClasses(first, bands[0]!, p0);
+    if (fileClasses) vis = { ...vis, classes: fileClasses };
     const needsSample = !vis.classes && (vis.min === undefined || vis.max === undefined);
     const sample = needsSample ? await p0.sample(1024) : null;
     const resolved = resolveVis(vis, bands.length, layerName, () => sample);
@@ -537,8 +541,9 @@ export class Map extends Widget<MapProps> {
     const p0 = pyramids[0]!;
     const b = p0.mercatorBounds();
     const bw = b[2] - b[0], bh = b[3] - b[1];
-    // Not finer than the data: about one embedded pixel per source pixel along the long side.
-    const long = Math.min(this.#embedMax, Math.max(p0.source.width, p0.source.height));
+    // Two embedded pixels per source pixel along the long side (so the second nearest-neighbour
+    // resampling in the page rarely picks a neighbour), at most embedMaxSize.
+    const long = Math.min(this.#embedMax, 2 * Math.max(p0.source.width, p0.source.height));
     const width = Math.max(1, Math.round(bw >= bh ? long : (long * bw) / bh));
     const height = Math.max(1, Math.round(bh >= bw ? long : (long * bh) / bw));
     const frames: ShapedArray[] = [];
@@ -646,6 +651,22 @@ export class Map extends Widget<MapProps> {
       }
     }
   }
+}
+
+/**
+ * A paletted band (GDAL colour interpretation "palette" with a colour table) shows as a categorical
+ * layer: one class per value present (in a coarse sample), coloured by the file's table.
+ */
+async function paletteClasses(src: RasterSourceLike, band: number, p: TilePyramid): Promise<ClassEntry[] | undefined> {
+  const s = src as RasterSourceLike & { colorInterp?: string[]; colormap?: [number, number, number, number][] };
+  if (s.colorInterp?.[band - 1] !== "palette" || !s.colormap) return undefined;
+  const { bands } = await p.sample(1024);
+  const present = new Set<number>();
+  for (const v of bands[0]!) present.add(v);
+  const nd = src.nodata[band - 1];
+  const hex = (c: [number, number, number, number]) => "#" + c.slice(0, 3).map((v) => v.toString(16).padStart(2, "0")).join("");
+  return [...present].filter((v) => v !== nd && s.colormap![v] && s.colormap![v]![3] > 0).sort((a, b) => a - b)
+    .map((v) => ({ value: v, label: String(v), color: hex(s.colormap![v]!) }));
 }
 
 function escapeHtml(s: string): string {
