@@ -105,6 +105,7 @@ export class PlotView extends DOMWidgetView {
       });
     }
     this.el.dataset["ai4eoRendered"] = "plot";
+    this.el.dataset["ai4eoDraws"] = String(Number(this.el.dataset["ai4eoDraws"] ?? "0") + 1);
   }
 
   override remove(): void {
