@@ -10,7 +10,7 @@ import { Raster } from "../../../kernel/src/eo/raster/raster.js";
 import { Map, MapLayerError, percentile, colormap } from "../../../kernel/src/widgets/map/index.js";
 import { lonLatTo3857 } from "../../../widgets/src/map/render.js";
 import { LoopbackRegistry } from "../loopback-registry.js";
-import { gdalPoints, L7, colourOf } from "./reference.js";
+import { gdalPoints, L7, ROOT, colourOf } from "./reference.js";
 
 function tileAt(lon: number, lat: number, z: number): [number, number] {
   const [x, y] = lonLatTo3857(lon, lat);
@@ -181,5 +181,36 @@ test("a layer without georeference is shown in pixel space with a warning", asyn
   await m.addLayer(new Raster({ width: 8, height: 8, dtype: "uint8", bands: [new Uint8Array(64).fill(3)] }), {}, "plain");
   assert.equal(m.layers[0]!.pixel_space, true);
   assert.match(m.get("warnings")[0]!, /"plain" has no georeference: it is shown in pixel space/);
+  m.close();
+});
+
+test("an inspector hook can run the shipped patch classifier with MC dropout on the patch around the clicked pixel", async () => {
+  const { loadModel } = await import("../../../kernel/src/eo/model/load-model.js");
+  const { rasterToTensor, selectBands, softmaxAxis1 } = await import("../../../kernel/src/eo/model/prepare.js");
+  const { mcDropout } = await import("../../../kernel/src/eo/uncertainty/predictive.js");
+  const model = await loadModel(`${ROOT}/data/models/olinda-patch-classifier.onnx`);
+  const { m, reg } = await liveMap();
+  const src = await openRaster(L7);
+  const classes = model.card.classes!.map((c) => (typeof c === "string" ? c : (c as { name: string }).name));
+  let deterministic: number[] = [];
+  m.onClick(async (ev) => {
+    const { col, row } = ev.layers.find((l) => l.name === "RGB")!;
+    const window = { col: col - 4, row: row - 4, width: 8, height: 8 };
+    const x = rasterToTensor(await src.read({ window, bands: selectBands(src, model.card) }), model.card);
+    deterministic = Array.from(softmaxAxis1(await model.predict(x)).data);
+    const d = mcDropout(model, x, { samples: 16, seed: 1, classes });
+    const c = (await d).classification;
+    const k = c.predicted.data[0]!;
+    return { class: classes[k], p: c.mean.data[k]!.toFixed(3), "± (MC dropout std)": Math.sqrt(c.variance.data[k]!).toFixed(3), "mutual information": c.mutualInformation.data[0]!.toFixed(3) };
+  });
+  const ref = gdalPoints(L7, { pixels: [[120, 60]] }).pixels[0]!;
+  reg.fromFrontend(m.modelId, { method: "custom", content: { event: "click", id: 1, lat: ref.lat, lon: ref.lon, zoom: 15 } });
+  await m.settled();
+  const popup = reg.messages(m.modelId).map((s) => s.data["content"] as { event?: string; html?: string }).find((c) => c?.event === "popup")!;
+  const best = deterministic.indexOf(Math.max(...deterministic));
+  assert.ok(Math.abs(deterministic.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  assert.match(popup.html!, /<td>class<\/td><td>(water|vegetation|urban|bare soil)<\/td>/);
+  assert.match(popup.html!, new RegExp(`<td>class</td><td>${classes[best]}</td>`), "MC dropout agrees with the deterministic prediction on this patch");
+  assert.match(popup.html!, /<td>± \(MC dropout std\)<\/td><td>0\.\d{3}<\/td>/);
   m.close();
 });
