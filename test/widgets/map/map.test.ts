@@ -214,3 +214,19 @@ test("an inspector hook can run the shipped patch classifier with MC dropout on 
   assert.match(popup.html!, /<td>± \(MC dropout std\)<\/td><td>0\.\d{3}<\/td>/);
   m.close();
 });
+
+test("a RasterStack becomes one time-series layer labelled by its dates", async () => {
+  const { RasterStack } = await import("../../../kernel/src/eo/stack/stack.js");
+  const src = await openRaster(L7);
+  const mk = (v: number) => new Raster({ width: 4, height: 4, dtype: "float32", bands: [new Float32Array(16).fill(v)], transform: [src.transform[0], 28.5, 0, src.transform[3], 0, -28.5], crs: src.crs });
+  const stack = new RasterStack([mk(0.1), mk(0.2), mk(0.3)], [new Date("2001-08-01"), new Date("2002-08-01"), new Date("2003-08-01")]);
+  const m = new Map({ registry: null });
+  await m.addTimeSeries(stack, { min: 0, max: 0.5, palette: "viridis" }, "Stack");
+  assert.deepEqual(m.layers[0]!.frames, ["2001-08-01", "2002-08-01", "2003-08-01"]);
+  m.setTime("Stack", 2);
+  const ev = await m.inspect(...(() => { const ref = gdalPoints(L7, { pixels: [[1, 1]] }).pixels[0]!; return [ref.lon, ref.lat] as [number, number]; })());
+  assert.equal(ev.layers[0]!.t, 2);
+  assert.equal(ev.layers[0]!.values["B1"], Math.fround(0.3));
+  assert.throws(() => m.setTime("Stack", 3), /time step 3 is out of range 0..2/);
+  m.close();
+});

@@ -221,17 +221,21 @@ export class Map extends Widget<MapProps> {
   }
 
   /**
-   * Add a time series (a stack of rasters on one grid) as one layer with a time slider. All steps
-   * share the vis params (a percentile stretch is computed on the first step).
-   * @param frames one source per time step
-   * @param options labels of the steps; default "t0", "t1", …
+   * Add a time series (a `RasterStack`, or a list of rasters on one grid) as one layer with a time
+   * slider. All steps share the vis params (a percentile stretch is computed on the first step).
+   * @param stack a `RasterStack` (its times label the steps) or one source per time step
+   * @param options labels of the steps; default the stack's dates (YYYY-MM-DD), else "t0", "t1", …
    * @example
    * ```ts
    * await map.addTimeSeries([ndvi2019, ndvi2020, ndvi2021], { min: 0, max: 0.9, palette: "viridis" }, "NDVI", { labels: ["2019", "2020", "2021"] });
    * ```
    */
-  async addTimeSeries(frames: RasterSourceLike[], vis: VisParams = {}, name?: string, options: { labels?: string[] } = {}): Promise<void> {
+  async addTimeSeries(
+    stack: RasterSourceLike[] | { layers: RasterSourceLike[]; times?: Date[] | undefined }, vis: VisParams = {}, name?: string, options: { labels?: string[] } = {},
+  ): Promise<void> {
     const layerName = name ?? `Layer ${this.layers.length + 1}`;
+    const frames = Array.isArray(stack) ? stack : stack.layers;
+    if (!Array.isArray(stack) && stack.times && !options.labels) options = { ...options, labels: stack.times.map((d) => d.toISOString().slice(0, 10)) };
     if (frames.length === 0) throw new MapLayerError(layerName, "a time series needs at least one raster.");
     if (this.layers.some((l) => l.name === layerName)) throw new MapLayerError(layerName, "a layer with this name is already on the map; pick another name or removeLayer() it first.");
     const first = frames[0]!;
@@ -680,7 +684,7 @@ function fmt(v: unknown): string {
 
 /** The HTML of the click popup: location, per-layer values, and hook results. */
 export function popupHtml(ev: MapClickEvent, results: ClickHookResult[]): string {
-  const parts = [`<div class="ai4eo-map-popup"><div><b>${ev.lat.toFixed(5)}, ${ev.lon.toFixed(5)}</b></div>`];
+  const parts = [`<div class="ai4eo-map-popup"><div><b>${ev.lat.toFixed(5)}, ${ev.lon.toFixed(5)}</b> <small>EPSG:3857 ${ev.x.toFixed(1)}, ${ev.y.toFixed(1)}</small></div>`];
   for (const l of ev.layers) {
     const rows = Object.entries(l.values).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${fmt(v)}</td></tr>`).join("");
     parts.push(`<div class="ai4eo-map-popup-layer" data-layer="${escapeHtml(l.name)}"><b>${escapeHtml(l.name)}</b> <small>row ${l.row}, col ${l.col} · ${escapeHtml(l.crs)} ${l.layerX.toFixed(1)}, ${l.layerY.toFixed(1)}</small><table>${rows}</table></div>`);
