@@ -13,9 +13,15 @@ const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
 const WIDGET_STATE = "application/vnd.jupyter.widget-state+json";
 const MODEL_ID = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g;
 
-/** A duration in text ("1.23 s", "850 ms", "12.0s", "0:00:03") becomes "<time>". */
+/**
+ * What legitimately differs between two runs becomes a placeholder: durations ("1.23 s", "850 ms",
+ * "0:00:03") → "<time>", rates ("12.5 tiles/s") → "<rate>", the port of a server a notebook starts
+ * on 127.0.0.1 → "<port>", and temporary folders made with mkdtemp under the OS temp dir → "<tmp>".
+ */
 export function maskTimings(text: string): string {
   return text
+    .replace(/\b(127\.0\.0\.1|localhost):\d+/g, "$1:<port>")
+    .replace(/(?:\/tmp|\/var\/tmp)\/[\w.-]+-[A-Za-z0-9]{6}(?=\/|\b)/g, "<tmp>")
     .replace(/\b\d+(?:\.\d+)?\s?(?:ms|µs|us|s|sec|seconds|min)\b/g, "<time>")
     .replace(/\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, "<time>")
     .replace(/\b\d+(?:\.\d+)?\s?[A-Za-z]+\/s\b/g, "<rate>");

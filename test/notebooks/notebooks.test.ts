@@ -50,6 +50,7 @@ test("there are tutorials, and the comparison masks timings but nothing else", (
   assert.ok(names.length >= 1, "notebooks/ has no .ipynb");
   assert.equal(maskTimings("tile 3/8 done in 1.25 s (850 ms decode), 12.5 tiles/s"), "tile 3/8 done in <time> (<time> decode), <rate>");
   assert.equal(maskTimings("6 bands, 20 samples, NDVI 0.41"), "6 bands, 20 samples, NDVI 0.41");
+  assert.equal(maskTimings("data /tmp/ai4eo-tutorial-zpHmgr/cog.tif from http://127.0.0.1:44501/cog.tif"), "data <tmp>/cog.tif from http://127.0.0.1:<port>/cog.tif");
   const nb = (value: string): NotebookLike => ({ cells: [{ cell_type: "code", execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: [value] }] }] });
   assert.equal(firstDifference(normaliseRun(nb("took 2 s")).cells, normaliseRun(nb("took 3 s")).cells), undefined);
   assert.match(firstDifference(normaliseRun(nb("NDVI 0.41")).cells, normaliseRun(nb("NDVI 0.42")).cells) ?? "", /NDVI 0\.41.*NDVI 0\.42/);
