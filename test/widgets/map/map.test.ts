@@ -230,3 +230,13 @@ test("a RasterStack becomes one time-series layer labelled by its dates", async 
   assert.throws(() => m.setTime("Stack", 3), /time step 3 is out of range 0..2/);
   m.close();
 });
+
+test("addLayer takes an AbortSignal: an aborted one stops the work and adds nothing", async () => {
+  const src = await openRaster(L7);
+  const m = new Map({ registry: null });
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(m.addLayer(src, { bands: [4] }, "NIR", { signal: ac.signal }), (e: unknown) => (e as Error).name === "AbortError");
+  assert.equal(m.layers.length, 0);
+  m.close();
+});

@@ -210,28 +210,29 @@ export class Map extends Widget<MapProps> {
    * @param source an `openRaster` source or an in-memory `Raster` (e.g. a model output)
    * @param vis Earth-Engine-style vis params (see {@link VisParams})
    * @param name shown in the layer control; default "Layer N"
+   * @param options `signal` aborts the work (overview building, stretch, embedding) of a large source
    * @throws {MapLayerError} for unknown bands or colormaps, bad vis params, or a CRS that cannot be reprojected.
    * @example
    * ```ts
    * await map.addLayer(src, { bands: ["B4", "B3", "B2"], percentile: [1, 99], gamma: 1.3 }, "True colour");
    * ```
    */
-  async addLayer(source: RasterSourceLike, vis: VisParams = {}, name?: string): Promise<void> {
-    await this.addTimeSeries([source], vis, name);
+  async addLayer(source: RasterSourceLike, vis: VisParams = {}, name?: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.addTimeSeries([source], vis, name, options);
   }
 
   /**
    * Add a time series (a `RasterStack`, or a list of rasters on one grid) as one layer with a time
    * slider. All steps share the vis params (a percentile stretch is computed on the first step).
    * @param stack a `RasterStack` (its times label the steps) or one source per time step
-   * @param options labels of the steps; default the stack's dates (YYYY-MM-DD), else "t0", "t1", …
+   * @param options labels of the steps (default the stack's dates, YYYY-MM-DD, else "t0", "t1", …); `signal` aborts
    * @example
    * ```ts
    * await map.addTimeSeries([ndvi2019, ndvi2020, ndvi2021], { min: 0, max: 0.9, palette: "viridis" }, "NDVI", { labels: ["2019", "2020", "2021"] });
    * ```
    */
   async addTimeSeries(
-    stack: RasterSourceLike[] | { layers: RasterSourceLike[]; times?: Date[] | undefined }, vis: VisParams = {}, name?: string, options: { labels?: string[] } = {},
+    stack: RasterSourceLike[] | { layers: RasterSourceLike[]; times?: Date[] | undefined }, vis: VisParams = {}, name?: string, options: { labels?: string[]; signal?: AbortSignal } = {},
   ): Promise<void> {
     const layerName = name ?? `Layer ${this.layers.length + 1}`;
     const frames = Array.isArray(stack) ? stack : stack.layers;
@@ -252,10 +253,10 @@ export class Map extends Widget<MapProps> {
     const pyramids = frames.map((f) => new TilePyramid(f, bands, { name: layerName, proj: proj === null ? null : sourceProj(f, layerName) }));
     const p0 = pyramids[0]!;
     const fileClasses = vis.classes || vis.palette || vis.min !== undefined || vis.max !== undefined || bands.length !== 1
-      ? undefined : await paletteClasses(first, bands[0]!, p0);
+      ? undefined : await paletteClasses(first, bands[0]!, p0, options.signal);
     if (fileClasses) vis = { ...vis, classes: fileClasses };
     const needsSample = !vis.classes && (vis.min === undefined || vis.max === undefined);
-    const sample = needsSample ? await p0.sample(1024) : null;
+    const sample = needsSample ? await p0.sample(1024, options.signal) : null;
     const resolved = resolveVis(vis, bands.length, layerName, () => sample);
     const id = `L${++layerCounter}`;
     const [minX, minY, maxX, maxY] = p0.mercatorBounds();
@@ -270,8 +271,8 @@ export class Map extends Widget<MapProps> {
       frames: frames.map((_, i) => options.labels?.[i] ?? `t${i}`), pixel_space: proj === null,
       max_native_zoom: Math.min(24, p0.nativeZoom() + 2), geojson: null, style: null,
     };
+    const embed = await this.#embed(pyramids, options.signal);
     this.#raster.set(id, { id, name: layerName, frames, pyramids, vis, resolved, crsLabel });
-    const embed = await this.#embed(pyramids);
     const warnings = proj === null
       ? [...this.get("warnings"), `Layer "${layerName}" has no georeference: it is shown in pixel space (1 pixel = 1 map unit at null island), not at its place on Earth.`]
       : this.get("warnings");
@@ -540,7 +541,7 @@ export class Map extends Widget<MapProps> {
     return l;
   }
 
-  async #embed(pyramids: TilePyramid[]): Promise<MapProps["embeds"][string] | undefined> {
+  async #embed(pyramids: TilePyramid[], signal?: AbortSignal): Promise<MapProps["embeds"][string] | undefined> {
     if (this.#embedMax <= 0) return undefined;
     const p0 = pyramids[0]!;
     const b = p0.mercatorBounds();
@@ -553,7 +554,7 @@ export class Map extends Widget<MapProps> {
     const frames: ShapedArray[] = [];
     const masks: (ShapedArray | null)[] = [];
     for (const p of pyramids) {
-      const g = await p.render(b, width, height);
+      const g = await p.render(b, width, height, signal);
       const nb = p.bands.length;
       const Ctor = (g?.bands[0]?.constructor ?? Float32Array) as Float32ArrayConstructor;
       const all = new Ctor(nb * width * height);
@@ -661,10 +662,10 @@ export class Map extends Widget<MapProps> {
  * A paletted band (GDAL colour interpretation "palette" with a colour table) shows as a categorical
  * layer: one class per value present (in a coarse sample), coloured by the file's table.
  */
-async function paletteClasses(src: RasterSourceLike, band: number, p: TilePyramid): Promise<ClassEntry[] | undefined> {
+async function paletteClasses(src: RasterSourceLike, band: number, p: TilePyramid, signal?: AbortSignal): Promise<ClassEntry[] | undefined> {
   const s = src as RasterSourceLike & { colorInterp?: string[]; colormap?: [number, number, number, number][] };
   if (s.colorInterp?.[band - 1] !== "palette" || !s.colormap) return undefined;
-  const { bands } = await p.sample(1024);
+  const { bands } = await p.sample(1024, signal);
   const present = new Set<number>();
   for (const v of bands[0]!) present.add(v);
   const nd = src.nodata[band - 1];
