@@ -35,6 +35,12 @@ const constCard: ModelCard = {
 };
 const softmaxBias = BIAS.map((v) => Math.exp(v) / BIAS.reduce((a, u) => a + Math.exp(u), 0));
 
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
 /** A synthetic scene computed on the fly: never materialized, so memory use is the pipeline's own. */
 class SyntheticScene implements RasterSourceLike {
   readonly count = 6;
@@ -105,8 +111,12 @@ test("shipped segmenter: tiled prediction equals one-tile prediction (no seams),
   const scene = await openRaster("data/olinda/L7_ETMs.tif");
   const whole = await predictScene(model, scene, { tileSize: 400, outputs: ["class", "probabilities"], progress: false });
   assert.equal(whole.tiles, 1);
-  const tiled = await predictScene(model, scene, { tileSize: 64, outputs: ["class", "probabilities"], progress: false });
+  const tiled = await predictScene(model, scene, { tileSize: 64, outputs: ["class", "probabilities"], progress: false, worker: true });
   assert.ok(tiled.tiles > 30);
+  // the worker-thread pipeline and the main-thread path give the same result
+  const inline = await predictScene(model, scene, { tileSize: 64, outputs: ["class", "probabilities"], progress: false, worker: false });
+  assert.deepEqual(inline.classMap!.band(1), tiled.classMap!.band(1));
+  for (let k = 1; k <= 4; k++) assert.ok(maxDiff(inline.probabilities!.band(k), tiled.probabilities!.band(k)) < 1e-6);
   let maxd = 0;
   for (let k = 1; k <= 4; k++) {
     const a = whole.probabilities!.band(k);

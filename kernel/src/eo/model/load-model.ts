@@ -55,6 +55,8 @@ export class Model implements Predictor {
     readonly path: string,
     /** Top-level ONNX facts (producer, opsets, metadata). */
     readonly info: OnnxModelInfo,
+    /** The model bytes and session options, so the same session can be made elsewhere (e.g. a worker thread). */
+    readonly source?: { bytes: Uint8Array; sessionOptions: ort.InferenceSession.SessionOptions },
   ) {
     this.session = session;
   }
@@ -321,5 +323,5 @@ export async function loadModel(source: string | Uint8Array, options: LoadModelO
   }
   checkCardAgainstGraph(card, session, cardSource);
   recordInput("model", source, bytes);
-  return new Model(session, card, path, info);
+  return new Model(session, card, path, info, { bytes, sessionOptions });
 }

@@ -11,6 +11,8 @@ import type { RasterSourceLike } from "../raster/types.js";
 import { ModelInputError } from "./errors.js";
 import type { Model } from "./load-model.js";
 import { selectBands, type BandSelection } from "./prepare.js";
+import type { Tensor } from "./tensor.js";
+import { WorkerRunner } from "./worker-runner.js";
 import { blendWeights, tileStarts } from "./tiling.js";
 
 /** Scene outputs: class map, per-class probabilities, max probability, regression mean and std. */
@@ -62,6 +64,11 @@ export interface PredictSceneOptions {
   mcDropout?: boolean;
   /** Show a progress display. Default true. */
   progress?: boolean;
+  /**
+   * Run the session in a worker thread so that reading, normalizing and blending overlap inference
+   * (onnxruntime-node otherwise runs on the main thread). Default: true from 16 tiles on.
+   */
+  worker?: boolean;
   /** Stops between batches (a kernel interrupt triggers it); the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -292,71 +299,96 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     else accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
   };
 
-  // strip buffers, reused
-  const invalid = new Uint8Array(th * W);
-  const ns = Array.from({ length: C }, () => new Float32Array(th * W));
+  // Strip buffers (two sets: the next strip is read while the last batch of this one runs).
+  const sets = [0, 1].map(() => ({ invalid: new Uint8Array(th * W), ns: Array.from({ length: C }, () => new Float32Array(th * W)) }));
+  /** Reads strip `yi` and normalizes it into buffer set `k`; nodata/NaN pixels become 0 and are flagged. */
+  const prepareStrip = async (yi: number, k: number): Promise<{ invalid: Uint8Array; ns: Float32Array[] }> => {
+    signal?.throwIfAborted();
+    const { invalid, ns } = sets[k]!;
+    const strip = await source.read({ window: { col: 0, row: ys[yi]!, width: W, height: th }, bands, signal });
+    invalid.fill(0);
+    let anyInvalid = false;
+    for (let b = 0; b < C; b++) {
+      const nd = nodata[b];
+      const checkNaN = strip.dtype === "float32" || strip.dtype === "float64";
+      if (nd === null && !checkNaN) continue;
+      const raw = strip.band(b + 1);
+      const ndv = nd === null ? NaN : nd;
+      for (let i = 0; i < raw.length; i++) {
+        const v = raw[i]!;
+        if (v !== v || v === ndv) {
+          invalid[i] = 1;
+          anyInvalid = true;
+        }
+      }
+    }
+    for (let b = 0; b < C; b++) {
+      normalizeBand(strip.band(b + 1), ns[b]!, mul[b]!, add[b]!);
+      if (anyInvalid) {
+        const f = ns[b]!;
+        for (let i = 0; i < f.length; i++) if (invalid[i]) f[i] = 0;
+      }
+    }
+    return sets[k]!;
+  };
+  const per = patch ? K : K * th * tw;
+  const accumulateBatch = (od: Float32Array, queued: number[], wy: Float32Array): void => {
+    for (let q = 0; q < queued.length; q++) accumulate(od, q * per, xs[queued[q]!]!, wxs[queued[q]!]!, wy);
+    done += queued.length;
+    bar?.set(done);
+  };
+  // Long scenes run the session in a worker thread so reading, normalizing and blending overlap inference.
+  const useWorker = options.worker ?? total >= 16;
+  const runner = useWorker ? await WorkerRunner.start(model) : null;
+  let pending: { promise: Promise<Tensor>; queued: number[]; wy: Float32Array } | null = null;
+  const drain = async (): Promise<void> => {
+    if (!pending) return;
+    const p = pending;
+    pending = null;
+    accumulateBatch((await p.promise).data, p.queued, p.wy);
+  };
+  const launch = async (queued: number[], wy: Float32Array): Promise<void> => {
+    signal?.throwIfAborted();
+    const n = queued.length;
+    const input = { data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] };
+    if (runner) {
+      const promise = runner.predict(input, Boolean(options.mcDropout)); // copies the batch now
+      promise.catch(() => undefined); // rejections surface where it is awaited
+      await drain();
+      pending = { promise, queued, wy };
+    } else {
+      const out = await model.predict(input, { mcDropout: options.mcDropout, signal, checkInput: false });
+      accumulateBatch(out.data, queued, wy);
+    }
+  };
   try {
+    let cur = await prepareStrip(0, 0);
     for (let yi = 0; yi < ys.length; yi++) {
       signal?.throwIfAborted();
       const y0 = ys[yi]!;
-      const strip = await source.read({ window: { col: 0, row: y0, width: W, height: th }, bands, signal });
-      // Normalize the whole strip once (float32, monomorphic loops); nodata/NaN pixels become 0 and are flagged.
-      invalid.fill(0);
-      let anyInvalid = false;
-      for (let b = 0; b < C; b++) {
-        const nd = nodata[b];
-        const checkNaN = strip.dtype === "float32" || strip.dtype === "float64";
-        if (nd === null && !checkNaN) continue;
-        const raw = strip.band(b + 1);
-        const ndv = nd === null ? NaN : nd;
-        for (let i = 0; i < raw.length; i++) {
-          const v = raw[i]!;
-          if (v !== v || v === ndv) {
-            invalid[i] = 1;
-            anyInvalid = true;
-          }
-        }
-      }
-      for (let b = 0; b < C; b++) {
-        normalizeBand(strip.band(b + 1), ns[b]!, mul[b]!, add[b]!);
-        if (anyInvalid) {
-          const f = ns[b]!;
-          for (let i = 0; i < f.length; i++) if (invalid[i]) f[i] = 0;
-        }
-      }
       const wy = wys[yi]!;
       let queued: number[] = [];
-      const run = async (): Promise<void> => {
-        if (queued.length === 0) return;
-        signal?.throwIfAborted();
-        const n = queued.length;
-        const out = await model.predict({ data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] }, { mcDropout: options.mcDropout, signal, checkInput: false });
-        const od = out.data;
-        const per = patch ? K : K * th * tw;
-        for (let q = 0; q < n; q++) {
-          const xi = queued[q]!;
-          accumulate(od, q * per, xs[xi]!, wxs[xi]!, wy);
-        }
-        done += n;
-        bar?.set(done);
-        queued = [];
-      };
       for (let xi = 0; xi < xs.length; xi++) {
         const x0 = xs[xi]!;
         const slot = queued.length;
         for (let b = 0; b < C; b++) {
-          const f = ns[b]!;
+          const f = cur.ns[b]!;
           const base = slot * tileLen + b * th * tw;
           for (let r = 0; r < th; r++) batch.set(f.subarray(r * W + x0, r * W + x0 + tw), base + r * tw);
         }
         queued.push(xi);
-        if (queued.length === bs) await run();
+        if (queued.length === bs) {
+          await launch(queued, wy);
+          queued = [];
+        }
       }
-      await run();
+      if (queued.length) await launch(queued, wy);
+      const nextStrip = yi + 1 < ys.length ? await prepareStrip(yi + 1, (yi + 1) % 2) : null;
+      await drain();
       // Rows above the next strip's start are final: emit them and shift the accumulators up.
       const next = yi + 1 < ys.length ? ys[yi + 1]! : H;
       const rows = next - y0;
-      await finalize(y0, rows, invalid);
+      await finalize(y0, rows, cur.invalid);
       if (yi + 1 < ys.length) {
         const keep = th - rows;
         for (let k = 0; k < K; k++) {
@@ -367,9 +399,11 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
         accW.copyWithin(0, rows * W, th * W);
         accW.fill(0, keep * W);
       }
+      if (nextStrip) cur = nextStrip;
     }
   } finally {
     bar?.done();
+    await runner?.close();
   }
   return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H, (card.classes ?? []).map((c) => c.color ?? ""));
 }

@@ -1,0 +1,97 @@
+/**
+ * Runs a model's onnxruntime session in a worker thread, so the main thread can read, normalize
+ * and blend tiles while the next batch is inferred (onnxruntime-node runs inference on the calling
+ * thread). Used by `predictScene` for long scenes.
+ * @module
+ */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { Model } from "./load-model.js";
+import type { Tensor } from "./tensor.js";
+
+const WORKER_CODE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const ort = require(workerData.ortPath);
+ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s) => {
+  parentPort.on("message", (m) => {
+    const feeds = { [workerData.inputName]: new ort.Tensor("float32", new Float32Array(m.buf), m.dims) };
+    if (workerData.mcInput) feeds[workerData.mcInput] = new ort.Tensor("bool", [m.mc], []);
+    s.run(feeds).then((r) => {
+      const out = r[workerData.outputName];
+      const data = out.data.slice();
+      parentPort.postMessage({ id: m.id, buf: data.buffer, dims: out.dims }, [data.buffer]);
+    }, (e) => parentPort.postMessage({ id: m.id, error: String(e && e.message || e) }));
+  });
+  parentPort.postMessage({ ready: true });
+}, (e) => parentPort.postMessage({ ready: false, error: String(e && e.message || e) }));
+`;
+
+/**
+ * A model session in a worker thread. `predict` copies the batch (the caller may reuse its buffer)
+ * and resolves with the card's primary output.
+ * @example
+ * ```ts
+ * const runner = await WorkerRunner.start(model);
+ * const out = await runner.predict(batch);
+ * await runner.close();
+ * ```
+ */
+export class WorkerRunner {
+  #worker: Worker;
+  #next = 0;
+  #pending = new Map<number, { resolve: (t: Tensor) => void; reject: (e: Error) => void }>();
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on("message", (m: { id: number; buf?: ArrayBuffer; dims?: number[]; error?: string }) => {
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve({ data: new Float32Array(m.buf!), dims: m.dims! });
+    });
+    worker.on("error", (e) => {
+      for (const p of this.#pending.values()) p.reject(e);
+      this.#pending.clear();
+    });
+  }
+
+  /** Starts a worker with the same session as `model`; null when the model cannot be re-created there. */
+  static async start(model: Model): Promise<WorkerRunner | null> {
+    if (!model.source) return null;
+    const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
+    const worker = new Worker(WORKER_CODE, {
+      eval: true,
+      workerData: {
+        ortPath, bytes: model.source.bytes, sessionOptions: model.source.sessionOptions,
+        inputName: model.card.input.name, outputName: model.card.output.name, mcInput: model.card.mcDropout?.input ?? null,
+      },
+    });
+    const ready = await new Promise<{ ready: boolean; error?: string }>((resolve) => {
+      worker.once("message", resolve);
+      worker.once("error", (e) => resolve({ ready: false, error: e.message }));
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      return null;
+    }
+    return new WorkerRunner(worker);
+  }
+
+  /** Runs one already checked, normalized batch. */
+  predict(input: Tensor, mcDropout = false): Promise<Tensor> {
+    const id = this.#next++;
+    const copy = input.data.slice();
+    return new Promise<Tensor>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, buf: copy.buffer, dims: input.dims, mc: mcDropout }, [copy.buffer]);
+    });
+  }
+
+  /** Stops the worker (pending requests are rejected). */
+  async close(): Promise<void> {
+    for (const p of this.#pending.values()) p.reject(new Error("worker closed"));
+    this.#pending.clear();
+    await this.#worker.terminate();
+  }
+}
