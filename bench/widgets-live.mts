@@ -23,6 +23,17 @@ session.page.on("websocket", (ws) => ws.on("framereceived", (f) => {
   wsBytes += n;
   if (n > 1e6) bigFrameAt = Date.now();
 }));
+// Record, inside the page, when a large websocket message arrives (before any widget code runs).
+await session.page.addInitScript(`(() => {
+  const WS = window.WebSocket;
+  window.WebSocket = function (...a) {
+    const ws = new WS(...a);
+    ws.addEventListener("message", (e) => { const n = e.data.byteLength ?? e.data.size ?? e.data.length; if (n > 1e6) window.bigMsgAt = Date.now(); });
+    return ws;
+  };
+  window.WebSocket.prototype = WS.prototype;
+  Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+})()`);
 try {
   await session.page.goto(page.url);
   await session.page.evaluate(({ baseUrl, token }) => (window as any).ai4eoLive.connect({ baseUrl, token, kernelName: "ai4eo" }), { baseUrl: jupyter.baseUrl, token: jupyter.token });
@@ -40,7 +51,7 @@ try {
   await session.page.waitForSelector(".ai4eo-plot[data-ai4eo-draws]");
   await session.page.evaluate(`(async () => {
     const mgr = window.ai4eoLive.manager();
-    for (const pm of Object.values(mgr._models)) { const m = await pm; if (m.get("_model_name") === "PlotModel") { window.plotModel = m; m.on("change:data", () => { window.modelAt = Date.now(); }); } }
+    for (const pm of Object.values(mgr._models)) { const m = await pm; if (m.get("_model_name") === "PlotModel") { window.plotModel = m; const orig = m.set_state.bind(m); m.set_state = (st) => { if (st.data) window.modelAt = Date.now(); return orig(st); }; } }
   })()`);
   const toModel: number[] = [], toDraw: number[] = [], ratios: number[] = [], toFrame: number[] = [];
   for (let k = 0; k < repeats; k++) {
@@ -53,13 +64,13 @@ try {
     const drawnAt = await session.page.evaluate(() => Date.now());
     const modelAt = await session.page.evaluate(() => (window as any).modelAt as number);
     toModel.push(modelAt - tSet);
-    toFrame.push(bigFrameAt - tSet);
+    toFrame.push((await session.page.evaluate(() => (window as any).bigMsgAt as number)) - tSet);
     toDraw.push(drawnAt - tSet);
     ratios.push((wsBytes - before) / (4 * 1024 * 1024));
   }
   console.log(`1024×1024 float32 (4 MiB raw) kernel→browser, ${repeats} runs:`);
   console.log(`  websocket bytes received per update / raw size: median ${median(ratios).toFixed(4)} (target ≤ 1.05; includes the execute reply and stream messages)`);
-  console.log(`  set → websocket frame in the browser: median ${median(toFrame)} ms; set → browser model updated: median ${median(toModel)} ms; set → plotly heatmap redrawn: median ${median(toDraw)} ms`);
+  console.log(`  set → websocket message event in the page: median ${median(toFrame)} ms; set → browser model has the decoded typed arrays (before views redraw): median ${median(toModel)} ms; set → plotly heatmap redrawn: median ${median(toDraw)} ms`);
 
   await run('const t = new Text({ value: "start" });\nt');
   await session.page.evaluate(`(async () => {
