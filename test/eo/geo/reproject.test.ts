@@ -2,13 +2,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openRaster, reproject, type Raster } from "../../../kernel/src/eo/index.js";
-import { gdalReference, refBand } from "../raster/gdal-compare.js";
+import { gdalReference, refBand, tempDir } from "../raster/gdal-compare.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ai4eo-warp-"));
+const dir = tempDir("ai4eo-warp-");
 
 function gdalwarp(src: string, r: Raster, srs: string, resampling: string, name: string, exact = false): string {
   const t = r.transform;

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRaster, spectralIndex, normalizedDifference, ndvi, evi, IndexInputError, Raster, INDICES, type IndexName } from "../../../kernel/src/eo/index.js";
+import { tempDir } from "../raster/gdal-compare.js";
 
-const out = mkdtempSync(join(tmpdir(), "ai4eo-idx-"));
+const out = tempDir("ai4eo-idx-");
 execFileSync("/usr/bin/python3", ["test/eo/indices/numpy-indices.py", out]);
 const ORDER = ["B1", "B2", "B3", "B4", "B5", "B7"];
 

@@ -3,13 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRaster, isComplex } from "../../../kernel/src/eo/index.js";
-import { PY, gdalReference, compareWithGdal, refBand, assertBandEqual } from "./gdal-compare.js";
+import { PY, gdalReference, compareWithGdal, refBand, assertBandEqual, tempDir } from "./gdal-compare.js";
 
-const out = mkdtempSync(join(tmpdir(), "ai4eo-corpus-"));
+const out = tempDir("ai4eo-corpus-");
 execFileSync(PY, ["test/fixtures/make-gdal-corpus.py", out], { stdio: ["ignore", "ignore", "ignore"] });
 const corpus = JSON.parse(readFileSync(join(out, "corpus.json"), "utf8")) as { file: string; tol: number }[];
 const refs = gdalReference(corpus.map((c) => c.file));

@@ -1,6 +1,6 @@
 // Shared helpers for tests that compare ai4eo's raster reader with GDAL (via /usr/bin/python3 + osgeo.gdal).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
@@ -16,9 +16,16 @@ export interface GdalInfo {
   overviews: [number, number][]; mask: boolean; compression: string | null;
 }
 
+/** A fresh temporary directory, removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Run the GDAL reference dump for `files`; returns one directory per file. */
 export function gdalReference(files: string[]): string[] {
-  const out = mkdtempSync(join(tmpdir(), "ai4eo-gdalref-"));
+  const out = tempDir("ai4eo-gdalref-");
   execFileSync(PY, [join(HERE, "gdal-reference.py"), out, ...files], { stdio: ["ignore", "ignore", "inherit"] });
   return files.map((_, k) => join(out, String(k)));
 }

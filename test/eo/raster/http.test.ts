@@ -3,14 +3,13 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { openRaster, RasterHttpError } from "../../../kernel/src/eo/index.js";
-import { assertBandEqual } from "./gdal-compare.js";
+import { assertBandEqual, tempDir } from "./gdal-compare.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ai4eo-http-"));
+const dir = tempDir("ai4eo-http-");
 const cog = join(dir, "l7.tif");
 execFileSync("gdal_translate", ["-q", "-of", "COG", "-co", "BLOCKSIZE=128", "-co", "COMPRESS=DEFLATE", "data/olinda/L7_ETMs.tif", cog]);
 const body = readFileSync(cog);

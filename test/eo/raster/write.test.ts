@@ -1,12 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Raster, writeRaster, openRaster, RasterWriteError, arrayTypeFor, type DType } from "../../../kernel/src/eo/index.js";
-import { gdalReference, readInfo, refBand, assertBandEqual } from "./gdal-compare.js";
+import { gdalReference, readInfo, refBand, assertBandEqual, tempDir } from "./gdal-compare.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ai4eo-write-"));
+const dir = tempDir("ai4eo-write-");
 
 function synth(dtype: DType, count: number, w: number, h: number): Raster {
   const C = arrayTypeFor(dtype);

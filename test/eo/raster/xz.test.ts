@@ -2,12 +2,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeXz } from "../../../kernel/src/eo/raster/xz.js";
+import { tempDir } from "./gdal-compare.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ai4eo-xz-"));
+const dir = tempDir("ai4eo-xz-");
 execFileSync("/usr/bin/python3", ["-c", `
 import lzma, numpy as np
 rng = np.random.default_rng(3)

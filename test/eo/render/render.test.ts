@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decode } from "fast-png";
 import { openRaster, quicklook, percentileStretch, colormapLut, addColormap, ColormapError, bandStats, Raster } from "../../../kernel/src/eo/index.js";
+import { tempDir } from "../raster/gdal-compare.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ai4eo-render-"));
+const dir = tempDir("ai4eo-render-");
 
 test("percentile stretch and band statistics equal NumPy on the Landsat-7 band 4", async () => {
   const r = await (await openRaster("data/olinda/L7_ETMs.tif")).read({ bands: [4] });

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRaster, amplitude, intensity, phase, toDb, leeFilter, SarInputError, Raster } from "../../../kernel/src/eo/index.js";
+import { tempDir } from "../raster/gdal-compare.js";
 
-const out = mkdtempSync(join(tmpdir(), "ai4eo-sar-"));
+const out = tempDir("ai4eo-sar-");
 execFileSync("/usr/bin/python3", ["test/eo/sar/numpy-sar.py", out]);
 const ref = (n: string) => { const b = readFileSync(join(out, `${n}.f32`)); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
 

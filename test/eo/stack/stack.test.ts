@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRaster, writeRaster, stackRasters, RasterStack, StackError, Raster } from "../../../kernel/src/eo/index.js";
+import { tempDir } from "../raster/gdal-compare.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ai4eo-stack-"));
+const dir = tempDir("ai4eo-stack-");
 const W = 40, H = 30;
 const dates = [new Date("2021-01-05"), new Date("2021-02-04"), new Date("2021-03-06"), new Date("2021-04-05")];
 
