@@ -160,3 +160,19 @@ test("line chart: dates make a date axis, errors become a band; a Figure display
   assert.equal((p.data[2]!["line"] as { color: string }).color, "red");
   assert.throws(() => p.restyle({ opacity: 1 }, [5]), /restyle traces must be trace indices 0\.\.2/);
 });
+
+test("heatmap plots also display as a PNG picture (colorscale, nodata transparent, row 0 on top)", async () => {
+  const { decode } = await import("fast-png");
+  const fig = plots.heatmap(new Float32Array([0, 1, NaN, 2]), 2, 2, { colorscale: "Greys", zmin: 0, zmax: 2 });
+  const bundle = (fig as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]!();
+  const img = decode(Buffer.from(String(bundle["image/png"]), "base64"));
+  assert.equal(img.width, 256);
+  assert.equal(img.height, 256);
+  const px = (x: number, y: number) => Array.from(img.data.slice((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));
+  assert.deepEqual(px(10, 10), [0, 0, 0, 255]);          // z[0][0] = 0 → black
+  assert.deepEqual(px(200, 10), [128, 128, 128, 255]);   // z[0][1] = 1 → mid grey
+  assert.deepEqual(px(10, 200)[3], 0);                   // NaN → transparent
+  assert.deepEqual(px(200, 200), [255, 255, 255, 255]);  // z[1][1] = 2 → white
+  const line = (plots.lineChart([{ name: "a", x: [1], y: [1] }]) as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]!();
+  assert.equal(line["image/png"], undefined, "only heatmaps get a PNG");
+});

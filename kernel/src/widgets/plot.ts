@@ -9,7 +9,8 @@ import { WidgetPropertyError } from "./errors.js";
 import { Widget, type WidgetOptions } from "./widget.js";
 import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "./controls/common.js";
 import { AI4EO_MODULE, packageVersion } from "./version.js";
-import { decodeTypedArray, isTypedArrayJSON, type WireTypedArray } from "./wire.js";
+import { ShapedArray, decodeTypedArray, isTypedArrayJSON, type WireTypedArray } from "./wire.js";
+import { heatmapPng } from "./plot-png.js";
 
 /** A trace as given from TypeScript: plotly fields, where number arrays may be typed arrays. */
 export type Trace = { type?: string; name?: string; [key: string]: unknown };
@@ -194,7 +195,18 @@ export class Plot extends Widget<PlotProps> {
   }
 
   protected override fallbackBundle(): Record<string, unknown> {
-    return { "text/html": figureSummaryHtml(this.data, this.figure_layout) };
+    const bundle: Record<string, unknown> = { "text/html": figureSummaryHtml(this.data, this.figure_layout) };
+    // Heatmaps and images also get a PNG picture (GitHub-style previews show it).
+    const hm = this.data.length === 1 && this.data[0]!.type === "heatmap" && this.data[0]!["z"] instanceof ShapedArray && (this.data[0]!["z"] as ShapedArray).shape.length === 2
+      ? this.data[0]! : undefined;
+    if (hm) {
+      const png = heatmapPng(hm["z"] as ShapedArray, {
+        zmin: typeof hm["zmin"] === "number" ? hm["zmin"] : undefined, zmax: typeof hm["zmax"] === "number" ? hm["zmax"] : undefined,
+        colorscale: typeof hm["colorscale"] === "string" ? hm["colorscale"] : undefined, reversescale: hm["reversescale"] === true,
+      });
+      bundle["image/png"] = Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString("base64");
+    }
+    return bundle;
   }
 
   #onEvent(msg: PlotEventMessage): void {
