@@ -121,12 +121,12 @@ test("the static page renders both maps from the embedded pyramid, with no reque
   // (uint8 RGB, float32 NDVI/series, validity masks), base64 in the page; inside the 20 MiB budget.
   const size = statSync(html).size;
   let raw = 0;
-  for (const m of [mapA, mapB, mapC]) for (const e of Object.values(m.get("embeds"))) raw += [...e.frames, ...e.masks].reduce((a, f) => a + (f?.array.byteLength ?? 0), 0);
+  for (const m of [mapA, mapB, mapC]) for (const e of Object.values(m.embedData())) raw += [...e.frames, ...e.masks].reduce((a, f) => a + (f?.array.byteLength ?? 0), 0);
   const runtime = statSync(join(ROOT, "dist", "widgets", "embed.js")).size + statSync(join(ROOT, "dist", "widgets", "embed.css")).size;
   assert.ok(size < runtime + raw * 4 / 3 + 2 * 1024 * 1024, `page ${size} bytes: runtime ${runtime} + embedded ${raw} raw bytes in base64 + < 2 MiB of the rest`);
   assert.ok(size < 14 * 1024 * 1024, `page is ${size} bytes`);
-  for (const e of [...Object.values(mapA.get("embeds")), ...Object.values(mapB.get("embeds"))]) assert.equal(Math.max(e.width, e.height), 512, `embedded ${e.width}×${e.height}`);
-  const lc = Object.values(mapC.get("embeds"))[0]!;
+  for (const e of [...Object.values(mapA.embedData()), ...Object.values(mapB.embedData())]) assert.equal(Math.max(e.width, e.height), 512, `embedded ${e.width}×${e.height}`);
+  const lc = Object.values(mapC.embedData())[0]!;
   assert.equal(Math.max(lc.width, lc.height), 168, "an 84-pixel-wide raster is embedded at 2 pixels per source pixel");
 });
 

@@ -8,4 +8,4 @@ import "./style.css";
 export { PlotModel, PlotView } from "./plot-view.js";
 export { TableModel, TableView } from "./table-view.js";
 export { MODULE_NAME, MODULE_VERSION } from "./version.js";
-export { MapModel, MapView } from "./map/map-view.js";
+export { MapModel, MapView, MapEmbedModel } from "./map/map-view.js";

@@ -240,3 +240,21 @@ test("addLayer takes an AbortSignal: an aborted one stops the work and adds noth
   assert.equal(m.layers.length, 0);
   m.close();
 });
+
+test("each layer's embedded pixels are their own model: adding a layer sends only its pixels", async () => {
+  const { m, reg } = await liveMap();
+  const before = reg.sent.length;
+  await m.addLayer(await openRaster(L7), { bands: [4], palette: "viridis" }, "NIR");
+  const sent = reg.sent.slice(before);
+  const opens = sent.filter((s) => s.type === "open");
+  assert.equal(opens.length, 1, "one new comm: the new layer's MapEmbedModel");
+  assert.equal((opens[0]!.data["state"] as { _model_name: string })._model_name, "MapEmbedModel");
+  const mapMsgs = sent.filter((s) => s.commId === m.modelId);
+  assert.equal(mapMsgs.length, 1);
+  assert.deepEqual(mapMsgs[0]!.buffers, [], "the Map's update carries references, not pixels");
+  const embeds = (mapMsgs[0]!.data["state"] as { embeds: Record<string, string> }).embeds;
+  assert.deepEqual(Object.values(embeds).map((v) => v.startsWith("IPY_MODEL_")), [true, true]);
+  const ids = Object.keys(m.embedData());
+  m.close();
+  assert.ok(reg.sent.filter((s) => s.type === "close").length >= ids.length + 1, "closing the map closes its embed models");
+});

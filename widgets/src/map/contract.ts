@@ -116,8 +116,12 @@ export interface MapState extends BaseModelState<"MapModel", "MapView"> {
   height: number;
   basemap: Basemap | null;
   layers: LayerState[];
-  /** Layer id → embedded bounded pyramid (raster layers; absent when embedding is off). */
-  embeds: { [id: string]: EmbedState };
+  /**
+   * Layer id → `IPY_MODEL_<id>` of its "MapEmbedModel" (a model without a view whose state is an
+   * {@link EmbedState}), for raster layers when embedding is on. One model per layer, so adding a
+   * layer sends only that layer's pixels.
+   */
+  embeds: { [id: string]: string };
   /** Layer id → shown? (the layer control sets it). */
   layer_visible: { [id: string]: boolean };
   /** Layer id → opacity 0–1 (the layer control sets it). */

@@ -7,7 +7,7 @@
  * full-screen, inspector popups, swipe, drawing and GeoJSON layers.
  * @module
  */
-import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
+import { DOMWidgetModel, DOMWidgetView, WidgetModel, unpack_models, type ISerializers } from "@jupyter-widgets/base";
 import * as L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import "./map.css";
@@ -32,11 +32,35 @@ const MAP_DEFAULTS: Omit<MapState, "layout"> = {
   draw_tools: true, drawn: { type: "FeatureCollection", features: [] }, warnings: [],
 };
 
-/** The browser-side Map model. */
+/** The browser-side Map model; `embeds` holds the layers' MapEmbedModels. */
 export class MapModel extends DOMWidgetModel {
   override defaults(): Record<string, unknown> {
     return { ...super.defaults(), ...MAP_DEFAULTS };
   }
+
+  static override serializers: ISerializers = {
+    ...DOMWidgetModel.serializers,
+    embeds: { deserialize: unpack_models as never },
+  };
+}
+
+/** The embedded pixels of one raster layer (a model without a view). */
+export class MapEmbedModel extends WidgetModel {
+  override defaults(): Record<string, unknown> {
+    return {
+      ...super.defaults(),
+      _model_name: "MapEmbedModel", _model_module: MODULE_NAME, _model_module_version: MODULE_VERSION,
+      _view_name: null, _view_module: MODULE_NAME, _view_module_version: MODULE_VERSION,
+      bounds: [0, 0, 0, 0], width: 0, height: 0, frames: [], masks: [],
+    };
+  }
+}
+
+/** The embedded grids of layer `id` of a map model, or undefined. */
+function embedOf(model: { get(k: string): unknown }, id: string): EmbedState | undefined {
+  const m = (model.get("embeds") as Record<string, WidgetModel | string> | null)?.[id];
+  if (!m || typeof m === "string") return undefined;
+  return { bounds: m.get("bounds"), width: m.get("width"), height: m.get("height"), frames: m.get("frames"), masks: m.get("masks") };
 }
 
 function bytesOf(d: unknown): { buffer: ArrayBuffer; byteOffset: number; byteLength: number } {
@@ -191,7 +215,7 @@ class KernelLayer {
       setTimeout(() => done(undefined, canvas), 0);
       return;
     }
-    const embed = (this.view.model.get("embeds") as Record<string, EmbedState>)[this.state.id];
+    const embed = embedOf(this.view.model, this.state.id);
     if (!this.view.live) {
       const tile = embed ? cutFromEmbed(embed, this.t, coords.z, coords.x, coords.y) : null;
       this.store(key, tile);
@@ -565,12 +589,11 @@ export class MapView extends DOMWidgetView {
       return;
     }
     const states = this.model.get("layers") as LayerState[];
-    const embeds = this.model.get("embeds") as Record<string, EmbedState>;
     const times = this.model.get("layer_time") as Record<string, number>;
     const parts = [`<div class="ai4eo-map-popup"><div><b>${lat.toFixed(5)}, ${lon.toFixed(5)}</b></div>`];
     for (const id of this.model.get("layer_order") as string[]) {
       const s = states.find((x) => x.id === id);
-      const em = embeds[id];
+      const em = embedOf(this.model, id);
       if (!s || !em) continue;
       const vals = embedValuesAt(em, times[id] ?? 0, lon, lat);
       if (!vals) continue;

@@ -16,7 +16,8 @@ import { isAny, isBool, isInt, isNumber, isObject, listOf, nullable } from "../c
 import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "../controls/common.js";
 import { AI4EO_MODULE, packageVersion } from "../version.js";
 import { ShapedArray } from "../wire.js";
-import { Widget } from "../widget.js";
+import { Widget, widgetRef, type WidgetOptions } from "../widget.js";
+import { MapEmbed, type MapEmbedProps } from "./embed-widget.js";
 import { MapLayerError } from "./errors.js";
 import { mapFallbackHtml, mapFallbackPng } from "./fallback.js";
 import { TilePyramid, sourceProj, type TileData } from "./pyramid.js";
@@ -30,7 +31,7 @@ export interface MapProps extends DOMProps {
   height: number;
   basemap: Basemap | null;
   layers: LayerState[];
-  embeds: Record<string, { bounds: [number, number, number, number]; width: number; height: number; frames: ShapedArray[]; masks: (ShapedArray | null)[] }>;
+  embeds: Record<string, MapEmbed>;
   layer_visible: Record<string, boolean>;
   layer_opacity: Record<string, number>;
   layer_order: string[];
@@ -142,6 +143,7 @@ export class Map extends Widget<MapProps> {
   readonly #clickHooks = new Set<(ev: MapClickEvent) => ClickHookResult | Promise<ClickHookResult>>();
   readonly #drawHooks = new Set<(ev: MapDrawEvent) => void | Promise<void>>();
   readonly #embedMax: number;
+  readonly #registry: WidgetOptions["registry"];
   readonly #pending = new Set<Promise<unknown>>();
   #lastClick: MapClickEvent | null = null;
   #fitted: boolean;
@@ -169,7 +171,10 @@ export class Map extends Widget<MapProps> {
       height: { check: isInt, viewWritable: false },
       basemap: { check: nullable(isObject), viewWritable: false },
       layers: { check: isAny, viewWritable: false },
-      embeds: { check: isObject, viewWritable: false },
+      embeds: {
+        check: isObject, viewWritable: false,
+        toJson: (v) => Object.fromEntries(Object.entries(v as Record<string, MapEmbed>).map(([k, w]) => [k, widgetRef(w)])),
+      },
       layer_visible: { check: isObject },
       layer_opacity: { check: isObject },
       layer_order: { check: listOf((v) => (typeof v === "string" ? undefined : "string")) },
@@ -199,6 +204,7 @@ export class Map extends Widget<MapProps> {
       warnings: [],
     }, options);
     this.#embedMax = options.embedMaxSize ?? 512;
+    this.#registry = options.registry;
     this.#fitted = options.center !== undefined;
     this.onCustomMessage((content) => this.#onMessage(content as unknown as MapToKernel));
   }
@@ -364,12 +370,14 @@ export class Map extends Widget<MapProps> {
     l.resolved = resolved;
     const names = bandNames(l.frames[0]!);
     const embed = sameBands ? undefined : await this.#embed(l.pyramids);
+    const oldEmbed = embed ? this.get("embeds")[l.id] : undefined;
     this.set({
       layers: this.layers.map((x) => (x.id === l.id ? { ...x, vis: resolved, band_names: bands.map((b) => names[b - 1]!), data_version: x.data_version + (sameBands ? 0 : 1) } : x)),
       ...(vis.opacity !== undefined ? { layer_opacity: { ...this.get("layer_opacity"), [l.id]: vis.opacity } } : {}),
       ...(vis.visible !== undefined ? { layer_visible: { ...this.get("layer_visible"), [l.id]: vis.visible } } : {}),
       ...(embed ? { embeds: { ...this.get("embeds"), [l.id]: embed } } : {}),
     });
+    oldEmbed?.close();
   }
 
   /** Set a layer's opacity (0–1). */
@@ -397,12 +405,14 @@ export class Map extends Widget<MapProps> {
     this.#raster.delete(id);
     const sw = this.get("swipe_layers");
     const drop = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== id));
+    const embed = this.get("embeds")[id];
     this.set({
       layers: this.layers.filter((l) => l.id !== id), embeds: drop(this.get("embeds")),
       layer_visible: drop(this.get("layer_visible")), layer_opacity: drop(this.get("layer_opacity")),
       layer_time: drop(this.get("layer_time")), layer_order: this.get("layer_order").filter((x) => x !== id),
       ...(sw && (sw.left === id || sw.right === id) ? { swipe_layers: null } : {}),
     });
+    embed?.close();
   }
 
   /**
@@ -469,6 +479,18 @@ export class Map extends Widget<MapProps> {
     return this.get("drawn");
   }
 
+  /** The embedded bounded pyramid of every raster layer (layer id → grids), as plain data. */
+  embedData(): Record<string, MapEmbedProps> {
+    return Object.fromEntries(Object.entries(this.get("embeds")).map(([k, w]) => [k, w.data()]));
+  }
+
+  /** Close the map and the models of its embedded pixels. */
+  override close(): void {
+    const embeds = Object.values(this.get("embeds"));
+    super.close();
+    for (const e of embeds) e.close();
+  }
+
   /** Remove the shapes drawn so far (from the map and from {@link drawn}). */
   clearDrawn(): void {
     this.set({ drawn: { type: "FeatureCollection", features: [] } });
@@ -522,7 +544,7 @@ export class Map extends Widget<MapProps> {
   }
 
   protected override fallbackBundle(): Record<string, unknown> {
-    const png = mapFallbackPng(this.layers, this.get("embeds"), this.get("layer_visible"), this.get("layer_opacity"), this.get("layer_order"));
+    const png = mapFallbackPng(this.layers, this.embedData(), this.get("layer_visible"), this.get("layer_opacity"), this.get("layer_order"));
     return {
       ...(png ? { "image/png": Buffer.from(png).toString("base64") } : {}),
       "text/html": mapFallbackHtml(this.layers, png),
@@ -541,7 +563,7 @@ export class Map extends Widget<MapProps> {
     return l;
   }
 
-  async #embed(pyramids: TilePyramid[], signal?: AbortSignal): Promise<MapProps["embeds"][string] | undefined> {
+  async #embed(pyramids: TilePyramid[], signal?: AbortSignal): Promise<MapEmbed | undefined> {
     if (this.#embedMax <= 0) return undefined;
     const p0 = pyramids[0]!;
     const b = p0.mercatorBounds();
@@ -562,7 +584,7 @@ export class Map extends Widget<MapProps> {
       frames.push(new ShapedArray(all, [nb, height, width]));
       masks.push(g === null ? new ShapedArray(new Uint8Array(width * height), [height, width]) : g.mask ? new ShapedArray(g.mask, [height, width]) : null);
     }
-    return { bounds: b, width, height, frames, masks };
+    return new MapEmbed({ bounds: b, width, height, frames, masks }, { registry: this.#registry });
   }
 
   #track<T>(p: Promise<T>): void {
