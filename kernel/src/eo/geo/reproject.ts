@@ -163,9 +163,9 @@ export async function reproject(source: RasterSourceLike, options: ReprojectOpti
         for (let c = 0; c < W; c++) {
           const i = r * W + c;
           if (mode === "average") {
-            const xs = [sxs[r * gw + c]!, sxs[r * gw + c + 1]!, sxs[(r + 1) * gw + c]!, sxs[(r + 1) * gw + c + 1]!];
-            const ys = [sys[r * gw + c]!, sys[r * gw + c + 1]!, sys[(r + 1) * gw + c]!, sys[(r + 1) * gw + c + 1]!];
-            const x0 = Math.min(...xs) - c0, x1 = Math.max(...xs) - c0, y0 = Math.min(...ys) - r0, y1 = Math.max(...ys) - r0;
+            const a = r * gw + c, b = a + 1, d = a + gw, e = d + 1;
+            const x0 = Math.min(sxs[a]!, sxs[b]!, sxs[d]!, sxs[e]!) - c0, x1 = Math.max(sxs[a]!, sxs[b]!, sxs[d]!, sxs[e]!) - c0;
+            const y0 = Math.min(sys[a]!, sys[b]!, sys[d]!, sys[e]!) - r0, y1 = Math.max(sys[a]!, sys[b]!, sys[d]!, sys[e]!) - r0;
             if (!(x1 > 0 && y1 > 0 && x0 < sw && y0 < sh)) continue;
             let sum = 0, wsum = 0;
             for (let yy = Math.max(0, Math.floor(y0)); yy < Math.min(sh, Math.ceil(y1)); yy++) {
