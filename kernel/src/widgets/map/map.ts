@@ -12,6 +12,7 @@ import type {
 } from "../../../../widgets/src/map/contract.js";
 import { lonLatTo3857, mercToLonLat } from "../../../../widgets/src/map/render.js";
 import type { RasterSourceLike } from "../../eo/raster/types.js";
+import { interruptSignal } from "../../eo/progress.js";
 import { isAny, isBool, isInt, isNumber, isObject, listOf, nullable } from "../checks.js";
 import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "../controls/common.js";
 import { AI4EO_MODULE, packageVersion } from "../version.js";
@@ -241,6 +242,9 @@ export class Map extends Widget<MapProps> {
     stack: RasterSourceLike[] | { layers: RasterSourceLike[]; times?: Date[] | undefined }, vis: VisParams = {}, name?: string, options: { labels?: string[]; signal?: AbortSignal } = {},
   ): Promise<void> {
     const layerName = name ?? `Layer ${this.layers.length + 1}`;
+    // A kernel interrupt aborts the work unless the caller passed its own signal.
+    const signal = options.signal ?? interruptSignal();
+    if (signal) options = { ...options, signal };
     const frames = Array.isArray(stack) ? stack : stack.layers;
     if (!Array.isArray(stack) && stack.times && !options.labels) options = { ...options, labels: stack.times.map((d) => d.toISOString().slice(0, 10)) };
     if (frames.length === 0) throw new MapLayerError(layerName, "a time series needs at least one raster.");
