@@ -12,13 +12,15 @@ import { assertBandEqual, tempDir } from "./gdal-compare.js";
 const dir = tempDir("ai4eo-http-");
 const cog = join(dir, "l7.tif");
 execFileSync("gdal_translate", ["-q", "-of", "COG", "-co", "BLOCKSIZE=128", "-co", "COMPRESS=DEFLATE", "data/olinda/L7_ETMs.tif", cog]);
-const body = readFileSync(cog);
+const files: Record<string, Buffer> = { "/l7.tif": readFileSync(cog), "/l7-strips.tif": readFileSync("data/olinda/L7_ETMs.tif") };
+const body = files["/l7.tif"]!;
 const ranges: [number, number][] = [];
 let mode: "range" | "norange" | "flaky" | "hang" = "range";
 let flakyFailures = 0;
 
 const server: Server = createServer((req, res) => {
-  if (req.url !== "/l7.tif") { res.writeHead(404).end("not found"); return; }
+  const body = files[req.url ?? ""];
+  if (!body) { res.writeHead(404).end("not found"); return; }
   if (mode === "hang") return; // never answers
   if (mode === "flaky" && flakyFailures > 0) { flakyFailures--; res.writeHead(503).end(); return; }
   const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? "");
@@ -72,4 +74,15 @@ test("HTTP errors: 404, no range support, retries on 503, abort of a hanging req
   setTimeout(() => ac.abort(), 100);
   await assert.rejects(openRaster(`${base}/l7.tif`, { signal: ac.signal }), { name: "AbortError" });
   assert.ok(Date.now() - t0 < 2000);
+});
+
+test("a plain (non-COG) GeoTIFF whose IFDs sit at the end opens over HTTP in few requests and reads as locally", async () => {
+  mode = "range";
+  ranges.length = 0;
+  const remote = await openRaster(`${base}/l7-strips.tif`, { preview: false });
+  assert.ok(ranges.length <= 4, `opening took ${ranges.length} range requests`);
+  const local = await openRaster("data/olinda/L7_ETMs.tif", { preview: false });
+  assert.deepEqual(remote.overviews, local.overviews);
+  const w = { col: 100, row: 200, width: 60, height: 40 };
+  assertBandEqual((await remote.read({ window: w, bands: [5] })).band(1), (await local.read({ window: w, bands: [5] })).band(1), "band 5 window");
 });

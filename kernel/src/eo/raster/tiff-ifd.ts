@@ -36,12 +36,26 @@ export interface TiffFile {
 
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
 
-/** Reads through a cached head chunk so that most tag data costs no extra request. */
+/**
+ * Reads through cached chunks (the head, then 16 KiB chunks around misses) so that tag data costs
+ * few requests even when the IFDs sit at the end of a file read over HTTP.
+ */
 class HeadReader {
-  constructor(private readonly src: ByteSource, private head: Uint8Array, private readonly signal?: AbortSignal) {}
+  private readonly chunks: { start: number; bytes: Uint8Array }[];
+  constructor(private readonly src: ByteSource, head: Uint8Array, private readonly signal?: AbortSignal) {
+    this.chunks = [{ start: 0, bytes: head }];
+  }
   async get(offset: number, length: number): Promise<Uint8Array> {
-    if (offset + length <= this.head.length) return this.head.subarray(offset, offset + length);
-    const b = await this.src.read(offset, length, this.signal);
+    for (const c of this.chunks) {
+      if (offset >= c.start && offset + length <= c.start + c.bytes.length) return c.bytes.subarray(offset - c.start, offset - c.start + length);
+    }
+    const want = Math.max(length, 16384);
+    const chunk = await this.src.read(offset, want, this.signal);
+    if (chunk.length >= length) {
+      this.chunks.push({ start: offset, bytes: chunk });
+      return chunk.subarray(0, length);
+    }
+    const b = chunk;
     if (b.length < length) {
       throw new RasterFormatError(this.src.name,
         `the file is truncated: needed ${length} bytes at offset ${offset} for TIFF structure, got ${b.length}. ` +
