@@ -52,6 +52,11 @@ export function buildFixtureNotebook(): { nb: Record<string, unknown>; views: st
   const cm = w.plots.confusionMatrix(yt, yp, { classNames: ["water", "urban", "forest"] }).show({ registry: null, height: 320 });
   const t = new w.DataTable(table({ class: ["water", "urban", "forest", "crop"], pixels: new Int32Array([5120, 880, 20410, 7300]), f1: new Float32Array([0.91, 0.62, 0.88, 0.74]) }), { pageSize: 3, registry: null });
 
+  const la = new w.IntSlider({ value: 2, max: 10, description: "a", ...detached });
+  const lb = new w.IntSlider({ value: 5, max: 10, description: "b (linked)", ...detached });
+  const linked = new w.HBox([la, lb], detached);
+  w.jslink([la, "value"], [lb, "value"], detached);
+
   const state = w.currentNotebookWidgetState();
   const missingId = "0000000000000000000000000000dead";
   const cells: Out[] = [
@@ -62,9 +67,10 @@ export function buildFixtureNotebook(): { nb: Record<string, unknown>; views: st
     code("imagePlot(raster)", [display(img, img.modelId)], 4),
     code("confusionMatrix(...)", [display(cm, cm.modelId)], 5),
     code("table", [display(t, t.modelId)], 6),
+    code("jslink([a, 'value'], [b, 'value'])", [display(linked, linked.modelId)], 7),
     code("lost widget", [{ output_type: "display_data", data: { "text/plain": "IntSlider(value=1)", "application/vnd.jupyter.widget-view+json": { version_major: 2, version_minor: 0, model_id: missingId } }, metadata: {} }], 7),
   ];
   const nb = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "ai4eo", display_name: "AI4EO (TypeScript)", language: "typescript" }, widgets: { "application/vnd.jupyter.widget-state+json": state } }, cells };
-  for (const x of [box, tab, acc, hist, img, cm, t]) x.close();
-  return { nb, views: [box.modelId, tab.modelId, acc.modelId, hist.modelId, img.modelId, cm.modelId, t.modelId], missing: missingId };
+  for (const x of [box, tab, acc, hist, img, cm, t, linked]) x.close();
+  return { nb, views: [box.modelId, tab.modelId, acc.modelId, hist.modelId, img.modelId, cm.modelId, t.modelId, linked.modelId], missing: missingId };
 }

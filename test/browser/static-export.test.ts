@@ -52,7 +52,7 @@ test("every widget view with saved state renders; the one without keeps its fall
     visibleFallbacks: Array.from(document.querySelectorAll(".ai4eo-fallback")).filter((e) => !(e as HTMLElement).hidden).length,
     missingNote: document.querySelector(".missing-state")?.textContent ?? "",
   }));
-  assert.equal(counts.sliders, 3, "IntSlider, FloatSlider, IntRangeSlider");
+  assert.equal(counts.sliders, 5, "IntSlider, FloatSlider, IntRangeSlider and two linked sliders");
   assert.equal(counts.dropdowns, 1);
   assert.ok(counts.buttons >= 3, `Button + 2 toggle buttons, got ${counts.buttons}`);
   assert.equal(counts.checkboxes, 1);
@@ -97,6 +97,15 @@ test("plots zoom and hover, the table sorts and pages, sliders move — all offl
   await handle.focus();
   await page.keyboard.press("ArrowRight");
   assert.equal((await page.locator(".widget-hslider").first().locator(".widget-readout").textContent())!.trim(), "8");
+
+  // jslink works in the page without a kernel: moving slider "a" moves slider "b".
+  const linked = page.locator(".widget-hbox", { hasText: "b (linked)" });
+  await linked.scrollIntoViewIfNeeded();
+  assert.equal((await linked.locator(".widget-readout").nth(1).textContent())!.trim(), "2", "the link sets b from a on load");
+  await linked.locator(".noUi-handle").first().focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  assert.equal((await linked.locator(".widget-readout").nth(1).textContent())!.trim(), "4");
 
   const external = session.requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"));
   assert.deepEqual(external, [], "no request may leave file://");

@@ -159,3 +159,14 @@ test("arquero tables display themselves as a DataTable", () => {
   const bundle = (t as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]!();
   assert.match(String(bundle["text/plain"]), /a\n1\n2\n\(2 rows × 1 columns\)/);
 });
+
+test("jslink/jsdlink create browser-side LinkModel/DirectionalLinkModel with [IPY_MODEL_id, field] endpoints", async () => {
+  const { jslink, jsdlink } = await import("../../kernel/src/widgets/index.js");
+  const reg = new LoopbackRegistry();
+  const a = new IntSlider({ registry: reg }), b = new IntSlider({ registry: reg });
+  const l = jslink([a, "value"], [b, "value"], { registry: reg });
+  const st = stateOf(reg, l.modelId);
+  assert.deepEqual([st["_model_name"], st["_view_name"], st["source"], st["target"]], ["LinkModel", null, [`IPY_MODEL_${a.modelId}`, "value"], [`IPY_MODEL_${b.modelId}`, "value"]]);
+  assert.equal(stateOf(reg, jsdlink([a, "value"], [b, "max"], { registry: reg }).modelId)["_model_name"], "DirectionalLinkModel");
+  assert.throws(() => jslink([a, "nosuch"], [b, "value"], { registry: reg }), /jslink\.nosuch must be a synced field of IntSlider/);
+});

@@ -1,9 +1,11 @@
 /**
- * `link` and `dlink`: keep properties of two widgets in step, in the kernel (like ipywidgets'
- * `link`/`dlink`).
+ * `link` and `dlink` keep properties of two widgets in step in the kernel (like ipywidgets'
+ * `link`/`dlink`); `jslink`/`jsdlink` do it in the browser (also in exported pages).
  * @module
  */
-import type { Widget } from "./widget.js";
+import { Widget, widgetRef, type WidgetOptions } from "./widget.js";
+import { WidgetPropertyError } from "./errors.js";
+import { controlIdentity } from "./controls/common.js";
 
 /** A `[widget, property]` pair. */
 export type Endpoint<W extends Widget<object> = Widget<object>> = readonly [W, string];
@@ -53,4 +55,43 @@ export function dlink(source: Endpoint, target: Endpoint, transform: (v: never) 
   const t = transform as (v: unknown) => unknown;
   setProp(target[0], target[1], t(getProp(source[0], source[1])));
   return watch(source[0], source[1], (v) => setProp(target[0], target[1], t(v)));
+}
+
+/**
+ * A link kept by the browser (@jupyter-widgets/controls `LinkModel` / `DirectionalLinkModel`):
+ * it works without a kernel too, e.g. in pages written by `ai4eo export`. Link synced fields only
+ * (for a Dropdown, `index`, not `value`). `close()` removes it.
+ */
+export class BrowserLink extends Widget<{ source: [Widget<object>, string]; target: [Widget<object>, string] }> {
+  constructor(model: "LinkModel" | "DirectionalLinkModel", source: Endpoint, target: Endpoint, options: WidgetOptions = {}) {
+    const check = (v: unknown) => (Array.isArray(v) && v.length === 2 && v[0] instanceof Widget && typeof v[1] === "string" ? undefined : "a [widget, field name] pair");
+    const spec = { check, viewWritable: false, toJson: (v: unknown) => [widgetRef((v as [Widget<object>, string])[0]), (v as [Widget<object>, string])[1]] };
+    for (const [w, name] of [source, target]) {
+      if (!(name in (w.snapshot().state))) throw new WidgetPropertyError("jslink", name, `a synced field of ${w.kind} (${Object.keys(w.snapshot().state).filter((k) => !k.startsWith("_")).join(", ")})`, name);
+    }
+    super(model === "LinkModel" ? "jslink" : "jsdlink", { ...controlIdentity(model, null) }, { source: spec, target: spec },
+      { source: [source[0], source[1]], target: [target[0], target[1]] }, options);
+  }
+}
+
+/**
+ * Link two synced fields both ways in the browser (works in exported pages without a kernel).
+ * @example
+ * ```ts
+ * jslink([a, "value"], [b, "value"]);
+ * ```
+ */
+export function jslink(source: Endpoint, target: Endpoint, options: WidgetOptions = {}): BrowserLink {
+  return new BrowserLink("LinkModel", source, target, options);
+}
+
+/**
+ * Link one way in the browser: changes of `source` set `target` (works in exported pages).
+ * @example
+ * ```ts
+ * jsdlink([slider, "value"], [progress, "value"]);
+ * ```
+ */
+export function jsdlink(source: Endpoint, target: Endpoint, options: WidgetOptions = {}): BrowserLink {
+  return new BrowserLink("DirectionalLinkModel", source, target, options);
 }
