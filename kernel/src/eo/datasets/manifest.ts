@@ -22,7 +22,13 @@ export interface OpenManifestOptions {
   name?: string;
 }
 
-/** Parses CSV text (RFC 4180 quotes) into rows of strings. */
+/**
+ * Parses CSV text (RFC 4180 quotes) into rows of strings.
+ * @example
+ * ```ts
+ * parseCsv('path,label\n"a,b.tif",water\n'); // [["path", "label"], ["a,b.tif", "water"]]
+ * ```
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];

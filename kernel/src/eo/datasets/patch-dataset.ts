@@ -412,7 +412,14 @@ export class PatchDataset implements AsyncIterable<Sample> {
   }
 }
 
-/** Thumbnails of samples (PNG) with captions; displays as an HTML grid. */
+/**
+ * Thumbnails of samples (PNG) with captions; displays as an HTML grid.
+ * @example
+ * ```ts
+ * const grid = await ds.sampleGrid({ count: 12, seed: 1 });
+ * grid.tiles[0].png; // PNG bytes
+ * ```
+ */
 export class SampleGrid {
   constructor(readonly name: string, readonly tiles: { id: string; label: string; png: Uint8Array }[]) {}
 

@@ -29,7 +29,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Fisher–Yates shuffle of a copy, with a seeded generator. */
+/**
+ * Fisher–Yates shuffle of a copy, with a seeded generator.
+ * @example
+ * ```ts
+ * seededShuffle([1, 2, 3, 4], seededRandom(7)); // the same order on every run
+ * ```
+ */
 export function seededShuffle<T>(items: readonly T[], random: () => number): T[] {
   const a = items.slice();
   for (let i = a.length - 1; i > 0; i--) {

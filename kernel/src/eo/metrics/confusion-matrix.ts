@@ -8,7 +8,13 @@ import { table, type ColumnTable } from "arquero";
 import { Ai4eoError } from "../errors.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 
-/** Labels passed to a metric are invalid (lengths differ, out of range, not integers). */
+/**
+ * Labels passed to a metric are invalid (lengths differ, out of range, not integers).
+ * @example
+ * ```ts
+ * try { confusionMatrix([0, 1], [0]); } catch (e) { if (e instanceof MetricInputError) console.log(e.message); }
+ * ```
+ */
 export class MetricInputError extends Ai4eoError {
   constructor(message: string, readonly details: Record<string, unknown> = {}) {
     super(message);

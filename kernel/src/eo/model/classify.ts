@@ -32,6 +32,12 @@ export interface ClassifyOptions {
 /**
  * The result of {@link classify}: typed arrays plus an arquero table
  * (`id`, `label`, `class`, `confidence`, `p_<class>` per class, and `truth` when labels were given).
+ * @example
+ * ```ts
+ * const res = await classify(model, patches);
+ * res.labels; // Int32Array of class indices
+ * res.table.filter((d) => d.confidence < 0.6); // uncertain patches
+ * ```
  */
 export class ClassificationResult {
   constructor(

@@ -75,6 +75,12 @@ export interface PredictSceneOptions {
 
 /**
  * Whole-scene prediction rasters, georeferenced like the input.
+ * @example
+ * ```ts
+ * const pred = await predictScene(model, scene);
+ * await writeRaster("classes.tif", pred.classMap!);
+ * pred; // displays a PNG preview
+ * ```
  */
 export class ScenePrediction {
   constructor(
