@@ -253,6 +253,8 @@ test("GeoJSON features show their properties on click; the layer order buttons r
   const props = session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .leaflet-popup-content .ai4eo-map-props`);
   await props.waitFor();
   assert.match((await props.textContent())!, /nameOlinda centre.*kindurban/);
+  const placesLegend = await session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-layer`).filter({ hasText: "Places" }).locator(".ai4eo-map-class").allTextContents();
+  assert.deepEqual(placesLegend, ["urban"], "the colour-by property's categories are in the legend");
   const names = () => session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-name`).allTextContents();
   assert.deepEqual(await names(), ["Places", "NDVI", "RGB"]);
   await session.page.locator(`.ai4eo-map[data-model-id="${mapA.modelId}"] .ai4eo-map-layer`).filter({ hasText: "RGB" }).locator(".ai4eo-map-up").click();

@@ -524,6 +524,13 @@ export class MapView extends DOMWidgetView {
       head.append(cb, label, up, down);
       row.append(head, op);
       if (s.vis) row.appendChild(legend(s.vis, s.band_names));
+      if (s.style?.colorBy) {
+        const lg = document.createElement("div");
+        lg.className = "ai4eo-map-legend";
+        lg.innerHTML = `<div>${esc(s.style.colorBy)}</div>` + Object.entries(s.style.colors)
+          .map(([v, c]) => `<div class="ai4eo-map-class"><span style="background:${esc(c)}"></span>${esc(v)}</div>`).join("");
+        row.appendChild(lg);
+      }
       if (s.frames.length > 1) {
         const t = times[id] ?? 0;
         const slider = document.createElement("input");
