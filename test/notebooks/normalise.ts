@@ -73,6 +73,21 @@ function sortKeys(v: Json): Json {
   return v;
 }
 
+/**
+ * Consecutive stream outputs of the same name joined into one, as Jupyter front ends show them
+ * (`ai4eo run` joins them when saving; nbclient keeps one output per message).
+ */
+function coalesceStreams(outputs: Out[]): Out[] {
+  const out: Out[] = [];
+  for (const o of outputs) {
+    const last = out[out.length - 1];
+    if (last && o["output_type"] === "stream" && last["output_type"] === "stream" && last["name"] === o["name"]) {
+      out[out.length - 1] = { ...last, text: String(last["text"]) + String(o["text"]) };
+    } else out.push(o);
+  }
+  return out;
+}
+
 /** The comparable form of a notebook run (keys sorted, so key order does not matter). */
 export function normaliseRun(nb: NotebookLike): { cells: Json[]; widgets: Json } {
   const ids = new Map(orderIds(nb).map((id, i) => [id, `W${i}`]));
@@ -81,10 +96,10 @@ export function normaliseRun(nb: NotebookLike): { cells: Json[]; widgets: Json }
     .filter((c) => c.cell_type === "code")
     .map((c) => ({
       execution_count: c.execution_count ?? null,
-      outputs: (c.outputs ?? []).map((o) => {
+      outputs: coalesceStreams((c.outputs ?? []).map((o) => {
         const { transient: _t, ...rest } = joinLines(o) as Out;
-        return mapStrings(rest, f);
-      }),
+        return mapStrings(rest, f) as Out;
+      })),
     }));
   const state = structuredClone(((nb.metadata?.["widgets"] as Out | undefined)?.[WIDGET_STATE] as Out | undefined)?.["state"] ?? null) as { [id: string]: Out } | null;
   // A binary buffer's place in the state is either absent or null depending on the client (both
