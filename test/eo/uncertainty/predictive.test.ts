@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   augment, deepEnsemble, mcDropout, softmax, testTimeAugmentation, type Augmentation,
 } from "../../../kernel/src/eo/uncertainty/index.js";
+import { loadModel } from "../../../kernel/src/eo/model/load-model.js";
 import { loadFixture, randomTensor } from "../explain/models.js";
 
 const x = randomTensor([3, 4, 8, 8], 1, -1, 1);
@@ -158,4 +159,42 @@ test("MC dropout seeds the first pass and later passes continue the stream: mult
   const d = await mcDropout(m, x, { samples: 2, seed: null, progress: false });
   assert.notDeepEqual(Array.from(c.samples.data), Array.from(d.samples.data));
   assert.match(c.method, /MC dropout \(2 samples in 1 passes\)/);
+});
+
+test("shipped classifier (ONNX Runtime Dropout): same seed → same MC samples, other seed → other samples; deterministic pass unchanged", async () => {
+  const m = await loadModel("data/models/olinda-patch-classifier.onnx", { threads: 1 });
+  try {
+    const p = randomTensor([5, 6, 8, 8], 21, -2, 2);
+    const det0 = await m.predict(p);
+    // maxBatch 10 → 2 samples per pass, 4 passes: later passes continue the seeded stream
+    const a = await mcDropout(m, p, { samples: 8, seed: 3, maxBatch: 10, progress: false });
+    const b = await mcDropout(m, p, { samples: 8, seed: 3, maxBatch: 10, progress: false });
+    const c = await mcDropout(m, p, { samples: 8, seed: 4, maxBatch: 10, progress: false });
+    assert.deepEqual(a.samples.dims, [8, 5, 4]);
+    assert.deepEqual(Array.from(a.samples.data), Array.from(b.samples.data));
+    assert.notDeepEqual(Array.from(a.samples.data), Array.from(c.samples.data));
+    const per = 5 * 4;
+    for (let s = 1; s < 8; s++) {
+      assert.notDeepEqual(Array.from(a.samples.data.subarray(0, per)), Array.from(a.samples.data.subarray(s * per, (s + 1) * per)), `sample ${s}`);
+    }
+    assert.ok(Array.from(a.classification.mutualInformation.data).every((v) => v > 0));
+    // an unseeded run after a seeded one continues the stream (differs from the seeded run's start)
+    const d = await mcDropout(m, p, { samples: 2, seed: null, progress: false });
+    assert.notDeepEqual(Array.from(d.samples.data), Array.from(a.samples.data.subarray(0, 2 * per)));
+    // seeding one model does not disturb the deterministic pass
+    const det1 = await m.predict(p);
+    const det2 = await m.predict(p, { seed: 3 });
+    assert.deepEqual(Array.from(det1.data), Array.from(det0.data));
+    assert.deepEqual(Array.from(det2.data), Array.from(det0.data));
+    // the same seed on a second loaded model gives the same samples (no hidden global state)
+    const m2 = await loadModel("data/models/olinda-patch-classifier.onnx", { threads: 1 });
+    try {
+      const e = await mcDropout(m2, p, { samples: 8, seed: 3, maxBatch: 10, progress: false });
+      assert.deepEqual(Array.from(e.samples.data), Array.from(a.samples.data));
+    } finally {
+      await m2.dispose();
+    }
+  } finally {
+    await m.dispose();
+  }
 });

@@ -9,6 +9,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { cardHtml, cardMarkdown, parseModelCard, type ModelCard } from "./card.js";
 import { ModelCardError, ModelInputError, ModelLoadError } from "./errors.js";
 import { readOnnxModelInfo, type OnnxModelInfo } from "./onnx-metadata.js";
+import { withDropoutSeed } from "./onnx-dropout-seed.js";
 import { recordInput } from "../provenance.js";
 import type { PredictOptions, Predictor, Tensor } from "./tensor.js";
 
@@ -41,11 +42,16 @@ export interface LoadModelOptions {
  * const model = await loadModel("data/models/olinda-patch-classifier.onnx");
  * const logits = await model.predict({ data: new Float32Array(6 * 8 * 8), dims: [1, 6, 8, 8] });
  * const sample = await model.predict(input, { mcDropout: true }); // a stochastic MC-dropout pass
+ * const a = await model.predict(input, { mcDropout: true, seed: 3 }); // seeded: repeats for seed 3
  * ```
  */
 export class Model implements Predictor {
   /** The onnxruntime session (for advanced use, e.g. benchmarks against bare `session.run`). */
   readonly session: ort.InferenceSession;
+  /** Model bytes with seeded Dropout nodes, per seed (a few recent seeds). */
+  #seededBytes = new Map<number, Uint8Array>();
+  /** The session of the current seeded dropout stream (made fresh at each seeded pass). */
+  #stream: SeededSession | null = null;
 
   constructor(
     session: ort.InferenceSession,
@@ -92,7 +98,9 @@ export class Model implements Predictor {
   /**
    * One forward pass on an already normalized batch.
    * @param input N×C×H×W float32 (see the card for C, H, W and normalization)
-   * @param options `mcDropout: true` keeps Dropout active (models whose card names an MC-dropout input); `signal` aborts before the run
+   * @param options `mcDropout: true` keeps Dropout active (models whose card names an MC-dropout input); `seed` (MC passes only)
+   *   starts a new dropout stream from that seed on a fresh session whose Dropout nodes carry the seed, and later MC passes
+   *   without a seed continue it; `signal` aborts before the run
    * @returns the output named in the card (logits N×K, logits N×K×H×W, or mean/log-variance N×2×H×W)
    * @throws {ModelInputError} when the batch does not match the card, or MC dropout is asked of a model without the switch
    * @example
@@ -116,7 +124,18 @@ export class Model implements Predictor {
       );
     }
     if (mc) feeds[mc.input] = new ort.Tensor("bool", [Boolean(options.mcDropout)], []);
-    const result = await this.session.run(feeds);
+    let result: ort.InferenceSession.OnnxValueMapType;
+    if (options.mcDropout && options.seed !== undefined) await this.#reseed(options.seed);
+    const stream = options.mcDropout ? this.#stream : null;
+    if (stream) {
+      stream.running++;
+      try {
+        result = await (await stream.session).run(feeds);
+      } finally {
+        stream.running--;
+        if (stream.retired && stream.running === 0) void stream.session.then((s) => s.release());
+      }
+    } else result = await this.session.run(feeds);
     options.signal?.throwIfAborted();
     const out = result[this.card.output.name]!;
     const data = out.data;
@@ -126,8 +145,48 @@ export class Model implements Predictor {
     return { data, dims: out.dims.slice() };
   }
 
-  /** Releases the onnxruntime session. */
+  /**
+   * Starts a new seeded dropout stream: a fresh session made from the model bytes with every
+   * Dropout node's `seed` attribute set (onnxruntime seeds each Dropout kernel when the session is
+   * created, so fresh sessions repeat the masks). The previous stream's session is released once
+   * its running passes finish.
+   */
+  async #reseed(seed: number): Promise<void> {
+    if (!Number.isSafeInteger(seed)) {
+      throw new ModelInputError(`Model ${this.card.name}: the MC-dropout seed must be an integer, got ${seed}.`, "an integer seed", seed);
+    }
+    if (!this.source) {
+      throw new ModelInputError(
+        `Model ${this.card.name} was made without its bytes (Model.source), so a seeded MC-dropout session cannot be built. Load it with loadModel, or drop the seed option.`,
+        "a model from loadModel", "no source",
+      );
+    }
+    let bytes = this.#seededBytes.get(seed);
+    if (!bytes) {
+      bytes = withDropoutSeed(this.source.bytes, seed, this.path).bytes;
+      if (this.#seededBytes.size >= 4) this.#seededBytes.delete(this.#seededBytes.keys().next().value!);
+    } else this.#seededBytes.delete(seed); // re-insert as most recent
+    this.#seededBytes.set(seed, bytes);
+    const old = this.#stream;
+    const next: SeededSession = { session: ort.InferenceSession.create(bytes, this.source.sessionOptions), running: 0, retired: false };
+    this.#stream = next;
+    if (old) {
+      old.retired = true;
+      if (old.running === 0) await (await old.session).release();
+    }
+    try {
+      await next.session;
+    } catch (e) {
+      if (this.#stream === next) this.#stream = null;
+      throw new ModelLoadError(`onnxruntime cannot load the seeded copy of ${this.path}: ${(e as Error).message}`, this.path, { cause: e });
+    }
+  }
+
+  /** Releases the onnxruntime sessions. */
   async dispose(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = null;
+    if (stream) await (await stream.session).release();
     await this.session.release();
   }
 
@@ -139,6 +198,12 @@ export class Model implements Predictor {
       "text/html": cardHtml(this.card),
     };
   }
+}
+
+interface SeededSession {
+  session: Promise<ort.InferenceSession>;
+  running: number;
+  retired: boolean;
 }
 
 /**

@@ -13,6 +13,13 @@ export interface Tensor {
 export interface PredictOptions {
   /** Keep Dropout active (MC dropout). Models without an `mc_dropout` switch reject this. */
   mcDropout?: boolean;
+  /**
+   * For MC-dropout passes: reset the dropout random generator to this integer seed before the pass,
+   * so a run of passes that starts with the same seed gives the same samples; later passes without
+   * a seed continue that stream. Ignored on deterministic passes. Default: no reset (the current
+   * stream continues; before any seed that is onnxruntime's unseeded generator).
+   */
+  seed?: number;
   /** Aborts the pass (a kernel interrupt triggers it). */
   signal?: AbortSignal;
   /**
