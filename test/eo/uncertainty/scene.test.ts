@@ -41,6 +41,12 @@ test("the shipped patch classifier's MC-dropout samples differ and a scene windo
   const probs = [1, 2, 3, 4].map((b) => mean.band(b)[p]!);
   assert.equal(u.rasters.predicted!.band(1)[p], probs.indexOf(Math.max(...probs)));
   assert.match((u as any)[Symbol.for("Jupyter.display")]()["text/plain"], /MC dropout \(10 samples, seed 0\) over a 40×36 scene: 25 tiles/);
+  // Seeded MC dropout over a scene reproduces (the seed starts the stream, later tiles continue it).
+  const again = await sceneUncertainty(model, win, { samples: 10, progress: false });
+  assert.deepEqual(Array.from(again.rasters.mutualInformation!.band(1)), Array.from(band));
+  const other = await sceneUncertainty(model, win, { samples: 10, seed: 1, progress: false });
+  assert.notDeepEqual(Array.from(other.rasters.mutualInformation!.band(1)), Array.from(band));
+  await model.dispose();
 });
 
 test("dense TTA over a scene with an equivariant net equals a single pass, per pixel", async () => {
