@@ -288,7 +288,8 @@ export class MapView extends DOMWidgetView {
     container.style.height = "100%";
     container.style.background = "#dfe3e8";
     box.appendChild(container);
-    const map = L.map(container, { zoomControl: true, attributionControl: true, doubleClickZoom: true, zoomSnap: 1 });
+    // No fade-in: a tile shows its final colours as soon as it is drawn (data, not decoration).
+    const map = L.map(container, { zoomControl: true, attributionControl: true, doubleClickZoom: true, zoomSnap: 1, fadeAnimation: false });
     this.map = map;
     const center = this.model.get("center") as [number, number];
     map.setView(center, this.model.get("zoom") as number);
