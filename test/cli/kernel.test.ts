@@ -244,8 +244,13 @@ test("an uncaught exception or unhandled rejection is reported and does not kill
 });
 
 test("SIGINT stops a synchronous while(true) and a pending await; interrupt_request too; the kernel lives on", async () => {
-  const loop = client.execute("const g = globalThis as any;\ng.spins = 0;\nwhile (true) { g.spins++; }");
-  await new Promise((r) => setTimeout(r, 700));
+  // interrupt once the loop runs: its first print comes out while the loop keeps the thread busy
+  let spinning!: () => void;
+  const started = new Promise<void>((r) => (spinning = r));
+  const loop = client.execute("const g = globalThis as any;\ng.spins = 0;\nconsole.log('spinning');\nwhile (true) { g.spins++; }", {
+    onOutput: (m) => m.header.msg_type === "stream" && spinning(),
+  });
+  await started;
   // the heartbeat keeps answering while the main thread is stuck in the loop
   const hb = new zmq.Request({ linger: 0, receiveTimeout: 3000 });
   hb.connect(`tcp://127.0.0.1:${client.connection.hb_port}`);
@@ -258,8 +263,11 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   assert.equal(content(l.reply).status, "error");
   assert.equal(content(l.reply).ename, "Interrupted");
 
-  const pending = client.execute("await new Promise(() => {});");
-  await new Promise((r) => setTimeout(r, 300));
+  // an await that is pending (the cell said so first); also covers "interrupted before it ran"
+  let waiting!: () => void;
+  const isWaiting = new Promise<void>((r) => (waiting = r));
+  const pending = client.execute("console.log('waiting');\nawait new Promise(() => {});", { onOutput: (m) => m.header.msg_type === "stream" && waiting() });
+  await isWaiting;
   client.interrupt();
   const p = await pending;
   assert.equal(content(p.reply).ename, "Interrupted");
@@ -271,8 +279,12 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   assert.equal(content((await viaControl).reply).ename, "Interrupted");
 
   // progress() hands library code the kernel's interrupt as an AbortSignal
-  const withProgress = client.execute("import { progress } from 'ai4eo';\nconst p = progress({ total: 10, label: 'tiles' });\n(globalThis as any).sig = p.signal;\np.tick(3);\nawait new Promise(() => {});");
-  await new Promise((r) => setTimeout(r, 500));
+  let shownProgress!: () => void;
+  const progressShown = new Promise<void>((r) => (shownProgress = r));
+  const withProgress = client.execute("import { progress } from 'ai4eo';\nconst p = progress({ total: 10, label: 'tiles' });\n(globalThis as any).sig = p.signal;\np.tick(3);\nawait new Promise(() => {});", {
+    onOutput: (m) => m.header.msg_type === "display_data" && shownProgress(),
+  });
+  await progressShown;
   client.interrupt();
   const wp = await withProgress;
   assert.equal(content(wp.reply).ename, "Interrupted");
@@ -280,10 +292,10 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   assert.match(content(shown).data["text/plain"], /^tiles {4}0% 0\/10 it/);
   assert.match(content(shown).data["text/html"], /<progress value="0" max="10"/);
   const aborted = await client.execute("(globalThis as any).sig.aborted");
-  assert.equal(plain(aborted.outputs), "true");
+  assert.equal(plain(aborted.outputs), "true", JSON.stringify(aborted.reply.content));
 
   const alive = await client.execute("(globalThis as any).spins > 0");
-  assert.equal(plain(alive.outputs), "true");
+  assert.equal(plain(alive.outputs), "true", JSON.stringify(alive.reply.content));
 });
 
 test("messages with a bad signature or malformed frames are dropped; the kernel still answers", async () => {

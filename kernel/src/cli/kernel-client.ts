@@ -308,7 +308,7 @@ export class KernelClient {
   }
 
   /** Asks the kernel to shut down (control channel), waits for it to exit (kills it after `timeoutMs`), closes the sockets. */
-  async shutdown(timeoutMs = 5000): Promise<void> {
+  async shutdown(timeoutMs = 15_000): Promise<void> {
     if (this.process.exitCode === null && this.process.signalCode === null) {
       try {
         await this.request("control", "shutdown_request", { restart: false }, { timeoutMs });

@@ -88,6 +88,9 @@ export class Engine<C> {
   /** One AbortController per cell run, aborted on interrupt; found through the cell's async context. */
   readonly #aborts = new WeakMap<object, AbortController>();
   #currentAbort: AbortController | undefined;
+  /** Set by an interrupt that arrives while a cell is being type-checked, before its code runs. */
+  #interruptPending = false;
+  #executing = false;
   #running = false;
   #counter = 0;
   readonly #sideOutputs = new Map<string, string>();
@@ -125,7 +128,11 @@ export class Engine<C> {
   static async create<C>(options: EngineOptions<C>): Promise<Engine<C>> {
     const rootDir = path.resolve(options.rootDir ?? process.cwd());
     const tslabRequire = createRequire(requireHere.resolve("tslab/package.json"));
+    // Loading is seconds of synchronous work: yield between the steps so control messages
+    // (interrupt, shutdown) and heartbeats are served in between.
+    const turn = () => new Promise<void>((r) => setImmediate(r));
     const ts = tslabRequire("@tslab/typescript-for-tslab") as TsModule;
+    await turn();
     const aliases = missingAliases(rootDir, options.aliases ?? {});
     // TypeScript's node10 resolution has no package self-reference: inside the package's own tree
     // (its notebooks/) Node resolves "ai4eo" but the type checker does not, so alias its types too.
@@ -140,7 +147,9 @@ export class Engine<C> {
     const cwd = process.cwd();
     // tslab's converter resolves from the process's cwd; run cells from rootDir.
     if (cwd !== rootDir) process.chdir(rootDir);
+    await turn();
     const converter = createConverter({ isJS: false, isBrowser: false });
+    await turn();
     if (options.globalDeclarations) converter.addModule("__ai4eo_globals__", options.globalDeclarations);
     const engine = new Engine<C>(ts, converter, options, rootDir);
     engine.#installGlobals();
@@ -214,11 +223,28 @@ export class Engine<C> {
    */
   async execute(code: string, context: C, label?: number | string): Promise<CellOutcome> {
     const name = `cell-${label ?? ++this.#counter}`;
+    this.#executing = true;
+    this.#interruptPending = false;
+    try {
+      return await this.#execute(code, context, name);
+    } finally {
+      this.#executing = false;
+      this.#interruptPending = false;
+    }
+  }
+
+  async #execute(code: string, context: C, name: string): Promise<CellOutcome> {
     let converted: ReturnType<Converter["convert"]>;
     try {
       converted = this.converter.convert(this.#prevDecl, code);
     } catch (e) {
       return { status: "error", ...formatRuntimeError(e, this.#cells) };
+    }
+    // An interrupt that came while the cell was compiled stops it before it runs.
+    await new Promise<void>((r) => setImmediate(r));
+    if (this.#interruptPending) {
+      const err = new InterruptedError("before the cell started");
+      return { status: "error", ename: err.name, evalue: err.message, traceback: [`\x1b[31m${err.name}\x1b[0m: ${err.message}`] };
     }
     for (const out of converted.sideOutputs ?? []) {
       this.#sideModules.delete(out.path);
@@ -260,6 +286,7 @@ export class Engine<C> {
     } catch (e) {
       if (e instanceof Error && /Script execution was interrupted/.test(e.message)) {
         const err = new InterruptedError("SIGINT");
+        abort.abort(err); // the SIGINT handler does not run while breakOnSigint is active
         return { status: "error", ename: err.name, evalue: err.message, traceback: [`\x1b[31m${err.name}\x1b[0m: ${err.message}`] };
       }
       return { status: "error", ...this.#errorFields(e) };
@@ -279,6 +306,7 @@ export class Engine<C> {
 
   /** Stops a cell that is awaiting (a synchronous loop is stopped by SIGINT through breakOnSigint). */
   interrupt(how = "interrupt request"): void {
+    if (this.#executing && !this.#running) this.#interruptPending = true;
     this.#currentAbort?.abort(new InterruptedError(how));
     this.#rejectInterrupt?.(new InterruptedError(how));
   }

@@ -126,6 +126,7 @@ export class KernelServer {
   #lastExecute: RequestContext | undefined;
   #pendingStream: { name: "stdout" | "stderr"; text: string; context: RequestContext | undefined } | undefined;
   #flushScheduled = false;
+  #lastStreamFlush = 0;
   #pendingInput: { resolve: (s: string) => void; reject: (e: Error) => void } | undefined;
   #iopubChain: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -172,13 +173,25 @@ export class KernelServer {
     this.#status("starting", undefined);
   }
 
-  /** Closes all sockets. */
-  close(): void {
-    if (this.#closed) return;
+  /**
+   * Closes all sockets; resolves when the heartbeat worker has closed its socket and ended (exiting
+   * the process while that worker's socket is open aborts inside zeromq).
+   */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
     for (const s of [this.#shell, this.#control, this.#stdin, this.#iopub]) s.close();
     this.#hb?.close();
-    void this.#hbWorker?.terminate();
+    const worker = this.#hbWorker;
+    if (!worker) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      worker.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.postMessage("close");
+    });
   }
 
   /**
@@ -188,13 +201,14 @@ export class KernelServer {
   #startHeartbeat(url: string): void {
     const zmqPath = createRequire(import.meta.url).resolve("zeromq");
     const source = `
-      const { workerData } = require("node:worker_threads");
+      const { workerData, parentPort } = require("node:worker_threads");
       const zmq = require(workerData.zmqPath);
+      const hb = new zmq.Reply({ linger: 0 });
+      parentPort.on("message", (m) => { if (m === "close") { parentPort.close(); hb.close(); } });
       (async () => {
-        const hb = new zmq.Reply({ linger: 0 });
         await hb.bind(workerData.url);
         for await (const frames of hb) await hb.send(frames);
-      })().catch((e) => { throw e; });`;
+      })().catch((e) => { if (!hb.closed) throw e; });`;
     try {
       const worker = new Worker(source, { eval: true, workerData: { zmqPath, url } });
       worker.unref();
@@ -245,9 +259,10 @@ export class KernelServer {
   #send(socket: zmq.Router | zmq.Publisher, msg: JupyterMessage<unknown>): void {
     if (this.#closed) return;
     const frames = this.codec.encode(msg);
-    // Router and Publisher never block (they drop at the high-water mark), but only one send may be
-    // in flight per socket, so chain them.
-    this.#iopubChain = this.#iopubChain.then(() => socket.send(frames)).catch((e: Error) => this.#log(`send failed: ${e.message}`));
+    // Router and Publisher never block (they drop at the high-water mark rather than wait), so the
+    // message is queued right here, in order, even while a cell runs synchronous code.
+    const sent = socket.send(frames).catch((e: Error) => this.#log(`send failed: ${e.message}`));
+    this.#iopubChain = this.#iopubChain.then(() => sent);
   }
 
   #publish(msgType: string, content: unknown, context: RequestContext | undefined, extra: { metadata?: Record<string, unknown>; buffers?: Uint8Array[] } = {}): void {
@@ -269,6 +284,7 @@ export class KernelServer {
     const p = this.#pendingStream;
     if (!p) return;
     this.#pendingStream = undefined;
+    this.#lastStreamFlush = performance.now();
     this.#publish("stream", { name: p.name, text: p.text }, p.context);
   }
 
@@ -286,6 +302,12 @@ export class KernelServer {
         else {
           this.#flushStream();
           this.#pendingStream = { name, text, context: ctx };
+        }
+        // Coalesce writes within an event-loop turn, but let output out at least every 100 ms, so
+        // prints inside a long synchronous loop still show up while it runs.
+        if (performance.now() - this.#lastStreamFlush > 100) {
+          this.#flushStream();
+          return;
         }
         if (!this.#flushScheduled) {
           this.#flushScheduled = true;
@@ -582,10 +604,11 @@ export class KernelServer {
     const restart = (msg.content as { restart?: unknown }).restart === true;
     this.#reply(socket, msg, "shutdown_reply", { status: "ok", restart });
     this.#publish("shutdown_reply", { status: "ok", restart }, { parent: msg, allowStdin: false, silent: false });
-    void this.#iopubChain.then(() => {
-      this.close();
-      this.#onShutdown(restart);
-    });
+    void this.#iopubChain
+      .then(() => new Promise<void>((r) => setImmediate(r)))
+      .then(() => this.#iopubChain)
+      .then(() => this.close())
+      .then(() => this.#onShutdown(restart));
   }
 }
 
