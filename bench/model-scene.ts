@@ -7,7 +7,7 @@
 //   python  GDAL ReadAsArray per tile + torch (same weights, tiles, overlap, blending) + numpy argmax
 // Each variant runs in its own process (peak RSS per process). Prints medians and ratios.
 // Uses dist/ when built (npm run build), else the TypeScript sources.
-// Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3]
+// Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3] [--sources]
 //        node --import tsx bench/model-scene.ts --size 10980 --runs 1 --skip-python   (the 10980×10980 RSS check)
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -19,7 +19,8 @@ import ort from "onnxruntime-node";
 const root = fileURLToPath(new URL("..", import.meta.url));
 // The compiled library (what users run) when `npm run build` has been run, else the sources via tsx.
 // Only the modules this benchmark needs are imported, not the whole index.
-const useDist = existsSync(join(root, "dist", "kernel", "src", "eo", "model", "predict-scene.js"));
+// --sources forces the TypeScript sources (e.g. to compare a change before building).
+const useDist = !process.argv.includes("--sources") && existsSync(join(root, "dist", "kernel", "src", "eo", "model", "predict-scene.js"));
 const mod = async <T>(rel: string): Promise<T> => (await import(useDist ? join(root, "dist", "kernel", "src", "eo", `${rel}.js`) : `../kernel/src/eo/${rel}.js`)) as T;
 const lib = {
   ...(await mod<typeof import("../kernel/src/eo/model/load-model.js")>("model/load-model")),
@@ -125,7 +126,7 @@ ds = None
     const res: Record<string, Result[]> = { ai4eo: [], bare: [], python: [] };
     for (let r = 0; r < RUNS; r++) {
       for (const kind of ["ai4eo", "bare"]) {
-        const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", kind, tif, String(overlap)], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+        const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", kind, tif, String(overlap), ...(useDist ? [] : ["--sources"])], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
         res[kind]!.push(JSON.parse(out) as Result);
       }
       if (SKIP_PYTHON) continue;

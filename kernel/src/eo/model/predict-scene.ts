@@ -265,19 +265,23 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const signal = options.signal;
   let done = 0;
 
-  const e = new Float64Array(K);
   const plane = th * W;
+  const argmaxScratch = new Float32Array(plane);
+  const weightRow = new Float64Array(tw);
   const finalize = async (y0: number, rows: number, invalid: Uint8Array): Promise<void> => {
     if (rows <= 0) return;
     const n = rows * W;
-    const sc = need("class") ? new Uint8Array(n) : null;
-    const sp = need("probabilities") ? Array.from({ length: K }, () => new Float32Array(n)) : null;
-    const sf = need("confidence") ? new Float32Array(n) : null;
-    const sm = need("mean") ? new Float32Array(n) : null;
-    const ss = need("std") ? new Float32Array(n) : null;
-    finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss);
+    // Outputs only kept whole are written in place (views of the scene rasters); streamed ones get own arrays.
+    const target = <T extends Uint8Array | Float32Array>(o: SceneOutput, r: Raster | null, make: () => T, band = 1): T | null =>
+      !need(o) ? null : r && !streamed.has(o) ? (r.band(band) as T).subarray(y0 * W, y0 * W + n) as T : make();
+    const sc = target("class", classMap, () => new Uint8Array(n));
+    const sp = need("probabilities") ? Array.from({ length: K }, (_, k) => target("probabilities", probs, () => new Float32Array(n), k + 1)!) : null;
+    const sf = target("confidence", conf, () => new Float32Array(n));
+    const sm = target("mean", meanR, () => new Float32Array(n));
+    const ss = target("std", stdR, () => new Float32Array(n));
+    finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss, argmaxScratch);
     const put = (r: Raster | null, arr: Float32Array | Uint8Array | null, band = 1): void => {
-      if (r && arr) r.band(band).set(arr, y0 * W);
+      if (r && arr && arr.buffer !== r.band(band).buffer) r.band(band).set(arr, y0 * W);
     };
     put(classMap, sc);
     put(conf, sf);
@@ -302,40 +306,44 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   /** Adds one tile's output (at `o` in `od`) into the strip accumulators with weights wy×wx. */
   const accumulate = (od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array): void => {
     if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
-    else accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
+    else accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2, weightRow);
   };
 
-  // Strip buffers (two sets: the next strip is read while the last batch of this one runs).
-  const sets = [0, 1].map(() => ({ invalid: new Uint8Array(th * W), ns: Array.from({ length: C }, () => new Float32Array(th * W)) }));
-  /** Reads strip `yi` and normalizes it into buffer set `k`; nodata/NaN pixels become 0 and are flagged. */
-  const prepareStrip = async (yi: number, k: number): Promise<{ invalid: Uint8Array; ns: Float32Array[] }> => {
+  /** A strip as read: raw band arrays, and which pixels are nodata/NaN (null when none). */
+  type Strip = { raw: ArrayLike<number>[]; invalid: Uint8Array | null };
+  const allValid = new Uint8Array(th * W);
+  /** Reads strip `yi` and flags nodata/NaN pixels (they are fed as 0 and get no prediction). */
+  const prepareStrip = async (yi: number): Promise<Strip> => {
     signal?.throwIfAborted();
-    const { invalid, ns } = sets[k]!;
     const strip = await source.read({ window: { col: 0, row: ys[yi]!, width: W, height: th }, bands, signal });
-    invalid.fill(0);
-    let anyInvalid = false;
+    let invalid: Uint8Array | null = null;
+    const checkNaN = strip.dtype === "float32" || strip.dtype === "float64";
     for (let b = 0; b < C; b++) {
       const nd = nodata[b];
-      const checkNaN = strip.dtype === "float32" || strip.dtype === "float64";
       if (nd === null && !checkNaN) continue;
       const raw = strip.band(b + 1);
       const ndv = nd === null ? NaN : nd;
       for (let i = 0; i < raw.length; i++) {
         const v = raw[i]!;
-        if (v !== v || v === ndv) {
-          invalid[i] = 1;
-          anyInvalid = true;
+        if (v !== v || v === ndv) (invalid ??= new Uint8Array(th * W))[i] = 1;
+      }
+    }
+    return { raw: Array.from({ length: C }, (_, b) => strip.band(b + 1)), invalid };
+  };
+  /** Normalizes the tile at column `x0` of `strip` straight into batch slot `slot`. */
+  const fillTile = (strip: Strip, x0: number, slot: number): void => {
+    const inv = strip.invalid;
+    for (let b = 0; b < C; b++) {
+      const base = slot * tileLen + b * th * tw;
+      normalizeRows(strip.raw[b]!, x0, W, batch, base, th, tw, mul[b]!, add[b]!);
+      if (inv) {
+        for (let r = 0; r < th; r++) {
+          const o = base + r * tw;
+          const i0 = r * W + x0;
+          for (let c = 0; c < tw; c++) if (inv[i0 + c]) batch[o + c] = 0;
         }
       }
     }
-    for (let b = 0; b < C; b++) {
-      normalizeBand(strip.band(b + 1), ns[b]!, mul[b]!, add[b]!);
-      if (anyInvalid) {
-        const f = ns[b]!;
-        for (let i = 0; i < f.length; i++) if (invalid[i]) f[i] = 0;
-      }
-    }
-    return sets[k]!;
   };
   const per = patch ? K : K * th * tw;
   const accumulateBatch = (od: Float32Array, queued: number[], wy: Float32Array): void => {
@@ -344,14 +352,19 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     bar?.set(done);
   };
   // Long scenes run the session in a worker thread so reading, normalizing and blending overlap inference.
+  // The worker's session is created while the first strip is read.
   const useWorker = options.worker ?? total >= 16;
-  const runner = useWorker ? await WorkerRunner.start(model) : null;
-  let pending: { promise: Promise<Tensor>; queued: number[]; wy: Float32Array } | null = null;
-  const drain = async (): Promise<void> => {
-    if (!pending) return;
-    const p = pending;
-    pending = null;
+  const runnerStart = useWorker ? WorkerRunner.start(model) : null;
+  runnerStart?.catch(() => undefined);
+  let runner: WorkerRunner | null = null;
+  /** Batches in the worker, oldest first; `after` finishes a strip once its last batch is blended. */
+  const queue: { promise: Promise<Tensor>; queued: number[]; wy: Float32Array; after?: () => Promise<void> }[] = [];
+  /** Up to this many batches wait in the worker, so it always has the next one when it finishes one. */
+  const DEPTH = 2;
+  const drainOne = async (): Promise<void> => {
+    const p = queue.shift()!;
     accumulateBatch((await p.promise).data, p.queued, p.wy);
+    await p.after?.();
   };
   const launch = async (queued: number[], wy: Float32Array): Promise<void> => {
     signal?.throwIfAborted();
@@ -360,56 +373,69 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     if (runner) {
       const promise = runner.predict(input, Boolean(options.mcDropout)); // copies the batch now
       promise.catch(() => undefined); // rejections surface where it is awaited
-      await drain();
-      pending = { promise, queued, wy };
+      queue.push({ promise, queued, wy });
+      while (queue.length > DEPTH) await drainOne();
     } else {
       const out = await model.predict(input, { mcDropout: options.mcDropout, signal, checkInput: false });
       accumulateBatch(out.data, queued, wy);
     }
   };
+  /** Emits the finished rows of strip `yi` (those above the next strip's start) and shifts the accumulators up. */
+  const finishStrip = async (yi: number, invalid: Uint8Array): Promise<void> => {
+    const y0 = ys[yi]!;
+    const next = yi + 1 < ys.length ? ys[yi + 1]! : H;
+    const rows = next - y0;
+    await finalize(y0, rows, invalid);
+    if (yi + 1 < ys.length) {
+      const keep = th - rows;
+      for (let k = 0; k < K; k++) {
+        const off = k * th * W;
+        acc.copyWithin(off, off + rows * W, off + th * W);
+        acc.fill(0, off + keep * W, off + th * W);
+      }
+      accW.copyWithin(0, rows * W, th * W);
+      accW.fill(0, keep * W);
+    }
+  };
+  let nextStrip: Promise<Strip> | null = null;
   try {
-    let cur = await prepareStrip(0, 0);
+    let cur: Strip;
+    if (runnerStart) [runner, cur] = await Promise.all([runnerStart, prepareStrip(0)]);
+    else cur = await prepareStrip(0);
     for (let yi = 0; yi < ys.length; yi++) {
       signal?.throwIfAborted();
-      const y0 = ys[yi]!;
       const wy = wys[yi]!;
       let queued: number[] = [];
       for (let xi = 0; xi < xs.length; xi++) {
-        const x0 = xs[xi]!;
-        const slot = queued.length;
-        for (let b = 0; b < C; b++) {
-          const f = cur.ns[b]!;
-          const base = slot * tileLen + b * th * tw;
-          for (let r = 0; r < th; r++) batch.set(f.subarray(r * W + x0, r * W + x0 + tw), base + r * tw);
-        }
+        fillTile(cur, xs[xi]!, queued.length);
         queued.push(xi);
         if (queued.length === bs) {
           await launch(queued, wy);
           queued = [];
+          // Read the next strip while the worker runs this one's batches.
+          if (!nextStrip && runner && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
         }
       }
       if (queued.length) await launch(queued, wy);
-      const nextStrip = yi + 1 < ys.length ? await prepareStrip(yi + 1, (yi + 1) % 2) : null;
-      await drain();
-      // Rows above the next strip's start are final: emit them and shift the accumulators up.
-      const next = yi + 1 < ys.length ? ys[yi + 1]! : H;
-      const rows = next - y0;
-      await finalize(y0, rows, cur.invalid);
-      if (yi + 1 < ys.length) {
-        const keep = th - rows;
-        for (let k = 0; k < K; k++) {
-          const off = k * th * W;
-          acc.copyWithin(off, off + rows * W, off + th * W);
-          acc.fill(0, off + keep * W, off + th * W);
-        }
-        accW.copyWithin(0, rows * W, th * W);
-        accW.fill(0, keep * W);
+      if (!nextStrip && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
+      // The strip is finished once its last batch is blended (in the worker case, later, when the
+      // next strip's batches are already queued).
+      const invalid = cur.invalid ?? allValid;
+      const last = queue[queue.length - 1];
+      if (last) last.after = () => finishStrip(yi, invalid);
+      else await finishStrip(yi, invalid);
+      if (nextStrip) {
+        cur = await nextStrip;
+        nextStrip = null;
       }
-      if (nextStrip) cur = nextStrip;
     }
+    while (queue.length) await drainOne();
   } finally {
+    await nextStrip?.catch(() => undefined); // (after an error: let a started read settle)
     bar?.done();
-    await runner?.close();
+    // (when reading the first strip failed, the worker may have started all the same)
+    const r = runner ?? (runnerStart ? await runnerStart.catch(() => null) : null);
+    await r?.close();
   }
   return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H, (card.classes ?? []).map((c) => c.color ?? ""));
 }
@@ -420,23 +446,34 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
  * exp(log-variance)).
  */
 function accumulatePlanes(od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array,
-  K: number, th: number, tw: number, W: number, expSecond: boolean): void {
+  K: number, th: number, tw: number, W: number, expSecond: boolean, wrow: Float64Array): void {
   const stride = th * tw;
   const plane = th * W;
   for (let r = 0; r < th; r++) {
     const wr = wy[r]!;
     if (wr === 0) continue;
+    // The row's weights once (in double, as wr * wx[c] was before); blendWeights only vanish at the
+    // tile edges, so the columns with weight are the range [c0, c1). Then one tight loop per plane.
+    for (let c = 0; c < tw; c++) wrow[c] = wr * wx[c]!;
+    let c0 = 0;
+    let c1 = tw;
+    while (c0 < c1 && wrow[c0] === 0) c0++;
+    while (c1 > c0 && wrow[c1 - 1] === 0) c1--;
     const rowBase = r * W + x0;
     const pixRow = o + r * tw;
-    for (let c = 0; c < tw; c++) {
-      const w = wr * wx[c]!;
-      if (w === 0) continue;
-      const ai = rowBase + c;
-      accW[ai]! += w;
-      const pix = pixRow + c;
-      acc[ai]! += w * od[pix]!;
-      if (expSecond) acc[plane + ai]! += w * Math.exp(od[pix + stride]!);
-      else for (let k = 1; k < K; k++) acc[k * plane + ai]! += w * od[pix + k * stride]!;
+    for (let c = c0; c < c1; c++) accW[rowBase + c]! += wrow[c]!;
+    if (expSecond) {
+      for (let c = c0; c < c1; c++) {
+        const w = wrow[c]!;
+        acc[rowBase + c]! += w * od[pixRow + c]!;
+        acc[plane + rowBase + c]! += w * Math.exp(od[pixRow + stride + c]!);
+      }
+      continue;
+    }
+    for (let k = 0; k < K; k++) {
+      const a = k * plane + rowBase;
+      const s = pixRow + k * stride;
+      for (let c = c0; c < c1; c++) acc[a + c]! += wrow[c]! * od[s + c]!;
     }
   }
 }
@@ -462,7 +499,27 @@ function accumulatePatch(od: Float32Array, o: number, x0: number, wx: Float32Arr
 
 /** Turns accumulated sums of `n` finished pixels into outputs (class, probabilities, confidence, mean, std). */
 function finalizeRows(acc: Float32Array, accW: Float32Array, invalid: Uint8Array, n: number, K: number, plane: number, isReg: boolean,
-  sc: Uint8Array | null, sp: Float32Array[] | null, sf: Float32Array | null, sm: Float32Array | null, ss: Float32Array | null): void {
+  sc: Uint8Array | null, sp: Float32Array[] | null, sf: Float32Array | null, sm: Float32Array | null, ss: Float32Array | null,
+  scratch: Float32Array): void {
+  if (!isReg && !sp && !sf && !sm && !ss) {
+    // class only: argmax of the blended logits (the weight is common to all classes), plane by plane
+    if (!sc) return;
+    const m = scratch.subarray(0, n);
+    m.set(acc.subarray(0, n));
+    sc.fill(0);
+    for (let k = 1; k < K; k++) {
+      const off = k * plane;
+      for (let i = 0; i < n; i++) {
+        const z = acc[off + i]!;
+        if (z > m[i]!) {
+          m[i] = z;
+          sc[i] = k;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) if (invalid[i]) sc[i] = 255;
+    return;
+  }
   const e = new Float64Array(K);
   for (let i = 0; i < n; i++) {
     const w = accW[i]!;
@@ -511,13 +568,36 @@ function finalizeRows(acc: Float32Array, accW: Float32Array, invalid: Uint8Array
   }
 }
 
-/** out[i] = raw[i] * mul + add (one pass; the typed source array keeps one type per call site). */
-function normalizeBand(raw: ArrayLike<number>, out: Float32Array, mul: number, add: number): void {
-  const n = out.length;
-  if (raw instanceof Uint8Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
-  else if (raw instanceof Uint16Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
-  else if (raw instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
-  else for (let i = 0; i < n; i++) out[i] = raw[i]! * mul + add;
+/**
+ * out[base + r·tw + c] = raw[r·W + x0 + c] · mul + add for a th×tw tile (one monomorphic loop per
+ * source array type).
+ */
+function normalizeRows(raw: ArrayLike<number>, x0: number, W: number, out: Float32Array, base: number, th: number, tw: number, mul: number, add: number): void {
+  if (raw instanceof Uint8Array) {
+    for (let r = 0; r < th; r++) {
+      const i0 = r * W + x0;
+      const o = base + r * tw;
+      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+    }
+  } else if (raw instanceof Uint16Array) {
+    for (let r = 0; r < th; r++) {
+      const i0 = r * W + x0;
+      const o = base + r * tw;
+      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+    }
+  } else if (raw instanceof Float32Array) {
+    for (let r = 0; r < th; r++) {
+      const i0 = r * W + x0;
+      const o = base + r * tw;
+      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+    }
+  } else {
+    for (let r = 0; r < th; r++) {
+      const i0 = r * W + x0;
+      const o = base + r * tw;
+      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+    }
+  }
 }
 
 /**

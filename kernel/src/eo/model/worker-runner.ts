@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import type ort from "onnxruntime-node";
 import type { Model } from "./load-model.js";
 import type { Tensor } from "./tensor.js";
 
@@ -25,6 +26,17 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
   parentPort.postMessage({ ready: true });
 }, (e) => parentPort.postMessage({ ready: false, error: String(e && e.message || e) }));
 `;
+
+/**
+ * The model's session options for the worker: the same, but onnxruntime's intra-op threads do not
+ * spin while waiting, since the main thread works (reads, normalizes, blends) at the same time and
+ * spinning threads would take its CPU.
+ */
+function workerSessionOptions(o: ort.InferenceSession.SessionOptions): ort.InferenceSession.SessionOptions {
+  const extra = (o.extra ?? {}) as Record<string, unknown>;
+  const session = (extra.session ?? {}) as Record<string, unknown>;
+  return { ...o, extra: { ...extra, session: { ...session, intra_op: { ...(session.intra_op as object | undefined), allow_spinning: "0" } } } };
+}
 
 /**
  * A model session in a worker thread. `predict` copies the batch (the caller may reuse its buffer)
@@ -63,7 +75,7 @@ export class WorkerRunner {
     const worker = new Worker(WORKER_CODE, {
       eval: true,
       workerData: {
-        ortPath, bytes: model.source.bytes, sessionOptions: model.source.sessionOptions,
+        ortPath, bytes: model.source.bytes, sessionOptions: workerSessionOptions(model.source.sessionOptions),
         inputName: model.card.input.name, outputName: model.card.output.name, mcInput: model.card.mcDropout?.input ?? null,
       },
     });
