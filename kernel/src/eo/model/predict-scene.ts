@@ -304,9 +304,23 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   };
 
   /** Adds one tile's output (at `o` in `od`) into the strip accumulators with weights wy×wx. */
-  const accumulate = (od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array): void => {
+  // Columns where each tile's weight is exactly 1 ([lo, hi)), and the first column no earlier tile of its strip touched.
+  const ones = wxs.map((w) => {
+    let lo = 0;
+    while (lo < tw && w[lo] !== 1) lo++;
+    let hi = lo;
+    while (hi < tw && w[hi] === 1) hi++;
+    return [lo, hi] as const;
+  });
+  const firstCols = xs.map((x, i) => (i === 0 ? 0 : xs[i - 1]! + tw - x));
+  const accumulate = (od: Float32Array, o: number, xi: number, wy: Float32Array, firstRow: number): void => {
+    const x0 = xs[xi]!;
+    const wx = wxs[xi]!;
     if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
-    else accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2, weightRow);
+    else {
+      accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2, weightRow,
+        firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1]);
+    }
   };
 
   /** A strip as read: raw band arrays, and which pixels are nodata/NaN (null when none). */
@@ -346,8 +360,10 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     }
   };
   const per = patch ? K : K * th * tw;
-  const accumulateBatch = (od: Float32Array, queued: number[], wy: Float32Array): void => {
-    for (let q = 0; q < queued.length; q++) accumulate(od, q * per, xs[queued[q]!]!, wxs[queued[q]!]!, wy);
+  const accumulateBatch = (od: Float32Array, queued: number[], yi: number): void => {
+    const wy = wys[yi]!;
+    const firstRow = yi === 0 ? 0 : ys[yi - 1]! + th - ys[yi]!;
+    for (let q = 0; q < queued.length; q++) accumulate(od, q * per, queued[q]!, wy, firstRow);
     done += queued.length;
     bar?.set(done);
   };
@@ -358,26 +374,26 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   runnerStart?.catch(() => undefined);
   let runner: WorkerRunner | null = null;
   /** Batches in the worker, oldest first; `after` finishes a strip once its last batch is blended. */
-  const queue: { promise: Promise<Tensor>; queued: number[]; wy: Float32Array; after?: () => Promise<void> }[] = [];
+  const queue: { promise: Promise<Tensor>; queued: number[]; yi: number; after?: () => Promise<void> }[] = [];
   /** Up to this many batches wait in the worker, so it always has the next one when it finishes one. */
   const DEPTH = 2;
   const drainOne = async (): Promise<void> => {
     const p = queue.shift()!;
-    accumulateBatch((await p.promise).data, p.queued, p.wy);
+    accumulateBatch((await p.promise).data, p.queued, p.yi);
     await p.after?.();
   };
-  const launch = async (queued: number[], wy: Float32Array): Promise<void> => {
+  const launch = async (queued: number[], yi: number): Promise<void> => {
     signal?.throwIfAborted();
     const n = queued.length;
     const input = { data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] };
     if (runner) {
       const promise = runner.predict(input, Boolean(options.mcDropout)); // copies the batch now
       promise.catch(() => undefined); // rejections surface where it is awaited
-      queue.push({ promise, queued, wy });
+      queue.push({ promise, queued, yi });
       while (queue.length > DEPTH) await drainOne();
     } else {
       const out = await model.predict(input, { mcDropout: options.mcDropout, signal, checkInput: false });
-      accumulateBatch(out.data, queued, wy);
+      accumulateBatch(out.data, queued, yi);
     }
   };
   /** Emits the finished rows of strip `yi` (those above the next strip's start) and shifts the accumulators up. */
@@ -404,19 +420,18 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     else cur = await prepareStrip(0);
     for (let yi = 0; yi < ys.length; yi++) {
       signal?.throwIfAborted();
-      const wy = wys[yi]!;
       let queued: number[] = [];
       for (let xi = 0; xi < xs.length; xi++) {
         fillTile(cur, xs[xi]!, queued.length);
         queued.push(xi);
         if (queued.length === bs) {
-          await launch(queued, wy);
+          await launch(queued, yi);
           queued = [];
           // Read the next strip while the worker runs this one's batches.
           if (!nextStrip && runner && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
         }
       }
-      if (queued.length) await launch(queued, wy);
+      if (queued.length) await launch(queued, yi);
       if (!nextStrip && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
       // The strip is finished once its last batch is blended (in the worker case, later, when the
       // next strip's batches are already queued).
@@ -446,35 +461,60 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
  * exp(log-variance)).
  */
 function accumulatePlanes(od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array,
-  K: number, th: number, tw: number, W: number, expSecond: boolean, wrow: Float64Array): void {
+  K: number, th: number, tw: number, W: number, expSecond: boolean, wrow: Float64Array,
+  firstRow: number, copyFrom: number, copyTo: number): void {
   const stride = th * tw;
   const plane = th * W;
   for (let r = 0; r < th; r++) {
     const wr = wy[r]!;
     if (wr === 0) continue;
-    // The row's weights once (in double, as wr * wx[c] was before); blendWeights only vanish at the
-    // tile edges, so the columns with weight are the range [c0, c1). Then one tight loop per plane.
-    for (let c = 0; c < tw; c++) wrow[c] = wr * wx[c]!;
-    let c0 = 0;
-    let c1 = tw;
-    while (c0 < c1 && wrow[c0] === 0) c0++;
-    while (c1 > c0 && wrow[c1 - 1] === 0) c1--;
+    if (!expSecond && r >= firstRow && wr === 1 && copyFrom < copyTo) {
+      // No earlier tile touched [copyFrom, tw) of this row and the weight is 1 on [copyFrom, copyTo):
+      // 0 + 1·v is v, so copy those logits; blend the ramps on either side.
+      const rowBase = r * W + x0;
+      const pixRow = o + r * tw;
+      accW.fill(1, rowBase + copyFrom, rowBase + copyTo);
+      for (let k = 0; k < K; k++) {
+        const s = pixRow + k * stride;
+        acc.set(od.subarray(s + copyFrom, s + copyTo), k * plane + rowBase + copyFrom);
+      }
+      addRow(od, pixRow, wx, 1, acc, accW, rowBase, K, stride, plane, 0, copyFrom, wrow);
+      addRow(od, pixRow, wx, 1, acc, accW, rowBase, K, stride, plane, copyTo, tw, wrow);
+      continue;
+    }
     const rowBase = r * W + x0;
     const pixRow = o + r * tw;
-    for (let c = c0; c < c1; c++) accW[rowBase + c]! += wrow[c]!;
     if (expSecond) {
-      for (let c = c0; c < c1; c++) {
-        const w = wrow[c]!;
+      for (let c = 0; c < tw; c++) {
+        const w = wr * wx[c]!;
+        if (w === 0) continue;
+        accW[rowBase + c]! += w;
         acc[rowBase + c]! += w * od[pixRow + c]!;
         acc[plane + rowBase + c]! += w * Math.exp(od[pixRow + stride + c]!);
       }
       continue;
     }
-    for (let k = 0; k < K; k++) {
-      const a = k * plane + rowBase;
-      const s = pixRow + k * stride;
-      for (let c = c0; c < c1; c++) acc[a + c]! += wrow[c]! * od[s + c]!;
-    }
+    addRow(od, pixRow, wx, wr, acc, accW, rowBase, K, stride, plane, 0, tw, wrow);
+  }
+}
+
+/**
+ * Adds columns [from, to) of one tile row, weighted by wr·wx[c], into the K accumulator planes:
+ * the row's weights once (in double, as before), then one tight loop per plane over the columns
+ * with weight (blendWeights only vanish at the tile edges).
+ */
+function addRow(od: Float32Array, pixRow: number, wx: Float32Array, wr: number, acc: Float32Array, accW: Float32Array, rowBase: number,
+  K: number, stride: number, plane: number, from: number, to: number, wrow: Float64Array): void {
+  for (let c = from; c < to; c++) wrow[c] = wr * wx[c]!;
+  let c0 = from;
+  let c1 = to;
+  while (c0 < c1 && wrow[c0] === 0) c0++;
+  while (c1 > c0 && wrow[c1 - 1] === 0) c1--;
+  for (let c = c0; c < c1; c++) accW[rowBase + c]! += wrow[c]!;
+  for (let k = 0; k < K; k++) {
+    const a = k * plane + rowBase;
+    const s = pixRow + k * stride;
+    for (let c = c0; c < c1; c++) acc[a + c]! += wrow[c]! * od[s + c]!;
   }
 }
 
