@@ -117,6 +117,23 @@ test("shipped segmenter: tiled prediction equals one-tile prediction (no seams),
   const inline = await predictScene(model, scene, { tileSize: 64, outputs: ["class", "probabilities"], progress: false, worker: false });
   assert.deepEqual(inline.classMap!.band(1), tiled.classMap!.band(1));
   for (let k = 1; k <= 4; k++) assert.ok(maxDiff(inline.probabilities!.band(k), tiled.probabilities!.band(k)) < 1e-6);
+  // batch sizes that split strips unevenly (several batches queued in the worker, strips finished
+  // after their last batch) and the class-only path give the same map; streamed strips equal the whole
+  const rows: number[] = [];
+  for (const batchSize of [1, 3]) {
+    const b = await predictScene(model, scene, {
+      tileSize: 64, batchSize, outputs: ["class", "probabilities"], progress: false, worker: true,
+      onStrip: (s) => {
+        rows.push(s.row, s.height);
+        assert.deepEqual(s.outputs.class!.band(1), tiled.classMap!.band(1).subarray(s.row * scene.width, (s.row + s.height) * scene.width));
+      },
+    });
+    assert.deepEqual(b.classMap!.band(1), tiled.classMap!.band(1));
+    for (let k = 1; k <= 4; k++) assert.deepEqual(b.probabilities!.band(k), tiled.probabilities!.band(k));
+  }
+  assert.equal(rows.filter((_, i) => i % 2 === 1).reduce((a, v) => a + v, 0), 2 * scene.height);
+  const classOnly = await predictScene(model, scene, { tileSize: 64, outputs: ["class"], progress: false, worker: true });
+  assert.deepEqual(classOnly.classMap!.band(1), tiled.classMap!.band(1));
   let maxd = 0;
   for (let k = 1; k <= 4; k++) {
     const a = whole.probabilities!.band(k);
