@@ -2,6 +2,8 @@
 // execution count, with timings masked, widget model ids renamed in order of appearance (they are
 // random per run), and the widget state (also with renamed ids) alongside.
 
+import { tmpdir } from "node:os";
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Out = { [k: string]: Json };
 export interface NotebookLike {
@@ -13,6 +15,10 @@ const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
 const WIDGET_STATE = "application/vnd.jupyter.widget-state+json";
 const MODEL_ID = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g;
 
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A folder made by mkdtemp (name + 6 random characters) under the OS temp dir, /tmp or /var/tmp. */
+const TMP_FOLDER = new RegExp(`(?:${[...new Set([tmpdir(), "/tmp", "/var/tmp"])].map(escapeRegExp).join("|")})\\/[\\w.-]+-[A-Za-z0-9]{6}(?=\\/|\\b)`, "g");
+
 /**
  * What legitimately differs between two runs becomes a placeholder: durations ("1.23 s", "850 ms",
  * "0:00:03") → "<time>", rates ("12.5 tiles/s") → "<rate>", the port of a server a notebook starts
@@ -21,7 +27,7 @@ const MODEL_ID = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g;
 export function maskTimings(text: string): string {
   return text
     .replace(/\b(127\.0\.0\.1|localhost):\d+/g, "$1:<port>")
-    .replace(/(?:\/tmp|\/var\/tmp)\/[\w.-]+-[A-Za-z0-9]{6}(?=\/|\b)/g, "<tmp>")
+    .replace(TMP_FOLDER, "<tmp>")
     .replace(/\b\d+(?:\.\d+)?\s?(?:ms|µs|us|s|sec|seconds|min)\b/g, "<time>")
     .replace(/\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, "<time>")
     .replace(/\b\d+(?:\.\d+)?\s?[A-Za-z]+\/s\b/g, "<rate>");
