@@ -5,7 +5,8 @@
 //   ai4eo   openRaster + predictScene (strip streaming, ramp blending, class map kept; session in a worker thread)
 //   bare    onnxruntime session.run alone on the same tiles (input preparation not timed)
 //   python  GDAL ReadAsArray per tile + torch (same weights, tiles, overlap, blending) + numpy argmax
-// Each variant runs in its own process (peak RSS per process). Prints medians and ratios.
+// Each variant runs in its own process (peak RSS per process). Prints medians and ratios of wall time,
+// and of CPU time (process.cpuUsage over all threads: less sensitive to other load on the machine).
 // Uses dist/ when built (npm run build), else the TypeScript sources.
 // Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3] [--sources]
 //        node --import tsx bench/model-scene.ts --size 10980 --runs 1 --skip-python   (the 10980×10980 RSS check)
@@ -41,7 +42,9 @@ const RUNS = arg("--runs", 3);
 const SKIP_PYTHON = process.argv.includes("--skip-python");
 const MODEL = join(root, "data", "models", "olinda-segmenter.onnx");
 
-interface Result { seconds: number; maxrss_mb: number; classes?: number[]; predictSeconds?: number }
+interface Result { seconds: number; maxrss_mb: number; classes?: number[]; predictSeconds?: number; cpuSeconds?: number }
+
+const cpuNow = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 async function worker(kind: string, path: string, overlap: number): Promise<Result> {
   const model = await loadModel(MODEL, { threads: THREADS });
@@ -58,11 +61,13 @@ async function worker(kind: string, path: string, overlap: number): Promise<Resu
       }
     };
     const t0 = performance.now();
+    const c0 = cpuNow();
     const p = await predictScene(model, src, { tileSize: TILE, overlap, outputs: ["class"], progress: false, batchSize: 4 });
     const seconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = cpuNow() - c0;
     const hist = new Array(4).fill(0);
     for (const v of p.classMap!.band(1)) hist[v]++;
-    return { seconds, maxrss_mb: process.resourceUsage().maxRSS / 1024, classes: hist, predictSeconds: inPredict / 1000 };
+    return { seconds, maxrss_mb: process.resourceUsage().maxRSS / 1024, classes: hist, predictSeconds: inPredict / 1000, cpuSeconds };
   }
   // bare: the same tiles, batches of 4, only session.run timed
   const { width: W, height: H } = src;
@@ -73,6 +78,7 @@ async function worker(kind: string, path: string, overlap: number): Promise<Resu
   const n = model.card.normalization as { mean: number[]; std: number[] };
   const bands = selectBands(src, model.card);
   let runMs = 0;
+  let runCpu = 0;
   for (const y of ys) {
     const strip = await src.read({ window: { col: 0, row: y, width: W, height: th }, bands });
     for (let i = 0; i < xs.length; i += 4) {
@@ -85,11 +91,13 @@ async function worker(kind: string, path: string, overlap: number): Promise<Resu
         }
       });
       const t = performance.now();
+      const c = cpuNow();
       await model.session.run({ input: new ort.Tensor("float32", data, [group.length, 6, th, tw]) });
       runMs += performance.now() - t;
+      runCpu += cpuNow() - c;
     }
   }
-  return { seconds: runMs / 1000, maxrss_mb: process.resourceUsage().maxRSS / 1024 };
+  return { seconds: runMs / 1000, maxrss_mb: process.resourceUsage().maxRSS / 1024, cpuSeconds: runCpu };
 }
 
 const median = (xs: number[]): number => {
@@ -139,11 +147,15 @@ ds = None
     console.log(`library: ${useDist ? "dist (compiled)" : "sources via tsx"}`);
     console.log(`scene ${SIZE}×${SIZE}×6 uint8 (${mpx.toFixed(1)} Mpx), tile ${TILE}, overlap ${overlap}, ${THREADS} threads, ${RUNS} run(s), medians:`);
     for (const k of SKIP_PYTHON ? ["ai4eo", "bare"] : ["ai4eo", "bare", "python"]) {
-      console.log(`  ${k.padEnd(7)} ${m(k).toFixed(2).padStart(8)} s  ${(mpx / m(k)).toFixed(3).padStart(7)} Mpx/s  peak RSS ${rss(k).toFixed(0)} MB`);
+      const cpu = res[k]![0]!.cpuSeconds === undefined ? "" : `  CPU ${median(res[k]!.map((x) => x.cpuSeconds!)).toFixed(2)} s`;
+      console.log(`  ${k.padEnd(7)} ${m(k).toFixed(2).padStart(8)} s  ${(mpx / m(k)).toFixed(3).padStart(7)} Mpx/s  peak RSS ${rss(k).toFixed(0)} MB${cpu}`);
     }
     const a = res.ai4eo!;
     const inPredict = median(a.map((x) => x.predictSeconds!));
     console.log(`  ai4eo time inside model.predict: ${inPredict > 0 ? `${inPredict.toFixed(2)} s` : "n/a (the session ran in predictScene's worker thread)"}`);
+    const cpuM = (k: string): number => median(res[k]!.map((x) => x.cpuSeconds!));
+    // CPU time (all threads of the process) depends less on other load on the machine than wall time.
+    console.log(`  CPU overhead of ai4eo over bare session.run ${((cpuM("ai4eo") / cpuM("bare") - 1) * 100).toFixed(1)}%`);
     console.log(`ratios: ai4eo overhead over bare session.run ${((m("ai4eo") / m("bare") - 1) * 100).toFixed(1)}% (target ≤ 10%)` +
       (SKIP_PYTHON ? "" : `; ai4eo vs python (GDAL + torch) ${(m("python") / m("ai4eo")).toFixed(2)}× faster (target ≥ 1.5×)`));
     if (SKIP_PYTHON) process.exit(0);
