@@ -259,7 +259,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const accW = new Float32Array(th * W);
   const bs = options.batchSize ?? (patch ? 256 : 4);
   const tileLen = C * th * tw;
-  const batch = new Float32Array(bs * tileLen);
+  let batch = new Float32Array(bs * tileLen);
   const total = ys.length * xs.length;
   const bar = options.progress === false ? null : startProgress({ total, label: `predictScene ${card.name}`, unit: "tiles" });
   const signal = options.signal;
@@ -387,8 +387,10 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const n = queued.length;
     const input = { data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] };
     if (runner) {
-      const promise = runner.predict(input, Boolean(options.mcDropout)); // copies the batch now
+      // The batch buffer moves to the worker without a copy; fill the next batch into a returned one.
+      const promise = runner.predictTransfer(batch, n * tileLen, input.dims, Boolean(options.mcDropout));
       promise.catch(() => undefined); // rejections surface where it is awaited
+      batch = runner.returned.pop() ?? new Float32Array(bs * tileLen);
       queue.push({ promise, queued, yi });
       while (queue.length > DEPTH) await drainOne();
     } else {

@@ -15,13 +15,13 @@ const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
 ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s) => {
   parentPort.on("message", (m) => {
-    const feeds = { [workerData.inputName]: new ort.Tensor("float32", new Float32Array(m.buf), m.dims) };
+    const feeds = { [workerData.inputName]: new ort.Tensor("float32", new Float32Array(m.buf, 0, m.len), m.dims) };
     if (workerData.mcInput) feeds[workerData.mcInput] = new ort.Tensor("bool", [m.mc], []);
     s.run(feeds).then((r) => {
       const out = r[workerData.outputName];
       const data = out.data.slice();
-      parentPort.postMessage({ id: m.id, buf: data.buffer, dims: out.dims }, [data.buffer]);
-    }, (e) => parentPort.postMessage({ id: m.id, error: String(e && e.message || e) }));
+      parentPort.postMessage({ id: m.id, buf: data.buffer, dims: out.dims, input: m.buf }, [data.buffer, m.buf]);
+    }, (e) => parentPort.postMessage({ id: m.id, error: String(e && e.message || e), input: m.buf }, [m.buf]));
   });
   parentPort.postMessage({ ready: true });
 }, (e) => parentPort.postMessage({ ready: false, error: String(e && e.message || e) }));
@@ -51,16 +51,18 @@ function workerSessionOptions(o: ort.InferenceSession.SessionOptions): ort.Infer
 export class WorkerRunner {
   #worker: Worker;
   #next = 0;
-  #pending = new Map<number, { resolve: (t: Tensor) => void; reject: (e: Error) => void }>();
+  #pending = new Map<number, { resolve: (t: Tensor, input: ArrayBuffer) => void; reject: (e: Error) => void }>();
+  /** Input buffers handed back by the worker, for {@link WorkerRunner.predictTransfer} callers to reuse. */
+  readonly returned: Float32Array[] = [];
 
   private constructor(worker: Worker) {
     this.#worker = worker;
-    worker.on("message", (m: { id: number; buf?: ArrayBuffer; dims?: number[]; error?: string }) => {
+    worker.on("message", (m: { id: number; buf?: ArrayBuffer; dims?: number[]; error?: string; input: ArrayBuffer }) => {
       const p = this.#pending.get(m.id);
       if (!p) return;
       this.#pending.delete(m.id);
       if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve({ data: new Float32Array(m.buf!), dims: m.dims! });
+      else p.resolve({ data: new Float32Array(m.buf!), dims: m.dims! }, m.input);
     });
     worker.on("error", (e) => {
       for (const p of this.#pending.values()) p.reject(e);
@@ -92,11 +94,38 @@ export class WorkerRunner {
 
   /** Runs one already checked, normalized batch. */
   predict(input: Tensor, mcDropout = false): Promise<Tensor> {
-    const id = this.#next++;
     const copy = input.data.slice();
+    return this.#send(copy, copy.length, input.dims, mcDropout, false);
+  }
+
+  /**
+   * Runs the first `length` values of `buffer` (a Float32Array over a whole ArrayBuffer) as a batch
+   * of shape `dims` without copying: the buffer moves to the worker (it is detached here) and comes
+   * back in {@link WorkerRunner.returned} once the run is done, for the caller to reuse.
+   * @example
+   * ```ts
+   * const out = await runner.predictTransfer(new Float32Array(6 * 64), 6 * 64, [1, 6, 8, 8]);
+   * const again = runner.returned.pop(); // the input buffer, reusable
+   * ```
+   */
+  predictTransfer(buffer: Float32Array, length: number, dims: readonly number[], mcDropout = false): Promise<Tensor> {
+    if (buffer.byteOffset !== 0 || buffer.byteLength !== buffer.buffer.byteLength) {
+      throw new RangeError("predictTransfer needs a Float32Array that spans its whole ArrayBuffer.");
+    }
+    return this.#send(buffer, length, dims, mcDropout, true);
+  }
+
+  #send(buffer: Float32Array, length: number, dims: readonly number[], mcDropout: boolean, keep: boolean): Promise<Tensor> {
+    const id = this.#next++;
     return new Promise<Tensor>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, buf: copy.buffer, dims: input.dims, mc: mcDropout }, [copy.buffer]);
+      this.#pending.set(id, {
+        resolve: (t, input) => {
+          if (keep) this.returned.push(new Float32Array(input));
+          resolve(t);
+        },
+        reject,
+      });
+      this.#worker.postMessage({ id, buf: buffer.buffer, len: length, dims, mc: mcDropout }, [buffer.buffer as ArrayBuffer]);
     });
   }
 
