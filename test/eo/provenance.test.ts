@@ -82,6 +82,18 @@ test("seeded generators record their seeds and who asked for them", () => {
   assert.deepEqual(seeds.find((s) => s.seed === 99), { seed: 99, by: "my augmentation", count: 1 });
 });
 
+test("seeded MC-dropout passes record their seed with the model's name", async () => {
+  const model = await loadModel(join(ROOT, "data", "models", "olinda-patch-classifier.onnx"), { threads: 1 });
+  const [h, w] = model.card.input.patchSize!;
+  const c = model.card.bands.length;
+  const input = { data: new Float32Array(c * h * w), dims: [1, c, h, w] };
+  await model.predict(input, { mcDropout: true, seed: 42 });
+  await model.predict(input, { mcDropout: true }); // continues the stream: no new seed
+  const seeds = provenance().seeds;
+  assert.deepEqual(seeds.find((s) => s.seed === 42), { seed: 42, by: `MC dropout (${model.card.name})`, count: 1 });
+  await model.dispose();
+});
+
 test("versions are read from the installed packages, not hard-coded", () => {
   const v = toolVersions();
   assert.equal(v["ai4eo"], pkgVersion(ROOT));

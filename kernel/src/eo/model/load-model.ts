@@ -10,7 +10,7 @@ import { cardHtml, cardMarkdown, parseModelCard, type ModelCard } from "./card.j
 import { ModelCardError, ModelInputError, ModelLoadError } from "./errors.js";
 import { readOnnxModelInfo, type OnnxModelInfo } from "./onnx-metadata.js";
 import { withDropoutSeed } from "./onnx-dropout-seed.js";
-import { recordInput } from "../provenance.js";
+import { recordInput, recordSeed } from "../provenance.js";
 import type { PredictOptions, Predictor, Tensor } from "./tensor.js";
 
 /** The `metadata_props` key that holds the card JSON. */
@@ -161,6 +161,7 @@ export class Model implements Predictor {
         "a model from loadModel", "no source",
       );
     }
+    recordSeed(seed, `MC dropout (${this.card.name})`);
     let bytes = this.#seededBytes.get(seed);
     if (!bytes) {
       bytes = withDropoutSeed(this.source.bytes, seed, this.path).bytes;
