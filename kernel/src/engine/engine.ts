@@ -24,6 +24,7 @@ import { formatDiagnostics, formatRuntimeError, type CellDiagnostic, type ErrorF
 import { createPositionMapper, type ScannerTs } from "./position-map.js";
 import { installRuntimeAliases, installTypeAliases, missingAliases, type PackageAliases, type TsSysLike } from "./module-aliases.js";
 import { checkComplete, type CompletenessTs, type IsCompleteResult } from "./is-complete.js";
+import { expandShorthand, type ShorthandTs } from "./expand-shorthand.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -69,7 +70,8 @@ export class InterruptedError extends Error {
   }
 }
 
-interface TsModule extends ScannerTs, CompletenessTs {
+interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs {
+  SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"];
   version: string;
   sys: TsSysLike;
   displayPartsToString(parts: unknown): string;
@@ -236,7 +238,8 @@ export class Engine<C> {
   async #execute(code: string, context: C, name: string): Promise<CellOutcome> {
     let converted: ReturnType<Converter["convert"]>;
     try {
-      converted = this.converter.convert(this.#prevDecl, code);
+      // tslab misses shorthand properties ({ x }) that name an earlier cell's variable: write them out.
+      converted = this.converter.convert(this.#prevDecl, expandShorthand(this.ts, code, this.#prevDecl));
     } catch (e) {
       return { status: "error", ...formatRuntimeError(e, this.#cells) };
     }

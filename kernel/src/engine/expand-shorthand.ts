@@ -1,0 +1,87 @@
+/**
+ * Expands shorthand properties that name a variable from an earlier cell: `({ std })` becomes
+ * `({ std: std })` before tslab's converter sees the cell.
+ *
+ * tslab's converter rewrites references to earlier cells' declarations into `exports.name`, but it
+ * skips shorthand property assignments, so `{ std }` would throw "std is not defined" at run time.
+ * Writing the property out in full is the same program in every context (object literals and
+ * destructuring assignment targets, with or without a default), so the rewrite is always safe;
+ * it is applied only to names declared by earlier cells, which keeps every other column intact.
+ *
+ * @example
+ * ```ts
+ * expandShorthand(ts, "({ std, a: 1 })", "declare const std: number;\n"); // "({ std: std, a: 1 })"
+ * ```
+ * @module
+ */
+
+/** The parts of TypeScript this rewrite uses (tslab's TypeScript at run time). */
+export interface ShorthandTs {
+  createSourceFile(fileName: string, text: string, languageVersion: number, setParentNodes?: boolean, scriptKind?: number): unknown;
+  forEachChild(node: unknown, cb: (child: unknown) => unknown): unknown;
+  ScriptTarget: { Latest: number };
+  ScriptKind: { TS: number };
+  SyntaxKind: { Identifier: number; VariableStatement: number; ImportDeclaration: number; ShorthandPropertyAssignment: number };
+}
+
+interface AstNode {
+  kind: number;
+  end: number;
+  name?: AstNode & { text?: string };
+  text?: string;
+}
+
+/** Names that earlier cells declared at top level (what tslab turns into `exports.name`). */
+export function declaredNames(ts: ShorthandTs, prevDecl: string): Set<string> {
+  const names = new Set<string>();
+  if (!prevDecl) return names;
+  const K = ts.SyntaxKind;
+  const file = ts.createSourceFile("prev.d.ts", prevDecl, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  // Identifiers, binding patterns ({ a, b: c }, [d]) and import clauses (x, * as y, { z as w }):
+  // the bound name is always `name`; `propertyName` (b, z) is not bound.
+  const addBinding = (n: (AstNode & { namedBindings?: AstNode; elements?: AstNode[] }) | undefined): void => {
+    if (!n) return;
+    if (n.kind === K.Identifier) {
+      if (n.text) names.add(n.text);
+      return;
+    }
+    addBinding(n.name);
+    addBinding(n.namedBindings);
+    n.elements?.forEach((e) => addBinding(e));
+  };
+  ts.forEachChild(file, (stmt) => {
+    const s = stmt as AstNode & {
+      declarationList?: { declarations: AstNode[] };
+      importClause?: AstNode;
+    };
+    if (s.kind === K.VariableStatement) s.declarationList?.declarations.forEach((d) => addBinding(d.name));
+    else if (s.kind === K.ImportDeclaration) addBinding(s.importClause);
+    else if (s.name?.text) names.add(s.name.text); // functions, classes, enums, namespaces
+  });
+  return names;
+}
+
+/**
+ * Returns `code` with every shorthand property whose name an earlier cell declared written out
+ * in full (`name` → `name: name`). Code without such properties is returned unchanged.
+ */
+export function expandShorthand(ts: ShorthandTs, code: string, prevDecl: string): string {
+  if (!prevDecl || !code.includes("{")) return code;
+  const declared = declaredNames(ts, prevDecl);
+  if (declared.size === 0) return code;
+  const kind = ts.SyntaxKind.ShorthandPropertyAssignment;
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const inserts: { at: number; text: string }[] = [];
+  const visit = (node: unknown): void => {
+    const n = node as AstNode;
+    if (n.kind === kind && n.name?.text && declared.has(n.name.text)) {
+      inserts.push({ at: n.name.end, text: `: ${n.name.text}` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  if (inserts.length === 0) return code;
+  let out = code;
+  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
+  return out;
+}
