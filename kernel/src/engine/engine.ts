@@ -25,6 +25,7 @@ import { createPositionMapper, type ScannerTs } from "./position-map.js";
 import { installRuntimeAliases, installTypeAliases, missingAliases, type PackageAliases, type TsSysLike } from "./module-aliases.js";
 import { checkComplete, type CompletenessTs, type IsCompleteResult } from "./is-complete.js";
 import { expandShorthand, type ShorthandTs } from "./expand-shorthand.js";
+import { hasTopLevelAwait, type AwaitTs } from "./top-level-await.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -70,8 +71,8 @@ export class InterruptedError extends Error {
   }
 }
 
-interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs {
-  SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"];
+interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs, AwaitTs {
+  SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"] & AwaitTs["SyntaxKind"];
   version: string;
   sys: TsSysLike;
   displayPartsToString(parts: unknown): string;
@@ -261,7 +262,9 @@ export class Engine<C> {
       this.#prevDecl = converted.declOutput ?? "";
       return { status: "ok", hasValue: false };
     }
-    const prefix = converted.hasToplevelAwait ? "(async function(exports, require) {\n" : "(function(exports, require) {\n";
+    // tslab flags only some top-level awaits; an await nested in an expression needs the async wrapper too.
+    const topLevelAwait = converted.hasToplevelAwait || hasTopLevelAwait(this.ts, code);
+    const prefix = topLevelAwait ? "(async function(exports, require) {\n" : "(function(exports, require) {\n";
     const wrapped = `${prefix}${converted.output}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
     const js = converted.output;
     let mapper: PositionMapper | undefined;
@@ -285,7 +288,7 @@ export class Engine<C> {
     this.#running = true;
     try {
       const ret = this.#als.run(context, () => vm.runInThisContext(wrapped, { filename: name, breakOnSigint: true }) as unknown);
-      if (converted.hasToplevelAwait) await Promise.race([ret, interrupted]);
+      if (topLevelAwait) await Promise.race([ret, interrupted]);
     } catch (e) {
       if (e instanceof Error && /Script execution was interrupted/.test(e.message)) {
         const err = new InterruptedError("SIGINT");
