@@ -26,6 +26,7 @@ import { installRuntimeAliases, installTypeAliases, missingAliases, type Package
 import { checkComplete, type CompletenessTs, type IsCompleteResult } from "./is-complete.js";
 import { expandShorthand, type ShorthandTs } from "./expand-shorthand.js";
 import { hasTopLevelAwait, type AwaitTs } from "./top-level-await.js";
+import { explainConverterFailure } from "./converter-errors.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -242,7 +243,7 @@ export class Engine<C> {
       // tslab misses shorthand properties ({ x }) that name an earlier cell's variable: write them out.
       converted = this.converter.convert(this.#prevDecl, expandShorthand(this.ts, code, this.#prevDecl));
     } catch (e) {
-      return { status: "error", ...formatRuntimeError(e, this.#cells) };
+      return { status: "error", ...(explainConverterFailure(e) ?? formatRuntimeError(e, this.#cells)) };
     }
     // An interrupt that came while the cell was compiled stops it before it runs.
     await new Promise<void>((r) => setImmediate(r));
