@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { display, toMimeBundle, plainText, DISPLAY_HOST_KEY, type DisplayHost, type MimeBundle } from "../../kernel/src/eo/display.js";
+import { display, toMimeBundle, plainText, prepareDisplay, DISPLAY_HOST_KEY, type DisplayHost, type MimeBundle } from "../../kernel/src/eo/display.js";
 
 function withHost<T>(fn: (calls: { data: MimeBundle; displayId?: string; update: boolean }[], clears: boolean[]) => T): T {
   const calls: { data: MimeBundle; displayId?: string; update: boolean }[] = [];
@@ -54,4 +54,38 @@ test("without a kernel display prints text/plain to stdout", () => {
   const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", src], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, "{ ndvi: 0.5 }\n<p>x</p>\n");
+});
+
+test("display() runs an object's prepare step first; a failing step still displays what it has", async () => {
+  const prepared: string[] = [];
+  class Lazy {
+    pixels = "none";
+    async [Symbol.for("ai4eo.prepareDisplay")]() {
+      await new Promise((r) => setTimeout(r, 10));
+      this.pixels = "read";
+      prepared.push("lazy");
+    }
+    [Symbol.for("Jupyter.display")]() { return { "text/plain": `pixels: ${this.pixels}` }; }
+  }
+  class Broken {
+    async [Symbol.for("ai4eo.prepareDisplay")]() { throw new Error("no pixels"); }
+    [Symbol.for("Jupyter.display")]() { return { "text/plain": "summary only" }; }
+  }
+  const calls: { data: MimeBundle; displayId?: string }[] = [];
+  const g = globalThis as Record<symbol, unknown>;
+  g[DISPLAY_HOST_KEY] = { display: (data: MimeBundle, _m: unknown, displayId?: string) => calls.push({ data, displayId }), clear: () => undefined };
+  try {
+    const h = display(new Lazy());
+    display(new Broken());
+    assert.equal(calls.length, 0, "nothing is sent before the prepare steps finish");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(prepared, ["lazy"]);
+    assert.deepEqual(calls.map((c) => c.data["text/plain"]).sort(), ["pixels: read", "summary only"]);
+    assert.equal(calls.find((c) => c.data["text/plain"] === "pixels: read")!.displayId, h.displayId);
+    const plain = new Lazy();
+    await prepareDisplay(plain);
+    assert.equal(toMimeBundle(plain)["text/plain"], "pixels: read");
+  } finally {
+    delete g[DISPLAY_HOST_KEY];
+  }
 });

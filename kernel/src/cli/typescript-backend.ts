@@ -12,7 +12,7 @@
  */
 import type { Engine } from "../engine/engine.js";
 import type { ExecuteOutcome, ExecuteRequest, KernelBackend, KernelIO, RequestContext } from "../jupyter/server.js";
-import { DISPLAY_HOST_KEY, display, toMimeBundle, type DisplayHost } from "../eo/display.js";
+import { DISPLAY_HOST_KEY, display, prepareDisplay, toMimeBundle, type DisplayHost } from "../eo/display.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot, packageVersion, typescriptVersion, tslabVersion } from "./package-info.js";
@@ -116,6 +116,7 @@ export class TypeScriptBackend implements KernelBackend {
     const r = await engine.execute(request.code, context, executionCount);
     if (r.status === "error") return { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };
     if (!r.hasValue) return { status: "ok" };
+    await prepareDisplay(r.value);
     const data = bundleOf(r.value);
     // an empty bundle means the value chose to show nothing (e.g. a display handle)
     if (Object.keys(data).length === 0) return { status: "ok" };
@@ -126,6 +127,7 @@ export class TypeScriptBackend implements KernelBackend {
     const engine = await this.engine();
     const r = await engine.execute(expression, context, "expr");
     if (r.status === "error") return { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };
+    if (r.hasValue) await prepareDisplay(r.value);
     return { status: "ok", result: { data: r.hasValue ? bundleOf(r.value) : { "text/plain": "undefined" }, metadata: {} } };
   }
 

@@ -44,6 +44,38 @@ export interface DisplayHost {
   clear(wait: boolean): void;
 }
 
+/**
+ * An optional async step an object runs before it is displayed (e.g. a raster source reads its
+ * preview pixels only when it is shown, so opening stays lazy). The kernel awaits it for a cell's
+ * value; `display(value)` awaits it before the output is sent.
+ */
+export const PREPARE_DISPLAY: unique symbol = Symbol.for("ai4eo.prepareDisplay") as never;
+
+/**
+ * Runs a value's {@link PREPARE_DISPLAY} step when it has one; a failing step is ignored (the
+ * value then displays what it has).
+ * @example
+ * ```ts
+ * await prepareDisplay(source); // reads the quicklook pixels
+ * toMimeBundle(source);
+ * ```
+ */
+export async function prepareDisplay(value: unknown): Promise<void> {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return;
+  const prepare = (value as { [PREPARE_DISPLAY]?: () => Promise<void> })[PREPARE_DISPLAY];
+  if (typeof prepare !== "function") return;
+  try {
+    await prepare.call(value);
+  } catch {
+    // displaying what the value has is better than failing the display
+  }
+}
+
+function needsPreparing(value: unknown): boolean {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { [PREPARE_DISPLAY]?: unknown })[PREPARE_DISPLAY] === "function";
+}
+
 /** An object that displays itself. */
 export interface SelfDisplaying {
   [JUPYTER_DISPLAY](): MimeBundle;
@@ -192,7 +224,13 @@ function show(bundle: MimeBundle, options: DisplayOptions | undefined): DisplayH
 }
 
 function buildDisplay(): DisplayFunction {
-  const fn = ((value: unknown, options?: DisplayOptions) => show(toMimeBundle(value), options)) as DisplayFunction;
+  const fn = ((value: unknown, options?: DisplayOptions) => {
+    if (!needsPreparing(value)) return show(toMimeBundle(value), options);
+    // prepare first (e.g. read preview pixels), then send; the handle is usable at once
+    const displayId = typeof options?.displayId === "string" ? options.displayId : randomUUID();
+    void prepareDisplay(value).then(() => emit(toMimeBundle(value), options?.metadata ?? {}, displayId, false));
+    return { displayId, update: makeUpdate(displayId), [JUPYTER_DISPLAY]: () => ({}) } as DisplayHandle;
+  }) as DisplayFunction;
   for (const [name, make] of Object.entries(makers)) {
     (fn as unknown as Record<string, unknown>)[name] = (input: never, options?: DisplayOptions) =>
       show((make as BundleMaker)(input), options);

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decode } from "fast-png";
-import { openRaster, quicklook, percentileStretch, colormapLut, addColormap, ColormapError, bandStats, Raster } from "../../../kernel/src/eo/index.js";
+import { openRaster, quicklook, percentileStretch, colormapLut, addColormap, ColormapError, bandStats, Raster, prepareDisplay } from "../../../kernel/src/eo/index.js";
 import { tempDir } from "../raster/gdal-compare.js";
 
 const dir = tempDir("ai4eo-render-");
@@ -53,6 +53,11 @@ test("colormaps: viridis/magma/RdYlGn/terrain LUTs, reversal, custom maps, unkno
 test("sources and rasters display themselves: PNG quicklook + HTML summary (palette for lc.tif, RGB for L7)", async () => {
   const display = Symbol.for("Jupyter.display");
   const lc = await openRaster("data/olinda/lc.tif");
+  // opening reads no pixels: the summary has no quicklook until the source is prepared for display
+  const lazy = (lc as unknown as Record<symbol, () => Record<string, string>>)[display]!();
+  assert.equal(lazy["image/png"], undefined);
+  assert.match(lazy["text/plain"]!, /84×46×1 uint8/);
+  await prepareDisplay(lc);
   const b = (lc as unknown as Record<symbol, () => Record<string, string>>)[display]!();
   assert.match(b["text/plain"]!, /84×46×1 uint8/);
   assert.match(b["text/html"]!, /<img .*data:image\/png;base64,/);

@@ -13,6 +13,7 @@ import { isPixelIsPoint, readCrs, readGeoKeys, readGeoTransform } from "./geokey
 import { parseGdalMetadata, parseNodata, parsePam, type MetadataItem } from "./gdal-metadata.js";
 import { Raster, PIXEL_TRANSFORM } from "./raster.js";
 import { recordInput } from "../provenance.js";
+import { PREPARE_DISPLAY } from "../display.js";
 import { defaultQuicklookOptions, sourceBundle } from "../render/display-bundle.js";
 import { quicklook, type Quicklook, type QuicklookOptions } from "../render/quicklook.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
@@ -39,8 +40,9 @@ export interface OpenRasterOptions {
   /** fetch implementation for URLs; default the global fetch. */
   fetch?: typeof fetch;
   /**
-   * Read display pixels at open (for the notebook quicklook) when a level of at most this many
-   * pixels exists (the smallest overview, or the image itself); `false` never. Default 1 048 576.
+   * Read display pixels at open when a level of at most this many pixels exists (the smallest
+   * overview, or the image itself). Default `false`: opening reads no pixels, and the preview
+   * (at most 1 048 576 pixels) is read when the source is first displayed.
    */
   preview?: number | false;
 }
@@ -279,6 +281,11 @@ export class RasterSource implements RasterSourceLike {
     return quicklook(r, { ...o, bands: o.bands!.map((_, i) => i + 1) });
   }
 
+  /** Before display: reads the preview pixels (at most 1 048 576) unless they were read already. */
+  async [PREPARE_DISPLAY](): Promise<void> {
+    if (!this.#preview) await this.loadPreview(1_048_576);
+  }
+
   /** Jupyter display: an HTML summary (size, CRS, bounds, bands, overviews) and a PNG quicklook of the preview pixels. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     const o = this.#displayOptions();
@@ -509,7 +516,7 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
       items: metaStr ? parseGdalMetadata(metaStr) : [], nodata: nodataStr !== undefined ? parseNodata(nodataStr) : null,
       pam, bigTiff: tiff.bigTiff, options,
     });
-    if (options.preview !== false) await source.loadPreview(options.preview ?? 1_048_576, signal);
+    if (typeof options.preview === "number") await source.loadPreview(options.preview, signal);
     return source;
   } catch (e) {
     await src.close();
