@@ -10,31 +10,12 @@
  * ```
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../eo/package-root.js";
 
-let root: string | undefined;
-
-/** The folder holding ai4eo's package.json (works from dist/ and from sources run with tsx). */
-export function packageRoot(): string {
-  if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, "package.json");
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name === "ai4eo") return (root = dir);
-      } catch {
-        // not ours
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find ai4eo's package.json above ${fileURLToPath(import.meta.url)}; reinstall ai4eo`);
-    dir = up;
-  }
-}
+export { packageRoot };
 
 /** ai4eo's version from its package.json. */
 export function packageVersion(): string {

@@ -45,3 +45,4 @@ export * from "./render/quicklook.js";
 export * from "./render/display-bundle.js";
 export * from "./provenance.js";
 export * from "./sensors/landsat-mtl.js";
+export { PackageRootError } from "./package-root.js";

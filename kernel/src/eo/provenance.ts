@@ -28,6 +28,7 @@ import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ai4eoError } from "./errors.js";
+import { findPackageRoot } from "./package-root.js";
 
 /** The mime type under which a provenance snapshot's JSON travels in display bundles. */
 export const PROVENANCE_MIME = "application/vnd.ai4eo.provenance+json";
@@ -229,28 +230,6 @@ export function resetProvenance(): void {
   reg.seeds.clear();
 }
 
-let rootDir: string | undefined;
-function packageRoot(): string | undefined {
-  if (rootDir !== undefined) return rootDir || undefined;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, "package.json");
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name === "ai4eo") return (rootDir = dir);
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) {
-      rootDir = "";
-      return undefined;
-    }
-    dir = up;
-  }
-}
-
 /** The version in an installed package's package.json, found from `from` (a package.json path). */
 function installedVersion(name: string, from: string): string | undefined {
   const req = createRequire(from);
@@ -295,7 +274,7 @@ let versionCache: Record<string, string> | undefined;
  */
 export function toolVersions(): Record<string, string> {
   if (versionCache) return { ...versionCache };
-  const root = packageRoot();
+  const root = findPackageRoot();
   const v: Record<string, string> = {};
   const from = root ? join(root, "package.json") : fileURLToPath(import.meta.url);
   const own = root ? (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string }).version : undefined;
@@ -318,7 +297,7 @@ export function toolVersions(): Record<string, string> {
 }
 
 function displayPath(abs: string): string {
-  const root = packageRoot();
+  const root = findPackageRoot();
   for (const base of [root, process.cwd()]) {
     if (!base) continue;
     const rel = relative(base, abs);
