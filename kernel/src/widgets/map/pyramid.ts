@@ -12,6 +12,7 @@ import { arrayTypeFor, isComplex, type BandArray, type DType, type GeoTransform,
 import type { TileDType } from "../../../../widgets/src/map/contract.js";
 import { MERC_MAX, tileBounds3857 } from "../../../../widgets/src/map/render.js";
 import { MapLayerError } from "./errors.js";
+import { ApproxPixelGrid, type ToPixel } from "./approx-grid.js";
 
 /** Pixels of one tile or grid: data bands (same dtype), optional validity mask. */
 export interface TileData {
@@ -88,6 +89,64 @@ function invert(t: GeoTransform): GeoTransform {
 }
 
 /**
+ * For every output pixel, the index of its nearest level pixel in the window `win` (-1 outside
+ * the data or the window), into `scratch.idx`; `mask` gets 1 where the index is valid. Returns the
+ * number of valid pixels.
+ */
+function sampleIndex(
+  grid: ApproxPixelGrid, width: number, height: number, level: Level, W: number, H: number,
+  win: { col: number; row: number; width: number; height: number },
+  scratch: { idx: Int32Array; cols: Float64Array; rows: Float64Array }, mask: Uint8Array,
+): number {
+  const { idx, cols, rows } = scratch;
+  // Level pixel = floor(c / fx); c ≥ 0 here, so truncation (| 0) is the floor.
+  const ifx = 1 / level.fx, ify = 1 / level.fy, lw1 = level.width - 1, lh1 = level.height - 1;
+  const wc = win.col, wr = win.row, ww = win.width, wh = win.height;
+  let valid = 0;
+  for (let y = 0; y < height; y++) {
+    grid.fillRow(y, cols, rows);
+    const o0 = y * width;
+    for (let x = 0; x < width; x++) {
+      const c = cols[x]!, r = rows[x]!;
+      let s = -1;
+      if (c >= 0 && r >= 0 && c < W && r < H) {
+        let lc = (c * ifx) | 0, lr = (r * ify) | 0;
+        if (lc > lw1) lc = lw1;
+        if (lr > lh1) lr = lh1;
+        lc -= wc;
+        lr -= wr;
+        if (lc >= 0 && lr >= 0 && lc < ww && lr < wh) {
+          s = lr * ww + lc;
+          mask[o0 + x] = 1;
+          valid++;
+        }
+      }
+      idx[o0 + x] = s;
+    }
+  }
+  return valid;
+}
+
+/** dst[o] = src[idx[o]] where idx[o] ≥ 0; clears mask[o] where the value is nodata (or not finite, for float output). */
+function gather(src: BandArray, dst: Float32Array, idx: Int32Array, n: number, mask: Uint8Array, nd: number | null, float: boolean): void {
+  if (nd === null && !float) {
+    for (let o = 0; o < n; o++) {
+      const s = idx[o]!;
+      if (s >= 0) dst[o] = src[s]!;
+    }
+    return;
+  }
+  const ndNaN = nd !== null && Number.isNaN(nd);
+  for (let o = 0; o < n; o++) {
+    const s = idx[o]!;
+    if (s < 0) continue;
+    const v = src[s]!;
+    dst[o] = v;
+    if ((nd !== null && (v === nd || (ndNaN && Number.isNaN(v)))) || (float && !Number.isFinite(v))) mask[o] = 0;
+  }
+}
+
+/**
  * Tiles of one raster layer (a fixed list of source bands) in Web Mercator.
  * @example
  * ```ts
@@ -111,6 +170,7 @@ export class TilePyramid {
   readonly #cache = new Map<string, TileData | null>();
   readonly #cacheMax: number;
   readonly #nodata: (number | null)[];
+  readonly #toPixel: ToPixel = (x, y) => this.mercToPixel(x, y);
 
   constructor(source: RasterSourceLike, bands: number[], options: PyramidOptions) {
     if (isComplex(source.dtype)) {
@@ -207,18 +267,11 @@ export class TilePyramid {
    * level whose resolution is just finer than the output's). Null when the box misses the data.
    */
   async render(box: readonly [number, number, number, number], width: number, height: number, signal?: AbortSignal): Promise<TileData | null> {
-    const [minX, minY, maxX, maxY] = box;
-    const G = 16;
-    const gw = G + 1;
-    const gc = new Float64Array(gw * gw), gr = new Float64Array(gw * gw);
-    for (let j = 0; j <= G; j++) {
-      for (let i = 0; i <= G; i++) {
-        const mx = minX + ((maxX - minX) * i) / G;
-        const my = maxY - ((maxY - minY) * j) / G;
-        const [c, r] = this.mercToPixel(mx, my);
-        gc[j * gw + i] = c; gr[j * gw + i] = r;
-      }
-    }
+    // A coarse grid of exact points gives the scale and the footprint; after the level is chosen the
+    // grid is refined until it is within 0.125 level pixels of the exact transform (GDAL's default).
+    const coarse = ApproxPixelGrid.build(box, width, height, this.#toPixel, { cells: 8 });
+    const { cols: gc, rows: gr } = coarse.points;
+    const G = coarse.cells, gw = G + 1;
     // Scale: source pixels per output pixel, from the grid spacing.
     let scale = Infinity;
     for (let j = 0; j < G; j++) {
@@ -239,6 +292,7 @@ export class TilePyramid {
     const W = this.source.width, H = this.source.height;
     if (c1 < 0 || r1 < 0 || c0 >= W || r0 >= H) return null;
     const level = await this.#levelFor(scale, signal);
+    const grid = coarse.refine(0.125 * Math.min(level.fx, level.fy));
     // Window in level pixels.
     const lc0 = Math.max(0, Math.floor(Math.max(0, c0) / level.fx) - 1);
     const lr0 = Math.max(0, Math.floor(Math.max(0, r0) / level.fy) - 1);
@@ -246,41 +300,36 @@ export class TilePyramid {
     const lr1 = Math.min(level.height, Math.ceil(Math.min(H, r1) / level.fy) + 1);
     if (lc1 <= lc0 || lr1 <= lr0) return null;
     const win = await this.#readLevel(level, lc0, lr0, lc1, lr1, signal);
+    // From here on synchronous: the scratch rows and index are shared by every render of this pyramid.
     const n = width * height;
-    const Ctor = this.dtype === "float32" ? Float32Array : arrayTypeFor(this.dtype as DType) as unknown as Float32ArrayConstructor;
-    const out = this.bands.map(() => new Ctor(n));
     const mask = new Uint8Array(n);
-    let valid = 0;
-    const nod = this.#nodata;
+    const scratch = this.#scratch(width, n);
+    if (sampleIndex(grid, width, height, level, W, H, win, scratch, mask) === 0) return null;
+    const idx = scratch.idx;
+    const Ctor = this.dtype === "float32" ? Float32Array : arrayTypeFor(this.dtype as DType) as unknown as Float32ArrayConstructor;
     const float = this.dtype === "float32";
-    for (let y = 0; y < height; y++) {
-      const gy = ((y + 0.5) / height) * G;
-      const j = Math.min(G - 1, Math.floor(gy));
-      const fy = gy - j;
-      for (let x = 0; x < width; x++) {
-        const gx = ((x + 0.5) / width) * G;
-        const i = Math.min(G - 1, Math.floor(gx));
-        const fx = gx - i;
-        const k = j * gw + i;
-        const c = (1 - fy) * ((1 - fx) * gc[k]! + fx * gc[k + 1]!) + fy * ((1 - fx) * gc[k + gw]! + fx * gc[k + gw + 1]!);
-        const r = (1 - fy) * ((1 - fx) * gr[k]! + fx * gr[k + 1]!) + fy * ((1 - fx) * gr[k + gw]! + fx * gr[k + gw + 1]!);
-        const o = y * width + x;
-        if (!(c >= 0 && r >= 0 && c < W && r < H)) continue;
-        const lc = Math.min(level.width - 1, Math.floor(c / level.fx)) - win.col;
-        const lr = Math.min(level.height - 1, Math.floor(r / level.fy)) - win.row;
-        if (lc < 0 || lr < 0 || lc >= win.width || lr >= win.height) continue;
-        const s = lr * win.width + lc;
-        let ok = true;
-        for (let b = 0; b < out.length; b++) {
-          const v = win.bands[b]![s]!;
-          if ((nod[b] !== null && (v === nod[b] || (Number.isNaN(nod[b]!) && Number.isNaN(v)))) || (float && !Number.isFinite(v))) ok = false;
-          out[b]![o] = v;
-        }
-        if (ok) { mask[o] = 1; valid++; }
-      }
-    }
+    const out = this.bands.map((_, b) => {
+      const dst = new Ctor(n);
+      gather(win.bands[b]!, dst, idx, n, mask, this.#nodata[b] ?? null, float);
+      return dst;
+    });
+    let valid = 0;
+    for (let o = 0; o < n; o++) valid += mask[o]!;
     if (valid === 0) return null;
     return { width, height, dtype: this.dtype, bands: out, mask: valid === n ? null : mask };
+  }
+
+  #scratchIdx = new Int32Array(0);
+  #scratchCols = new Float64Array(0);
+  #scratchRows = new Float64Array(0);
+
+  #scratch(width: number, n: number): { idx: Int32Array; cols: Float64Array; rows: Float64Array } {
+    if (this.#scratchIdx.length < n) this.#scratchIdx = new Int32Array(n);
+    if (this.#scratchCols.length < width) {
+      this.#scratchCols = new Float64Array(width);
+      this.#scratchRows = new Float64Array(width);
+    }
+    return { idx: this.#scratchIdx, cols: this.#scratchCols, rows: this.#scratchRows };
   }
 
   /** Values of every source band at full-resolution pixel (col, row), or null outside. */
