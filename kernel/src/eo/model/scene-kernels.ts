@@ -1,0 +1,152 @@
+/**
+ * predictScene's hot loops — normalizing tiles into a batch, blending tile outputs into the strip
+ * accumulators, and the class-only argmax — as WebAssembly SIMD kernels over one shared memory
+ * (compiled from scene-kernels.wat). They compute in f64 and round to f32 once, like the
+ * JavaScript loops they replace, so results are bit-identical; they are several times faster,
+ * which matters because on a machine with few cores every main-thread cycle is taken from
+ * onnxruntime's threads. The memory is a SharedArrayBuffer, so the session's worker thread reads
+ * batches from it and writes outputs into it without transfers.
+ * @module
+ */
+import { SCENE_KERNELS_WASM } from "./scene-kernels-wasm.js";
+
+interface Exports {
+  normalize(src: number, W: number, bpe: number, dst: number, th: number, tw: number, mul: number, add: number): void;
+  blend(od: number, w: number, acc: number, accW: number, K: number, stride: number, plane: number, n: number): void;
+  argmax(acc: number, plane: number, K: number, n: number, out: number): void;
+}
+
+/** The parts of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike };
+  Instance: new (m: object, imports: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+/** The compiled module, or null where WebAssembly SIMD or shared memory is unavailable. */
+function kernelModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = wasm ? new wasm.Module(Buffer.from(SCENE_KERNELS_WASM, "base64")) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+const align = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** Source sample arrays the normalize kernel reads directly. */
+export type KernelSource = Uint8Array | Uint16Array | Float32Array;
+
+/**
+ * A fixed-size shared WebAssembly memory with a bump allocator for typed arrays, and the kernels
+ * working on arrays allocated from it.
+ * @example
+ * ```ts
+ * const k = SceneKernels.create(SceneKernels.bytes(64, 64 * 4, 64 * 4))!;
+ * const src = k.u8(64); const dst = k.f32(64); const w = k.f32(64);
+ * k.normalize(src, 0, 8, dst, 0, 8, 8, 1 / 255, 0); // an 8×8 tile scaled to [0, 1]
+ * ```
+ */
+export class SceneKernels {
+  /** The shared memory all arrays of this instance live in. */
+  readonly buffer: SharedArrayBuffer;
+  #ex: Exports;
+  #top = 0;
+
+  private constructor(buffer: SharedArrayBuffer, ex: Exports) {
+    this.buffer = buffer;
+    this.#ex = ex;
+  }
+
+  /** Bytes needed for arrays of the given byte lengths (each aligned to 16). */
+  static bytes(...byteLengths: number[]): number {
+    return byteLengths.reduce((s, n) => s + align(n), 0);
+  }
+
+  /**
+   * A memory of at least `bytes` bytes; null when WebAssembly SIMD or shared memory is not
+   * available here, or the size exceeds what a 32-bit memory can address (callers then use JavaScript loops).
+   */
+  static create(bytes: number): SceneKernels | null {
+    const mod = kernelModule();
+    const pages = Math.max(1, Math.ceil(bytes / PAGE));
+    if (!mod || !wasm || pages > 65536) return null;
+    try {
+      const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+      const inst = new wasm.Instance(mod, { env: { memory } });
+      return new SceneKernels(memory.buffer as SharedArrayBuffer, inst.exports as unknown as Exports);
+    } catch {
+      return null;
+    }
+  }
+
+  #alloc(byteLength: number): number {
+    const at = this.#top;
+    if (at + byteLength > this.buffer.byteLength) {
+      throw new RangeError(`SceneKernels: memory of ${this.buffer.byteLength} bytes cannot hold ${byteLength} more (${at} in use).`);
+    }
+    this.#top = at + align(byteLength);
+    return at;
+  }
+
+  /** A zeroed Float32Array of `n` values in this memory. */
+  f32(n: number): Float32Array {
+    return new Float32Array(this.buffer, this.#alloc(n * 4), n);
+  }
+
+  /** A zeroed Float64Array of `n` values in this memory. */
+  f64(n: number): Float64Array {
+    return new Float64Array(this.buffer, this.#alloc(n * 8), n);
+  }
+
+  /** A zeroed Uint8Array of `n` values in this memory. */
+  u8(n: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.#alloc(n), n);
+  }
+
+  /** A zeroed Uint16Array of `n` values in this memory. */
+  u16(n: number): Uint16Array {
+    return new Uint16Array(this.buffer, this.#alloc(n * 2), n);
+  }
+
+  #at(a: ArrayBufferView & { BYTES_PER_ELEMENT: number }, index: number): number {
+    if (a.buffer !== this.buffer) throw new RangeError("SceneKernels: the array is not in this kernel memory.");
+    return a.byteOffset + index * a.BYTES_PER_ELEMENT;
+  }
+
+  /**
+   * `dst[dstIndex + r·tw + c] = f32(src[srcIndex + r·W + c] · mul + add)` for r < th, c < tw
+   * (a tile out of a strip of width W).
+   */
+  normalize(src: KernelSource, srcIndex: number, W: number, dst: Float32Array, dstIndex: number, th: number, tw: number, mul: number, add: number): void {
+    if (th <= 0 || tw <= 0) return;
+    if (srcIndex + (th - 1) * W + tw > src.length || dstIndex + th * tw > dst.length) throw new RangeError("SceneKernels.normalize: tile out of bounds.");
+    this.#ex.normalize(this.#at(src, srcIndex), W, src.BYTES_PER_ELEMENT, this.#at(dst, dstIndex), th, tw, mul, add);
+  }
+
+  /**
+   * For i < n: `accW[accIndex + i] += w[wIndex + i]` and, for each of K planes,
+   * `acc[accIndex + k·plane + i] += w[wIndex + i] · od[odIndex + k·stride + i]`.
+   */
+  blend(od: Float32Array, odIndex: number, w: Float64Array, wIndex: number, acc: Float32Array, accW: Float32Array, accIndex: number,
+    K: number, stride: number, plane: number, n: number): void {
+    if (n <= 0) return;
+    if (odIndex + (K - 1) * stride + n > od.length || wIndex + n > w.length || accIndex + (K - 1) * plane + n > acc.length || accIndex + n > accW.length) {
+      throw new RangeError("SceneKernels.blend: out of bounds.");
+    }
+    this.#ex.blend(this.#at(od, odIndex), this.#at(w, wIndex), this.#at(acc, accIndex), this.#at(accW, accIndex), K, stride * 4, plane * 4, n);
+  }
+
+  /** `out[i]` = the first k < K with the largest `acc[k·plane + i]` (NaN never wins), for i < n. */
+  argmax(acc: Float32Array, plane: number, K: number, n: number, out: Uint8Array): void {
+    if (n <= 0) return;
+    if (K < 1 || K > 255 || (K - 1) * plane + n > acc.length || n > out.length) throw new RangeError("SceneKernels.argmax: out of bounds.");
+    this.#ex.argmax(this.#at(acc, 0), plane * 4, K, n, this.#at(out, 0));
+  }
+}

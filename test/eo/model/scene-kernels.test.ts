@@ -1,0 +1,101 @@
+// The WebAssembly SIMD kernels of predictScene give bit-identical results to the JavaScript loops
+// they replace (f64 arithmetic rounded to f32 once), on odd sizes (vector tails), NaN and extreme
+// values; and the committed module bytes are what the committed .wat compiles to.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
+import { SCENE_KERNELS_WASM } from "../../../kernel/src/eo/model/scene-kernels-wasm.js";
+import { compileSceneKernels } from "../../../scripts/build-scene-kernels.mjs";
+
+/** A seeded LCG in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const sameBits = (a: Float32Array, b: Float32Array, what: string): void => {
+  assert.equal(a.length, b.length);
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) if (ua[i] !== ub[i]) assert.fail(`${what}: value ${i} differs: ${a[i]} vs ${b[i]}`);
+};
+
+test("committed wasm bytes equal the compiled scene-kernels.wat", async () => {
+  const bytes = await compileSceneKernels();
+  assert.equal(Buffer.from(bytes).toString("base64"), SCENE_KERNELS_WASM, "run node scripts/build-scene-kernels.mjs");
+});
+
+test("normalize equals the JavaScript loop bit for bit (uint8, uint16, float32; tile widths with tails)", () => {
+  const r = rng(1);
+  for (const [W, th, tw, x0] of [[37, 5, 29, 3], [64, 8, 64, 0], [300, 3, 257, 41], [9, 2, 1, 8]] as const) {
+    const k = SceneKernels.create(SceneKernels.bytes(W * th * 4 * 3, th * tw * 4 * 3))!;
+    assert.ok(k, "WebAssembly SIMD with shared memory is available in Node 20");
+    const sources = [k.u8(W * th), k.u16(W * th), k.f32(W * th)];
+    for (let i = 0; i < W * th; i++) {
+      sources[0]![i] = Math.floor(r() * 256);
+      sources[1]![i] = Math.floor(r() * 65536);
+      sources[2]![i] = i % 17 === 0 ? NaN : i % 19 === 0 ? -Infinity : (r() - 0.5) * 1e6;
+    }
+    const mul = 1 / (r() * 90 + 7.3);
+    const add = -(r() * 50) * mul;
+    for (const src of sources) {
+      const dst = k.f32(th * tw);
+      k.normalize(src, x0, W, dst, 0, th, tw, mul, add);
+      const ref = new Float32Array(th * tw);
+      for (let y = 0; y < th; y++) for (let c = 0; c < tw; c++) ref[y * tw + c] = src[y * W + x0 + c]! * mul + add;
+      sameBits(dst, ref, `${src.constructor.name} ${W}x${th} tile ${tw} at ${x0}`);
+    }
+  }
+});
+
+test("blend equals the JavaScript accumulation bit for bit (K planes, odd lengths)", () => {
+  const r = rng(2);
+  for (const [K, n] of [[4, 250], [1, 7], [3, 1], [2, 64]] as const) {
+    const stride = n + 5;
+    const plane = n + 11;
+    const k = SceneKernels.create(SceneKernels.bytes(K * stride * 4, n * 8, K * plane * 4, plane * 4))!;
+    const od = k.f32(K * stride);
+    const w = k.f64(n);
+    const acc = k.f32(K * plane);
+    const accW = k.f32(plane);
+    for (let i = 0; i < od.length; i++) od[i] = (r() - 0.5) * 40;
+    for (let i = 0; i < n; i++) w[i] = Math.fround(r()) * Math.fround(r());
+    for (let i = 0; i < acc.length; i++) acc[i] = (r() - 0.5) * 10;
+    for (let i = 0; i < accW.length; i++) accW[i] = r();
+    const refAcc = acc.slice();
+    const refW = accW.slice();
+    for (let rep = 0; rep < 2; rep++) {
+      k.blend(od, 0, w, 0, acc, accW, 3, K, stride, plane, n - 3);
+      for (let c = 0; c < n - 3; c++) refW[3 + c]! += w[c]!;
+      for (let q = 0; q < K; q++) for (let c = 0; c < n - 3; c++) refAcc[q * plane + 3 + c]! += w[c]! * od[q * stride + c]!;
+    }
+    sameBits(acc, refAcc, `acc K=${K} n=${n}`);
+    sameBits(accW, refW, `accW K=${K} n=${n}`);
+  }
+});
+
+test("argmax equals the JavaScript loop: first maximum wins, NaN never wins", () => {
+  const r = rng(3);
+  for (const [K, n] of [[4, 1001], [1, 5], [7, 16], [2, 3]] as const) {
+    const plane = n + 3;
+    const k = SceneKernels.create(SceneKernels.bytes(K * plane * 4, n))!;
+    const acc = k.f32(K * plane);
+    for (let i = 0; i < acc.length; i++) acc[i] = i % 13 === 0 ? NaN : Math.round((r() - 0.5) * 6); // many ties
+    const out = k.u8(n);
+    k.argmax(acc, plane, K, n, out);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      let m = acc[i]!;
+      for (let q = 1; q < K; q++) if (acc[q * plane + i]! > m) [m, best] = [acc[q * plane + i]!, q];
+      assert.equal(out[i], best, `K=${K} pixel ${i}`);
+    }
+  }
+});
+
+test("arrays outside the kernel memory and out-of-bounds tiles are refused", () => {
+  const k = SceneKernels.create(1024)!;
+  const dst = k.f32(16);
+  assert.throws(() => k.normalize(new Uint8Array(16), 0, 4, dst, 0, 4, 4, 1, 0), /not in this kernel memory/);
+  assert.throws(() => k.normalize(k.u8(8), 0, 4, dst, 0, 4, 4, 1, 0), /out of bounds/);
+  assert.throws(() => k.f32(20000), /cannot hold/); // (one 64 KiB page)
+});
