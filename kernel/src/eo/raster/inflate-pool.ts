@@ -35,7 +35,18 @@ parentPort.on("message", (m) => {
     const { predictor, bytesPer, rowSamples, rows, spp } = m;
     if (predictor === 2) {
       const a = bytesPer === 1 ? out : bytesPer === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);
-      for (let r = 0; r < rows; r++) {
+      if (spp === 1) {
+        // running sum in a register (stores truncate to the sample width), four samples per step
+        for (let o = 0, n = rows * rowSamples; o < n; o += rowSamples) {
+          const end = o + rowSamples;
+          let acc = a[o] | 0, i = o + 1;
+          for (; i + 4 <= end; i += 4) {
+            acc = (acc + a[i]) | 0; a[i] = acc; acc = (acc + a[i + 1]) | 0; a[i + 1] = acc;
+            acc = (acc + a[i + 2]) | 0; a[i + 2] = acc; acc = (acc + a[i + 3]) | 0; a[i + 3] = acc;
+          }
+          for (; i < end; i++) { acc = (acc + a[i]) | 0; a[i] = acc; }
+        }
+      } else for (let r = 0; r < rows; r++) {
         const o = r * rowSamples;
         for (let i = o + spp, end = o + rowSamples; i < end; i++) a[i] = a[i] + a[i - spp];
       }

@@ -14,8 +14,8 @@ import { parseGdalMetadata, parseNodata, parsePam, type MetadataItem } from "./g
 import { Raster, PIXEL_TRANSFORM } from "./raster.js";
 import { recordInput } from "../provenance.js";
 import { PREPARE_DISPLAY } from "../display.js";
-import { defaultQuicklookOptions, sourceBundle } from "../render/display-bundle.js";
-import { quicklook, type Quicklook, type QuicklookOptions } from "../render/quicklook.js";
+import type { Quicklook, QuicklookOptions } from "../render/quicklook.js";
+import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
 import {
@@ -260,7 +260,7 @@ export class RasterSource implements RasterSourceLike {
   }
 
   #displayOptions(): QuicklookOptions {
-    return defaultQuicklookOptions(this.count, this.colorInterp, this.colormap);
+    return displayBundle().defaultQuicklookOptions(this.count, this.colorInterp, this.colormap);
   }
 
   /**
@@ -278,7 +278,7 @@ export class RasterSource implements RasterSourceLike {
     while (k > 0 && Math.max(levels[k]!.width, levels[k]!.height) < maxSize) k--;
     const o = { ...this.#displayOptions(), ...options };
     const r = await this.read({ overview: k, bands: o.bands, signal: options.signal });
-    return quicklook(r, { ...o, bands: o.bands!.map((_, i) => i + 1) });
+    return (await quicklookModule()).quicklook(r, { ...o, bands: o.bands!.map((_, i) => i + 1) });
   }
 
   /** Before display: reads the preview pixels (at most 1 048 576) unless they were read already. */
@@ -289,7 +289,7 @@ export class RasterSource implements RasterSourceLike {
   /** Jupyter display: an HTML summary (size, CRS, bounds, bands, overviews) and a PNG quicklook of the preview pixels. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     const o = this.#displayOptions();
-    return sourceBundle({
+    return displayBundle().sourceBundle({
       name: this.name, width: this.width, height: this.height, count: this.count, dtype: this.dtype, transform: this.transform, crs: this.crs,
       bounds: this.bounds, nodata: this.nodata, descriptions: this.descriptions, overviews: this.overviews, compression: this.compression,
     }, this.#preview, { ...o, bands: o.bands!.map((_, i) => i + 1) });

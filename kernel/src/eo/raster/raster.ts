@@ -1,5 +1,5 @@
 import { Ai4eoError } from "../errors.js";
-import { rasterBundle } from "../render/display-bundle.js";
+import { displayBundle } from "./display-modules.js";
 import {
   arrayTypeFor, isComplex,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type RasterSourceLike, type ReadOptions,
@@ -107,7 +107,7 @@ export class Raster implements RasterSourceLike {
    * nodata transparent) and an HTML summary with per-band statistics.
    */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return rasterBundle(this);
+    return displayBundle().rasterBundle(this);
   }
 
   /** Bounds of the raster in CRS units (all four corners through the geotransform). */

@@ -4,8 +4,8 @@
  * matplotlib's "terrain" and "gray". Add your own with {@link addColormap}.
  * @module
  */
-import * as d3 from "d3-scale-chromatic";
 import { Ai4eoError } from "../errors.js";
+import { d3Chromatic } from "./lazy-modules.js";
 
 /** An unknown colormap name. */
 export class ColormapError extends Ai4eoError {}
@@ -33,14 +33,18 @@ export function linearSegments(stops: [number, [number, number, number]][]): Col
   };
 }
 
-const fromD3 = (f: (t: number) => string): ColorFn => (t) => parseCss(f(t));
+type D3Name = "interpolateViridis" | "interpolateMagma" | "interpolateInferno" | "interpolatePlasma" | "interpolateCividis" |
+  "interpolateTurbo" | "interpolateRdYlGn" | "interpolateSpectral" | "interpolateRdBu" | "interpolateBrBG" | "interpolateGreys" |
+  "interpolateBlues" | "interpolateGreens" | "interpolateYlGn" | "interpolateYlOrRd";
+// d3-scale-chromatic is loaded when a colormap is first evaluated, not when this module is imported
+const fromD3 = (name: D3Name): ColorFn => (t) => parseCss(d3Chromatic()[name](t));
 
 const registry = new Map<string, ColorFn>([
-  ["viridis", fromD3(d3.interpolateViridis)], ["magma", fromD3(d3.interpolateMagma)], ["inferno", fromD3(d3.interpolateInferno)],
-  ["plasma", fromD3(d3.interpolatePlasma)], ["cividis", fromD3(d3.interpolateCividis)], ["turbo", fromD3(d3.interpolateTurbo)],
-  ["RdYlGn", fromD3(d3.interpolateRdYlGn)], ["Spectral", fromD3(d3.interpolateSpectral)], ["RdBu", fromD3(d3.interpolateRdBu)],
-  ["BrBG", fromD3(d3.interpolateBrBG)], ["Greys", fromD3(d3.interpolateGreys)], ["Blues", fromD3(d3.interpolateBlues)],
-  ["Greens", fromD3(d3.interpolateGreens)], ["YlGn", fromD3(d3.interpolateYlGn)], ["YlOrRd", fromD3(d3.interpolateYlOrRd)],
+  ["viridis", fromD3("interpolateViridis")], ["magma", fromD3("interpolateMagma")], ["inferno", fromD3("interpolateInferno")],
+  ["plasma", fromD3("interpolatePlasma")], ["cividis", fromD3("interpolateCividis")], ["turbo", fromD3("interpolateTurbo")],
+  ["RdYlGn", fromD3("interpolateRdYlGn")], ["Spectral", fromD3("interpolateSpectral")], ["RdBu", fromD3("interpolateRdBu")],
+  ["BrBG", fromD3("interpolateBrBG")], ["Greys", fromD3("interpolateGreys")], ["Blues", fromD3("interpolateBlues")],
+  ["Greens", fromD3("interpolateGreens")], ["YlGn", fromD3("interpolateYlGn")], ["YlOrRd", fromD3("interpolateYlOrRd")],
   // matplotlib's terrain (_terrain_data)
   ["terrain", linearSegments([[0, [0.2, 0.2, 0.6]], [0.15, [0, 0.6, 1]], [0.25, [0, 0.8, 0.4]], [0.5, [1, 1, 0.6]], [0.75, [0.5, 0.36, 0.33]], [1, [1, 1, 1]]])],
   ["gray", (t) => { const v = Math.round(255 * t); return [v, v, v]; }],

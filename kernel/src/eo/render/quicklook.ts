@@ -3,11 +3,11 @@
  * nodata transparent), encoded by fast-png, and the HTML summary shown next to them.
  * @module
  */
-import { encode } from "fast-png";
 import { Ai4eoError } from "../errors.js";
 import type { Raster } from "../raster/raster.js";
 import type { Bounds, CRS, DType, GeoTransform } from "../raster/types.js";
 import { colormapLut } from "./colormaps.js";
+import { fastPng } from "./lazy-modules.js";
 import { percentileStretch } from "./stretch.js";
 
 /** Options of {@link quicklook}. */
@@ -90,7 +90,7 @@ export function quicklook(r: Pick<Raster, "width" | "height" | "count" | "dtype"
       }
     }
   }
-  return { png: encode({ width: W, height: H, data: rgba, channels: 4, depth: 8 }), width: W, height: H, ranges };
+  return { png: fastPng().encode({ width: W, height: H, data: rgba, channels: 4, depth: 8 }), width: W, height: H, ranges };
 }
 
 /** What the HTML summary shows. */
