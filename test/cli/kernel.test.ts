@@ -72,6 +72,21 @@ test("execute: value as execute_result without ANSI colours, counts, declaration
   assert.equal(ofType(c.outputs, "execute_result").length, 0);
 });
 
+test("local TypeScript modules next to the notebook are type-checked, compiled and imported, with their imports", async () => {
+  mkdirSync(join(dir, "helpers"), { recursive: true });
+  writeFileSync(join(dir, "helpers", "units.ts"), "export const scale: number = 10;\n");
+  writeFileSync(join(dir, "helpers", "area.ts"), 'import { scale } from "./units";\nexport function area(side: number): number {\n  return side * side * scale;\n}\n');
+  const a = await client.execute('import { area } from "./helpers/area";\narea(3)');
+  assert.equal(content(a.reply).status, "ok", JSON.stringify(content(a.reply)));
+  assert.equal(plain(a.outputs), "90");
+  const b = await client.execute("area(2) + 1");
+  assert.equal(plain(b.outputs), "41");
+  const bad = await client.execute('area("three")');
+  assert.equal(content(bad.reply).status, "error");
+  assert.equal(content(bad.reply).ename, "TypeScriptError");
+  assert.match(content(bad.reply).evalue, /^1:6 Argument of type 'string' is not assignable to parameter of type 'number'/);
+});
+
 test("type errors become error messages at the cell's line:column", async () => {
   const r = await client.execute("const ok = 1;\nconst bad: number = 'text';");
   assert.equal(content(r.reply).status, "error");

@@ -27,6 +27,7 @@ import { checkComplete, type CompletenessTs, type IsCompleteResult } from "./is-
 import { expandShorthand, type ShorthandTs } from "./expand-shorthand.js";
 import { hasTopLevelAwait, type AwaitTs } from "./top-level-await.js";
 import { explainConverterFailure } from "./converter-errors.js";
+import { loadConverter } from "./converter-loader.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -147,7 +148,7 @@ export class Engine<C> {
     }
     installTypeAliases(ts.sys, rootDir, typeAliases);
     installRuntimeAliases(aliases);
-    const { createConverter } = tslabRequire("./dist/converter.js") as typeof import("tslab/dist/converter.js");
+    const { createConverter } = loadConverter(tslabRequire);
     const cwd = process.cwd();
     // tslab's converter resolves from the process's cwd; run cells from rootDir.
     if (cwd !== rootDir) process.chdir(rootDir);

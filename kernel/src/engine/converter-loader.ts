@@ -1,0 +1,165 @@
+/**
+ * Loads tslab's converter with a lighter program host.
+ *
+ * tslab's converter (`tslab/dist/converter.js`) keeps a TypeScript watch program whose default
+ * program factory is an emit-and-semantic-diagnostics *builder*: on every cell it computes the
+ * builder state of every file (module graph and signatures), which forces a full type checker
+ * (all lib and `@types` globals merged) on each program — and a cell that declares variables
+ * makes two programs. The converter only needs, from that builder, the program, its source files,
+ * `emit` and the files a cell depends on. This module runs tslab's converter unchanged but hands it
+ * a TypeScript object whose `createWatchCompilerHost` uses `ts.createAbstractBuilder` (no state)
+ * with two additions:
+ * - `getSourceFile` binds the file it returns (cheap: one file), so the converter's look at a cell's
+ *   top-level `locals` works without creating a type checker;
+ * - `getAllDependencies` walks the module imports resolved by the program.
+ *
+ * One type checker per cell remains (the one that type-checks the cell and emits it).
+ *
+ * @example
+ * ```ts
+ * const tslabRequire = createRequire(require.resolve("tslab/package.json"));
+ * const { createConverter } = loadConverter(tslabRequire);
+ * const converter = createConverter({ isJS: false, isBrowser: false });
+ * ```
+ * @module
+ */
+import Module, { createRequire } from "node:module";
+import path from "node:path";
+import { readFileSync } from "node:fs";
+import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
+
+/** What the converter module exports (the part the engine uses). */
+export interface ConverterModule {
+  createConverter(options?: ConverterOptions): Converter;
+}
+
+/** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
+interface SourceFileLike {
+  fileName: string;
+  locals?: unknown;
+  resolvedModules?: { forEach(cb: (value: unknown) => void): void };
+}
+interface ProgramLike {
+  getSourceFile(name: string): SourceFileLike | undefined;
+  getCompilerOptions(): unknown;
+}
+type WriteFile = (fileName: string, data: string, ...rest: unknown[]) => void;
+interface CustomTransformersLike {
+  before?: unknown[];
+  after?: unknown[];
+  afterDeclarations?: unknown[];
+}
+interface BuilderLike {
+  getProgram(): ProgramLike;
+  getSourceFile(name: string): SourceFileLike | undefined;
+  getAllDependencies(file: SourceFileLike): readonly string[];
+  emit(file: SourceFileLike | undefined, writeFile: WriteFile | undefined, cancellationToken: unknown, emitOnlyDts: boolean | undefined, custom: CustomTransformersLike | undefined): unknown;
+}
+interface TranspileOutput {
+  outputText: string;
+  diagnostics?: unknown[];
+  sourceMapText?: string;
+}
+type ProgramFactory = (...args: unknown[]) => BuilderLike;
+interface TsForConverter {
+  createAbstractBuilder: ProgramFactory;
+  createWatchCompilerHost(...args: unknown[]): unknown;
+  bindSourceFile(file: SourceFileLike, options: unknown): void;
+  /** TypeScript's CommonJS module transformer (what `module: CommonJS` runs). */
+  transformModule: unknown;
+  transpileModule(input: string, options: { fileName?: string }): TranspileOutput;
+}
+
+/** The file a resolved-module cache entry points at (TypeScript changed the entry shape in 5.x). */
+function resolvedFileName(entry: unknown): string | undefined {
+  if (entry === null || typeof entry !== "object") return undefined;
+  const e = entry as { resolvedFileName?: unknown; resolvedModule?: { resolvedFileName?: unknown } };
+  const name = e.resolvedModule?.resolvedFileName ?? e.resolvedFileName;
+  return typeof name === "string" ? name : undefined;
+}
+
+/**
+ * `file` and every file it imports, directly or not (by file name), as the builder's
+ * `getAllDependencies` answers for a module file.
+ */
+export function allDependencies(program: ProgramLike, file: SourceFileLike): string[] {
+  const seen = new Set<string>([file.fileName]);
+  const stack = [file];
+  while (stack.length > 0) {
+    const current = stack.pop() as SourceFileLike;
+    current.resolvedModules?.forEach((entry) => {
+      const name = resolvedFileName(entry);
+      if (name === undefined || seen.has(name)) return;
+      seen.add(name);
+      const dep = program.getSourceFile(name);
+      if (dep) stack.push(dep);
+    });
+  }
+  return [...seen];
+}
+
+/**
+ * A program factory for the watch host: an abstract (stateless) builder, with bound files and
+ * dependencies, whose JavaScript emit ends with TypeScript's CommonJS module transform. The
+ * CommonJS texts it writes are recorded in `commonJs` so the converter's ESM → CommonJS pass
+ * (a `transpileModule` per cell, which re-parses, re-checks and re-prints the output) can be skipped.
+ */
+function lightBuilderFactory(ts: TsForConverter, commonJs: Set<string>): ProgramFactory {
+  return (...args: unknown[]) => {
+    const builder = ts.createAbstractBuilder(...args);
+    const emit = builder.emit.bind(builder);
+    builder.emit = (file, writeFile, cancellationToken, emitOnlyDts, custom) => {
+      if (!writeFile || emitOnlyDts) return emit(file, writeFile, cancellationToken, emitOnlyDts, custom);
+      const record: WriteFile = (fileName, data, ...rest) => {
+        if (fileName.endsWith(".js")) commonJs.add(data);
+        writeFile(fileName, data, ...rest);
+      };
+      // After tslab's own `after` transformer (which stores the last expression as an ES export).
+      const transformers = { ...custom, after: [...(custom?.after ?? []), ts.transformModule] };
+      return emit(file, record, cancellationToken, emitOnlyDts, transformers);
+    };
+    const getSourceFile = builder.getSourceFile.bind(builder);
+    builder.getSourceFile = (name: string) => {
+      const file = getSourceFile(name);
+      if (file && file.locals === undefined) ts.bindSourceFile(file, builder.getProgram().getCompilerOptions());
+      return file;
+    };
+    builder.getAllDependencies = (file: SourceFileLike) => allDependencies(builder.getProgram(), file);
+    return builder;
+  };
+}
+
+/**
+ * Loads `tslab/dist/converter.js` (resolved with `tslabRequire`) in a module of its own whose
+ * `require("@tslab/typescript-for-tslab")` returns tslab's TypeScript with the lighter watch host
+ * described in the module comment. tslab's own copy of the converter, if loaded elsewhere, is not changed.
+ * @param tslabRequire a require function rooted in tslab's package
+ */
+export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
+  const file = tslabRequire.resolve("./dist/converter.js");
+  const ts = tslabRequire("@tslab/typescript-for-tslab") as TsForConverter;
+  const commonJs = new Set<string>();
+  const factory = lightBuilderFactory(ts, commonJs);
+  // tslab's TypeScript exports are getters that cannot be reassigned: overlay them instead.
+  const patched = Object.create(ts, {
+    __esModule: { value: true },
+    createWatchCompilerHost: {
+      value: (rootFiles: unknown, options: unknown, system: unknown, _createProgram: unknown, ...rest: unknown[]) =>
+        ts.createWatchCompilerHost(rootFiles, options, system, factory, ...rest),
+    },
+    transpileModule: {
+      value: (input: string, options: { fileName?: string }): TranspileOutput => {
+        // The converter's ESM → CommonJS pass over what the emit above already made CommonJS.
+        if (commonJs.delete(input)) return { outputText: input, diagnostics: [] };
+        return ts.transpileModule(input, options);
+      },
+    },
+  }) as object;
+  const requireFromFile = createRequire(file);
+  const mod = new Module(file) as Module & { _compile(source: string, filename: string): void; paths: string[] };
+  mod.filename = file;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  mod.require = Object.assign((id: string) => (id === "@tslab/typescript-for-tslab" ? patched : requireFromFile(id)), requireFromFile);
+  mod._compile(readFileSync(file, "utf8"), file);
+  return mod.exports as ConverterModule;
+}
