@@ -2,7 +2,8 @@
 // scene (RGB + NDVI + GeoJSON; a time series in a swipe with RGB) is exported with `ai4eo export`,
 // opened from disk in chromium, and checked: it renders from the embedded bounded pyramid with no
 // request leaving file://, colours at known pixels match GDAL's values, pan/zoom, layer toggles,
-// opacity, the time slider and swipe work, and the inspector shows the embedded values.
+// opacity, the time slider and swipe work, the inspector shows the embedded values, and the
+// full-screen button fills the viewport (Fullscreen API, or a fixed-position fallback where refused).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync, statSync } from "node:fs";
@@ -266,4 +267,80 @@ test("GeoJSON features show their properties on click; the layer order buttons r
   const zi = Object.fromEntries(z);
   const ids = Object.fromEntries(mapA.layers.map((l) => [l.name, l.id]));
   assert.ok(zi[ids["RGB"]!] > zi[ids["NDVI"]!], `RGB above NDVI after moving it up: ${JSON.stringify(z)}`);
+});
+
+/** The map box's rectangle and Leaflet's size for map `id`. */
+async function boxAndSize(id: string): Promise<{ rect: number[]; size: number[] }> {
+  return session.page.evaluate((id) => {
+    const r = document.querySelector(`.ai4eo-map[data-model-id="${id}"] .ai4eo-map-box`)!.getBoundingClientRect();
+    const s = window.ai4eoMaps!.find((p) => p.modelId === id)!.map.getSize();
+    return { rect: [r.x, r.y, r.width, r.height], size: [s.x, s.y] };
+  }, id);
+}
+
+async function waitForSize(id: string, size: number[]): Promise<void> {
+  await session.page.waitForFunction(({ id, size }) => {
+    const s = window.ai4eoMaps!.find((p) => p.modelId === id)!.map.getSize();
+    return s.x === size[0] && s.y === size[1];
+  }, { id, size }, { timeout: 5000 });
+}
+
+test("the full-screen button makes the map fill the viewport (Fullscreen API); a second click, or leaving full screen otherwise, restores it", async () => {
+  const page = session.page;
+  const id = mapA.modelId;
+  const sel = `.ai4eo-map[data-model-id="${id}"]`;
+  const button = page.locator(`${sel} .ai4eo-map-fullscreen a`);
+  const before = await boxAndSize(id);
+  assert.deepEqual(before.size, [before.rect[2], 420], "Leaflet fills the 420 px box");
+  const vp = await page.evaluate(() => [window.innerWidth, window.innerHeight]);
+  // "browser": left by the browser (Esc, F11), which headless chromium has no UI for: exitFullscreen() from the page.
+  for (const leave of ["button", "browser"] as const) {
+    await button.click();
+    await page.waitForFunction((sel) => document.fullscreenElement === document.querySelector(`${sel} .ai4eo-map-box`), sel, { timeout: 5000 });
+    await waitForSize(id, vp);
+    const full = await boxAndSize(id);
+    assert.deepEqual(full.rect, [0, 0, vp[0], vp[1]], "the map box covers the viewport");
+    assert.deepEqual(full.size, vp, "Leaflet's size follows the box");
+    if (leave === "button") {
+      await page.evaluate((id) => window.ai4eoMaps!.find((p) => p.modelId === id)!.map.closePopup(), id);
+      await setView(id, -8.0, -34.87, 13);
+      const cmp = compareScreenshot("map-static-fullscreen", await page.screenshot());
+      assert.ok(cmp.ok, cmp.message);
+      await button.click();
+    } else {
+      await page.evaluate(() => document.exitFullscreen());
+    }
+    await page.waitForFunction(() => document.fullscreenElement === null, null, { timeout: 5000 });
+    await waitForSize(id, before.size);
+    const after = await boxAndSize(id);
+    assert.deepEqual(after.rect.slice(2), before.rect.slice(2), `left by ${leave}: the box is back to its size in the page`);
+  }
+});
+
+test("where the Fullscreen API is refused (e.g. an iframe without allow=fullscreen), the button covers the window with the map instead", async () => {
+  const page = session.page;
+  const id = mapA.modelId;
+  const sel = `.ai4eo-map[data-model-id="${id}"]`;
+  const button = page.locator(`${sel} .ai4eo-map-fullscreen a`);
+  const before = await boxAndSize(id);
+  const vp = await page.evaluate(() => [window.innerWidth, window.innerHeight]);
+  const original = await page.evaluateHandle(() => HTMLElement.prototype.requestFullscreen);
+  await page.evaluate(() => { HTMLElement.prototype.requestFullscreen = () => Promise.reject(new TypeError("Permissions check failed")); });
+  try {
+    for (const leave of ["button", "Escape"] as const) {
+      await button.click();
+      await waitForSize(id, vp);
+      const full = await boxAndSize(id);
+      assert.equal(await page.evaluate(() => document.fullscreenElement), null, "the API was not used");
+      assert.deepEqual(full.rect, [0, 0, vp[0], vp[1]], "the map box covers the viewport");
+      // The box is on top: the element at the centre of the window belongs to this map.
+      assert.ok(await page.evaluate(({ sel, vp }) => document.querySelector(sel)!.contains(document.elementFromPoint(vp[0]! / 2, vp[1]! / 2)), { sel, vp }));
+      if (leave === "button") await button.click();
+      else await page.keyboard.press("Escape");
+      await waitForSize(id, before.size);
+      assert.deepEqual((await boxAndSize(id)).rect.slice(2), before.rect.slice(2), `left by ${leave}`);
+    }
+  } finally {
+    await page.evaluate((f) => { HTMLElement.prototype.requestFullscreen = f; }, original);
+  }
 });

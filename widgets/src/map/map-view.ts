@@ -750,7 +750,31 @@ export class MapView extends DOMWidgetView {
     return new Ctl({ position: "bottomright" });
   }
 
+  /**
+   * The full-screen button: the Fullscreen API on the map box; where it is missing or refused (an
+   * iframe without `allow="fullscreen"`, as some notebook front ends render outputs), the box is
+   * fixed over the whole window instead (class `ai4eo-map-box-full`; Esc or the button leaves).
+   * Leaflet's size is updated on entering and on leaving either way.
+   */
   #fullscreenControl(box: HTMLElement): L.Control {
+    const resize = () => this.map.invalidateSize({ pan: false });
+    const onChange = () => {
+      // Entering or leaving (also by Esc in the browser's own full screen).
+      if (document.fullscreenElement === box || box.dataset["ai4eoFullscreen"] === "api") {
+        box.dataset["ai4eoFullscreen"] = document.fullscreenElement === box ? "api" : "";
+        resize();
+      }
+    };
+    const onKey = (ev: KeyboardEvent) => { if (ev.key === "Escape") setFallback(false); };
+    const setFallback = (on: boolean) => {
+      box.classList.toggle("ai4eo-map-box-full", on);
+      box.dataset["ai4eoFullscreen"] = on ? "css" : "";
+      if (on) document.addEventListener("keydown", onKey);
+      else document.removeEventListener("keydown", onKey);
+      resize();
+    };
+    document.addEventListener("fullscreenchange", onChange);
+    this.#cleanups.push(() => { document.removeEventListener("fullscreenchange", onChange); document.removeEventListener("keydown", onKey); });
     const Ctl = L.Control.extend({
       onAdd: () => {
         const div = L.DomUtil.create("div", "leaflet-bar ai4eo-map-fullscreen");
@@ -759,8 +783,10 @@ export class MapView extends DOMWidgetView {
         L.DomEvent.on(a, "click", (ev) => {
           L.DomEvent.preventDefault(ev);
           L.DomEvent.stopPropagation(ev);
-          if (document.fullscreenElement) void document.exitFullscreen();
-          else void box.requestFullscreen?.().then(() => this.map.invalidateSize());
+          if (box.dataset["ai4eoFullscreen"] === "css") return setFallback(false);
+          if (document.fullscreenElement === box) return void document.exitFullscreen();
+          if (typeof box.requestFullscreen !== "function" || !document.fullscreenEnabled) return setFallback(true);
+          box.requestFullscreen().catch(() => setFallback(true));
         });
         return div;
       },
@@ -768,7 +794,10 @@ export class MapView extends DOMWidgetView {
     return new Ctl({ position: "topleft" });
   }
 
+  readonly #cleanups: (() => void)[] = [];
+
   override remove(): void {
+    for (const f of this.#cleanups.splice(0)) f();
     window.ai4eoMaps = (window.ai4eoMaps ?? []).filter((p) => p !== this.probe);
     this.map?.remove();
     super.remove();
