@@ -12,7 +12,7 @@
  */
 import { openRaster, type RasterSource } from "../eo/raster/open.js";
 import { transformer } from "../eo/geo/crs.js";
-import type { DType } from "../eo/raster/types.js";
+import type { DType, GroundControlPoint } from "../eo/raster/types.js";
 
 const GDAL_TYPE: Record<DType, string> = {
   uint8: "Byte", int8: "Int8", uint16: "UInt16", int16: "Int16", uint32: "UInt32", int32: "Int32", float32: "Float32", float64: "Float64",
@@ -29,6 +29,8 @@ export interface RasterInfoJson {
   metadata: { IMAGE_STRUCTURE: Record<string, string>; "": Record<string, string> };
   cornerCoordinates: Record<"upperLeft" | "lowerLeft" | "lowerRight" | "upperRight" | "center", [number, number]>;
   wgs84Extent?: { type: "Polygon"; coordinates: [number, number][][] };
+  /** Ground control points and their CRS, for files georeferenced by GCPs (as gdalinfo -json). */
+  gcps?: { coordinateSystem: { epsg?: number; proj4?: string; wkt?: string }; gcpList: GroundControlPoint[] };
   bands: {
     band: number; block: [number, number]; type: string; colorInterpretation: string; description: string;
     noDataValue?: number | string; scale?: number; offset?: number; overviews?: { size: [number, number] }[];
@@ -72,6 +74,7 @@ export function rasterInfo(src: RasterSource): RasterInfoJson {
       return b;
     }),
   };
+  if (src.gcps.length) info.gcps = { coordinateSystem: { ...src.gcpCrs }, gcpList: src.gcps.map((g) => ({ ...g })) };
   if (src.georeferenced && (src.crs.epsg !== undefined || src.crs.proj4)) {
     try {
       const f = transformer(src.crs, 4326).forward;
@@ -105,6 +108,11 @@ export function formatInfo(info: RasterInfoJson): string {
   const L: string[] = ["Driver: GTiff/GeoTIFF", `Files: ${info.description}`, `Size is ${info.size[0]}, ${info.size[1]}`];
   const cs = info.coordinateSystem;
   L.push(`Coordinate System is: ${cs.epsg !== undefined ? `EPSG:${cs.epsg}` : ""}${cs.proj4 ? `${cs.epsg !== undefined ? " " : ""}(${cs.proj4})` : ""}${cs.epsg === undefined && !cs.proj4 ? (cs.wkt ?? "`'") : ""}`);
+  if (info.gcps) {
+    const gc = info.gcps.coordinateSystem;
+    L.push(`GCP Projection = ${gc.epsg !== undefined ? `EPSG:${gc.epsg}` : gc.proj4 ?? gc.wkt ?? ""}`);
+    info.gcps.gcpList.forEach((p, i) => L.push(`GCP[${String(i).padStart(3)}]: Id=${p.id}, Info=${p.info}`, `          (${p.pixel},${p.line}) -> (${p.x},${p.y},${p.z})`));
+  }
   const g = info.geoTransform;
   if (g[2] === 0 && g[4] === 0) {
     L.push(`Origin = (${g[0]!.toFixed(15)},${g[3]!.toFixed(15)})`, `Pixel Size = (${g[1]!.toFixed(15)},${g[5]!.toFixed(15)})`);

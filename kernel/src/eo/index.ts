@@ -46,3 +46,4 @@ export * from "./render/display-bundle.js";
 export * from "./provenance.js";
 export * from "./sensors/landsat-mtl.js";
 export { PackageRootError } from "./package-root.js";
+export { epsgToWkt } from "./geo/wkt.js";

@@ -9,7 +9,7 @@ import { BlockCache } from "./block-cache.js";
 import { BytesSource, FileSource, HttpSource, type ByteSource } from "./byte-source.js";
 import { COMPRESSION_NAMES } from "./codecs.js";
 import { RasterFormatError, RasterMemoryError, RasterRangeError } from "./errors.js";
-import { isPixelIsPoint, readCrs, readGeoKeys, readGeoTransform } from "./geokeys.js";
+import { isPixelIsPoint, readCrs, readGcps, readGeoKeys, readGeoTransform } from "./geokeys.js";
 import { parseGdalMetadata, parseNodata, parsePam, type MetadataItem } from "./gdal-metadata.js";
 import { Raster, PIXEL_TRANSFORM } from "./raster.js";
 import { recordInput } from "../provenance.js";
@@ -20,7 +20,7 @@ import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
 import {
   arrayTypeFor, isComplex,
-  type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type RasterSourceLike, type ReadOptions, type Window,
+  type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type GroundControlPoint, type RasterSourceLike, type ReadOptions, type Window,
 } from "./types.js";
 
 /** Options of {@link openRaster}. */
@@ -102,8 +102,16 @@ export class RasterSource implements RasterSourceLike {
   readonly hasMask: boolean;
   /** Whether the georeference was stored as PixelIsPoint (the transform is already corner-based). */
   readonly pixelIsPoint: boolean;
-  /** Whether the file has a georeference at all (else `transform` is the pixel identity). */
+  /** Whether the file has an affine georeference (else `transform` is the pixel identity). */
   readonly georeferenced: boolean;
+  /**
+   * Ground control points of a file georeferenced by GCPs instead of a geotransform (GDAL's
+   * `GetGCPs()`); empty otherwise. Such a file has the identity `transform` and an empty `crs`,
+   * as in GDAL; the CRS of the points is {@link gcpCrs}.
+   */
+  readonly gcps: readonly GroundControlPoint[];
+  /** CRS of the {@link gcps} (GDAL's `GetGCPProjection()`); `{}` when there are none. */
+  readonly gcpCrs: CRS;
   /** Dataset-level metadata items (GDAL_METADATA, default domain). */
   readonly metadata: Record<string, string>;
   /** Compression name as gdalinfo prints it, e.g. "DEFLATE". */
@@ -126,7 +134,7 @@ export class RasterSource implements RasterSourceLike {
   /** @internal use {@link openRaster}. */
   constructor(init: {
     src: ByteSource; main: TiffImage; ovr: TiffImage[]; mask: TiffImage | undefined; maskOvr: TiffImage[];
-    transform: GeoTransform | undefined; crs: CRS; pixelIsPoint: boolean; items: MetadataItem[]; nodata: number | null;
+    transform: GeoTransform | undefined; crs: CRS; gcps: GroundControlPoint[]; pixelIsPoint: boolean; items: MetadataItem[]; nodata: number | null;
     pam: Map<number, { description?: string; nodata?: number | null; scale?: number; offset?: number }>;
     bigTiff: boolean; options: OpenRasterOptions;
   }) {
@@ -144,7 +152,10 @@ export class RasterSource implements RasterSourceLike {
     this.dtype = main.dtype;
     this.georeferenced = init.transform !== undefined;
     this.transform = init.transform ?? PIXEL_TRANSFORM;
-    this.crs = init.crs;
+    this.gcps = init.gcps;
+    // as GDAL: a GCP-georeferenced dataset has no projection; the CRS belongs to the GCPs
+    this.crs = init.gcps.length ? {} : init.crs;
+    this.gcpCrs = init.gcps.length ? init.crs : {};
     this.pixelIsPoint = init.pixelIsPoint;
     this.bigTiff = init.bigTiff;
     const bandItem = (b: number, role: string) => init.items.find((it) => it.sample === b - 1 && it.role === role && !it.domain)?.value;
@@ -503,6 +514,7 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
     // mask overviews are matched to the image overviews by size
     const maskOvrAligned = ovr.map((o) => maskOvr.find((m) => m.width === o.width && m.height === o.height)).filter((m): m is TiffImage => !!m);
     const keys = readGeoKeys(first.ifd);
+    const transform = readGeoTransform(first.ifd, keys);
     const nodataStr = tagString(first.ifd, Tag.GdalNodata);
     const metaStr = tagString(first.ifd, Tag.GdalMetadata);
     let pam = new Map();
@@ -512,7 +524,7 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
     }
     const source = new RasterSource({
       src, main, ovr, mask, maskOvr: maskOvrAligned.length === ovr.length ? maskOvrAligned : [],
-      transform: readGeoTransform(first.ifd, keys), crs: readCrs(keys), pixelIsPoint: isPixelIsPoint(keys),
+      transform, crs: readCrs(keys), gcps: transform ? [] : readGcps(first.ifd, keys), pixelIsPoint: isPixelIsPoint(keys),
       items: metaStr ? parseGdalMetadata(metaStr) : [], nodata: nodataStr !== undefined ? parseNodata(nodataStr) : null,
       pam, bigTiff: tiff.bigTiff, options,
     });

@@ -35,6 +35,21 @@ export interface CRS {
   proj4?: string;
 }
 
+/**
+ * A ground control point, as GDAL's `GetGCPs()` reports it: pixel/line position in the image
+ * (corner-based; PixelIsPoint files are shifted by half a pixel as GDAL does) and its x/y/z in the
+ * GCP CRS. GeoTIFF stores no ids: they are "1", "2", … as GDAL numbers them.
+ */
+export interface GroundControlPoint {
+  id: string;
+  info: string;
+  pixel: number;
+  line: number;
+  x: number;
+  y: number;
+  z: number;
+}
+
 /** A pixel window: top-left column/row and size, in full-resolution pixels of the source. */
 export interface Window {
   col: number;
