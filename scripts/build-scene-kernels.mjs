@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles kernel/src/eo/model/scene-kernels.wat (WebAssembly text, SIMD + shared memory) with wabt
+// Compiles kernel/src/eo/model/scene-kernels.wat (WebAssembly text: SIMD, shared memory, bulk memory) with wabt
 // (a devDependency) into kernel/src/eo/model/scene-kernels-wasm.ts, which holds the module's bytes
 // as base64 so the library needs no compiler at run time. Run after editing the .wat:
 //   node scripts/build-scene-kernels.mjs
@@ -15,7 +15,7 @@ const out = `${root}kernel/src/eo/model/scene-kernels-wasm.ts`;
 /** The module's bytes compiled from the .wat text. */
 export async function compileSceneKernels() {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat("scene-kernels.wat", readFileSync(wat, "utf8"), { simd: true, threads: true });
+  const mod = wabt.parseWat("scene-kernels.wat", readFileSync(wat, "utf8"), { simd: true, threads: true, bulk_memory: true });
   try {
     return Uint8Array.from(mod.toBinary({}).buffer);
   } finally {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, predictionInterval, writeRaster,
-  type ModelCard, type RasterSourceLike, type ReadOptions,
+  type ModelCard, type RasterSourceLike, type ReadOptions, type ScenePrediction, type Model,
 } from "../../../kernel/src/eo/index.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "ai4eo-scene-"));
@@ -180,6 +180,44 @@ print(json.dumps({"gt": d.GetGeoTransform(), "epsg": d.GetSpatialRef().GetAuthor
   assert.ok(pc.classMap!.band(1).every((v) => v < 4));
   await assert.rejects(predictScene(cls, scene, { outputs: ["mean"], progress: false }), (e: unknown) => e instanceof ModelInputError && /Output "mean" is not available for classification/.test(e.message));
   await Promise.all([model.dispose(), reg.dispose(), cls.dispose(), scene.close()]);
+});
+
+test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8, uint16, float32 with nodata; segmenter, regressor, patch model; worker and main thread)", async () => {
+  const seg = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const reg = await loadModel("data/models/olinda-elevation-regressor.onnx", { threads: 1 });
+  const cls = await loadModel("data/models/olinda-patch-classifier.onnx", { threads: 1 });
+  const src = await openRaster("data/olinda/L7_ETMs.tif");
+  const u8 = await src.read();
+  await src.close();
+  const geo = { width: u8.width, height: u8.height, transform: u8.transform, crs: u8.crs };
+  const u16 = new Raster({ ...geo, dtype: "uint16", bands: Array.from({ length: 6 }, (_, b) => Uint16Array.from(u8.band(b + 1), (v) => v * 4)) });
+  const f32Bands = Array.from({ length: 6 }, (_, b) => Float32Array.from(u8.band(b + 1)));
+  for (let r = 50; r < 80; r++) for (let c = 10; c < 200; c++) f32Bands[1]![r * u8.width + c] = -1;
+  f32Bands[4]![777] = NaN;
+  const f32 = new Raster({ ...geo, dtype: "float32", bands: f32Bands, nodata: -1 });
+  const same = (a: ScenePrediction, b: ScenePrediction, what: string): void => {
+    for (const k of ["classMap", "probabilities", "confidence", "mean", "std"] as const) {
+      assert.equal(a[k] === null, b[k] === null, `${what}: ${k}`);
+      for (let band = 1; band <= (a[k]?.count ?? 0); band++) assert.deepEqual(a[k]!.band(band), b[k]!.band(band), `${what}: ${k} band ${band}`);
+    }
+  };
+  const cases: [string, Model, RasterSourceLike, Parameters<typeof predictScene>[2]][] = [
+    ["segmenter uint8", seg, u8, { tileSize: 64, outputs: ["class", "probabilities", "confidence"] }],
+    ["segmenter uint8 class only", seg, u8, { tileSize: 72, overlap: 20, batchSize: 3, outputs: ["class"] }],
+    ["segmenter uint16", seg, u16, { tileSize: 64, outputs: ["class", "confidence"] }],
+    ["segmenter float32 nodata", seg, f32, { tileSize: 48, outputs: ["class", "probabilities"] }],
+    ["segmenter float32 nodata class only", seg, f32, { tileSize: 48, outputs: ["class"] }],
+    ["regressor", reg, u8, { tileSize: 96 }],
+    ["patch classifier", cls, u8, {}],
+  ];
+  for (const [what, model, scene, o] of cases) {
+    for (const worker of [true, false]) {
+      const js = await predictScene(model, scene, { ...o, progress: false, worker, wasm: false });
+      const wasm = await predictScene(model, scene, { ...o, progress: false, worker, wasm: true });
+      same(wasm, js, `${what}, worker ${worker}`);
+    }
+  }
+  await Promise.all([seg.dispose(), reg.dispose(), cls.dispose()]);
 });
 
 test("nodata pixels get no prediction; NaN never reaches the model", async () => {

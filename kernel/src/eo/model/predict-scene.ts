@@ -12,6 +12,7 @@ import { ModelInputError } from "./errors.js";
 import type { Model } from "./load-model.js";
 import { selectBands, type BandSelection } from "./prepare.js";
 import type { Tensor } from "./tensor.js";
+import { SceneKernels, type KernelSource } from "./scene-kernels.js";
 import { WorkerRunner } from "./worker-runner.js";
 import { blendWeights, tileStarts } from "./tiling.js";
 
@@ -69,6 +70,12 @@ export interface PredictSceneOptions {
    * (onnxruntime-node otherwise runs on the main thread). Default: true from 16 tiles on.
    */
   worker?: boolean;
+  /**
+   * Run the hot loops (normalizing tiles, blending outputs, the class-only argmax) as WebAssembly
+   * SIMD kernels; results are bit-identical to the JavaScript loops, which `false` selects.
+   * Default true (falls back to JavaScript where WebAssembly SIMD or shared memory is missing).
+   */
+  wasm?: boolean;
   /** Stops between batches (a kernel interrupt triggers it); the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -254,21 +261,39 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const meanR = full("mean", 1, "float32", NaN);
   const stdR = full("std", 1, "float32", NaN);
 
-  // Accumulators for the rows [ys[i], ys[i] + th) of the current strip.
-  const acc = new Float32Array(K * th * W);
-  const accW = new Float32Array(th * W);
   const bs = options.batchSize ?? (patch ? 256 : 4);
   const tileLen = C * th * tw;
-  let batch = new Float32Array(bs * tileLen);
+  const per = patch ? K : K * th * tw;
+  // With WebAssembly kernels, the accumulators, the strip being tiled, SLOTS batches and SLOTS
+  // output buffers live in one shared memory (the worker reads batches and writes outputs there).
+  const SLOTS = 3;
+  const bpe = ({ uint8: 1, uint16: 2, float32: 4 } as Record<string, number>)[source.dtype] ?? 0;
+  const kern = options.wasm === false ? null : SceneKernels.create(SceneKernels.bytes(
+    K * th * W * 4, th * W * 4, tw * 8, th * W, ...Array<number>(C).fill(th * W * bpe),
+    ...Array<number>(SLOTS).fill(bs * tileLen * 4), ...Array<number>(SLOTS).fill(bs * per * 4),
+    ...Array<number>(xs.length).fill(tw * 4), ...Array<number>(ys.length).fill(th * 4)));
+  // Accumulators for the rows [ys[i], ys[i] + th) of the current strip.
+  const acc = kern ? kern.f32(K * th * W) : new Float32Array(K * th * W);
+  const accW = kern ? kern.f32(th * W) : new Float32Array(th * W);
+  const weightRow = kern ? kern.f64(tw) : new Float64Array(tw);
+  const argmaxOut = kern ? kern.u8(th * W) : null;
+  const rawK: KernelSource[] | null = kern && bpe
+    ? Array.from({ length: C }, () => (bpe === 1 ? kern.u8(th * W) : bpe === 2 ? kern.u16(th * W) : kern.f32(th * W)))
+    : null;
+  const inSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * tileLen)) : null;
+  const outSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * per)) : null;
+  let launched = 0;
+  let batch = inSlots ? inSlots[0]! : new Float32Array(bs * tileLen);
+  /** A plain (not shared) copy of the batch for onnxruntime on the main thread. */
+  let plainBatch: Float32Array | null = null;
   const total = ys.length * xs.length;
   const bar = options.progress === false ? null : startProgress({ total, label: `predictScene ${card.name}`, unit: "tiles" });
   const signal = options.signal;
   let done = 0;
 
   const plane = th * W;
-  const argmaxScratch = new Float32Array(plane);
-  const weightRow = new Float64Array(tw);
-  const finalize = async (y0: number, rows: number, invalid: Uint8Array): Promise<void> => {
+  const argmaxScratch = kern ? null : new Float32Array(plane);
+  const finalize = async (y0: number, rows: number, invalid: Uint8Array | null): Promise<void> => {
     if (rows <= 0) return;
     const n = rows * W;
     // Outputs only kept whole are written in place (views of the scene rasters); streamed ones get own arrays.
@@ -279,7 +304,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const sf = target("confidence", conf, () => new Float32Array(n));
     const sm = target("mean", meanR, () => new Float32Array(n));
     const ss = target("std", stdR, () => new Float32Array(n));
-    finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss, argmaxScratch);
+    finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss, argmaxScratch, kern, argmaxOut);
     const put = (r: Raster | null, arr: Float32Array | Uint8Array | null, band = 1): void => {
       if (r && arr && arr.buffer !== r.band(band).buffer) r.band(band).set(arr, y0 * W);
     };
@@ -313,19 +338,40 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     return [lo, hi] as const;
   });
   const firstCols = xs.map((x, i) => (i === 0 ? 0 : xs[i - 1]! + tw - x));
-  const accumulate = (od: Float32Array, o: number, xi: number, wy: Float32Array, firstRow: number): void => {
+  // The blending weights in kernel memory, for the accumulate kernel.
+  const inKernel = (w: Float32Array): Float32Array => {
+    const a = kern!.f32(w.length);
+    a.set(w);
+    return a;
+  };
+  const wxsK = kern && !patch ? wxs.map(inKernel) : null;
+  const wysK = kern && !patch ? wys.map(inKernel) : null;
+  const accumulate = (od: Float32Array, o: number, xi: number, yi: number, firstRow: number): void => {
     const x0 = xs[xi]!;
     const wx = wxs[xi]!;
-    if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
+    const wy = wys[yi]!;
+    if (wxsK && wysK && !(isReg && K === 2) && od.buffer === kern!.buffer) {
+      kern!.accumulate(od, o, wxsK[xi]!, wysK[yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1]);
+    } else if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
     else {
       accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2, weightRow,
-        firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1]);
+        firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1], kern && od.buffer === kern.buffer ? kern : null);
     }
   };
 
   /** A strip as read: raw band arrays, and which pixels are nodata/NaN (null when none). */
   type Strip = { raw: ArrayLike<number>[]; invalid: Uint8Array | null };
-  const allValid = new Uint8Array(th * W);
+  /** Per band: the current strip's samples in kernel memory (copied when the strip's tiling starts), or null. */
+  const stripK: (KernelSource | null)[] = new Array<KernelSource | null>(C).fill(null);
+  const toKernel = (strip: Strip): void => {
+    for (let b = 0; b < C; b++) {
+      const r = strip.raw[b]!;
+      const k = rawK?.[b];
+      const fits = k && ((k instanceof Uint8Array && r instanceof Uint8Array) || (k instanceof Uint16Array && r instanceof Uint16Array) || (k instanceof Float32Array && r instanceof Float32Array));
+      if (fits) (k as Uint8Array).set(r as Uint8Array);
+      stripK[b] = fits ? k : null;
+    }
+  };
   /** Reads strip `yi` and flags nodata/NaN pixels (they are fed as 0 and get no prediction). */
   const prepareStrip = async (yi: number): Promise<Strip> => {
     signal?.throwIfAborted();
@@ -349,7 +395,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const inv = strip.invalid;
     for (let b = 0; b < C; b++) {
       const base = slot * tileLen + b * th * tw;
-      normalizeRows(strip.raw[b]!, x0, W, batch, base, th, tw, mul[b]!, add[b]!);
+      const sk = stripK[b];
+      if (sk) kern!.normalize(sk, x0, W, batch, base, th, tw, mul[b]!, add[b]!);
+      else normalizeRows(strip.raw[b]!, x0, W, batch, base, th, tw, mul[b]!, add[b]!);
       if (inv) {
         for (let r = 0; r < th; r++) {
           const o = base + r * tw;
@@ -359,11 +407,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       }
     }
   };
-  const per = patch ? K : K * th * tw;
   const accumulateBatch = (od: Float32Array, queued: number[], yi: number): void => {
-    const wy = wys[yi]!;
     const firstRow = yi === 0 ? 0 : ys[yi - 1]! + th - ys[yi]!;
-    for (let q = 0; q < queued.length; q++) accumulate(od, q * per, queued[q]!, wy, firstRow);
+    for (let q = 0; q < queued.length; q++) accumulate(od, q * per, queued[q]!, yi, firstRow);
     done += queued.length;
     bar?.set(done);
   };
@@ -386,7 +432,17 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     signal?.throwIfAborted();
     const n = queued.length;
     const input = { data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] };
-    if (runner) {
+    if (runner && inSlots && outSlots) {
+      // The worker reads the batch from and writes the output into shared memory; SLOTS buffers
+      // of each rotate (at most DEPTH batches wait, so a slot is free again when it comes round).
+      const slot = launched % SLOTS;
+      const promise = runner.predictShared(batch.subarray(0, n * tileLen), input.dims, outSlots[slot]!, Boolean(options.mcDropout));
+      promise.catch(() => undefined); // rejections surface where it is awaited
+      launched++;
+      batch = inSlots[launched % SLOTS]!;
+      queue.push({ promise, queued, yi });
+      while (queue.length > DEPTH) await drainOne();
+    } else if (runner) {
       // The batch buffer moves to the worker without a copy; fill the next batch into a returned one.
       const promise = runner.predictTransfer(batch, n * tileLen, input.dims, Boolean(options.mcDropout));
       promise.catch(() => undefined); // rejections surface where it is awaited
@@ -394,12 +450,23 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       queue.push({ promise, queued, yi });
       while (queue.length > DEPTH) await drainOne();
     } else {
+      if (kern) {
+        // onnxruntime takes no SharedArrayBuffer views: copy the batch out, and the output in for the kernels.
+        if (plainBatch?.length !== n * tileLen) plainBatch = new Float32Array(n * tileLen);
+        plainBatch.set(input.data);
+        input.data = plainBatch;
+      }
       const out = await model.predict(input, { mcDropout: options.mcDropout, signal, checkInput: false });
-      accumulateBatch(out.data, queued, yi);
+      let od = out.data as Float32Array;
+      if (outSlots && od.length <= outSlots[0]!.length) {
+        outSlots[0]!.set(od);
+        od = outSlots[0]!.subarray(0, od.length);
+      }
+      accumulateBatch(od, queued, yi);
     }
   };
   /** Emits the finished rows of strip `yi` (those above the next strip's start) and shifts the accumulators up. */
-  const finishStrip = async (yi: number, invalid: Uint8Array): Promise<void> => {
+  const finishStrip = async (yi: number, invalid: Uint8Array | null): Promise<void> => {
     const y0 = ys[yi]!;
     const next = yi + 1 < ys.length ? ys[yi + 1]! : H;
     const rows = next - y0;
@@ -422,6 +489,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     else cur = await prepareStrip(0);
     for (let yi = 0; yi < ys.length; yi++) {
       signal?.throwIfAborted();
+      if (rawK) toKernel(cur);
       let queued: number[] = [];
       for (let xi = 0; xi < xs.length; xi++) {
         fillTile(cur, xs[xi]!, queued.length);
@@ -437,7 +505,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       if (!nextStrip && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
       // The strip is finished once its last batch is blended (in the worker case, later, when the
       // next strip's batches are already queued).
-      const invalid = cur.invalid ?? allValid;
+      const invalid = cur.invalid;
       const last = queue[queue.length - 1];
       if (last) last.after = () => finishStrip(yi, invalid);
       else await finishStrip(yi, invalid);
@@ -464,7 +532,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
  */
 function accumulatePlanes(od: Float32Array, o: number, x0: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array,
   K: number, th: number, tw: number, W: number, expSecond: boolean, wrow: Float64Array,
-  firstRow: number, copyFrom: number, copyTo: number): void {
+  firstRow: number, copyFrom: number, copyTo: number, kern: SceneKernels | null): void {
   const stride = th * tw;
   const plane = th * W;
   for (let r = 0; r < th; r++) {
@@ -480,8 +548,8 @@ function accumulatePlanes(od: Float32Array, o: number, x0: number, wx: Float32Ar
         const s = pixRow + k * stride;
         acc.set(od.subarray(s + copyFrom, s + copyTo), k * plane + rowBase + copyFrom);
       }
-      addRow(od, pixRow, wx, 1, acc, accW, rowBase, K, stride, plane, 0, copyFrom, wrow);
-      addRow(od, pixRow, wx, 1, acc, accW, rowBase, K, stride, plane, copyTo, tw, wrow);
+      addRow(od, pixRow, wx, 1, acc, accW, rowBase, K, stride, plane, 0, copyFrom, wrow, kern);
+      addRow(od, pixRow, wx, 1, acc, accW, rowBase, K, stride, plane, copyTo, tw, wrow, kern);
       continue;
     }
     const rowBase = r * W + x0;
@@ -496,7 +564,7 @@ function accumulatePlanes(od: Float32Array, o: number, x0: number, wx: Float32Ar
       }
       continue;
     }
-    addRow(od, pixRow, wx, wr, acc, accW, rowBase, K, stride, plane, 0, tw, wrow);
+    addRow(od, pixRow, wx, wr, acc, accW, rowBase, K, stride, plane, 0, tw, wrow, kern);
   }
 }
 
@@ -506,12 +574,16 @@ function accumulatePlanes(od: Float32Array, o: number, x0: number, wx: Float32Ar
  * with weight (blendWeights only vanish at the tile edges).
  */
 function addRow(od: Float32Array, pixRow: number, wx: Float32Array, wr: number, acc: Float32Array, accW: Float32Array, rowBase: number,
-  K: number, stride: number, plane: number, from: number, to: number, wrow: Float64Array): void {
+  K: number, stride: number, plane: number, from: number, to: number, wrow: Float64Array, kern: SceneKernels | null): void {
   for (let c = from; c < to; c++) wrow[c] = wr * wx[c]!;
   let c0 = from;
   let c1 = to;
   while (c0 < c1 && wrow[c0] === 0) c0++;
   while (c1 > c0 && wrow[c1 - 1] === 0) c1--;
+  if (kern) {
+    kern.blend(od, pixRow + c0, wrow, c0, acc, accW, rowBase + c0, K, stride, plane, c1 - c0);
+    return;
+  }
   for (let c = c0; c < c1; c++) accW[rowBase + c]! += wrow[c]!;
   for (let k = 0; k < K; k++) {
     const a = k * plane + rowBase;
@@ -540,13 +612,20 @@ function accumulatePatch(od: Float32Array, o: number, x0: number, wx: Float32Arr
 }
 
 /** Turns accumulated sums of `n` finished pixels into outputs (class, probabilities, confidence, mean, std). */
-function finalizeRows(acc: Float32Array, accW: Float32Array, invalid: Uint8Array, n: number, K: number, plane: number, isReg: boolean,
+function finalizeRows(acc: Float32Array, accW: Float32Array, invalidOrNull: Uint8Array | null, n: number, K: number, plane: number, isReg: boolean,
   sc: Uint8Array | null, sp: Float32Array[] | null, sf: Float32Array | null, sm: Float32Array | null, ss: Float32Array | null,
-  scratch: Float32Array): void {
+  scratch: Float32Array | null, kern: SceneKernels | null, kernOut: Uint8Array | null): void {
   if (!isReg && !sp && !sf && !sm && !ss) {
-    // class only: argmax of the blended logits (the weight is common to all classes), plane by plane
+    // class only: argmax of the blended logits (the weight is common to all classes)
     if (!sc) return;
-    const m = scratch.subarray(0, n);
+    if (kern && kernOut && acc.buffer === kern.buffer) {
+      kern.argmax(acc, plane, K, n, kernOut);
+      sc.set(kernOut.subarray(0, n));
+      if (invalidOrNull) for (let i = 0; i < n; i++) if (invalidOrNull[i]) sc[i] = 255;
+      return;
+    }
+    // plane by plane
+    const m = (scratch ?? new Float32Array(n)).subarray(0, n);
     m.set(acc.subarray(0, n));
     sc.fill(0);
     for (let k = 1; k < K; k++) {
@@ -559,9 +638,10 @@ function finalizeRows(acc: Float32Array, accW: Float32Array, invalid: Uint8Array
         }
       }
     }
-    for (let i = 0; i < n; i++) if (invalid[i]) sc[i] = 255;
+    if (invalidOrNull) for (let i = 0; i < n; i++) if (invalidOrNull[i]) sc[i] = 255;
     return;
   }
+  const invalid = invalidOrNull ?? new Uint8Array(n);
   const e = new Float64Array(K);
   for (let i = 0; i < n; i++) {
     const w = accW[i]!;

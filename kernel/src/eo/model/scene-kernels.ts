@@ -11,9 +11,13 @@
 import { SCENE_KERNELS_WASM } from "./scene-kernels-wasm.js";
 
 interface Exports {
-  normalize(src: number, W: number, bpe: number, dst: number, th: number, tw: number, mul: number, add: number): void;
+  normalize_u8(src: number, W: number, dst: number, th: number, tw: number, mul: number, add: number): void;
+  normalize_u16(src: number, W: number, dst: number, th: number, tw: number, mul: number, add: number): void;
+  normalize_f32(src: number, W: number, dst: number, th: number, tw: number, mul: number, add: number): void;
   blend(od: number, w: number, acc: number, accW: number, K: number, stride: number, plane: number, n: number): void;
   argmax(acc: number, plane: number, K: number, n: number, out: number): void;
+  accumulate(od: number, wx: number, wy: number, acc: number, accW: number, wrow: number,
+    K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number): void;
 }
 
 /** The parts of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
@@ -127,7 +131,8 @@ export class SceneKernels {
   normalize(src: KernelSource, srcIndex: number, W: number, dst: Float32Array, dstIndex: number, th: number, tw: number, mul: number, add: number): void {
     if (th <= 0 || tw <= 0) return;
     if (srcIndex + (th - 1) * W + tw > src.length || dstIndex + th * tw > dst.length) throw new RangeError("SceneKernels.normalize: tile out of bounds.");
-    this.#ex.normalize(this.#at(src, srcIndex), W, src.BYTES_PER_ELEMENT, this.#at(dst, dstIndex), th, tw, mul, add);
+    const f = src instanceof Uint8Array ? this.#ex.normalize_u8 : src instanceof Uint16Array ? this.#ex.normalize_u16 : this.#ex.normalize_f32;
+    f(this.#at(src, srcIndex), W, this.#at(dst, dstIndex), th, tw, mul, add);
   }
 
   /**
@@ -141,6 +146,22 @@ export class SceneKernels {
       throw new RangeError("SceneKernels.blend: out of bounds.");
     }
     this.#ex.blend(this.#at(od, odIndex), this.#at(w, wIndex), this.#at(acc, accIndex), this.#at(accW, accIndex), K, stride * 4, plane * 4, n);
+  }
+
+  /**
+   * Adds one fully convolutional tile's K output planes (at `odIndex` in `od`, planes th·tw apart),
+   * weighted by wy[r]·wx[c], into strip accumulators of width W (K planes th·W apart) at column
+   * x0. Rows from `firstRow` on with weight 1 are copied on columns [copyFrom, copyTo), where no
+   * earlier tile has added anything; the rest is blended (predictScene's accumulatePlanes).
+   * `wrow` is scratch of at least tw values.
+   */
+  accumulate(od: Float32Array, odIndex: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array, x0: number,
+    wrow: Float64Array, K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number): void {
+    if (odIndex + K * th * tw > od.length || wx.length < tw || wy.length < th || wrow.length < tw || K * th * W > acc.length || th * W > accW.length || x0 + tw > W) {
+      throw new RangeError("SceneKernels.accumulate: out of bounds.");
+    }
+    this.#ex.accumulate(this.#at(od, odIndex), this.#at(wx, 0), this.#at(wy, 0), this.#at(acc, x0), this.#at(accW, x0), this.#at(wrow, 0),
+      K, th, tw, W, firstRow, Math.max(0, copyFrom), Math.min(tw, copyTo));
   }
 
   /** `out[i]` = the first k < K with the largest `acc[k·plane + i]` (NaN never wins), for i < n. */

@@ -6,112 +6,261 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Two f64 lanes of x·mul + add, rounded to f32 in the low two lanes.
-  (func $ma (param $x v128) (param $m v128) (param $a v128) (result v128)
-    (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $x) (local.get $m)) (local.get $a))))
-
-  ;; Four i32 lanes (as unsigned) -> f32 of x·mul + add.
-  (func $ma4u (param $v v128) (param $m v128) (param $a v128) (result v128)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (call $ma (f64x2.convert_low_i32x4_u (local.get $v)) (local.get $m) (local.get $a))
-      (call $ma (f64x2.convert_low_i32x4_u
-        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $m) (local.get $a))))
-
-  ;; dst[r·tw + c] = f32(src[r·W + c]·mul + add) for a th×tw tile; bpe = bytes per source sample
-  ;; (1: uint8, 2: uint16, 4: float32).
-  (func (export "normalize") (param $src i32) (param $W i32) (param $bpe i32) (param $dst i32)
-      (param $th i32) (param $tw i32) (param $mul f64) (param $add f64)
-    (local $r i32) (local $c i32) (local $s i32) (local $d i32) (local $m v128) (local $a v128)
-    (local $v v128) (local $x f64) (local $tw4 i32)
+  ;; dst[r·tw + c] = f32(src[r·W + c]·mul + add) for a th×tw tile of a uint8 strip of width W (src, dst: byte addresses).
+  (func (export "normalize_u8") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f64) (param $add f64)
+    (local $r i32) (local $s i32) (local $d i32) (local $e4 i32) (local $e i32) (local $m v128) (local $a v128)
+    (local $v v128) (local $lo v128) (local $hi v128)
     (local.set $m (f64x2.splat (local.get $mul)))
     (local.set $a (f64x2.splat (local.get $add)))
-    (local.set $tw4 (i32.and (local.get $tw) (i32.const -4)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
-        (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (local.get $bpe))))
+        (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (i32.const 1))))
         (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
-        (local.set $c (i32.const 0))
+        (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
+        (local.set $e4 (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -4)) (i32.const 2))))
         (block $vec_done
           (loop $vec
-            (br_if $vec_done (i32.ge_u (local.get $c) (local.get $tw4)))
-            (if (i32.eq (local.get $bpe) (i32.const 1))
-              (then (v128.store (local.get $d) (call $ma4u
-                (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $s))))
-                (local.get $m) (local.get $a))))
-              (else (if (i32.eq (local.get $bpe) (i32.const 2))
-                (then (v128.store (local.get $d) (call $ma4u (v128.load16x4_u (local.get $s)) (local.get $m) (local.get $a))))
-                (else
-                  (local.set $v (v128.load (local.get $s)))
-                  (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (call $ma (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m) (local.get $a))
-                    (call $ma (f64x2.promote_low_f32x4
-                      (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $m) (local.get $a))))))))
-            (local.set $s (i32.add (local.get $s) (i32.shl (local.get $bpe) (i32.const 2))))
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $e4)))
+            (local.set $v (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $s)))))
+            (local.set $lo (f64x2.convert_low_i32x4_u (local.get $v)))
+            (local.set $hi (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $lo) (local.get $m)) (local.get $a)))
+              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $hi) (local.get $m)) (local.get $a)))))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
             (local.set $d (i32.add (local.get $d) (i32.const 16)))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
             (br $vec)))
         (block $tail_done
           (loop $tail
-            (br_if $tail_done (i32.ge_u (local.get $c) (local.get $tw)))
-            (if (i32.eq (local.get $bpe) (i32.const 1))
-              (then (local.set $x (f64.convert_i32_u (i32.load8_u (local.get $s)))))
-              (else (if (i32.eq (local.get $bpe) (i32.const 2))
-                (then (local.set $x (f64.convert_i32_u (i32.load16_u (local.get $s)))))
-                (else (local.set $x (f64.promote_f32 (f32.load (local.get $s))))))))
-            (f32.store (local.get $d) (f32.demote_f64 (f64.add (f64.mul (local.get $x) (local.get $mul)) (local.get $add))))
-            (local.set $s (i32.add (local.get $s) (local.get $bpe)))
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $e)))
+            (f32.store (local.get $d) (f32.demote_f64 (f64.add (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $s))) (local.get $mul)) (local.get $add))))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
             (local.set $d (i32.add (local.get $d) (i32.const 4)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $tail)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; The same for a uint16 strip.
+  (func (export "normalize_u16") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f64) (param $add f64)
+    (local $r i32) (local $s i32) (local $d i32) (local $e4 i32) (local $e i32) (local $m v128) (local $a v128)
+    (local $v v128) (local $lo v128) (local $hi v128)
+    (local.set $m (f64x2.splat (local.get $mul)))
+    (local.set $a (f64x2.splat (local.get $add)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
+        (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
+        (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
+        (local.set $e4 (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -4)) (i32.const 2))))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $e4)))
+            (local.set $v (v128.load16x4_u (local.get $s)))
+            (local.set $lo (f64x2.convert_low_i32x4_u (local.get $v)))
+            (local.set $hi (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $lo) (local.get $m)) (local.get $a)))
+              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $hi) (local.get $m)) (local.get $a)))))
+            (local.set $s (i32.add (local.get $s) (i32.const 8)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $vec)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $e)))
+            (f32.store (local.get $d) (f32.demote_f64 (f64.add (f64.mul (f64.convert_i32_u (i32.load16_u (local.get $s))) (local.get $mul)) (local.get $add))))
+            (local.set $s (i32.add (local.get $s) (i32.const 2)))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br $tail)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; The same for a float32 strip.
+  (func (export "normalize_f32") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f64) (param $add f64)
+    (local $r i32) (local $s i32) (local $d i32) (local $e4 i32) (local $e i32) (local $m v128) (local $a v128)
+    (local $v v128) (local $lo v128) (local $hi v128)
+    (local.set $m (f64x2.splat (local.get $mul)))
+    (local.set $a (f64x2.splat (local.get $add)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
+        (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (i32.const 4))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
+        (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
+        (local.set $e4 (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -4)) (i32.const 2))))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $e4)))
+            (local.set $v (v128.load (local.get $s)))
+            (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+            (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $lo) (local.get $m)) (local.get $a)))
+              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $hi) (local.get $m)) (local.get $a)))))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $vec)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $e)))
+            (f32.store (local.get $d) (f32.demote_f64 (f64.add (f64.mul (f64.promote_f32 (f32.load (local.get $s))) (local.get $mul)) (local.get $add))))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
             (br $tail)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
 
   ;; For i in [0, n): accW[i] += w[i]; acc[k·plane + i] += w[i]·od[k·stride + i] for k < K.
-  ;; od, acc, accW are f32 arrays, w is f64; plane and stride are in bytes.
+  ;; od, acc, accW are f32 arrays, w is f64; plane and stride are in bytes. Plane by plane, four
+  ;; values at a time.
   (func (export "blend") (param $od i32) (param $w i32) (param $acc i32) (param $accW i32)
       (param $K i32) (param $stride i32) (param $plane i32) (param $n i32)
-    (local $i i32) (local $k i32) (local $wv v128) (local $p i32) (local $q i32) (local $n2 i32) (local $ws f64)
-    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
-    (block $vec_done
-      (loop $vec
-        (br_if $vec_done (i32.ge_u (local.get $i) (local.get $n2)))
-        (local.set $wv (v128.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
-        (local.set $p (i32.add (local.get $accW) (i32.shl (local.get $i) (i32.const 2))))
-        (v128.store64_lane 0 (local.get $p) (f32x4.demote_f64x2_zero
-          (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $wv))))
-        (local.set $k (i32.const 0))
-        (local.set $p (i32.add (local.get $acc) (i32.shl (local.get $i) (i32.const 2))))
-        (local.set $q (i32.add (local.get $od) (i32.shl (local.get $i) (i32.const 2))))
-        (block $k_done
-          (loop $kl
-            (br_if $k_done (i32.ge_u (local.get $k) (local.get $K)))
-            (v128.store64_lane 0 (local.get $p) (f32x4.demote_f64x2_zero
-              (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p)))
-                (f64x2.mul (local.get $wv) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $q)))))))
-            (local.set $p (i32.add (local.get $p) (local.get $plane)))
-            (local.set $q (i32.add (local.get $q) (local.get $stride)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $kl)))
-        (local.set $i (i32.add (local.get $i) (i32.const 2)))
-        (br $vec)))
-    (if (i32.lt_u (local.get $i) (local.get $n))
+    (local $k i32)
+    (call $add_row (local.get $accW) (i32.const 0) (local.get $w) (local.get $n) (i32.const 1))
+    (block $k_done
+      (loop $kl
+        (br_if $k_done (i32.ge_u (local.get $k) (local.get $K)))
+        (call $add_row (i32.add (local.get $acc) (i32.mul (local.get $k) (local.get $plane)))
+          (i32.add (local.get $od) (i32.mul (local.get $k) (local.get $stride))) (local.get $w) (local.get $n) (i32.const 0))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kl))))
+
+  ;; Adds one tile's K output planes (od, f32, planes `stride` bytes apart), weighted by wy[r]·wx[c]
+  ;; (f32 arrays), into the accumulators acc (K planes `plane` bytes apart) and accW, whose
+  ;; addresses are those of the tile's first pixel (row 0, column x0); rows are W values apart.
+  ;; Rows from firstRow on with weight 1 are copied (the accumulators there are still 0) on columns
+  ;; [copyFrom, copyTo) and blended elsewhere — exactly accumulatePlanes in predict-scene.ts.
+  ;; wrow: f64 scratch of tw values.
+  (func (export "accumulate") (param $od i32) (param $wx i32) (param $wy i32) (param $acc i32) (param $accW i32) (param $wrow i32)
+      (param $K i32) (param $th i32) (param $tw i32) (param $W i32) (param $firstRow i32) (param $copyFrom i32) (param $copyTo i32)
+    (local $r i32) (local $wr f64) (local $rowA i32) (local $rowW i32) (local $pix i32) (local $k i32)
+    (local $stride i32) (local $plane i32) (local $n i32) (local $i i32)
+    (local.set $stride (i32.shl (i32.mul (local.get $th) (local.get $tw)) (i32.const 2)))
+    (local.set $plane (i32.shl (i32.mul (local.get $th) (local.get $W)) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
+        (local.set $wr (f64.promote_f32 (f32.load (i32.add (local.get $wy) (i32.shl (local.get $r) (i32.const 2))))))
+        (if (f64.ne (local.get $wr) (f64.const 0))
+          (then
+            (local.set $rowA (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
+            (local.set $rowW (i32.add (local.get $accW) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
+            (local.set $pix (i32.add (local.get $od) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
+            (if (i32.and (i32.and (i32.ge_u (local.get $r) (local.get $firstRow)) (f64.eq (local.get $wr) (f64.const 1)))
+                  (i32.lt_s (local.get $copyFrom) (local.get $copyTo)))
+              (then
+                (local.set $n (i32.sub (local.get $copyTo) (local.get $copyFrom)))
+                (local.set $i (i32.const 0))
+                (block $f_done (loop $f
+                  (br_if $f_done (i32.ge_u (local.get $i) (local.get $n)))
+                  (f32.store (i32.add (local.get $rowW) (i32.shl (i32.add (local.get $copyFrom) (local.get $i)) (i32.const 2))) (f32.const 1))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $f)))
+                (local.set $k (i32.const 0))
+                (block $k_done (loop $kl
+                  (br_if $k_done (i32.ge_u (local.get $k) (local.get $K)))
+                  (memory.copy
+                    (i32.add (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $plane))) (i32.shl (local.get $copyFrom) (i32.const 2)))
+                    (i32.add (i32.add (local.get $pix) (i32.mul (local.get $k) (local.get $stride))) (i32.shl (local.get $copyFrom) (i32.const 2)))
+                    (i32.shl (local.get $n) (i32.const 2)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $kl)))
+                (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
+                  (local.get $stride) (local.get $plane) (i32.const 0) (local.get $copyFrom) (f64.const 1))
+                (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
+                  (local.get $stride) (local.get $plane) (local.get $copyTo) (local.get $tw) (f64.const 1)))
+              (else
+                (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
+                  (local.get $stride) (local.get $plane) (i32.const 0) (local.get $tw) (local.get $wr))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; Columns [from, to) of one tile row: wrow[c] = wr·wx[c] (f64), zero weights trimmed at both
+  ;; ends, then accW and the K planes blended as in "blend" (addRow in predict-scene.ts).
+  (func $ramp (param $pix i32) (param $wx i32) (param $rowA i32) (param $rowW i32) (param $wrow i32) (param $K i32)
+      (param $stride i32) (param $plane i32) (param $from i32) (param $to i32) (param $wr f64)
+    (local $c i32) (local $c0 i32) (local $c1 i32) (local $k i32) (local $n i32)
+    (local.set $c (local.get $from))
+    (block $w_done (loop $wl
+      (br_if $w_done (i32.ge_s (local.get $c) (local.get $to)))
+      (f64.store (i32.add (local.get $wrow) (i32.shl (local.get $c) (i32.const 3)))
+        (f64.mul (local.get $wr) (f64.promote_f32 (f32.load (i32.add (local.get $wx) (i32.shl (local.get $c) (i32.const 2)))))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $wl)))
+    (local.set $c0 (local.get $from))
+    (local.set $c1 (local.get $to))
+    (block $a_done (loop $al
+      (br_if $a_done (i32.ge_s (local.get $c0) (local.get $c1)))
+      (br_if $a_done (f64.ne (f64.load (i32.add (local.get $wrow) (i32.shl (local.get $c0) (i32.const 3)))) (f64.const 0)))
+      (local.set $c0 (i32.add (local.get $c0) (i32.const 1)))
+      (br $al)))
+    (block $b_done (loop $bl
+      (br_if $b_done (i32.le_s (local.get $c1) (local.get $c0)))
+      (br_if $b_done (f64.ne (f64.load (i32.add (local.get $wrow) (i32.shl (i32.sub (local.get $c1) (i32.const 1)) (i32.const 3)))) (f64.const 0)))
+      (local.set $c1 (i32.sub (local.get $c1) (i32.const 1)))
+      (br $bl)))
+    (local.set $n (i32.sub (local.get $c1) (local.get $c0)))
+    (if (i32.le_s (local.get $n) (i32.const 0)) (then (return)))
+    (call $add_row (i32.add (local.get $rowW) (i32.shl (local.get $c0) (i32.const 2))) (i32.const 0)
+      (i32.add (local.get $wrow) (i32.shl (local.get $c0) (i32.const 3))) (local.get $n) (i32.const 1))
+    (block $k_done (loop $kl
+      (br_if $k_done (i32.ge_u (local.get $k) (local.get $K)))
+      (call $add_row
+        (i32.add (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $plane))) (i32.shl (local.get $c0) (i32.const 2)))
+        (i32.add (i32.add (local.get $pix) (i32.mul (local.get $k) (local.get $stride))) (i32.shl (local.get $c0) (i32.const 2)))
+        (i32.add (local.get $wrow) (i32.shl (local.get $c0) (i32.const 3))) (local.get $n) (i32.const 0))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $kl))))
+
+  ;; a[i] = f32(a[i] + w[i]·x[i]) for i < n (a, x: f32; w: f64); with $ones, x is taken as 1 (a[i] += w[i]).
+  (func $add_row (param $a i32) (param $x i32) (param $w i32) (param $n i32) (param $ones i32)
+    (local $e4 i32) (local $e i32) (local $v v128) (local $xv v128) (local $lo v128) (local $hi v128)
+    (local.set $e (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $e4 (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (if (local.get $ones)
       (then
-        (local.set $ws (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
-        (local.set $p (i32.add (local.get $accW) (i32.shl (local.get $i) (i32.const 2))))
-        (f32.store (local.get $p) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $p))) (local.get $ws))))
-        (local.set $k (i32.const 0))
-        (local.set $p (i32.add (local.get $acc) (i32.shl (local.get $i) (i32.const 2))))
-        (local.set $q (i32.add (local.get $od) (i32.shl (local.get $i) (i32.const 2))))
-        (block $t_done
-          (loop $tl
-            (br_if $t_done (i32.ge_u (local.get $k) (local.get $K)))
-            (f32.store (local.get $p) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $p)))
-              (f64.mul (local.get $ws) (f64.promote_f32 (f32.load (local.get $q)))))))
-            (local.set $p (i32.add (local.get $p) (local.get $plane)))
-            (local.set $q (i32.add (local.get $q) (local.get $stride)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $tl))))))
+        (block $d1 (loop $l1
+          (br_if $d1 (i32.ge_u (local.get $a) (local.get $e4)))
+          (local.set $v (v128.load (local.get $a)))
+          (v128.store (local.get $a) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $w))))
+            (f32x4.demote_f64x2_zero (f64x2.add
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+              (v128.load offset=16 (local.get $w))))))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (local.set $w (i32.add (local.get $w) (i32.const 32)))
+          (br $l1)))
+        (block $d2 (loop $l2
+          (br_if $d2 (i32.ge_u (local.get $a) (local.get $e)))
+          (f32.store (local.get $a) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $a))) (f64.load (local.get $w)))))
+          (local.set $a (i32.add (local.get $a) (i32.const 4)))
+          (local.set $w (i32.add (local.get $w) (i32.const 8)))
+          (br $l2))))
+      (else
+        (block $d3 (loop $l3
+          (br_if $d3 (i32.ge_u (local.get $a) (local.get $e4)))
+          (local.set $v (v128.load (local.get $a)))
+          (local.set $xv (v128.load (local.get $x)))
+          (v128.store (local.get $a) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.add (f64x2.promote_low_f32x4 (local.get $v))
+              (f64x2.mul (v128.load (local.get $w)) (f64x2.promote_low_f32x4 (local.get $xv)))))
+            (f32x4.demote_f64x2_zero (f64x2.add
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+              (f64x2.mul (v128.load offset=16 (local.get $w))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))))))))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $w (i32.add (local.get $w) (i32.const 32)))
+          (br $l3)))
+        (block $d4 (loop $l4
+          (br_if $d4 (i32.ge_u (local.get $a) (local.get $e)))
+          (f32.store (local.get $a) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $a)))
+            (f64.mul (f64.load (local.get $w)) (f64.promote_f32 (f32.load (local.get $x)))))))
+          (local.set $a (i32.add (local.get $a) (i32.const 4)))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $w (i32.add (local.get $w) (i32.const 8)))
+          (br $l4))))))
 
   ;; out[i] = the first k with the largest acc[k·plane + i] (k < K ≤ 255; NaN never wins), i < n.
   (func (export "argmax") (param $acc i32) (param $plane i32) (param $K i32) (param $n i32) (param $out i32)

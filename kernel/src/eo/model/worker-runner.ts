@@ -14,15 +14,45 @@ const WORKER_CODE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
 ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s) => {
-  parentPort.on("message", (m) => {
-    const feeds = { [workerData.inputName]: new ort.Tensor("float32", new Float32Array(m.buf, 0, m.len), m.dims) };
+  // Requests run one at a time, in order: a shared-memory input is copied into a private buffer
+  // (onnxruntime does not take SharedArrayBuffer views) only when its run starts.
+  const queue = [];
+  let busy = false;
+  let priv = null;
+  const next = () => {
+    if (busy || queue.length === 0) return;
+    busy = true;
+    const m = queue.shift();
+    let data;
+    if (m.sab) {
+      if (!priv || priv.length !== m.len) priv = new Float32Array(m.len);
+      priv.set(new Float32Array(m.sab, m.inOff, m.len));
+      data = priv;
+    } else data = new Float32Array(m.buf, 0, m.len);
+    const feeds = { [workerData.inputName]: new ort.Tensor("float32", data, m.dims) };
     if (workerData.mcInput) feeds[workerData.mcInput] = new ort.Tensor("bool", [m.mc], []);
+    const done = () => { busy = false; next(); };
     s.run(feeds).then((r) => {
       const out = r[workerData.outputName];
-      const data = out.data.slice();
-      parentPort.postMessage({ id: m.id, buf: data.buffer, dims: out.dims, input: m.buf }, [data.buffer, m.buf]);
-    }, (e) => parentPort.postMessage({ id: m.id, error: String(e && e.message || e), input: m.buf }, [m.buf]));
-  });
+      if (m.sab) {
+        if (out.data.length > m.outCap) {
+          parentPort.postMessage({ id: m.id, error: "model output of " + out.data.length + " values (dims " + out.dims.join("x") + ") does not fit the " + m.outCap + " reserved for it" });
+        } else {
+          new Float32Array(m.sab, m.outOff, out.data.length).set(out.data);
+          parentPort.postMessage({ id: m.id, dims: out.dims, outLen: out.data.length });
+        }
+      } else {
+        const copy = out.data.slice();
+        parentPort.postMessage({ id: m.id, buf: copy.buffer, dims: out.dims, input: m.buf }, [copy.buffer, m.buf]);
+      }
+      done();
+    }, (e) => {
+      if (m.sab) parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
+      else parentPort.postMessage({ id: m.id, error: String(e && e.message || e), input: m.buf }, [m.buf]);
+      done();
+    });
+  };
+  parentPort.on("message", (m) => { queue.push(m); next(); });
   parentPort.postMessage({ ready: true });
 }, (e) => parentPort.postMessage({ ready: false, error: String(e && e.message || e) }));
 `;
@@ -51,18 +81,18 @@ function workerSessionOptions(o: ort.InferenceSession.SessionOptions): ort.Infer
 export class WorkerRunner {
   #worker: Worker;
   #next = 0;
-  #pending = new Map<number, { resolve: (t: Tensor, input: ArrayBuffer) => void; reject: (e: Error) => void }>();
+  #pending = new Map<number, { resolve: (t: Tensor, input: ArrayBuffer | undefined, outLen: number | undefined) => void; reject: (e: Error) => void }>();
   /** Input buffers handed back by the worker, for {@link WorkerRunner.predictTransfer} callers to reuse. */
   readonly returned: Float32Array[] = [];
 
   private constructor(worker: Worker) {
     this.#worker = worker;
-    worker.on("message", (m: { id: number; buf?: ArrayBuffer; dims?: number[]; error?: string; input: ArrayBuffer }) => {
+    worker.on("message", (m: { id: number; buf?: ArrayBuffer; dims?: number[]; error?: string; input?: ArrayBuffer; outLen?: number }) => {
       const p = this.#pending.get(m.id);
       if (!p) return;
       this.#pending.delete(m.id);
       if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve({ data: new Float32Array(m.buf!), dims: m.dims! }, m.input);
+      else p.resolve({ data: m.buf ? new Float32Array(m.buf) : new Float32Array(0), dims: m.dims! }, m.input, m.outLen);
     });
     worker.on("error", (e) => {
       for (const p of this.#pending.values()) p.reject(e);
@@ -115,12 +145,41 @@ export class WorkerRunner {
     return this.#send(buffer, length, dims, mcDropout, true);
   }
 
+  /**
+   * Runs the batch `input` (shape `dims`), a Float32Array in a SharedArrayBuffer, and writes the
+   * primary output into `output` (same SharedArrayBuffer): no transfers, and the caller's views
+   * stay usable. The worker copies the input when the run starts (so the caller may refill
+   * `input` once the returned promise of the request *before* this one has settled, or after this
+   * one settled); the output is written just before the promise resolves, with a view of the
+   * written values as the result's data. Requests run in the order they were made.
+   * @example
+   * ```ts
+   * const k = SceneKernels.create(SceneKernels.bytes(4 * 6 * 64, 4 * 4 * 64))!;
+   * const input = k.f32(6 * 64), output = k.f32(4 * 64);
+   * const out = await runner.predictShared(input, [1, 6, 8, 8], output); // out.data views output
+   * ```
+   */
+  predictShared(input: Float32Array, dims: readonly number[], output: Float32Array, mcDropout = false): Promise<Tensor> {
+    const sab = input.buffer;
+    if (!(sab instanceof SharedArrayBuffer) || output.buffer !== sab) {
+      throw new RangeError("predictShared needs input and output views of one SharedArrayBuffer.");
+    }
+    const id = this.#next++;
+    return new Promise<Tensor>((resolve, reject) => {
+      this.#pending.set(id, {
+        resolve: (t, _input, outLen) => resolve({ data: output.subarray(0, outLen ?? 0), dims: t.dims }),
+        reject,
+      });
+      this.#worker.postMessage({ id, sab, inOff: input.byteOffset, len: input.length, dims, outOff: output.byteOffset, outCap: output.length, mc: mcDropout });
+    });
+  }
+
   #send(buffer: Float32Array, length: number, dims: readonly number[], mcDropout: boolean, keep: boolean): Promise<Tensor> {
     const id = this.#next++;
     return new Promise<Tensor>((resolve, reject) => {
       this.#pending.set(id, {
         resolve: (t, input) => {
-          if (keep) this.returned.push(new Float32Array(input));
+          if (keep && input) this.returned.push(new Float32Array(input));
           resolve(t);
         },
         reject,
