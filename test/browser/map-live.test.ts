@@ -2,7 +2,8 @@
 // kernel + chromium): the Landsat-7 Olinda scene as RGB and an NDVI layer computed in a cell; pixel
 // colours at known coordinates against GDAL's values; only viewport tiles requested; a palette
 // change re-renders with no message to the kernel; a click gives the kernel the right row/col and
-// values and shows the hook's result; a drawn rectangle reaches the kernel as GeoJSON; swipe; time
+// values and shows the hook's result; a drawn rectangle reaches the kernel as GeoJSON and can be
+// reshaped and deleted on its own; swipe; time
 // slider; screenshots compared with references.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -260,6 +261,59 @@ test("drawing a rectangle gives the kernel GeoJSON in lon/lat and in the layer's
   assert.ok(Math.abs(Math.max(...ys) - ref.pixels[0]!.y) < 15 && Math.abs(Math.min(...ys) - ref.pixels[1]!.y) < 15);
   assert.deepEqual(inCrs.window, { col: 150, row: 140, width: 51, height: 41 });
   assert.equal(await kernelJson<number>("m.drawn.features.length"), 1);
+});
+
+test("a drawn rectangle is edited on its own: dragging a corner reshapes it, its ✕ deletes it; map.drawn and onDraw follow", async () => {
+  await run('var drawEvents: { action: string; id: number; ring: number[][]; window: unknown }[] = []; m.onDraw((ev) => { drawEvents.push({ action: ev.action, id: ev.id, ring: ev.feature.geometry.coordinates[0]!, window: ev.layers["RGB"]?.window ?? null }); });');
+  const before = await kernelJson<{ properties: { id: number; shape: string }; geometry: { coordinates: number[][][] } }[]>("m.drawn.features");
+  assert.equal(before.length, 1, "the rectangle of the previous test");
+  const { id, shape } = before[0]!.properties;
+  assert.equal(shape, "rectangle");
+  const ref = gdalPoints(L7, { pixels: [[150, 140], [200, 180], [220, 190]] }).pixels;
+  await setView((ref[0]!.lat + ref[1]!.lat) / 2, (ref[0]!.lon + ref[1]!.lon) / 2, 14);
+  const [a, b, c] = await toScreen(ref) as [number, number][];
+  const box = (await session.page.locator(".ai4eo-map-leaflet").last().boundingBox())!;
+  const clicksBefore = (await probe()).sent["click"] ?? 0;
+  // Select it: a click inside the shape shows a handle on each corner (and asks the inspector nothing).
+  await session.page.mouse.click(box.x + (a![0] + b![0]) / 2, box.y + (a![1] + b![1]) / 2);
+  await session.page.waitForFunction(() => document.querySelectorAll(".ai4eo-map .ai4eo-map-vertex").length === 4, null, { timeout: 5000 });
+  assert.equal((await probe()).sent["click"] ?? 0, clicksBefore, "selecting a shape is not an inspector click");
+  // Drag the south-east corner (pixel 200,180) to pixel 220,190.
+  await session.page.mouse.move(box.x + b![0], box.y + b![1]);
+  await session.page.mouse.down();
+  await session.page.mouse.move(box.x + (b![0] + c![0]) / 2, box.y + (b![1] + c![1]) / 2, { steps: 3 });
+  await session.page.mouse.move(box.x + c![0], box.y + c![1], { steps: 3 });
+  await session.page.mouse.up();
+  type Ev = { action: string; id: number; ring: number[][]; window: unknown };
+  let evs: Ev[] = [];
+  for (let i = 0; i < 50 && !evs.some((e) => e.action === "edit"); i++) evs = await kernelJson<Ev[]>("drawEvents");
+  const edit = evs.find((e) => e.action === "edit");
+  assert.ok(edit, `the kernel got the edit: ${JSON.stringify(evs)}`);
+  assert.equal(edit.id, id);
+  assert.deepEqual(edit.window, { col: 150, row: 140, width: 71, height: 51 });
+  const ring = edit.ring;
+  assert.equal(ring.length, 5);
+  assert.deepEqual(ring[0], before[0]!.geometry.coordinates[0]![0], "the north-west corner did not move");
+  const lons = ring.map((p) => p[0]!), lats = ring.map((p) => p[1]!);
+  assert.ok(Math.abs(Math.max(...lons) - ref[2]!.lon) < 1e-4 && Math.abs(Math.min(...lats) - ref[2]!.lat) < 1e-4, "the dragged corner is at pixel 220,190");
+  assert.equal(new Set(lons.slice(0, 4)).size, 2, "still a rectangle (two longitudes)");
+  assert.equal(new Set(lats.slice(0, 4)).size, 2, "still a rectangle (two latitudes)");
+  const now = await kernelJson<{ properties: { id: number }; geometry: { coordinates: number[][][] } }[]>("m.drawn.features");
+  assert.equal(now.length, 1);
+  assert.equal(now[0]!.properties.id, id);
+  assert.deepEqual(now[0]!.geometry.coordinates[0], ring, "map.drawn holds the edited shape");
+  // Still selected after the kernel's update: delete it with its ✕.
+  await session.page.waitForFunction(() => document.querySelectorAll(".ai4eo-map .ai4eo-map-vertex").length === 4, null, { timeout: 5000 });
+  const cmp = compareScreenshot("map-live-draw-edit", (await mapPixels()).png);
+  assert.ok(cmp.ok, cmp.message);
+  await session.page.locator(".ai4eo-map .ai4eo-map-draw-delete").last().click();
+  for (let i = 0; i < 50 && !evs.some((e) => e.action === "delete"); i++) evs = await kernelJson<Ev[]>("drawEvents");
+  const del = evs.find((e) => e.action === "delete");
+  assert.ok(del, "the kernel got the deletion");
+  assert.equal(del.id, id);
+  assert.deepEqual(del.ring, ring, "the hook sees the shape as it was");
+  assert.equal(await kernelJson<number>("m.drawn.features.length"), 0);
+  await session.page.waitForFunction(() => document.querySelectorAll('.ai4eo-map path[stroke="#ff7800"]').length === 0 && document.querySelectorAll(".ai4eo-map .ai4eo-map-vertex, .ai4eo-map .ai4eo-map-draw-delete").length === 0, null, { timeout: 5000 });
 });
 
 test("swipe: NDVI left of the divider, RGB right of it", async () => {

@@ -1,5 +1,5 @@
 // The Map widget's kernel side over a loopback comm: tile requests answered with binary buffers,
-// empty tiles outside the data, clicks with hooks, drawings, vis-param errors, GeoJSON, the PNG
+// empty tiles outside the data, clicks with hooks, drawings (created, edited, deleted), vis-param errors, GeoJSON, the PNG
 // fallback, percentile stretches against NumPy.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -87,6 +87,55 @@ test("a drawn polygon reaches onDraw in lon/lat, in the layer CRS and as a pixel
   assert.equal(m.drawn.features.length, 1);
   m.clearDrawn();
   assert.equal(m.drawn.features.length, 0);
+  m.close();
+});
+
+test("drawn shapes are edited and deleted one by one: ids stay unique, map.drawn and onDraw follow, unknown ids are ignored", async (ctx) => {
+  const { m, reg } = await liveMap();
+  const seen: { action: string; id: number; window: unknown; ring: number[][] }[] = [];
+  m.onDraw((ev) => { seen.push({ action: ev.action, id: ev.id, window: ev.layers["RGB"]?.window ?? null, ring: ev.feature.geometry.coordinates[0]! }); });
+  const ref = gdalPoints(L7, { pixels: [[100, 100], [120, 130], [140, 150]] }).pixels;
+  const rect = (a: { lon: number; lat: number }, b: { lon: number; lat: number }) => [[a.lon, a.lat], [b.lon, a.lat], [b.lon, b.lat], [a.lon, b.lat], [a.lon, a.lat]];
+  const send = (content: Record<string, unknown>) => reg.fromFrontend(m.modelId, { method: "custom", content });
+  send({ event: "draw", shape: "rectangle", geometry: { type: "Polygon", coordinates: [rect(ref[0]!, ref[1]!)] } });
+  send({ event: "draw", shape: "rectangle", geometry: { type: "Polygon", coordinates: [rect(ref[1]!, ref[2]!)] } });
+  await m.settled();
+  const ids = (m.drawn.features as { properties: { id: number } }[]).map((f) => f.properties.id);
+  assert.equal(new Set(ids).size, 2);
+  // Reshape the first: its window grows to the third point.
+  send({ event: "draw_edit", id: ids[0], geometry: { type: "Polygon", coordinates: [rect(ref[0]!, ref[2]!)] } });
+  await m.settled();
+  assert.deepEqual(seen.map((e) => e.action), ["create", "create", "edit"]);
+  assert.equal(seen[2]!.id, ids[0]);
+  assert.deepEqual(seen[2]!.window, { col: 100, row: 100, width: 41, height: 51 });
+  const first = m.drawn.features[0] as { properties: { id: number; shape: string }; geometry: { coordinates: number[][][] } };
+  assert.deepEqual(first.properties, { shape: "rectangle", id: ids[0] });
+  assert.deepEqual(first.geometry.coordinates[0], rect(ref[0]!, ref[2]!));
+  // Delete the second; the hook sees it as it was; a new shape gets a fresh id.
+  send({ event: "draw_delete", id: ids[1] });
+  await m.settled();
+  assert.deepEqual(seen.at(-1), { action: "delete", id: ids[1], window: { col: 120, row: 130, width: 21, height: 21 }, ring: rect(ref[1]!, ref[2]!) });
+  assert.deepEqual((m.drawn.features as { properties: { id: number } }[]).map((f) => f.properties.id), [ids[0]]);
+  send({ event: "draw", shape: "polygon", geometry: { type: "Polygon", coordinates: [rect(ref[1]!, ref[2]!)] } });
+  await m.settled();
+  const newId = seen.at(-1)!.id;
+  assert.ok(!ids.includes(newId), `fresh id ${newId}`);
+  // Edits of unknown or deleted shapes are ignored with a warning; a bad geometry too.
+  const warnings: string[] = [];
+  ctx.mock.method(console, "warn", (msg: string) => { warnings.push(msg); });
+  send({ event: "draw_edit", id: ids[1], geometry: { type: "Polygon", coordinates: [rect(ref[0]!, ref[1]!)] } });
+  send({ event: "draw_edit", id: ids[0], geometry: { type: "Polygon", coordinates: [[["a", 1]]] } });
+  send({ event: "draw_delete", id: 999 });
+  await m.settled();
+  assert.equal(seen.length, 5, "no hook ran for them");
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[0]!, new RegExp(`drawn shape ${ids[1]}, which is not on the map`));
+  assert.match(warnings[1]!, /without a Polygon geometry/);
+  assert.equal(m.drawn.features.length, 2);
+  // From the kernel: remove one by id.
+  assert.equal(m.removeDrawn(newId), true);
+  assert.equal(m.removeDrawn(newId), false);
+  assert.deepEqual((m.drawn.features as { properties: { id: number } }[]).map((f) => f.properties.id), [ids[0]]);
   m.close();
 });
 

@@ -136,7 +136,10 @@ export interface MapState extends BaseModelState<"MapModel", "MapView"> {
   swipe_position: number;
   /** Drawing tools shown? */
   draw_tools: boolean;
-  /** Shapes drawn so far (longitude/latitude GeoJSON FeatureCollection). */
+  /**
+   * Shapes drawn so far (longitude/latitude GeoJSON FeatureCollection); each feature's properties
+   * hold its `shape` and an `id` unique on this map, by which it is edited or deleted.
+   */
   drawn: { type: "FeatureCollection"; features: unknown[] };
   /** Warnings shown above the map (e.g. a layer in pixel space). */
   warnings: string[];
@@ -163,6 +166,10 @@ export type MapToKernel =
   | TileRequest
   | { event: "click"; lat: number; lon: number; zoom: number; id: number }
   | { event: "draw"; geometry: { type: "Polygon"; coordinates: number[][][] }; shape: "rectangle" | "polygon" }
+  /** A drawn shape (feature `properties.id`) was reshaped in the browser: its new geometry. */
+  | { event: "draw_edit"; id: number; geometry: { type: "Polygon"; coordinates: number[][][] } }
+  /** A drawn shape was deleted in the browser. */
+  | { event: "draw_delete"; id: number }
   | { event: "cancel"; ids: number[] };
 
 /**

@@ -166,6 +166,9 @@ declare global {
   }
 }
 
+/** Style of drawn shapes (selected ones are drawn solid and thicker). */
+const DRAWN_STYLE: L.PathOptions = { color: "#ff7800", weight: 2, fillOpacity: 0.1, dashArray: "4 3" };
+
 /** One raster layer on the Leaflet map. */
 class KernelLayer {
   readonly grid: L.GridLayer;
@@ -588,6 +591,11 @@ export class MapView extends DOMWidgetView {
 
   #onClick(e: L.LeafletMouseEvent): void {
     if (this.#drawing) return;
+    if (this.#selectedId !== null) {
+      // A click beside the selected shape ends its editing (and inspects nothing).
+      this.#clearSelection();
+      return;
+    }
     const lat = e.latlng.lat, lon = e.latlng.lng;
     if (this.live) {
       const id = this.#nextId++;
@@ -662,10 +670,101 @@ export class MapView extends DOMWidgetView {
 
   // ------------------------------------------------------------ drawing
 
+  /**
+   * Show the drawn shapes. Clicking one selects it: a handle on every vertex (drag to reshape; a
+   * rectangle's corner keeps it a rectangle) and a ✕ to delete it. Each change goes to the kernel
+   * (`draw_edit` / `draw_delete`, which updates `drawn` and runs the onDraw hooks) or, on a static
+   * page, straight into the model. Clicking elsewhere on the map or Esc ends the selection.
+   */
   #syncDrawn(): void {
+    const selected = this.#selectedId;
     this.#drawnLayer?.remove();
+    this.#clearSelection();
     const fc = this.model.get("drawn") as MapState["drawn"];
-    this.#drawnLayer = L.geoJSON(fc as unknown as GeoJSON.FeatureCollection, { style: () => ({ color: "#ff7800", weight: 2, fillOpacity: 0.1, dashArray: "4 3" }) }).addTo(this.map);
+    this.#drawnLayer = L.geoJSON(fc as unknown as GeoJSON.FeatureCollection, {
+      style: () => DRAWN_STYLE,
+      onEachFeature: (f, layer) => {
+        const id = (f.properties as { id?: unknown } | null)?.id;
+        if (typeof id !== "number" || !(layer instanceof L.Polygon)) return;
+        layer.on("click", (e: L.LeafletMouseEvent) => {
+          if (this.#drawing) return;
+          L.DomEvent.stopPropagation(e);
+          this.#select(id, layer, (f.properties as { shape?: string }).shape === "rectangle");
+        });
+        if (id === selected) this.#select(id, layer, (f.properties as { shape?: string }).shape === "rectangle");
+      },
+    }).addTo(this.map);
+  }
+
+  #selectedId: number | null = null;
+  #selection: L.Layer[] = [];
+  #selectionKeys: ((ev: KeyboardEvent) => void) | null = null;
+
+  #clearSelection(): void {
+    for (const l of this.#selection.splice(0)) l.remove();
+    if (this.#selectionKeys) document.removeEventListener("keydown", this.#selectionKeys);
+    this.#selectionKeys = null;
+    this.#drawnLayer?.setStyle(DRAWN_STYLE);
+    this.#selectedId = null;
+  }
+
+  #select(id: number, shape: L.Polygon, rectangle: boolean): void {
+    this.#clearSelection();
+    this.#selectedId = id;
+    shape.setStyle({ ...DRAWN_STYLE, dashArray: "", weight: 3, fillOpacity: 0.2 });
+    const ring = (shape.getLatLngs() as L.LatLng[][])[0]!.map((p) => L.latLng(p.lat, p.lng));
+    const vertexIcon = L.divIcon({ className: "ai4eo-map-vertex", iconSize: [12, 12] });
+    const handles = ring.map((p, i) => {
+      const h = L.marker(p, { icon: vertexIcon, draggable: true, keyboard: false, zIndexOffset: 1000 });
+      h.on("drag", () => {
+        const q = h.getLatLng();
+        if (rectangle && ring.length === 4) {
+          // Keep a rectangle: the opposite corner stays; of the two neighbours, the one that shared
+          // the dragged corner's latitude keeps sharing it (and the opposite corner's longitude).
+          const o = ring[(i + 2) % 4]!, next = ring[(i + 1) % 4]!, cur = ring[i]!;
+          const sharesLat = Math.abs(next.lat - cur.lat) <= Math.abs(next.lng - cur.lng);
+          ring[(i + 1) % 4] = sharesLat ? L.latLng(q.lat, o.lng) : L.latLng(o.lat, q.lng);
+          ring[(i + 3) % 4] = sharesLat ? L.latLng(o.lat, q.lng) : L.latLng(q.lat, o.lng);
+        }
+        ring[i] = q;
+        ring.forEach((v, k) => { if (k !== i) handles[k]!.setLatLng(v); });
+        shape.setLatLngs([ring]);
+        del.setLatLng(this.#deleteAnchor(ring));
+      });
+      h.on("dragend", () => this.#editDrawn(id, ring));
+      return h;
+    });
+    const del = L.marker(this.#deleteAnchor(ring), {
+      icon: L.divIcon({ className: "ai4eo-map-draw-delete", html: "✕", iconSize: [18, 18], iconAnchor: [-4, 18] }),
+      keyboard: false, zIndexOffset: 1001, title: "delete this shape",
+    });
+    del.on("click", (e: L.LeafletMouseEvent) => { L.DomEvent.stopPropagation(e); this.#deleteDrawn(id); });
+    this.#selection = [...handles, del];
+    for (const l of this.#selection) l.addTo(this.map);
+    this.#selectionKeys = (ev) => { if (ev.key === "Escape") this.#clearSelection(); };
+    document.addEventListener("keydown", this.#selectionKeys);
+  }
+
+  /** The ✕ sits at the shape's north-east corner. */
+  #deleteAnchor(ring: L.LatLng[]): L.LatLng {
+    return L.latLngBounds(ring).getNorthEast();
+  }
+
+  #editDrawn(id: number, ring: L.LatLng[]): void {
+    const coords = ring.map((p) => [p.lng, p.lat]);
+    coords.push([...coords[0]!]);
+    const geometry = { type: "Polygon" as const, coordinates: [coords] };
+    if (this.live) return this.#send({ event: "draw_edit", id, geometry });
+    const fc = this.model.get("drawn") as MapState["drawn"];
+    const features = (fc.features as { properties?: { id?: number } }[]).map((f) => (f.properties?.id === id ? { ...f, geometry } : f));
+    this.model.set("drawn", { type: "FeatureCollection", features });
+  }
+
+  #deleteDrawn(id: number): void {
+    this.#clearSelection();
+    if (this.live) return this.#send({ event: "draw_delete", id });
+    const fc = this.model.get("drawn") as MapState["drawn"];
+    this.model.set("drawn", { type: "FeatureCollection", features: (fc.features as { properties?: { id?: number } }[]).filter((f) => f.properties?.id !== id) });
   }
 
   #drawControl(): L.Control {
@@ -684,6 +783,7 @@ export class MapView extends DOMWidgetView {
   }
 
   #startDraw(shape: "rectangle" | "polygon"): void {
+    this.#clearSelection();
     const map = this.map;
     this.#drawing = shape;
     map.getContainer().style.cursor = "crosshair";
@@ -702,7 +802,8 @@ export class MapView extends DOMWidgetView {
       if (this.live) this.#send({ event: "draw", geometry, shape });
       else {
         const fc = this.model.get("drawn") as MapState["drawn"];
-        this.model.set("drawn", { type: "FeatureCollection", features: [...fc.features, { type: "Feature", properties: { shape }, geometry }] });
+        const id = 1 + Math.max(0, ...(fc.features as { properties?: { id?: number } }[]).map((f) => f.properties?.id ?? 0));
+        this.model.set("drawn", { type: "FeatureCollection", features: [...fc.features, { type: "Feature", properties: { shape, id }, geometry }] });
       }
     };
     let temp: L.Rectangle | L.Polyline | null = null;
@@ -798,6 +899,7 @@ export class MapView extends DOMWidgetView {
 
   override remove(): void {
     for (const f of this.#cleanups.splice(0)) f();
+    this.#clearSelection();
     window.ai4eoMaps = (window.ai4eoMaps ?? []).filter((p) => p !== this.probe);
     this.map?.remove();
     super.remove();

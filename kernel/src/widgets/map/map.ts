@@ -105,10 +105,14 @@ export interface MapClickEvent {
 /** What a click hook may return: text, an object (shown as a table), `{ html }`, or nothing. */
 export type ClickHookResult = string | number | { html: string } | Record<string, unknown> | null | undefined | void;
 
-/** A shape drawn in the browser, as the kernel gets it. */
+/** A shape drawn, reshaped or deleted in the browser, as the kernel gets it. */
 export interface MapDrawEvent {
+  /** "create" when drawn, "edit" when a vertex was moved, "delete" when removed (the shape as it was). */
+  action: "create" | "edit" | "delete";
+  /** The shape's id on this map (also `feature.properties.id`), the same through edits. */
+  id: number;
   shape: "rectangle" | "polygon";
-  /** The shape as a GeoJSON Feature in longitude/latitude. */
+  /** The shape as a GeoJSON Feature in longitude/latitude; properties `{ shape, id }`. */
   feature: { type: "Feature"; properties: Record<string, unknown>; geometry: { type: "Polygon"; coordinates: number[][][] } };
   /** Per raster layer: the polygon in the layer's CRS and its pixel window (clipped to the layer; null when outside). */
   layers: Record<string, { coordinates: number[][][]; window: { col: number; row: number; width: number; height: number } | null }>;
@@ -143,6 +147,7 @@ export class Map extends Widget<MapProps> {
   readonly #raster = new globalThis.Map<string, RasterLayer>();
   readonly #clickHooks = new Set<(ev: MapClickEvent) => ClickHookResult | Promise<ClickHookResult>>();
   readonly #drawHooks = new Set<(ev: MapDrawEvent) => void | Promise<void>>();
+  #drawCount = 0;
   readonly #embedMax: number;
   readonly #registry: WidgetOptions["registry"];
   readonly #pending = new Set<Promise<unknown>>();
@@ -463,13 +468,15 @@ export class Map extends Widget<MapProps> {
   }
 
   /**
-   * Run `fn` whenever a rectangle or polygon is drawn in the browser; it gets the shape in
-   * longitude/latitude and in each raster layer's CRS, with the pixel window it covers. Returns a remover.
+   * Run `fn` whenever a rectangle or polygon is drawn in the browser, reshaped (click it, drag a
+   * vertex) or deleted (its ✕); it gets the action, the shape's id, the shape in longitude/latitude
+   * and in each raster layer's CRS, with the pixel window it covers. Returns a remover.
    * @example
    * ```ts
    * map.onDraw(async (ev) => {
+   *   if (ev.action === "delete") return;
    *   const win = ev.layers["Landsat RGB"]?.window;
-   *   if (win) console.log(await src.read({ window: win, bands: [4] }));
+   *   if (win) console.log(ev.id, await src.read({ window: win, bands: [4] }));
    * });
    * ```
    */
@@ -478,7 +485,7 @@ export class Map extends Widget<MapProps> {
     return () => this.#drawHooks.delete(fn);
   }
 
-  /** Shapes drawn so far, as a longitude/latitude GeoJSON FeatureCollection. */
+  /** Shapes drawn so far (edited ones as they are now), as a longitude/latitude GeoJSON FeatureCollection. */
   get drawn(): { type: "FeatureCollection"; features: unknown[] } {
     return this.get("drawn");
   }
@@ -498,6 +505,21 @@ export class Map extends Widget<MapProps> {
   /** Remove the shapes drawn so far (from the map and from {@link drawn}). */
   clearDrawn(): void {
     this.set({ drawn: { type: "FeatureCollection", features: [] } });
+  }
+
+  /**
+   * Remove one drawn shape by its id (from the map and from {@link drawn}); false when there is none.
+   * @example
+   * ```ts
+   * map.removeDrawn(map.drawn.features.length ? (map.drawn.features[0] as { properties: { id: number } }).properties.id : -1);
+   * ```
+   */
+  removeDrawn(id: number): boolean {
+    const features = this.drawn.features as DrawnFeature[];
+    const kept = features.filter((f) => f.properties?.id !== id);
+    if (kept.length === features.length) return false;
+    this.set({ drawn: { type: "FeatureCollection", features: kept } });
+    return true;
   }
 
   /** The last click seen (with layer values), or null. */
@@ -601,6 +623,8 @@ export class Map extends Widget<MapProps> {
       case "tile": this.#track(this.#answerTile(msg)); return;
       case "click": this.#track(this.#answerClick(msg.lon, msg.lat, msg.zoom, msg.id)); return;
       case "draw": this.#track(this.#answerDraw(msg.geometry, msg.shape)); return;
+      case "draw_edit": this.#track(this.#answerDrawEdit(msg.id, msg.geometry)); return;
+      case "draw_delete": this.#track(this.#answerDrawDelete(msg.id)); return;
       case "cancel": return;
       default: console.warn(`ai4eo Map: unknown message ${JSON.stringify((msg as { event?: unknown }).event)} from the browser; ignored.`);
     }
@@ -650,11 +674,47 @@ export class Map extends Widget<MapProps> {
   }
 
   async #answerDraw(geometry: { type: "Polygon"; coordinates: number[][][] }, shape: "rectangle" | "polygon"): Promise<void> {
-    if (geometry?.type !== "Polygon" || !Array.isArray(geometry.coordinates)) {
+    if (!isPolygon(geometry)) {
       console.warn("ai4eo Map: a drawn shape without a Polygon geometry; ignored.");
       return;
     }
-    const feature: MapDrawEvent["feature"] = { type: "Feature", properties: { shape, index: this.drawn.features.length }, geometry };
+    const id = ++this.#drawCount;
+    const feature: DrawnFeature = { type: "Feature", properties: { shape, id }, geometry };
+    this.set({ drawn: { type: "FeatureCollection", features: [...this.drawn.features, feature] } });
+    await this.#runDrawHooks({ action: "create", id, shape, feature, layers: this.#drawLayers(geometry) });
+  }
+
+  async #answerDrawEdit(id: number, geometry: { type: "Polygon"; coordinates: number[][][] }): Promise<void> {
+    const features = this.drawn.features as DrawnFeature[];
+    const old = features.find((f) => f.properties?.id === id);
+    if (!old || !isPolygon(geometry)) {
+      console.warn(`ai4eo Map: an edit of drawn shape ${id}, which ${old ? "came without a Polygon geometry" : "is not on the map (cleared from the kernel?)"}; ignored.`);
+      return;
+    }
+    const feature: DrawnFeature = { type: "Feature", properties: { ...old.properties }, geometry };
+    this.set({ drawn: { type: "FeatureCollection", features: features.map((f) => (f === old ? feature : f)) } });
+    await this.#runDrawHooks({ action: "edit", id, shape: feature.properties.shape, feature, layers: this.#drawLayers(geometry) });
+  }
+
+  async #answerDrawDelete(id: number): Promise<void> {
+    const old = (this.drawn.features as DrawnFeature[]).find((f) => f.properties?.id === id);
+    if (!old) return; // already gone (cleared from the kernel)
+    this.removeDrawn(id);
+    await this.#runDrawHooks({ action: "delete", id, shape: old.properties.shape, feature: old, layers: this.#drawLayers(old.geometry) });
+  }
+
+  async #runDrawHooks(ev: MapDrawEvent): Promise<void> {
+    for (const fn of [...this.#drawHooks]) {
+      try {
+        await fn(ev);
+      } catch (e) {
+        console.error(`ai4eo Map: an onDraw hook threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      }
+    }
+  }
+
+  /** A lon/lat polygon in every raster layer's CRS, with the pixel window it covers. */
+  #drawLayers(geometry: { type: "Polygon"; coordinates: number[][][] }): MapDrawEvent["layers"] {
     const layers: MapDrawEvent["layers"] = {};
     for (const l of this.#raster.values()) {
       const p = l.pyramids[0]!;
@@ -673,15 +733,15 @@ export class Map extends Widget<MapProps> {
       const colEnd = Math.min(W, Math.ceil(c1)), rowEnd = Math.min(H, Math.ceil(r1));
       layers[l.name] = { coordinates: coords, window: colEnd > col && rowEnd > row ? { col, row, width: colEnd - col, height: rowEnd - row } : null };
     }
-    this.set({ drawn: { type: "FeatureCollection", features: [...this.drawn.features, feature] } });
-    for (const fn of [...this.#drawHooks]) {
-      try {
-        await fn({ shape, feature, layers });
-      } catch (e) {
-        console.error(`ai4eo Map: an onDraw hook threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      }
-    }
+    return layers;
   }
+}
+
+type DrawnFeature = MapDrawEvent["feature"] & { properties: { shape: "rectangle" | "polygon"; id: number } };
+
+function isPolygon(g: unknown): g is { type: "Polygon"; coordinates: number[][][] } {
+  const x = g as { type?: unknown; coordinates?: unknown } | null;
+  return x?.type === "Polygon" && Array.isArray(x.coordinates) && x.coordinates.every((r) => Array.isArray(r) && r.every((p) => Array.isArray(p) && p.length >= 2 && p.every((v) => typeof v === "number" && Number.isFinite(v))));
 }
 
 /**
