@@ -4,7 +4,9 @@
 //  2. 256×256 viewport tiles after the first access: median and p90 ms per tile at each zoom (25
 //     tiles spread over the scene, 60 at native zoom, none served before; GDAL: gdal.Warp of the
 //     same tiles, nearest, single-threaded, file already open) and bytes per tile
-//  3. peak kernel memory (max RSS above a baseline process) while panning across the full scene at
+//  3. a 1280×1024 viewport at native zoom (5×4 tiles) asked for at once, as the browser does: time
+//     to the first and to the last tile, at 5 places
+//  4. peak kernel memory (max RSS above a baseline process) while panning across the full scene at
 //     native zoom, relative to the band's decoded size (241 MB)
 // Usage: node --import tsx bench/map-tiles.mts     (the band is cached in $TMPDIR/ai4eo-bench-map)
 import { execFileSync, spawnSync } from "node:child_process";
@@ -92,6 +94,25 @@ for (const z of [fitZ + 1, fitZ + 2, native - 1, native]) {
   const gdal = Number(execFileSync(PY, [join(here, "map_gdal.py"), "tiles", band, String(z), ...pick.map(([x, y]) => `${x},${y}`)]).toString()) * 1000;
   const ours = median(ms);
   console.log(`zoom ${z}${z === native ? " (native)" : ""}: ai4eo ${ours.toFixed(1)} ms/tile median (p90 ${p90(ms).toFixed(1)}), GDAL warp ${gdal.toFixed(1)} ms/tile, ratio ${(ours / gdal).toFixed(2)}× GDAL; ${(bytes / Math.max(1, full) / 1024).toFixed(0)} KiB per tile on the wire (uint16 + mask at edges) over ${pick.length} tiles`);
+}
+
+{
+  // Viewports asked for at once (the browser requests every tile of its view together), on a fresh
+  // pyramid and source (no tile or block cached by the measurements above).
+  const pv = await pyramid();
+  const all = tilesOf(bounds, native);
+  const xs = all.map((t) => t[0]), ys = all.map((t) => t[1]);
+  const X0 = Math.min(...xs), Y0 = Math.min(...ys), NX = Math.max(...xs) - X0 + 1, NY = Math.max(...ys) - Y0 + 1;
+  const firsts: number[] = [], lasts: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const vx = X0 + 2 + Math.floor(((NX - 9) * (k * 2 + 1)) / 10), vy = Y0 + 2 + Math.floor(((NY - 8) * ((k * 3) % 5 + 0.5)) / 5);
+    const view: [number, number][] = [];
+    for (let j = 0; j < 4; j++) for (let i = 0; i < 5; i++) view.push([vx + i, vy + j]);
+    const t = performance.now();
+    const done = await Promise.all(view.map(([x, y]) => pv.tile(native, x, y).then(() => performance.now() - t)));
+    firsts.push(Math.min(...done)); lasts.push(Math.max(...done));
+  }
+  console.log(`viewport of 5×4 native-zoom tiles asked for at once (5 places): first tile after ${median(firsts).toFixed(0)} ms, all 20 after ${median(lasts).toFixed(0)} ms (medians; ${(median(lasts) / 20).toFixed(1)} ms per tile)`);
 }
 
 const decoded = 10980 * 10980 * 2;

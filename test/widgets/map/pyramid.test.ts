@@ -1,6 +1,7 @@
 // The map's tile pyramid against GDAL: Web Mercator tiles of the Olinda Landsat-7 scene compared
 // with gdalwarp of the same box (nearest at native zoom; box average at coarse zooms), lazily
-// built levels, file overviews used when present, tiles outside the data.
+// built levels, file overviews used when present, tiles outside the data, tiles of a viewport
+// rendered one at a time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openRaster } from "../../../kernel/src/eo/raster/open.js";
 import { Raster } from "../../../kernel/src/eo/raster/raster.js";
-import type { ReadOptions } from "../../../kernel/src/eo/raster/types.js";
+import type { RasterSourceLike, ReadOptions } from "../../../kernel/src/eo/raster/types.js";
 import { TilePyramid, sourceProj } from "../../../kernel/src/widgets/map/pyramid.js";
 import { MapLayerError } from "../../../kernel/src/widgets/map/errors.js";
 import { tileBounds3857, lonLatTo3857 } from "../../../widgets/src/map/render.js";
@@ -125,4 +126,26 @@ test("nodata pixels are masked; a layer without georeference is in pixel space; 
   assert.throws(() => sourceProj(odd, "Lambert"), (e: unknown) => e instanceof MapLayerError && /EPSG:2154/.test(e.message) && /addEpsg\(2154/.test(e.message));
   const nocrs = new Raster({ width: 4, height: 4, dtype: "float32", bands: [b], transform: [100, 10, 0, 0, 0, -10] });
   assert.throws(() => sourceProj(nocrs, "n"), /no CRS/);
+});
+
+test("a viewport's tiles asked for at once are rendered one at a time, and a tile asked for twice is rendered once", async () => {
+  const src = await openRaster(L7);
+  let active = 0, most = 0, reads = 0;
+  const counting: RasterSourceLike = {
+    width: src.width, height: src.height, count: src.count, dtype: src.dtype, transform: src.transform, crs: src.crs, nodata: src.nodata, descriptions: src.descriptions,
+    async read(o?: ReadOptions) {
+      active++; reads++; most = Math.max(most, active);
+      try { return await src.read(o); } finally { active--; }
+    },
+  };
+  const p = new TilePyramid(counting, [1], { name: "L7", proj: sourceProj(src, "L7") });
+  const [x, y] = tileAt(-34.87, -7.99, 14);
+  const asked: [number, number][] = [[x, y], [x + 1, y], [x, y + 1], [x + 1, y + 1], [x, y]];
+  const tiles = await Promise.all(asked.map(([tx, ty]) => p.tile(14, tx, ty)));
+  assert.equal(most, 1, "no two source reads overlapped");
+  assert.equal(reads, 4, "four distinct tiles, four reads");
+  assert.equal(tiles[4], tiles[0], "the repeated tile is the same result");
+  // Each equals the tile rendered on its own.
+  const alone = new TilePyramid(src, [1], { name: "L7", proj: sourceProj(src, "L7") });
+  for (const [i, [tx, ty]] of asked.entries()) assert.deepEqual((await alone.tile(14, tx, ty))?.bands[0], tiles[i]?.bands[0]);
 });
