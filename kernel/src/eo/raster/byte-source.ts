@@ -16,6 +16,11 @@ export interface ByteSource {
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
   /** Read several ranges; sources may merge near ones into one request. */
   readMany(ranges: readonly (readonly [number, number])[], signal?: AbortSignal): Promise<Uint8Array[]>;
+  /**
+   * Read `target.length` bytes at `offset` into `target` (local files: no allocation); returns the
+   * bytes read (fewer only at end of file). Optional: sources without it are read with `read`.
+   */
+  readInto?(offset: number, target: Uint8Array, signal?: AbortSignal): Promise<number>;
   /** Release the file handle. */
   close(): Promise<void>;
 }
@@ -68,16 +73,21 @@ export class FileSource implements ByteSource {
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const buf = new Uint8Array(Math.max(0, Math.min(length, this.size - offset)));
+    const got = await this.readInto(offset, buf, signal);
+    return got === buf.length ? buf : buf.subarray(0, got);
+  }
+
+  async readInto(offset: number, target: Uint8Array, signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
-    const n = Math.max(0, Math.min(length, this.size - offset));
-    const buf = new Uint8Array(n);
+    const n = Math.max(0, Math.min(target.length, this.size - offset));
     let got = 0;
     while (got < n) {
-      const { bytesRead } = await this.fh.read(buf, got, n - got, offset + got);
+      const { bytesRead } = await this.fh.read(target, got, n - got, offset + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return got === n ? buf : buf.subarray(0, got);
+    return got;
   }
 
   async readMany(ranges: readonly (readonly [number, number])[], signal?: AbortSignal): Promise<Uint8Array[]> {

@@ -22,22 +22,45 @@ export interface InflateJob {
   spp: number;
 }
 
-// Plain JavaScript so it runs the same from sources (tsx) and from the built package.
+// Plain JavaScript so it runs the same from sources (tsx) and from the built package. Inflates with
+// one reused zlib stream straight into the output buffer the main thread sends along (recycled
+// from earlier blocks), so a whole-scene decode allocates no per-block buffers (see zlib-direct.ts).
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const { inflateSync, constants } = require("node:zlib");
+const zlib = require("node:zlib");
+const z = zlib.createInflate();
+const h = z._handle, state = z._writeState;
+const direct = !!(h && typeof h.writeSync === "function" && typeof h.reset === "function" && state instanceof Uint32Array);
+let zerr;
+if (direct) h.onerror = (message) => { zerr = message; };
+function inflateInto(input, out) {
+  if (!direct) {
+    const r = zlib.inflateSync(input, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: Math.max(1024, out.length + 1024) });
+    const n = Math.min(r.length, out.length);
+    out.set(r.subarray(0, n));
+    return n;
+  }
+  zerr = undefined;
+  h.reset();
+  h.writeSync(zlib.constants.Z_SYNC_FLUSH, input, 0, input.length, out, 0, out.length);
+  if (zerr !== undefined) throw new Error(zerr);
+  return out.length - state[0];
+}
 parentPort.on("message", (m) => {
+  const back = [m.bytes];
+  const input = new Uint8Array(m.bytes, 0, m.length);
   try {
-    const z = inflateSync(m.bytes, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: Math.max(1024, m.expected + 1024) });
-    let out;
-    if (z.byteOffset === 0 && z.length >= m.expected) out = new Uint8Array(z.buffer, 0, m.expected); // no copy
-    else { out = new Uint8Array(m.expected); out.set(z.subarray(0, Math.min(z.length, m.expected))); }
+    const buf = m.out && m.out.byteLength >= m.expected ? m.out : new ArrayBuffer(m.expected);
+    const out = new Uint8Array(buf, 0, m.expected);
+    const n = inflateInto(input, out);
+    if (n < m.expected) out.fill(0, n); // a short (truncated) block reads as zeros after its end, as before
     const { predictor, bytesPer, rowSamples, rows, spp } = m;
     if (predictor === 2) {
-      const a = bytesPer === 1 ? out : bytesPer === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);
+      const count = rows * rowSamples;
+      const a = bytesPer === 1 ? out : bytesPer === 2 ? new Uint16Array(buf, 0, count) : new Uint32Array(buf, 0, count);
       if (spp === 1) {
         // running sum in a register (stores truncate to the sample width), four samples per step
-        for (let o = 0, n = rows * rowSamples; o < n; o += rowSamples) {
+        for (let o = 0; o < count; o += rowSamples) {
           const end = o + rowSamples;
           let acc = a[o] | 0, i = o + 1;
           for (; i + 4 <= end; i += 4) {
@@ -60,9 +83,12 @@ parentPort.on("message", (m) => {
         for (let c = 0; c < rowSamples; c++) for (let k = 0; k < bytesPer; k++) row[c * bytesPer + k] = tmp[(bytesPer - k - 1) * rowSamples + c];
       }
     }
-    parentPort.postMessage({ id: m.id, out }, [out.buffer]);
+    if (buf !== m.out && m.out) back.push(m.out);
+    back.push(buf);
+    parentPort.postMessage({ id: m.id, out: buf, bytes: m.bytes, spare: buf !== m.out ? m.out : undefined }, back);
   } catch (e) {
-    parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
+    if (m.out) back.push(m.out);
+    parentPort.postMessage({ id: m.id, error: String(e && e.message || e), bytes: m.bytes, spare: m.out }, back);
   }
 });
 `;
@@ -70,11 +96,39 @@ parentPort.on("message", (m) => {
 interface Pending {
   resolve: (b: Uint8Array) => void;
   reject: (e: Error) => void;
+  expected: number;
+}
+
+/** Spare block buffers by size: recycled as worker outputs (a whole-scene decode reuses a handful). */
+class BufferShelf {
+  readonly #free = new Map<number, ArrayBuffer[]>();
+  #count = 0;
+  constructor(readonly max: number) {}
+  take(size: number): ArrayBuffer | undefined {
+    const list = this.#free.get(size);
+    const b = list?.pop();
+    if (b) this.#count--;
+    return b;
+  }
+  put(b: ArrayBuffer | undefined): void {
+    if (!b || b.byteLength === 0 || this.#count >= this.max) return;
+    const list = this.#free.get(b.byteLength) ?? [];
+    list.push(b);
+    this.#free.set(b.byteLength, list);
+    this.#count++;
+  }
+  clear(): void {
+    this.#free.clear();
+    this.#count = 0;
+  }
 }
 
 class InflatePool {
   readonly #workers: { w: Worker; busy: number }[] = [];
   readonly #pending = new Map<number, Pending>();
+  readonly shelf = new BufferShelf(64);
+  /** Compressed-block buffers (sizes rounded up to 64 KiB), filled by file reads and sent to workers. */
+  readonly inputs = new BufferShelf(96);
   #next = 0;
 
   constructor(readonly size: number) {}
@@ -84,14 +138,16 @@ class InflatePool {
       const w = new Worker(WORKER_SOURCE, { eval: true });
       w.unref();
       const entry = { w, busy: 0 };
-      w.on("message", (m: { id: number; out?: Uint8Array; error?: string }) => {
+      w.on("message", (m: { id: number; out?: ArrayBuffer; spare?: ArrayBuffer; bytes?: ArrayBuffer; error?: string }) => {
         entry.busy--;
         if (entry.busy === 0) w.unref();
+        this.shelf.put(m.spare);
+        if (m.bytes && m.bytes.byteLength % INPUT_GRAIN === 0) this.inputs.put(m.bytes);
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);
         if (!p) return;
         if (m.error !== undefined) p.reject(new Error(m.error));
-        else p.resolve(m.out!);
+        else p.resolve(new Uint8Array(m.out!, 0, p.expected));
       });
       w.on("error", (e) => {
         for (const [id, p] of this.#pending) { p.reject(e); this.#pending.delete(id); }
@@ -107,15 +163,21 @@ class InflatePool {
     const entry = this.#worker();
     entry.busy++;
     entry.w.ref();
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+    // the whole buffer travels (a block read into a recycled input buffer is a view at offset 0)
+    const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+    const out = this.shelf.take(job.expected);
+    const transfer: ArrayBuffer[] = [own.buffer as ArrayBuffer];
+    if (out) transfer.push(out);
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      entry.w.postMessage({ id, bytes: own, ...job }, [own.buffer as ArrayBuffer]);
+      this.#pending.set(id, { resolve, reject, expected: job.expected });
+      entry.w.postMessage({ id, bytes: own.buffer, length: own.byteLength, out, ...job }, transfer);
     });
   }
 }
 
 let pool: InflatePool | undefined;
+
+const INPUT_GRAIN = 65536;
 
 /** Blocks smaller than this are inflated on the main thread's zlib thread pool instead. */
 export const POOL_MIN_BYTES = 64 * 1024;
@@ -130,4 +192,47 @@ export const POOL_MIN_BYTES = 64 * 1024;
 export function inflateInWorker(bytes: Uint8Array, job: InflateJob): Promise<Uint8Array> {
   pool ??= new InflatePool(Math.max(1, Math.min(8, availableParallelism())));
   return pool.run(bytes, job);
+}
+
+/**
+ * A buffer of `length` bytes to read a compressed block into before {@link inflateInWorker}: a
+ * recycled one when the workers have returned one of its size class (64 KiB steps), so reading a
+ * whole scene does not allocate (and leave to the garbage collector) one buffer per block.
+ * @example
+ * ```ts
+ * const target = inputBuffer(byteCount);
+ * await file.readInto(offset, target);
+ * const raw = await inflateInWorker(target, job);
+ * ```
+ */
+export function inputBuffer(length: number): Uint8Array {
+  const size = Math.max(INPUT_GRAIN, Math.ceil(length / INPUT_GRAIN) * INPUT_GRAIN);
+  const b = pool?.inputs.take(size) ?? new ArrayBuffer(size);
+  return new Uint8Array(b, 0, length);
+}
+
+/**
+ * Give a block buffer returned by {@link inflateInWorker} back once its pixels have been copied
+ * out: the next blocks are inflated into it instead of into new memory. Do not use the buffer after.
+ * @example
+ * ```ts
+ * const raw = await inflateInWorker(tileBytes, job);
+ * copyOut(raw);
+ * recycleWorkerBuffer(raw.buffer);
+ * ```
+ */
+export function recycleWorkerBuffer(buffer: ArrayBufferLike): void {
+  if (pool && buffer instanceof ArrayBuffer) pool.shelf.put(buffer);
+}
+
+/**
+ * Drop the recycled buffers (call when a read is over: they are only worth keeping during one).
+ * @example
+ * ```ts
+ * releaseWorkerBuffers();
+ * ```
+ */
+export function releaseWorkerBuffers(): void {
+  pool?.shelf.clear();
+  pool?.inputs.clear();
 }

@@ -18,6 +18,7 @@ import type { Quicklook, QuicklookOptions } from "../render/quicklook.js";
 import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
+import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers } from "./inflate-pool.js";
 import {
   arrayTypeFor, isComplex,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type GroundControlPoint, type RasterSourceLike, type ReadOptions, type Window,
@@ -375,27 +376,52 @@ export class RasterSource implements RasterSourceLike {
     const batch = 32;
     // worker threads pay off for many blocks; a few are inflated on libuv's pool (no worker start-up)
     const workers = jobs.length >= 16;
+    const recycle = workers && (img.compression === 8 || img.compression === 32946);
     const fetchBatch = (s: number) => {
       const part = jobs.slice(s, s + batch);
       const missing = part.filter((j) => !(useCache && this.#cache.get(key(j)))).map((j) => j.index);
-      return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal) : Promise.resolve(new Map<number, Uint8Array | null>()) };
+      return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal, recycle ? inputBuffer : undefined) : Promise.resolve(new Map<number, Uint8Array | null>()) };
     };
     const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
     let current = jobs.length ? fetchBatch(0) : undefined;
-    for (let s = 0; current; s += batch) {
-      signal?.throwIfAborted();
-      const bytes = await current.bytes;
-      const part = current.part;
-      current = s + batch < jobs.length ? fetchBatch(s + batch) : undefined;
-      await Promise.all(part.map(async (j) => {
-        let block = useCache ? this.#cache.get(key(j)) : undefined;
-        if (!block) {
-          block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers });
-          if (useCache) this.#cache.set(key(j), block);
+    // decoding is a sliding window over the jobs: at most `limit` blocks in flight (enough to keep
+    // every worker busy), so buffers stay few and no worker waits for a batch's slowest block
+    const limit = workers ? 8 : Math.max(1, jobs.length);
+    let active = 0;
+    let failure: unknown;
+    const waiters: (() => void)[] = [];
+    const running: Promise<void>[] = [];
+    const decodeOne = async (j: (typeof jobs)[number], bytes: Map<number, Uint8Array | null>) => {
+      let block = useCache ? this.#cache.get(key(j)) : undefined;
+      if (!block) {
+        block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers });
+        if (useCache) this.#cache.set(key(j), block);
+      }
+      copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
+      // worker-inflated blocks that are not cached go back to the pool as the next outputs
+      if (recycle && !useCache && block.buffer.byteLength === block.byteLength) recycleWorkerBuffer(block.buffer);
+      bar?.tick();
+    };
+    try {
+      for (let s = 0; current; s += batch) {
+        signal?.throwIfAborted();
+        const bytes = await current.bytes;
+        const part = current.part;
+        current = s + batch < jobs.length ? fetchBatch(s + batch) : undefined;
+        for (const j of part) {
+          while (active >= limit) await new Promise<void>((r) => waiters.push(r));
+          if (failure !== undefined) throw failure;
+          signal?.throwIfAborted();
+          active++;
+          running.push(decodeOne(j, bytes).catch((e: unknown) => { failure ??= e; }).finally(() => { active--; waiters.shift()?.(); }));
         }
-        copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
-        bar?.tick();
-      }));
+      }
+      await Promise.all(running);
+      if (failure !== undefined) throw failure;
+    } finally {
+      // a failed read leaves no prefetch rejection unhandled
+      current?.bytes.catch(() => undefined);
+      if (recycle) releaseWorkerBuffers();
     }
     bar?.done();
     return out;

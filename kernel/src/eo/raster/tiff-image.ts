@@ -295,9 +295,20 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
  * (offset or byte count 0) map to null.
  * @throws {RasterFormatError} when the file ends before a block does.
  */
-export async function fetchBlocks(img: TiffImage, src: ByteSource, indices: number[], signal?: AbortSignal): Promise<Map<number, Uint8Array | null>> {
+export async function fetchBlocks(
+  img: TiffImage, src: ByteSource, indices: number[], signal?: AbortSignal, alloc?: (length: number) => Uint8Array,
+): Promise<Map<number, Uint8Array | null>> {
   const present = indices.filter((i) => img.offsets[i]! > 0 && img.byteCounts[i]! > 0);
-  const bytes = await src.readMany(present.map((i) => [img.offsets[i]!, img.byteCounts[i]!] as const), signal);
+  let bytes: Uint8Array[];
+  if (alloc && src.readInto) {
+    // local files: read each block into a (recycled) buffer of the caller's
+    const readInto = src.readInto.bind(src);
+    bytes = await Promise.all(present.map(async (i) => {
+      const target = alloc(img.byteCounts[i]!);
+      const got = await readInto(img.offsets[i]!, target, signal);
+      return got === target.length ? target : target.subarray(0, got);
+    }));
+  } else bytes = await src.readMany(present.map((i) => [img.offsets[i]!, img.byteCounts[i]!] as const), signal);
   const byIndex = new Map<number, Uint8Array | null>(indices.map((i) => [i, null]));
   present.forEach((i, k) => {
     const b = bytes[k]!;

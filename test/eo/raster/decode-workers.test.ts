@@ -1,0 +1,100 @@
+// Whole-image reads of many DEFLATE tiles go through the worker pool (reused zlib stream, recycled
+// buffers, sliding window of blocks in flight): values must equal GDAL's, errors must name the tile.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { deflateSync, inflateSync } from "node:zlib";
+import { join } from "node:path";
+import { openRaster, RasterFormatError } from "../../../kernel/src/eo/index.js";
+import { SyncInflater } from "../../../kernel/src/eo/raster/zlib-direct.js";
+import { PY, assertBandEqual, refBand, tempDir } from "./gdal-compare.js";
+
+const dir = tempDir("ai4eo-workers-");
+// 1280×1152 pixels in 256×256 tiles: 5×5 = 25 blocks of ≥ 64 KiB, enough for the worker path
+const make = `
+import sys, numpy as np
+from osgeo import gdal
+out = sys.argv[1]
+W, H = 1280, 1152
+y, x = np.mgrid[0:H, 0:W]
+rng = np.random.default_rng(7)
+base = 3000 + 900 * np.sin(x / 97.0) * np.cos(y / 131.0) + rng.normal(0, 60, (H, W))
+cases = {
+  "u16-pred2": (gdal.GDT_UInt16, 1, ["PREDICTOR=2"], [base]),
+  "i32-pred2": (gdal.GDT_Int32, 1, ["PREDICTOR=2"], [(base - 3000) * 70000]),
+  "f32-pred3": (gdal.GDT_Float32, 1, ["PREDICTOR=3"], [base / 7.0]),
+  "u8-rgb-pred2": (gdal.GDT_Byte, 3, ["PREDICTOR=2", "INTERLEAVE=PIXEL"], [base / 20, base / 25, 255 - base / 20]),
+  "u16-nopred": (gdal.GDT_UInt16, 1, [], [base]),
+}
+for name, (t, n, opts, planes) in cases.items():
+    ds = gdal.GetDriverByName("GTiff").Create(f"{out}/{name}.tif", W, H, n, t, ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE"] + opts)
+    for b, p in enumerate(planes):
+        ds.GetRasterBand(b + 1).WriteArray(np.clip(p, -2**31, 2**31 - 1).astype(gdal.GetDataTypeName(t).lower().replace("byte", "uint8")))
+    ds = None
+    ds = gdal.Open(f"{out}/{name}.tif")
+    for b in range(n):
+        open(f"{out}/{name}.b{b + 1}.bin", "wb").write(ds.GetRasterBand(b + 1).ReadRaster())
+    band = ds.GetRasterBand(1)
+    open(f"{out}/{name}.tile7.json", "w").write('{"offset": %s, "size": %s}' % (band.GetMetadataItem("BLOCK_OFFSET_2_1", "TIFF"), band.GetMetadataItem("BLOCK_SIZE_2_1", "TIFF")))
+`;
+execFileSync(PY, ["-c", make, dir]);
+const names = ["u16-pred2", "i32-pred2", "f32-pred3", "u8-rgb-pred2", "u16-nopred"];
+
+test("whole-image reads through the worker pool equal GDAL (UInt16/Int32 predictor 2, Float32 predictor 3, RGB pixel-interleaved, no predictor)", async () => {
+  for (const name of names) {
+    // cacheBytes 0: blocks are not cached, so worker buffers are recycled between blocks
+    const src = await openRaster(join(dir, `${name}.tif`), { cacheBytes: 0 });
+    const r = await src.read();
+    for (let b = 1; b <= src.count; b++) assertBandEqual(r.band(b), refBand(dir, `${name}.b${b}.bin`, src.dtype), `${name} band ${b}`);
+    // twice in a row: recycled buffers must not leak pixels between reads
+    const again = await src.read({ bands: [src.count] });
+    assertBandEqual(again.band(1), refBand(dir, `${name}.b${src.count}.bin`, src.dtype), `${name} second read`);
+    await src.close();
+  }
+  // with the default cache (blocks kept, not recycled)
+  const cached = await openRaster(join(dir, "u16-pred2.tif"));
+  assertBandEqual((await cached.read()).band(1), refBand(dir, "u16-pred2.b1.bin", "uint16"), "cached read");
+  await cached.close();
+});
+
+test("a corrupt tile in a worker-decoded read fails naming the tile, and the next read still decodes", async () => {
+  const good = join(dir, "u16-pred2.tif");
+  const bad = join(dir, "u16-pred2-corrupt.tif");
+  const bytes = readFileSync(good);
+  const { offset, size } = JSON.parse(readFileSync(join(dir, "u16-pred2.tile7.json"), "utf8")) as { offset: number; size: number };
+  bytes.fill(0x5a, offset + 40, offset + Math.min(size, 400));
+  writeFileSync(bad, bytes);
+  const src = await openRaster(bad);
+  await assert.rejects(src.read(), (e: unknown) => e instanceof RasterFormatError && /tile 7 \(DEFLATE/.test(e.message) && /u16-pred2-corrupt\.tif/.test(e.message));
+  await src.close();
+  const ok = await openRaster(good);
+  assertBandEqual((await ok.read()).band(1), refBand(dir, "u16-pred2.b1.bin", "uint16"), "read after a failed one");
+  await ok.close();
+});
+
+test("SyncInflater: same bytes as inflateSync, reuse after an error, truncated streams, zlib's error message", () => {
+  const inflater = new SyncInflater();
+  const data = new Uint8Array(200_000).map((_, i) => (i * 7919) % 251);
+  const z = deflateSync(data);
+  const out = new Uint8Array(data.length);
+  assert.equal(inflater.inflateInto(z, out), data.length);
+  assert.deepEqual(out, data);
+  const corrupt = Uint8Array.from(z);
+  corrupt.fill(0xff, 10, 60);
+  assert.throws(() => inflater.inflateInto(corrupt, out), (e: unknown) => {
+    let want = "";
+    try { inflateSync(corrupt); } catch (x) { want = (x as Error).message; }
+    return e instanceof Error && e.message === want && want.length > 0;
+  });
+  out.fill(0);
+  assert.equal(inflater.inflateInto(z, out), data.length, "usable after an error");
+  assert.deepEqual(out, data);
+  const part = inflater.inflateInto(z.subarray(0, z.length >> 1), out);
+  assert.ok(part > 0 && part < data.length, `a truncated stream yields part of the data (${part})`);
+  assert.deepEqual(out.subarray(0, part), data.subarray(0, part));
+  // an output shorter than the data takes what fits
+  const small = new Uint8Array(1000);
+  assert.equal(inflater.inflateInto(z, small), 1000);
+  assert.deepEqual(small, data.subarray(0, 1000));
+});
