@@ -220,6 +220,29 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
   await Promise.all([seg.dispose(), reg.dispose(), cls.dispose()]);
 });
 
+test("the scene worker is started once per model and reused; dispose stops it; an idle worker does not keep the process alive", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const scene = await openRaster("data/olinda/L7_ETMs.tif");
+  const first = await model.sceneWorker();
+  assert.ok(first?.alive);
+  const a = await predictScene(model, scene, { tileSize: 64, outputs: ["class"], progress: false, worker: true });
+  const b = await predictScene(model, scene, { tileSize: 64, outputs: ["class"], progress: false, worker: true });
+  assert.equal(await model.sceneWorker(), first, "the same worker serves later calls");
+  assert.deepEqual(a.classMap!.band(1), b.classMap!.band(1));
+  await model.dispose();
+  assert.equal(first!.alive, false, "dispose stops the worker");
+  await scene.close();
+  // a script that never disposes its model still exits once predictScene is done
+  const script = `import { loadModel, openRaster, predictScene } from ${JSON.stringify(join(process.cwd(), "kernel/src/eo/index.ts"))};
+const m = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+const p = await predictScene(m, await openRaster("data/olinda/L7_ETMs.tif"), { tileSize: 64, outputs: ["class"], progress: false, worker: true });
+console.log("tiles", p.tiles);`;
+  const t = performance.now();
+  const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.match(out, /tiles \d+/);
+  assert.ok(performance.now() - t < 60_000);
+});
+
 test("nodata pixels get no prediction; NaN never reaches the model", async () => {
   const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
   const src = await openRaster("data/olinda/L7_ETMs.tif");

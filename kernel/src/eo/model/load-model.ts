@@ -12,6 +12,7 @@ import { readOnnxModelInfo, type OnnxModelInfo } from "./onnx-metadata.js";
 import { withDropoutSeed } from "./onnx-dropout-seed.js";
 import { recordInput, recordSeed } from "../provenance.js";
 import type { PredictOptions, Predictor, Tensor } from "./tensor.js";
+import { WorkerRunner } from "./worker-runner.js";
 
 /** The `metadata_props` key that holds the card JSON. */
 export const CARD_METADATA_KEY = "ai4eo.card";
@@ -52,6 +53,8 @@ export class Model implements Predictor {
   #seededBytes = new Map<number, Uint8Array>();
   /** The session of the current seeded dropout stream (made fresh at each seeded pass). */
   #stream: SeededSession | null = null;
+  /** The same session in a worker thread, for predictScene; started on first use, kept until dispose. */
+  #worker: Promise<WorkerRunner | null> | null = null;
 
   constructor(
     session: ort.InferenceSession,
@@ -183,8 +186,31 @@ export class Model implements Predictor {
     }
   }
 
-  /** Releases the onnxruntime sessions. */
+  /**
+   * The model's session in a worker thread (used by `predictScene` to infer while the main thread
+   * reads and blends): started on the first call and kept — an idle worker does not keep the
+   * process alive — until {@link Model.dispose}; null when the model has no `source` to re-create
+   * its session from.
+   * @example
+   * ```ts
+   * const runner = await model.sceneWorker(); // later calls return the same worker
+   * ```
+   */
+  async sceneWorker(): Promise<WorkerRunner | null> {
+    if (this.#worker) {
+      const r = await this.#worker;
+      if (!r || r.alive) return r;
+      this.#worker = null; // it stopped (failed or was closed): start a new one
+    }
+    this.#worker ??= WorkerRunner.start(this).catch(() => null);
+    return this.#worker;
+  }
+
+  /** Releases the onnxruntime sessions (and stops the scene worker thread, if one was started). */
   async dispose(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    await (await worker)?.close();
     const stream = this.#stream;
     this.#stream = null;
     if (stream) await (await stream.session).release();

@@ -414,9 +414,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     bar?.set(done);
   };
   // Long scenes run the session in a worker thread so reading, normalizing and blending overlap inference.
-  // The worker's session is created while the first strip is read.
+  // The model keeps its worker for later calls; a new one's session is created while the first strip is read.
   const useWorker = options.worker ?? total >= 16;
-  const runnerStart = useWorker ? WorkerRunner.start(model) : null;
+  const runnerStart = useWorker ? model.sceneWorker() : null;
   runnerStart?.catch(() => undefined);
   let runner: WorkerRunner | null = null;
   /** Batches in the worker, oldest first; `after` finishes a strip once its last batch is blended. */
@@ -518,9 +518,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   } finally {
     await nextStrip?.catch(() => undefined); // (after an error: let a started read settle)
     bar?.done();
-    // (when reading the first strip failed, the worker may have started all the same)
-    const r = runner ?? (runnerStart ? await runnerStart.catch(() => null) : null);
-    await r?.close();
+    if (runner && kern) runner.releaseShared(kern.buffer);
   }
   return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H, (card.classes ?? []).map((c) => c.color ?? ""));
 }

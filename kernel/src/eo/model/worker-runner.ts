@@ -19,12 +19,26 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
   const queue = [];
   let busy = false;
   let priv = null;
+  // the shared memory of the latest caller (sent once with the first request that uses it)
+  let shared = { key: -1, sab: null };
   const next = () => {
     if (busy || queue.length === 0) return;
     busy = true;
     const m = queue.shift();
+    if (m.release !== undefined) {
+      if (shared.key === m.release) shared = { key: -1, sab: null };
+      busy = false;
+      return next();
+    }
     let data;
-    if (m.sab) {
+    if (m.sabKey !== undefined) {
+      if (m.sab) shared = { key: m.sabKey, sab: m.sab };
+      if (shared.key !== m.sabKey) {
+        parentPort.postMessage({ id: m.id, error: "shared memory " + m.sabKey + " was not sent to the worker" });
+        busy = false;
+        return next();
+      }
+      m.sab = shared.sab;
       if (!priv || priv.length !== m.len) priv = new Float32Array(m.len);
       priv.set(new Float32Array(m.sab, m.inOff, m.len));
       data = priv;
@@ -81,22 +95,37 @@ function workerSessionOptions(o: ort.InferenceSession.SessionOptions): ort.Infer
 export class WorkerRunner {
   #worker: Worker;
   #next = 0;
+  /** The shared memory last sent to the worker, and its key. */
+  #shared: { sab: SharedArrayBuffer | null; key: number } = { sab: null, key: -1 };
   #pending = new Map<number, { resolve: (t: Tensor, input: ArrayBuffer | undefined, outLen: number | undefined) => void; reject: (e: Error) => void }>();
   /** Input buffers handed back by the worker, for {@link WorkerRunner.predictTransfer} callers to reuse. */
   readonly returned: Float32Array[] = [];
 
+  /** False once the worker has stopped (closed, or failed). */
+  get alive(): boolean {
+    return this.#alive;
+  }
+  #alive = true;
+
   private constructor(worker: Worker) {
     this.#worker = worker;
+    // An idle worker does not keep the process alive; one with requests in flight does.
+    worker.unref();
     worker.on("message", (m: { id: number; buf?: ArrayBuffer; dims?: number[]; error?: string; input?: ArrayBuffer; outLen?: number }) => {
       const p = this.#pending.get(m.id);
       if (!p) return;
       this.#pending.delete(m.id);
+      if (this.#pending.size === 0) worker.unref();
       if (m.error !== undefined) p.reject(new Error(m.error));
       else p.resolve({ data: m.buf ? new Float32Array(m.buf) : new Float32Array(0), dims: m.dims! }, m.input, m.outLen);
     });
     worker.on("error", (e) => {
+      this.#alive = false;
       for (const p of this.#pending.values()) p.reject(e);
       this.#pending.clear();
+    });
+    worker.on("exit", () => {
+      this.#alive = false;
     });
   }
 
@@ -170,7 +199,11 @@ export class WorkerRunner {
         resolve: (t, _input, outLen) => resolve({ data: output.subarray(0, outLen ?? 0), dims: t.dims }),
         reject,
       });
-      this.#worker.postMessage({ id, sab, inOff: input.byteOffset, len: input.length, dims, outOff: output.byteOffset, outCap: output.length, mc: mcDropout });
+      if (this.#pending.size === 1) this.#worker.ref();
+      // the SharedArrayBuffer goes to the worker once; later requests name it by key
+      const fresh = this.#shared.sab !== sab;
+      if (fresh) this.#shared = { sab, key: this.#shared.key + 1 };
+      this.#worker.postMessage({ id, sabKey: this.#shared.key, sab: fresh ? sab : undefined, inOff: input.byteOffset, len: input.length, dims, outOff: output.byteOffset, outCap: output.length, mc: mcDropout });
     });
   }
 
@@ -184,12 +217,28 @@ export class WorkerRunner {
         },
         reject,
       });
+      if (this.#pending.size === 1) this.#worker.ref();
       this.#worker.postMessage({ id, buf: buffer.buffer, len: length, dims, mc: mcDropout }, [buffer.buffer as ArrayBuffer]);
     });
   }
 
+  /**
+   * Lets the worker (and this runner) drop their reference to `sab` once the requests made so
+   * far are done, so its memory can be freed.
+   * @example
+   * ```ts
+   * runner.releaseShared(kernels.buffer);
+   * ```
+   */
+  releaseShared(sab: SharedArrayBuffer): void {
+    if (this.#shared.sab !== sab || !this.#alive) return;
+    this.#worker.postMessage({ release: this.#shared.key });
+    this.#shared = { sab: null, key: this.#shared.key };
+  }
+
   /** Stops the worker (pending requests are rejected). */
   async close(): Promise<void> {
+    this.#alive = false;
     for (const p of this.#pending.values()) p.reject(new Error("worker closed"));
     this.#pending.clear();
     await this.#worker.terminate();
