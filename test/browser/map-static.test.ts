@@ -3,7 +3,8 @@
 // opened from disk in chromium, and checked: it renders from the embedded bounded pyramid with no
 // request leaving file://, colours at known pixels match GDAL's values, pan/zoom, layer toggles,
 // opacity, the time slider and swipe work, the inspector shows the embedded values, and the
-// full-screen button fills the viewport (Fullscreen API, or a fixed-position fallback where refused).
+// full-screen button fills the viewport (Fullscreen API, or a fixed-position fallback where refused);
+// a drawn polygon is reshaped and deleted in the page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync, statSync } from "node:fs";
@@ -343,4 +344,48 @@ test("where the Fullscreen API is refused (e.g. an iframe without allow=fullscre
   } finally {
     await page.evaluate((f) => { HTMLElement.prototype.requestFullscreen = f; }, original);
   }
+});
+
+test("on the static page a drawn polygon is kept in the page and can be reshaped vertex by vertex and deleted", async () => {
+  const page = session.page;
+  const id = mapA.modelId;
+  const sel = `.ai4eo-map[data-model-id="${id}"]`;
+  const drawn = () => page.evaluate((id) => window.ai4eoMaps!.find((p) => p.modelId === id)!.drawn(), id) as Promise<{ features: { properties: { id: number; shape: string }; geometry: { coordinates: number[][][] } }[] }>;
+  const ref = gdalPoints(L7, { pixels: [[150, 150], [190, 145], [175, 185], [200, 200]] }).pixels;
+  await setView(id, ref[0]!.lat, (ref[0]!.lon + ref[1]!.lon) / 2, 14);
+  const pts = await toScreen(id, ref);
+  await page.locator(`${sel} .ai4eo-map-leaflet`).scrollIntoViewIfNeeded();
+  const box = (await page.locator(`${sel} .ai4eo-map-leaflet`).boundingBox())!;
+  await page.locator(`${sel} .ai4eo-map-draw-polygon`).click();
+  for (const [x, y] of pts.slice(0, 2)) await page.mouse.click(box.x + x, box.y + y);
+  await page.mouse.dblclick(box.x + pts[2]![0], box.y + pts[2]![1]);
+  let fc = await drawn();
+  assert.equal(fc.features.length, 1);
+  const shape = fc.features[0]!;
+  assert.equal(shape.properties.shape, "polygon");
+  const ring0 = shape.geometry.coordinates[0]!;
+  assert.equal(ring0.length, 4);
+  // Select (click inside the triangle), drag its third vertex to the fourth point.
+  const cx = (pts[0]![0] + pts[1]![0] + pts[2]![0]) / 3, cy = (pts[0]![1] + pts[1]![1] + pts[2]![1]) / 3;
+  await page.mouse.click(box.x + cx, box.y + cy);
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 3, sel, { timeout: 5000 });
+  await page.mouse.move(box.x + pts[2]![0], box.y + pts[2]![1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + pts[3]![0], box.y + pts[3]![1], { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(({ id, before }) => JSON.stringify(window.ai4eoMaps!.find((p) => p.modelId === id)!.drawn().features[0]) !== before, { id, before: JSON.stringify(shape) }, { timeout: 5000 });
+  fc = await drawn();
+  const ring = fc.features[0]!.geometry.coordinates[0]!;
+  assert.equal(fc.features[0]!.properties.id, shape.properties.id);
+  assert.deepEqual([ring[0], ring[1]], [ring0[0], ring0[1]], "the other vertices stay");
+  // A dragged marker lands on whole screen pixels (≈9.4 m at zoom 14): within 2 pixels of the mouse.
+  assert.ok(Math.abs(ring[2]![0]! - ref[3]!.lon) < 2e-4 && Math.abs(ring[2]![1]! - ref[3]!.lat) < 2e-4, `moved vertex ${ring[2]} vs ${ref[3]!.lon},${ref[3]!.lat}`);
+  assert.deepEqual(ring[3], ring[0], "the ring stays closed");
+  // Esc ends the selection; select again and delete with the ✕.
+  await page.keyboard.press("Escape");
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 0, sel);
+  await page.mouse.click(box.x + cx, box.y + cy);
+  await page.locator(`${sel} .ai4eo-map-draw-delete`).click();
+  assert.equal((await drawn()).features.length, 0);
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} path[stroke="#ff7800"], ${sel} .ai4eo-map-vertex`).length === 0, sel, { timeout: 5000 });
 });

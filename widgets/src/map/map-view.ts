@@ -158,6 +158,8 @@ export interface MapViewProbe {
   live: boolean;
   /** Start drawing a shape programmatically (as the toolbar buttons do). */
   startDraw(shape: "rectangle" | "polygon"): void;
+  /** The drawn shapes as the view's model holds them (on a static page, the only copy). */
+  drawn(): MapState["drawn"];
 }
 
 declare global {
@@ -309,6 +311,7 @@ export class MapView extends DOMWidgetView {
     this.probe = {
       modelId: this.model.model_id, map, requested: [], received: 0, rendered: 0, sent: {}, live: this.live,
       startDraw: (s) => this.#startDraw(s),
+      drawn: () => this.model.get("drawn") as MapState["drawn"],
     };
     (window.ai4eoMaps ??= []).push(this.probe);
     this.el.dataset["modelId"] = this.model.model_id;
