@@ -359,23 +359,50 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     }
   };
 
-  /** A strip as read: raw band arrays, and which pixels are nodata/NaN (null when none). */
-  type Strip = { raw: ArrayLike<number>[]; invalid: Uint8Array | null };
+  /**
+   * A strip as read: raw band arrays, and which pixels are nodata/NaN (null when none). With
+   * `kept` > 0 only the rows below the previous strip were read: the first `kept` rows are the
+   * previous strip's last rows, which the kernel memory still holds (see toKernel).
+   */
+  type Strip = { raw: ArrayLike<number>[]; invalid: Uint8Array | null; kept: number };
   /** Per band: the current strip's samples in kernel memory (copied when the strip's tiling starts), or null. */
   const stripK: (KernelSource | null)[] = new Array<KernelSource | null>(C).fill(null);
+  /** True once a strip's bands all went to kernel memory: later strips then read only their new rows. */
+  let stripsInKernel = false;
+  /** The nodata flags of the previous strip (for the rows a partly read strip keeps). */
+  let prevInvalid: Uint8Array | null = null;
   const toKernel = (strip: Strip): void => {
+    const k0 = strip.kept;
+    let all = true;
     for (let b = 0; b < C; b++) {
       const r = strip.raw[b]!;
       const k = rawK?.[b];
       const fits = k && ((k instanceof Uint8Array && r instanceof Uint8Array) || (k instanceof Uint16Array && r instanceof Uint16Array) || (k instanceof Float32Array && r instanceof Float32Array));
-      if (fits) (k as Uint8Array).set(r as Uint8Array);
+      if (fits) {
+        if (k0) (k as Uint8Array).copyWithin(0, (th - k0) * W, th * W);
+        (k as Uint8Array).set(r as Uint8Array, k0 * W);
+      } else if (k0) {
+        throw new ModelInputError(`predictScene: band ${bands[b]} of ${card.name}'s input came back as ${r.constructor.name} after earlier strips were ${k!.constructor.name}; the source must return one array type per band.`, k!.constructor.name, r.constructor.name);
+      }
       stripK[b] = fits ? k : null;
+      all &&= Boolean(fits);
     }
+    stripsInKernel = all;
+    if (k0 && (prevInvalid || strip.invalid)) {
+      // nodata flags of the whole strip: the kept rows' from the previous strip, then the new rows'
+      const inv = new Uint8Array(th * W);
+      if (prevInvalid) inv.set(prevInvalid.subarray((th - k0) * W, th * W));
+      if (strip.invalid) inv.set(strip.invalid, k0 * W);
+      strip.invalid = inv;
+    }
+    prevInvalid = strip.invalid;
   };
-  /** Reads strip `yi` and flags nodata/NaN pixels (they are fed as 0 and get no prediction). */
+  /** Reads strip `yi` (or its rows below the previous strip) and flags nodata/NaN pixels (they are fed as 0 and get no prediction). */
   const prepareStrip = async (yi: number): Promise<Strip> => {
     signal?.throwIfAborted();
-    const strip = await source.read({ window: { col: 0, row: ys[yi]!, width: W, height: th }, bands, signal });
+    // the previous strip is in kernel memory: read only the rows below it
+    const kept = stripsInKernel && yi > 0 ? Math.max(0, ys[yi - 1]! + th - ys[yi]!) : 0;
+    const strip = await source.read({ window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, bands, signal });
     let invalid: Uint8Array | null = null;
     const checkNaN = strip.dtype === "float32" || strip.dtype === "float64";
     for (let b = 0; b < C; b++) {
@@ -385,10 +412,10 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       const ndv = nd === null ? NaN : nd;
       for (let i = 0; i < raw.length; i++) {
         const v = raw[i]!;
-        if (v !== v || v === ndv) (invalid ??= new Uint8Array(th * W))[i] = 1;
+        if (v !== v || v === ndv) (invalid ??= new Uint8Array((th - kept) * W))[i] = 1;
       }
     }
-    return { raw: Array.from({ length: C }, (_, b) => strip.band(b + 1)), invalid };
+    return { raw: Array.from({ length: C }, (_, b) => strip.band(b + 1)), invalid, kept };
   };
   /** Normalizes the tile at column `x0` of `strip` straight into batch slot `slot`. */
   const fillTile = (strip: Strip, x0: number, slot: number): void => {
