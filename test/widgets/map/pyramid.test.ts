@@ -1,10 +1,11 @@
 // The map's tile pyramid against GDAL: Web Mercator tiles of the Olinda Landsat-7 scene compared
 // with gdalwarp of the same box (nearest at native zoom; box average at coarse zooms), lazily
 // built levels, file overviews used when present, tiles outside the data, tiles of a viewport
-// rendered one at a time.
+// rendered one at a time, and polar tiles against proj4 pixel by pixel.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import proj4 from "proj4";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -148,4 +149,40 @@ test("a viewport's tiles asked for at once are rendered one at a time, and a til
   // Each equals the tile rendered on its own.
   const alone = new TilePyramid(src, [1], { name: "L7", proj: sourceProj(src, "L7") });
   for (const [i, [tx, ty]] of asked.entries()) assert.deepEqual((await alone.tile(14, tx, ty))?.bands[0], tiles[i]?.bands[0]);
+});
+
+test("tiles far from the source projection's sweet spot (polar stereographic, zooms 0–5) sample the pixel proj4 gives for every pixel centre", async (ctx) => {
+  const def = "+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=0 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs";
+  const W = 1200, H = 1200, res = 5000;
+  const tr = [-3000000, res, 0, 3000000, 0, -res] as const;
+  const b = new Int16Array(W * H);
+  for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) b[r * W + c] = (r * 7 + c * 13) % 30000;
+  const src = new Raster({ width: W, height: H, dtype: "int16", bands: [b], transform: tr, crs: { proj4: def } });
+  const p = new TilePyramid(src, [1], { name: "polar", proj: def });
+  const P = proj4(def, "EPSG:3857");
+  for (const [z, x, y] of [[0, 0, 0], [1, 1, 1], [2, 1, 3], [3, 3, 7], [5, 16, 31]] as const) {
+    const t = await p.tile(z, x, y);
+    const box = tileBounds3857(z, x, y);
+    let inside = 0, missing = 0, extra = 0, checked = 0, wrong = 0;
+    for (let j = 0; j < 256; j++) {
+      for (let i = 0; i < 256; i++) {
+        const [sx, sy] = P.inverse([box[0] + ((box[2] - box[0]) * (i + 0.5)) / 256, box[3] - ((box[3] - box[1]) * (j + 0.5)) / 256]) as [number, number];
+        const c = (sx - tr[0]) / tr[1], r = (sy - tr[3]) / tr[5];
+        const isIn = c >= 0 && r >= 0 && c < W && r < H;
+        const got = t !== null && (t.mask === null || t.mask[j * 256 + i] === 1);
+        if (isIn) inside++;
+        if (isIn && !got) missing++;
+        if (!isIn && got && Math.min(c, r, W - c, H - r) < -0.5) extra++;
+        // Values at the source level (z ≥ 3 here): the pixel under the exact point, unless within 0.125 px of an edge.
+        if (z >= 3 && isIn && got && Math.min(c % 1, 1 - (c % 1), r % 1, 1 - (r % 1)) > 0.125) {
+          checked++;
+          if (t!.bands[0]![j * 256 + i] !== b[Math.floor(r) * W + Math.floor(c)]) wrong++;
+        }
+      }
+    }
+    ctx.diagnostic(`z${z}/${x}/${y}: ${inside} pixel centres on the data, ${missing} missing, ${extra} beyond it, ${wrong}/${checked} values differ from proj4's pixel`);
+    assert.equal(missing, 0, `z${z}/${x}/${y}: no gaps`);
+    assert.equal(extra, 0);
+    assert.equal(wrong, 0);
+  }
 });

@@ -312,6 +312,19 @@ export class TilePyramid {
     if (c1 < 0 || r1 < 0 || c0 >= W || r0 >= H) return null;
     const level = await this.#levelFor(scale, signal);
     const grid = coarse.refine(0.125 * Math.min(level.fx, level.fy));
+    if (grid !== coarse) {
+      // The footprint of the grid actually used: a finer grid's points, or (exact transform) the
+      // whole level, since pixels may then fall outside every grid point's hull.
+      if (grid.cells === 0) {
+        c0 = 0; r0 = 0; c1 = W; r1 = H;
+      } else {
+        const { cols, rows } = grid.points;
+        c0 = Infinity; c1 = -Infinity; r0 = Infinity; r1 = -Infinity;
+        for (let k = 0; k < cols.length; k++) {
+          c0 = Math.min(c0, cols[k]!); c1 = Math.max(c1, cols[k]!); r0 = Math.min(r0, rows[k]!); r1 = Math.max(r1, rows[k]!);
+        }
+      }
+    }
     // Window in level pixels.
     const lc0 = Math.max(0, Math.floor(Math.max(0, c0) / level.fx) - 1);
     const lr0 = Math.max(0, Math.floor(Math.max(0, r0) / level.fy) - 1);
