@@ -3,6 +3,7 @@
  * URL read with range requests.
  * @module
  */
+import { fstatSync } from "node:fs";
 import { open as openFile, type FileHandle } from "node:fs/promises";
 import { RasterFormatError, RasterHttpError } from "./errors.js";
 
@@ -68,8 +69,14 @@ export class FileSource implements ByteSource {
         ? "no such file. Check the path (relative paths are resolved from the current directory)."
         : `cannot open the file (${code ?? String(e)}).`, { cause: e });
     }
-    const st = await fh.stat();
-    return new FileSource(path, fh, st.size);
+    // the size from the descriptor without another trip through the thread pool
+    let size: number;
+    try {
+      size = fstatSync(fh.fd).size;
+    } catch {
+      size = (await fh.stat()).size;
+    }
+    return new FileSource(path, fh, size);
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {

@@ -3,6 +3,7 @@
  * lazy {@link RasterSource}; pixels are read window by window with `read()`.
  * @module
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { interruptSignal, progress as startProgress } from "../progress.js";
 import { BlockCache } from "./block-cache.js";
@@ -391,10 +392,14 @@ export class RasterSource implements RasterSourceLike {
     let failure: unknown;
     const waiters: (() => void)[] = [];
     const running: Promise<void>[] = [];
+    // a few DEFLATE blocks (no workers): every other one is inflated on this thread while libuv's
+    // pool inflates the rest, so two cores share them without a worker start-up
+    const split = !workers && jobs.length > 1 && (img.compression === 8 || img.compression === 32946);
+    const here = new Set<number>(split ? jobs.filter((_, k) => k % 2 === 1).map((j) => j.index) : []);
     const decodeOne = async (j: (typeof jobs)[number], bytes: Map<number, Uint8Array | null>) => {
       let block = useCache ? this.#cache.get(key(j)) : undefined;
       if (!block) {
-        block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers });
+        block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers, inflateHere: here.has(j.index) });
         if (useCache) this.#cache.set(key(j), block);
       }
       copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
@@ -406,9 +411,15 @@ export class RasterSource implements RasterSourceLike {
       for (let s = 0; current; s += batch) {
         signal?.throwIfAborted();
         const bytes = await current.bytes;
-        const part = current.part;
+        // blocks for libuv's pool first: they start inflating before this thread takes its share
+        const part = split ? [...current.part.filter((j) => !here.has(j.index)), ...current.part.filter((j) => here.has(j.index))] : current.part;
         current = s + batch < jobs.length ? fetchBatch(s + batch) : undefined;
+        let yielded = false;
         for (const j of part) {
+          if (split && !yielded && here.has(j.index)) {
+            yielded = true;
+            await new Promise<void>((r) => setImmediate(r));
+          }
           while (active >= limit) await new Promise<void>((r) => waiters.push(r));
           if (failure !== undefined) throw failure;
           signal?.throwIfAborted();
@@ -545,7 +556,8 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
     const metaStr = tagString(first.ifd, Tag.GdalMetadata);
     let pam = new Map();
     if (localPath && options.readPam !== false) {
-      const xml = await readFile(`${localPath}.aux.xml`, "utf8").catch(() => undefined);
+      // a stat first: most files have no side-car, and a failed read costs an error object
+      const xml = existsSync(`${localPath}.aux.xml`) ? await readFile(`${localPath}.aux.xml`, "utf8").catch(() => undefined) : undefined;
       if (xml) pam = parsePam(xml);
     }
     const source = new RasterSource({

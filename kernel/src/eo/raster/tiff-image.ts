@@ -6,6 +6,8 @@
 import type { ByteSource } from "./byte-source.js";
 import { ycbcrBlockToRgb } from "./jpeg-ycbcr.js";
 import { inflateInWorker, POOL_MIN_BYTES } from "./inflate-pool.js";
+import { SyncInflater } from "./zlib-direct.js";
+import { undoPredictorWasm } from "./raster-kernels.js";
 import { getDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
 import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
 import { Tag, tagNumber, tagNumbers, type Ifd } from "./tiff-ifd.js";
@@ -160,6 +162,10 @@ function hp32(a: Uint32Array, rows: number, rowLen: number, spp: number): void {
 function undoHorizontalPredictor(a: BandArray, rows: number, width: number, spp: number): void {
   const rowLen = width * spp;
   const n = rows * rowLen;
+  if (a.byteOffset % a.BYTES_PER_ELEMENT === 0 && a.BYTES_PER_ELEMENT <= 4) {
+    const Int = a.BYTES_PER_ELEMENT === 1 ? Uint8Array : a.BYTES_PER_ELEMENT === 2 ? Uint16Array : Uint32Array;
+    if (undoPredictorWasm(new Int(a.buffer, a.byteOffset, n), rows, rowLen, spp)) return;
+  }
   if (a.BYTES_PER_ELEMENT === 1) hp8(new Uint8Array(a.buffer, a.byteOffset, n), rows, rowLen, spp);
   else if (a.BYTES_PER_ELEMENT === 2) hp16(new Uint16Array(a.buffer, a.byteOffset, n), rows, rowLen, spp);
   else hp32(new Uint32Array(a.buffer, a.byteOffset, n), rows, rowLen, spp);
@@ -185,11 +191,24 @@ export function rowBytes(img: TiffImage): number {
   return Math.ceil((img.blockWidth * spp * img.bits) / 8);
 }
 
+/** Where {@link decodeBlock} inflates DEFLATE blocks. */
+export interface DecodeBlockOptions {
+  /** Large blocks on the worker-thread pool (default true; worth it for many blocks). */
+  workers?: boolean;
+  /**
+   * Inflate right away on the calling thread, with a reused zlib stream and no await before it
+   * (default false: on libuv's thread pool). A window read splits its blocks between both.
+   */
+  inflateHere?: boolean;
+}
+
+let hereInflater: SyncInflater | undefined;
+
 /**
  * Decode the stored bytes of block `index` into a typed array of `rows × blockWidth × samples`
  * values (component type for complex: interleaved re/im). A missing block (offset 0) decodes to `fill`.
  */
-export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number, options: { workers?: boolean } = {}): Promise<BandArray> {
+export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number, options: DecodeBlockOptions = {}): Promise<BandArray> {
   const by = Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross);
   const rows = blockRows(img, by);
   const spp = img.planar === 2 ? 1 : img.samples;
@@ -218,7 +237,10 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
     img.bits % 8 === 0 && !isComplex(img.dtype) && (img.predictor === 1 || img.predictor === 3 ||
       (img.predictor === 2 && img.sampleFormat !== 3 && bytesPerSample <= 4)) && img.bits !== 24;
   try {
-    if (pooled) {
+    if (options.inflateHere && !pooled && (img.compression === 8 || img.compression === 32946)) {
+      raw = new Uint8Array(expected);
+      (hereInflater ??= new SyncInflater()).inflateInto(stored, raw);
+    } else if (pooled) {
       raw = await inflateInWorker(stored, { expected, predictor: img.predictor, bytesPer: bytesPerSample, rowSamples: img.blockWidth * spp, rows, spp });
       const Cp = arrayTypeFor(img.dtype);
       if (img.sampleFormat === 3 && img.bits === 16) {
