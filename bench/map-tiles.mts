@@ -55,7 +55,7 @@ if (mode === "pan" || mode === "none") {
       if (await p.tile(z, x, y)) n++;
       ms.push(performance.now() - t0);
     }
-    console.log(`${n} tiles, ${median(ms).toFixed(1)} ms/tile median`);
+    console.log(`${n} tiles, ${median(ms).toFixed(1)} ms/tile median, p90 ${p90(ms).toFixed(1)}`);
   }
   process.exit(0);
 }
@@ -124,6 +124,6 @@ const base = rss(["none"]);
 t0 = performance.now();
 const pan = rss(["pan"]);
 const panS = (performance.now() - t0) / 1000;
-console.log(`panning across the full scene at native zoom ${native} (${pan.out}, fresh process, ${panS.toFixed(0)} s): peak memory above baseline ${((pan.rss - base.rss) / 2 ** 20).toFixed(0)} MiB = ${((pan.rss - base.rss) / decoded).toFixed(2)}× the decoded ${(decoded / 2 ** 20).toFixed(0)} MiB band`);
+console.log(`panning across the full scene at native zoom ${native} (${pan.out}, fresh process, ${panS.toFixed(0)} s): peak RSS ${(pan.rss / 2 ** 20).toFixed(0)} MiB, ${((pan.rss - base.rss) / 2 ** 20).toFixed(0)} MiB above a baseline process (${(base.rss / 2 ** 20).toFixed(0)} MiB) = ${((pan.rss - base.rss) / decoded).toFixed(2)}× the decoded ${(decoded / 2 ** 20).toFixed(0)} MiB band`);
 console.log(`load after: ${execFileSync("uptime").toString().trim()}`);
 console.log("Python route for comparison (localtileserver is not installable here; figures from its issues): about 13 s to tile a 14 MB GeoTIFF (localtileserver#115); xarray-leaflet struggles above 100 MB (geemap#758).");
