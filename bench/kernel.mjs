@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Kernel benchmark: ai4eo vs tslab 1.0.22, side by side in the same run, over real ZeroMQ.
 // Measures spawn → first kernel_info_reply, a `1+1` cell, a 50-line typed function cell (type
-// checking on in both), and the kernel process's peak RSS (VmHWM). Prints medians and ratios.
+// checking on in both), and the kernel process's peak RSS (VmHWM). Prints medians and ratios of wall
+// time per cell, and the kernel process's CPU time per cell (utime+stime from /proc over each series
+// of cells, divided by the count: less sensitive than wall time to other load on a shared machine).
 // Usage: node bench/kernel.mjs [--starts N] [--cells N]   (needs `npm run build` first)
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,7 +55,13 @@ async function timeCell(client, code) {
   return ms;
 }
 
-const results = { ai4eo: { start: [], one: [], typed: [], rss: [] }, tslab: { start: [], one: [], typed: [], rss: [] } };
+function cpuMs(pid) {
+  // fields 14 and 15 of /proc/pid/stat (after the parenthesised command name): utime, stime in clock ticks (100 Hz)
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+const results = { ai4eo: { start: [], one: [], typed: [], rss: [], oneCpu: [], typedCpu: [] }, tslab: { start: [], one: [], typed: [], rss: [], oneCpu: [], typedCpu: [] } };
 const dir = mkdtempSync(join(tmpdir(), "ai4eo-bench-"));
 try {
   for (let s = 0; s < STARTS; s++) {
@@ -62,8 +70,14 @@ try {
       results[name].start.push(client.firstReplyMs);
       if (s === 0 || s === STARTS - 1) {
         await timeCell(client, "0"); // load the compiler
+        const pid = client.process.pid;
+        let cpu = cpuMs(pid);
         for (let c = 0; c < CELLS; c++) results[name].one.push(await timeCell(client, "1+1"));
-        for (let c = 0; c < Math.ceil(CELLS / 3); c++) results[name].typed.push(await timeCell(client, typedCell(`${s}_${c}`)));
+        results[name].oneCpu.push((cpuMs(pid) - cpu) / CELLS);
+        cpu = cpuMs(pid);
+        const typedCells = Math.ceil(CELLS / 3);
+        for (let c = 0; c < typedCells; c++) results[name].typed.push(await timeCell(client, typedCell(`${s}_${c}`)));
+        results[name].typedCpu.push((cpuMs(pid) - cpu) / typedCells);
         results[name].rss.push(peakRssMiB(client.process.pid));
       }
       await client.shutdown();
@@ -77,6 +91,8 @@ const rows = [
   ["spawn → first kernel_info_reply (ms)", "start", 0.3 * 1000],
   ["`1+1` cell (ms)", "one"],
   ["50-line typed function cell (ms)", "typed"],
+  ["`1+1` kernel CPU per cell (ms)", "oneCpu"],
+  ["typed cell kernel CPU per cell (ms)", "typedCpu"],
   ["peak RSS (MiB)", "rss"],
 ];
 console.log(`ai4eo kernel benchmark (${STARTS} starts, ${CELLS} '1+1' cells and ${Math.ceil(CELLS / 3)} typed cells per measured kernel; Node ${process.version})`);

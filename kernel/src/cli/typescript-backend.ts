@@ -86,6 +86,8 @@ export class TypeScriptBackend implements KernelBackend {
         },
       });
       this.#loaded = engine;
+      // Optimise the compiler's code while the kernel is idle (stops when a cell arrives).
+      setImmediate(() => void engine.warmUp().catch(() => undefined));
       return engine;
     })();
     return this.#engine;

@@ -15,6 +15,11 @@
  *
  * One type checker per cell remains (the one that type-checks the cell and emits it).
  *
+ * One program per cell, too: tslab builds a program for the cell only to learn its top-level
+ * names, then a second one with `export { …names }` appended. The loader patches that first step
+ * (a known snippet of tslab 1.0.22's `convert`; {@link ConverterModule.cellNamesPatched} says whether it
+ * applied) to parse and bind the cell alone, which gives the same names without a program.
+ *
  * @example
  * ```ts
  * const tslabRequire = createRequire(require.resolve("tslab/package.json"));
@@ -31,7 +36,20 @@ import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
 /** What the converter module exports (the part the engine uses). */
 export interface ConverterModule {
   createConverter(options?: ConverterOptions): Converter;
+  /** Whether the cell-names step was patched (false: tslab's source changed; cells still work, with two programs). */
+  cellNamesPatched: boolean;
 }
+
+/** The start of tslab 1.0.22's `convert`: a program for the cell just to read its top-level names. */
+const CELL_NAMES_STEP = `        updateContent(prevDecl, src);
+        let declsFile = builder.getSourceFile(declFilename);
+        let srcFile = builder.getSourceFile(srcFilename);
+        const locals = srcFile.locals;`;
+/** The same names from the cell parsed and bound alone; the program is built once, by the step that follows. */
+const CELL_NAMES_PATCH = `        const locals = ts.ai4eoCellLocals(srcFilename, srcPrefix + src);
+        if (!locals || locals.size === 0) updateContent(prevDecl, src);
+        let declsFile = builder.getSourceFile(declFilename);
+        let srcFile = builder.getSourceFile(srcFilename);`;
 
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {
@@ -65,6 +83,7 @@ interface TsForConverter {
   createAbstractBuilder: ProgramFactory;
   createWatchCompilerHost(...args: unknown[]): unknown;
   bindSourceFile(file: SourceFileLike, options: unknown): void;
+  createSourceFile(fileName: string, text: string, languageVersion: number): SourceFileLike;
   /** TypeScript's CommonJS module transformer (what `module: CommonJS` runs). */
   transformModule: unknown;
   transpileModule(input: string, options: { fileName?: string }): TranspileOutput;
@@ -140,12 +159,22 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   const ts = tslabRequire("@tslab/typescript-for-tslab") as TsForConverter;
   const commonJs = new Set<string>();
   const factory = lightBuilderFactory(ts, commonJs);
+  let compilerOptions: { target?: number } = {};
   // tslab's TypeScript exports are getters that cannot be reassigned: overlay them instead.
   const patched = Object.create(ts, {
     __esModule: { value: true },
     createWatchCompilerHost: {
-      value: (rootFiles: unknown, options: unknown, system: unknown, _createProgram: unknown, ...rest: unknown[]) =>
-        ts.createWatchCompilerHost(rootFiles, options, system, factory, ...rest),
+      value: (rootFiles: unknown, options: { target?: number }, system: unknown, _createProgram: unknown, ...rest: unknown[]) => {
+        compilerOptions = options;
+        return ts.createWatchCompilerHost(rootFiles, options, system, factory, ...rest);
+      },
+    },
+    ai4eoCellLocals: {
+      value: (fileName: string, text: string): unknown => {
+        const file = ts.createSourceFile(fileName, text, compilerOptions.target ?? 99);
+        ts.bindSourceFile(file, compilerOptions);
+        return file.locals;
+      },
     },
     transpileModule: {
       value: (input: string, options: { fileName?: string }): TranspileOutput => {
@@ -160,6 +189,8 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
   mod.require = Object.assign((id: string) => (id === "@tslab/typescript-for-tslab" ? patched : requireFromFile(id)), requireFromFile);
-  mod._compile(readFileSync(file, "utf8"), file);
-  return mod.exports as ConverterModule;
+  const source = readFileSync(file, "utf8");
+  const cellNamesPatched = source.split(CELL_NAMES_STEP).length === 2;
+  mod._compile(cellNamesPatched ? source.replace(CELL_NAMES_STEP, CELL_NAMES_PATCH) : source, file);
+  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched };
 }

@@ -28,6 +28,7 @@ import { expandShorthand, type ShorthandTs } from "./expand-shorthand.js";
 import { hasTopLevelAwait, type AwaitTs } from "./top-level-await.js";
 import { explainConverterFailure } from "./converter-errors.js";
 import { loadConverter } from "./converter-loader.js";
+import { warmUpCells } from "./warm-up.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -98,6 +99,8 @@ export class Engine<C> {
   #executing = false;
   #running = false;
   #counter = 0;
+  /** Cells executed so far (warm-up stops when this changes). */
+  #executions = 0;
   readonly #sideOutputs = new Map<string, string>();
   readonly #sideModules = new Map<string, Module>();
   readonly #exports: Record<string, unknown>;
@@ -228,6 +231,7 @@ export class Engine<C> {
    */
   async execute(code: string, context: C, label?: number | string): Promise<CellOutcome> {
     const name = `cell-${label ?? ++this.#counter}`;
+    this.#executions++;
     this.#executing = true;
     this.#interruptPending = false;
     try {
@@ -310,6 +314,28 @@ export class Engine<C> {
       if (value !== undefined) return { status: "ok", hasValue: true, value };
     }
     return { status: "ok", hasValue: false };
+  }
+
+  /**
+   * Converts a few sample cells (type check and emit, nothing runs, no declarations kept) so the
+   * compiler's code is optimised before the user's first cells. Yields to the event loop between
+   * conversions and stops for good as soon as a cell has been executed (warm-up never runs
+   * between a user's cells), or `signal` aborts.
+   * @param rounds how many times to convert the samples (each round with fresh names). Default 2.
+   * @returns the number of sample conversions done
+   */
+  async warmUp(rounds = 2, signal?: AbortSignal): Promise<number> {
+    let done = 0;
+    const executions = this.#executions;
+    for (let round = 0; round < rounds; round++) {
+      for (const cell of warmUpCells(String(round))) {
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.#executing || this.#executions !== executions || signal?.aborted) return done;
+        this.converter.convert(this.#prevDecl, cell);
+        done++;
+      }
+    }
+    return done;
   }
 
   /** Stops a cell that is awaiting (a synchronous loop is stopped by SIGINT through breakOnSigint). */

@@ -67,21 +67,30 @@ export function declaredNames(ts: ShorthandTs, prevDecl: string): Set<string> {
  */
 export function expandShorthand(ts: ShorthandTs, code: string, prevDecl: string): string {
   if (!prevDecl || !code.includes("{")) return code;
-  const declared = declaredNames(ts, prevDecl);
-  if (declared.size === 0) return code;
+  // The cell first (small): most cells have no shorthand property at all, and then the earlier
+  // cells' declarations (which grow with the notebook) need not be parsed.
   const kind = ts.SyntaxKind.ShorthandPropertyAssignment;
   const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const inserts: { at: number; text: string }[] = [];
+  const shorthands: { at: number; name: string }[] = [];
   const visit = (node: unknown): void => {
     const n = node as AstNode;
-    if (n.kind === kind && n.name?.text && declared.has(n.name.text)) {
-      inserts.push({ at: n.name.end, text: `: ${n.name.text}` });
-    }
+    if (n.kind === kind && n.name?.text) shorthands.push({ at: n.name.end, name: n.name.text });
     ts.forEachChild(node, visit);
   };
   visit(file);
+  if (shorthands.length === 0) return code;
+  const declared = declaredNamesCached(ts, prevDecl);
+  const inserts = shorthands.filter((s) => declared.has(s.name));
   if (inserts.length === 0) return code;
   let out = code;
-  for (const { at, text } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + text + out.slice(at);
+  for (const { at, name } of inserts.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + `: ${name}` + out.slice(at);
   return out;
+}
+
+let lastDeclared: { prevDecl: string; names: Set<string> } | undefined;
+
+/** {@link declaredNames} of the last `prevDecl` seen (it changes only when a cell declares something). */
+function declaredNamesCached(ts: ShorthandTs, prevDecl: string): Set<string> {
+  if (lastDeclared?.prevDecl !== prevDecl) lastDeclared = { prevDecl, names: declaredNames(ts, prevDecl) };
+  return lastDeclared.names;
 }
