@@ -381,11 +381,14 @@ test("on the static page a drawn polygon is kept in the page and can be reshaped
   // A dragged marker lands on whole screen pixels (≈9.4 m at zoom 14): within 2 pixels of the mouse.
   assert.ok(Math.abs(ring[2]![0]! - ref[3]!.lon) < 2e-4 && Math.abs(ring[2]![1]! - ref[3]!.lat) < 2e-4, `moved vertex ${ring[2]} vs ${ref[3]!.lon},${ref[3]!.lat}`);
   assert.deepEqual(ring[3], ring[0], "the ring stays closed");
-  // Esc ends the selection; select again and delete with the ✕.
+  // Esc ends the selection (Delete then removes nothing); select again and delete with the Delete key (the live test clicks the ✕).
   await page.keyboard.press("Escape");
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 0, sel);
+  await page.keyboard.press("Delete");
+  assert.equal((await drawn()).features.length, 1);
   await page.mouse.click(box.x + cx, box.y + cy);
-  await page.locator(`${sel} .ai4eo-map-draw-delete`).click();
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 3, sel, { timeout: 5000 });
+  await page.keyboard.press("Delete");
   assert.equal((await drawn()).features.length, 0);
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} path[stroke="#ff7800"], ${sel} .ai4eo-map-vertex`).length === 0, sel, { timeout: 5000 });
 });

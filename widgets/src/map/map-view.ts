@@ -677,7 +677,8 @@ export class MapView extends DOMWidgetView {
    * Show the drawn shapes. Clicking one selects it: a handle on every vertex (drag to reshape; a
    * rectangle's corner keeps it a rectangle) and a ✕ to delete it. Each change goes to the kernel
    * (`draw_edit` / `draw_delete`, which updates `drawn` and runs the onDraw hooks) or, on a static
-   * page, straight into the model. Clicking elsewhere on the map or Esc ends the selection.
+   * page, straight into the model (the Delete key deletes too). Clicking elsewhere on the map or Esc
+   * ends the selection.
    */
   #syncDrawn(): void {
     const selected = this.#selectedId;
@@ -744,7 +745,15 @@ export class MapView extends DOMWidgetView {
     del.on("click", (e: L.LeafletMouseEvent) => { L.DomEvent.stopPropagation(e); this.#deleteDrawn(id); });
     this.#selection = [...handles, del];
     for (const l of this.#selection) l.addTo(this.map);
-    this.#selectionKeys = (ev) => { if (ev.key === "Escape") this.#clearSelection(); };
+    this.#selectionKeys = (ev) => {
+      if (ev.key === "Escape") this.#clearSelection();
+      // Delete/Backspace remove the shape, unless the key is meant for a text field.
+      const t = ev.target as HTMLElement | null;
+      if ((ev.key === "Delete" || ev.key === "Backspace") && !(t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) {
+        ev.preventDefault();
+        this.#deleteDrawn(id);
+      }
+    };
     document.addEventListener("keydown", this.#selectionKeys);
   }
 
