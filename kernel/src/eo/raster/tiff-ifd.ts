@@ -17,8 +17,12 @@ export const Tag = {
   GeoDoubleParams: 34736, GeoAsciiParams: 34737, GdalMetadata: 42112, GdalNodata: 42113, LercParameters: 50674,
 } as const;
 
-/** A tag value: numbers for numeric types, a string for ASCII, bytes for BYTE/UNDEFINED. */
-export type TagValue = number[] | string | Uint8Array;
+/** A tag value: numbers for numeric types, a string for ASCII, bytes for BYTE/UNDEFINED, or values read on demand. */
+export type TagValue = number[] | string | Uint8Array | DeferredArray;
+
+/** Block-location tags of more than this many values are read on demand, a page at a time. */
+export const DEFER_MIN_VALUES = 2048;
+const PAGE = 1024;
 
 /** One image file directory. */
 export interface Ifd {
@@ -40,17 +44,17 @@ const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 
  * Reads through cached chunks (the head, then 16 KiB chunks around misses) so that tag data costs
  * few requests even when the IFDs sit at the end of a file read over HTTP.
  */
-class HeadReader {
+export class HeadReader {
   private readonly chunks: { start: number; bytes: Uint8Array }[];
   constructor(private readonly src: ByteSource, head: Uint8Array, private readonly signal?: AbortSignal) {
     this.chunks = [{ start: 0, bytes: head }];
   }
-  async get(offset: number, length: number): Promise<Uint8Array> {
+  async get(offset: number, length: number, signal: AbortSignal | undefined = this.signal): Promise<Uint8Array> {
     for (const c of this.chunks) {
       if (offset >= c.start && offset + length <= c.start + c.bytes.length) return c.bytes.subarray(offset - c.start, offset - c.start + length);
     }
     const want = Math.max(length, 16384);
-    const chunk = await this.src.read(offset, want, this.signal);
+    const chunk = await this.src.read(offset, want, signal);
     if (chunk.length >= length) {
       this.chunks.push({ start: offset, bytes: chunk });
       return chunk.subarray(0, length);
@@ -64,6 +68,48 @@ class HeadReader {
     return b;
   }
 }
+
+/**
+ * A numeric tag read on demand: the TileOffsets/TileByteCounts (StripOffsets/StripByteCounts) of a
+ * large image hold one value per block, and a windowed read needs a handful. As GDAL does, only
+ * the pages (1024 values) holding the blocks asked for are read and parsed.
+ */
+export class DeferredArray {
+  readonly #pages = new Map<number, number[]>();
+  /** @internal */
+  constructor(
+    readonly length: number, private readonly type: number, private readonly offset: number,
+    private readonly littleEndian: boolean, private readonly reader: HeadReader,
+  ) {}
+
+  /** Read the pages holding `indices` (already read pages are kept). */
+  async ensure(indices: Iterable<number>, signal?: AbortSignal): Promise<void> {
+    const size = TYPE_SIZE[this.type]!;
+    const want = new Set<number>();
+    for (const i of indices) if (i >= 0 && i < this.length && !this.#pages.has(Math.floor(i / PAGE))) want.add(Math.floor(i / PAGE));
+    await Promise.all([...want].map(async (p) => {
+      const n = Math.min(PAGE, this.length - p * PAGE);
+      const bytes = await this.reader.get(this.offset + p * PAGE * size, n * size, signal);
+      this.#pages.set(p, decodeValues(bytes, this.type, n, this.littleEndian) as number[]);
+    }));
+  }
+
+  /** Value `i`; its page must have been read with {@link ensure}. */
+  at(i: number): number {
+    const page = this.#pages.get(Math.floor(i / PAGE));
+    if (!page) throw new RangeError(`value ${i} of a deferred tag was not loaded`);
+    return page[i % PAGE]!;
+  }
+
+  /** Number of values parsed so far (for tests and diagnostics). */
+  get loaded(): number {
+    let n = 0;
+    for (const p of this.#pages.values()) n += p.length;
+    return n;
+  }
+}
+
+const BLOCK_LOCATION_TAGS = new Set([273, 279, 324, 325]);
 
 function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -143,6 +189,13 @@ export async function readTiffStructure(src: ByteSource, signal?: AbortSignal): 
       if (bytes <= inlineMax) data = entries.subarray(vp, vp + bytes);
       else {
         const off = bigTiff ? Number(ev.getBigUint64(vp, le)) : ev.getUint32(vp, le);
+        if (BLOCK_LOCATION_TAGS.has(tag) && count > DEFER_MIN_VALUES && (type === 3 || type === 4 || type === 16 || type === 13)) {
+          if (src.size !== undefined && off + bytes > src.size) {
+            throw new RasterFormatError(src.name, `the file is truncated: tag ${tag} needs ${bytes} bytes at offset ${off}, the file has ${src.size}. Download or copy the file again.`);
+          }
+          tags.set(tag, new DeferredArray(count, type, off, le, reader));
+          continue;
+        }
         data = await reader.get(off, bytes);
       }
       tags.set(tag, decodeValues(data, type, count, le));
@@ -159,7 +212,7 @@ export async function readTiffStructure(src: ByteSource, signal?: AbortSignal): 
 export function tagNumbers(ifd: Ifd, tag: number): number[] {
   const v = ifd.tags.get(tag);
   if (v === undefined) return [];
-  if (typeof v === "string") return [];
+  if (typeof v === "string" || v instanceof DeferredArray) return [];
   return Array.from(v);
 }
 

@@ -10,7 +10,7 @@ import { SyncInflater } from "./zlib-direct.js";
 import { undoPredictorWasm } from "./raster-kernels.js";
 import { getDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
 import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
-import { Tag, tagNumber, tagNumbers, type Ifd } from "./tiff-ifd.js";
+import { DeferredArray, Tag, tagNumber, tagNumbers, type Ifd } from "./tiff-ifd.js";
 import { arrayTypeFor, isComplex, type BandArray, type DType } from "./types.js";
 
 /** The layout and sample type of one TIFF image. */
@@ -35,10 +35,28 @@ export interface TiffImage {
   blockHeight: number;
   blocksAcross: number;
   blocksDown: number;
-  offsets: number[];
-  byteCounts: number[];
+  /** Where each block starts in the file (0 = missing block). */
+  offsets: BlockTable;
+  /** Stored size of each block. */
+  byteCounts: BlockTable;
   dtype: DType;
   extraSamples: number[];
+}
+
+/** Per-block values (offsets or byte counts): parsed at open, or read on demand for big images. */
+export interface BlockTable {
+  readonly length: number;
+  /** Value of block `i` (after {@link ensure} for its index). */
+  at(i: number): number;
+  /** Make the values of `indices` available (reads them for deferred tags). */
+  ensure(indices: number[], signal?: AbortSignal): Promise<void>;
+}
+
+function blockTable(ifd: Ifd, tag: number): BlockTable {
+  const v = ifd.tags.get(tag);
+  if (v instanceof DeferredArray) return v;
+  const values = tagNumbers(ifd, tag);
+  return { length: values.length, at: (i) => values[i]!, ensure: async () => undefined };
 }
 
 /** The ai4eo data type of a TIFF sample, or undefined when unsupported. */
@@ -74,8 +92,8 @@ export function describeImage(file: string, ifd: Ifd, ifdIndex: number, littleEn
   const blockWidth = tiled ? tagNumber(ifd, Tag.TileWidth, 0) : width;
   const blockHeight = tiled ? tagNumber(ifd, Tag.TileLength, 0) : Math.min(tagNumber(ifd, Tag.RowsPerStrip, height), height);
   if (blockWidth <= 0 || blockHeight <= 0) throw new RasterFormatError(file, `IFD ${ifdIndex} has a zero tile/strip size: the file is corrupt.`);
-  const offsets = tagNumbers(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets);
-  const byteCounts = tagNumbers(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
+  const offsets = blockTable(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets);
+  const byteCounts = blockTable(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
   const planar = samples > 1 ? tagNumber(ifd, Tag.PlanarConfiguration, 1) : 1;
   const blocksAcross = Math.ceil(width / blockWidth);
   const blocksDown = Math.ceil(height / blockHeight);
@@ -320,22 +338,25 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
 export async function fetchBlocks(
   img: TiffImage, src: ByteSource, indices: number[], signal?: AbortSignal, alloc?: (length: number) => Uint8Array,
 ): Promise<Map<number, Uint8Array | null>> {
-  const present = indices.filter((i) => img.offsets[i]! > 0 && img.byteCounts[i]! > 0);
+  await Promise.all([img.offsets.ensure(indices, signal), img.byteCounts.ensure(indices, signal)]);
+  const off = (i: number) => img.offsets.at(i);
+  const len = (i: number) => img.byteCounts.at(i);
+  const present = indices.filter((i) => off(i) > 0 && len(i) > 0);
   let bytes: Uint8Array[];
   if (alloc && src.readInto) {
     // local files: read each block into a (recycled) buffer of the caller's
     const readInto = src.readInto.bind(src);
     bytes = await Promise.all(present.map(async (i) => {
-      const target = alloc(img.byteCounts[i]!);
-      const got = await readInto(img.offsets[i]!, target, signal);
+      const target = alloc(len(i));
+      const got = await readInto(off(i), target, signal);
       return got === target.length ? target : target.subarray(0, got);
     }));
-  } else bytes = await src.readMany(present.map((i) => [img.offsets[i]!, img.byteCounts[i]!] as const), signal);
+  } else bytes = await src.readMany(present.map((i) => [off(i), len(i)] as const), signal);
   const byIndex = new Map<number, Uint8Array | null>(indices.map((i) => [i, null]));
   present.forEach((i, k) => {
     const b = bytes[k]!;
-    if (b.length < img.byteCounts[i]!) {
-      throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${i} should have ${img.byteCounts[i]} bytes at offset ${img.offsets[i]} but the file ends after ${b.length}: the file is truncated. Download or copy it again.`);
+    if (b.length < len(i)) {
+      throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${i} should have ${len(i)} bytes at offset ${off(i)} but the file ends after ${b.length}: the file is truncated. Download or copy it again.`);
     }
     byIndex.set(i, b);
   });
