@@ -13,7 +13,7 @@ import type { Model } from "./load-model.js";
 import { selectBands, type BandSelection } from "./prepare.js";
 import type { Tensor } from "./tensor.js";
 import { SceneKernels, type KernelSource } from "./scene-kernels.js";
-import { WorkerRunner } from "./worker-runner.js";
+import type { WorkerRunner } from "./worker-runner.js";
 import { blendWeights, tileStarts } from "./tiling.js";
 
 /** Scene outputs: class map, per-class probabilities, max probability, regression mean and std. */

@@ -1,0 +1,43 @@
+// The scene worker: batches read from and outputs written into shared kernel memory equal the
+// main-thread session's outputs, requests on different memories may interleave, an output that
+// does not fit its slot is an error, and a released memory is sent again when reused.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadModel } from "../../../kernel/src/eo/model/load-model.js";
+import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
+
+test("predictShared equals the main-thread session on two interleaved shared memories; errors and release", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const runner = (await model.sceneWorker())!;
+  assert.ok(runner.alive);
+  const n = 6 * 32 * 32;
+  const out = 4 * 32 * 32;
+  const mems = [0, 1].map(() => SceneKernels.create(SceneKernels.bytes(2 * n * 4, 2 * out * 4, 4))!);
+  const inputs = mems.map((k, m) => {
+    const x = k.f32(2 * n);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * (m + 1) * 0.37);
+    return x;
+  });
+  const outputs = mems.map((k) => k.f32(2 * out));
+  const results = await Promise.all([0, 1, 0, 1].map((m, r) => {
+    const half = r < 2 ? 0 : 1; // first and second sample of each memory
+    return runner.predictShared(inputs[m]!.subarray(half * n, (half + 1) * n), [1, 6, 32, 32], outputs[m]!.subarray(half * out, (half + 1) * out));
+  }));
+  for (const [r, m] of [0, 1, 0, 1].entries()) {
+    const half = r < 2 ? 0 : 1;
+    const ref = await model.predict({ data: inputs[m]!.slice(half * n, (half + 1) * n), dims: [1, 6, 32, 32] });
+    assert.equal(results[r]!.data.buffer, mems[m]!.buffer, "the output is a view of the shared memory");
+    assert.deepEqual(Array.from(results[r]!.data), Array.from(ref.data), `request ${r}`);
+    assert.deepEqual(results[r]!.dims, [1, 4, 32, 32]);
+  }
+  // an output slot too small for the model's output is refused with the sizes
+  const small = mems[0]!.f32(1);
+  await assert.rejects(runner.predictShared(inputs[0]!.subarray(0, n), [1, 6, 32, 32], small), /4096 values .* does not fit the 1 reserved/);
+  // the memory in use released (the worker drops it): the next request on it sends it again
+  runner.releaseShared(mems[0]!.buffer);
+  const again = await runner.predictShared(inputs[0]!.subarray(0, n), [1, 6, 32, 32], outputs[0]!.subarray(0, out));
+  assert.deepEqual(Array.from(again.data), Array.from(results[0]!.data));
+  assert.throws(() => runner.predictShared(new Float32Array(n), [1, 6, 32, 32], outputs[0]!), /one SharedArrayBuffer/);
+  await model.dispose();
+  assert.equal(runner.alive, false);
+});
