@@ -8,6 +8,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { join } from "node:path";
 import { openRaster, RasterFormatError } from "../../../kernel/src/eo/index.js";
 import { SyncInflater } from "../../../kernel/src/eo/raster/zlib-direct.js";
+import { setLibuvInflateSplit } from "../../../kernel/src/eo/raster/inflate-pool.js";
 import { PY, assertBandEqual, refBand, tempDir } from "./gdal-compare.js";
 
 const dir = tempDir("ai4eo-workers-");
@@ -58,6 +59,23 @@ test("whole-image reads through the worker pool equal GDAL (UInt16/Int32 predict
   await cached.close();
 });
 
+test("a window of 3×3 DEFLATE tiles (no workers) reads the same with blocks split between this thread and libuv, or all on this thread", async () => {
+  const ref = refBand(dir, "u16-pred2.b1.bin", "uint16");
+  const w = { col: 200, row: 300, width: 600, height: 500 };
+  const want = new Uint16Array(w.width * w.height);
+  for (let y = 0; y < w.height; y++) want.set(ref.subarray((w.row + y) * 1280 + w.col, (w.row + y) * 1280 + w.col + w.width) as Uint16Array, y * w.width);
+  try {
+    for (const mode of ["always", "never", "auto"] as const) {
+      setLibuvInflateSplit(mode);
+      const src = await openRaster(join(dir, "u16-pred2.tif"));
+      assertBandEqual((await src.read({ window: w })).band(1), want, `window, split ${mode}`);
+      await src.close();
+    }
+  } finally {
+    setLibuvInflateSplit("auto");
+  }
+});
+
 test("a corrupt tile in a worker-decoded read fails naming the tile, and the next read still decodes", async () => {
   const good = join(dir, "u16-pred2.tif");
   const bad = join(dir, "u16-pred2-corrupt.tif");
@@ -97,4 +115,17 @@ test("SyncInflater: same bytes as inflateSync, reuse after an error, truncated s
   const small = new Uint8Array(1000);
   assert.equal(inflater.inflateInto(z, small), 1000);
   assert.deepEqual(small, data.subarray(0, 1000));
+});
+
+// last in this file: it replaces the DEFLATE decoder for the rest of the process
+test("a DEFLATE decoder added with addDecoder is used instead of the built-in fast paths", async () => {
+  const { addDecoder } = await import("../../../kernel/src/eo/index.js");
+  let calls = 0;
+  addDecoder(8, () => (bytes, ctx) => { calls++; return inflateSync(bytes, { finishFlush: 2 }).subarray(0, ctx.expectedBytes); });
+  const src = await openRaster(join(dir, "u16-pred2.tif"), { cacheBytes: 0 });
+  assertBandEqual((await src.read()).band(1), refBand(dir, "u16-pred2.b1.bin", "uint16"), "whole image through the added decoder");
+  assert.equal(calls, 25);
+  await src.read({ window: { col: 0, row: 0, width: 600, height: 300 } });
+  assert.equal(calls, 25 + 6);
+  await src.close();
 });

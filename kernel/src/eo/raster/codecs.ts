@@ -51,6 +51,14 @@ const loaded = new Map<number, Promise<Decoder>>();
 export function addDecoder(code: number, load: () => Decoder | Promise<Decoder>): void {
   registry.set(code, async () => load());
   loaded.delete(code);
+  replaced.add(code);
+}
+
+const replaced = new Set<number>();
+
+/** Whether the decoder of `code` is the built-in one (not replaced with {@link addDecoder}). */
+export function isBuiltinDecoder(code: number): boolean {
+  return !replaced.has(code);
 }
 
 /** Is there a decoder for this compression code? */

@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 
 /** What a worker needs to finish one block. */
 export interface InflateJob {
@@ -235,4 +235,25 @@ export function recycleWorkerBuffer(buffer: ArrayBufferLike): void {
 export function releaseWorkerBuffers(): void {
   pool?.shelf.clear();
   pool?.inputs.clear();
+}
+
+let libuvSplit: "auto" | "always" | "never" = "auto";
+
+/**
+ * How a read of a few DEFLATE blocks (too few for the workers) uses cores: "auto" (default) also
+ * inflates on libuv's thread pool when the 1-minute load average leaves a core free; "always" /
+ * "never" force it (tests, benchmarks). Results are identical either way.
+ * @example
+ * ```ts
+ * setLibuvInflateSplit("never"); // every block on the calling thread
+ * ```
+ */
+export function setLibuvInflateSplit(mode: "auto" | "always" | "never"): void {
+  libuvSplit = mode;
+}
+
+/** Whether a few-block read should also inflate on libuv's pool now (see {@link setLibuvInflateSplit}). */
+export function useLibuvPool(): boolean {
+  if (libuvSplit !== "auto") return libuvSplit === "always";
+  return loadavg()[0]! < availableParallelism() - 0.5;
 }

@@ -19,7 +19,7 @@ import type { Quicklook, QuicklookOptions } from "../render/quicklook.js";
 import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
-import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers } from "./inflate-pool.js";
+import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
 import {
   arrayTypeFor, isComplex,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type GroundControlPoint, type RasterSourceLike, type ReadOptions, type Window,
@@ -392,10 +392,12 @@ export class RasterSource implements RasterSourceLike {
     let failure: unknown;
     const waiters: (() => void)[] = [];
     const running: Promise<void>[] = [];
-    // a few DEFLATE blocks (no workers): every other one is inflated on this thread while libuv's
-    // pool inflates the rest, so two cores share them without a worker start-up
-    const split = !workers && jobs.length > 1 && (img.compression === 8 || img.compression === 32946);
-    const here = new Set<number>(split ? jobs.filter((_, k) => k % 2 === 1).map((j) => j.index) : []);
+    // a few DEFLATE blocks (no workers) are inflated on this thread with a reused zlib stream; when
+    // a core is free, every other one goes to libuv's pool instead so two cores share them without
+    // a worker start-up (on a busy machine the pool's stream overhead only adds CPU time)
+    const deflate = !workers && (img.compression === 8 || img.compression === 32946);
+    const split = deflate && jobs.length > 1 && useLibuvPool();
+    const here = new Set<number>(deflate ? jobs.filter((_, k) => !split || k % 2 === 1).map((j) => j.index) : []);
     const decodeOne = async (j: (typeof jobs)[number], bytes: Map<number, Uint8Array | null>) => {
       let block = useCache ? this.#cache.get(key(j)) : undefined;
       if (!block) {

@@ -8,7 +8,7 @@ import { ycbcrBlockToRgb } from "./jpeg-ycbcr.js";
 import { inflateInWorker, POOL_MIN_BYTES } from "./inflate-pool.js";
 import { SyncInflater } from "./zlib-direct.js";
 import { undoPredictorWasm } from "./raster-kernels.js";
-import { getDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
+import { getDecoder, isBuiltinDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
 import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
 import { DeferredArray, Tag, tagNumber, tagNumbers, type Ifd } from "./tiff-ifd.js";
 import { arrayTypeFor, isComplex, type BandArray, type DType } from "./types.js";
@@ -251,11 +251,13 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   let raw: Uint8Array;
   const bytesPerSample = img.bits / 8;
   // large little-endian DEFLATE blocks: inflate and undo the predictor on a worker thread
-  const pooled = options.workers !== false && (img.compression === 8 || img.compression === 32946) && img.littleEndian && expected >= POOL_MIN_BYTES &&
+  // (the fast DEFLATE paths below stand in for the built-in decoder only, not for one added with addDecoder)
+  const builtinDeflate = (img.compression === 8 || img.compression === 32946) && isBuiltinDecoder(img.compression);
+  const pooled = options.workers !== false && builtinDeflate && img.littleEndian && expected >= POOL_MIN_BYTES &&
     img.bits % 8 === 0 && !isComplex(img.dtype) && (img.predictor === 1 || img.predictor === 3 ||
       (img.predictor === 2 && img.sampleFormat !== 3 && bytesPerSample <= 4)) && img.bits !== 24;
   try {
-    if (options.inflateHere && !pooled && (img.compression === 8 || img.compression === 32946)) {
+    if (options.inflateHere && !pooled && builtinDeflate) {
       raw = new Uint8Array(expected);
       (hereInflater ??= new SyncInflater()).inflateInto(stored, raw);
     } else if (pooled) {
