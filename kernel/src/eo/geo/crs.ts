@@ -3,10 +3,16 @@
  * pixel ↔ CRS with a GDAL geotransform.
  * @module
  */
-import proj4 from "proj4";
+import { createRequire } from "node:module";
 import { Ai4eoError } from "../errors.js";
 import type { CRS, GeoTransform } from "../raster/types.js";
 import { epsgToProj4 } from "./epsg.js";
+
+// proj4 (~130 ms to load) is required on the first transform, not when the library is imported
+const require = createRequire(import.meta.url);
+type Proj4 = typeof import("proj4");
+let proj4Lib: Proj4 | undefined;
+const proj4 = (): Proj4 => (proj4Lib ??= require("proj4") as Proj4);
 
 /** A CRS that cannot be used for transforms (unknown EPSG code, no definition). */
 export class CrsError extends Ai4eoError {
@@ -71,7 +77,7 @@ export function transformer(from: CrsLike, to: CrsLike): PointTransformer {
   const a = proj4Of(from);
   const b = proj4Of(to);
   if (a === b) return { forward: (x, y) => [x, y], inverse: (x, y) => [x, y] };
-  const p = proj4(a, b);
+  const p = proj4()(a, b);
   return {
     forward: (x, y) => p.forward([x, y]) as [number, number],
     inverse: (x, y) => p.inverse([x, y]) as [number, number],
