@@ -384,7 +384,7 @@ export class RasterSource implements RasterSourceLike {
       return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal, recycle ? inputBuffer : undefined) : Promise.resolve(new Map<number, Uint8Array | null>()) };
     };
     const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
-    let current = jobs.length ? fetchBatch(0) : undefined;
+    let current = jobs.length && (workers || !this.#src.readInto || jobs.length === 1) ? fetchBatch(0) : undefined;
     // decoding is a sliding window over the jobs: at most `limit` blocks in flight (enough to keep
     // every worker busy), so buffers stay few and no worker waits for a batch's slowest block
     const limit = workers ? 8 : Math.max(1, jobs.length);
@@ -409,6 +409,21 @@ export class RasterSource implements RasterSourceLike {
       if (recycle && !useCache && block.buffer.byteLength === block.byteLength) recycleWorkerBuffer(block.buffer);
       bar?.tick();
     };
+    if (!workers && this.#src.readInto && jobs.length > 1) {
+      // a few blocks of a local file: each is read on its own and decoded as soon as its bytes are
+      // there, so this thread inflates the first blocks while the others are still being read
+      current = undefined;
+      const reads = new Map(jobs.filter((j) => !(useCache && this.#cache.get(key(j))))
+        .map((j) => [j.index, fetchBlocks(img, this.#src, [j.index], signal)] as const));
+      const none = Promise.resolve(new Map<number, Uint8Array | null>());
+      try {
+        await Promise.all(jobs.map(async (j) => decodeOne(j, await (reads.get(j.index) ?? none))));
+      } finally {
+        for (const r of reads.values()) r.catch(() => undefined);
+      }
+      bar?.done();
+      return out;
+    }
     try {
       for (let s = 0; current; s += batch) {
         signal?.throwIfAborted();
@@ -452,6 +467,20 @@ function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win
   const r1 = Math.min(win.row + win.height, y0 + rows);
   if (c1 <= c0 || r1 <= r0) return;
   const n = c1 - c0;
+  if (spp === 1) {
+    // one sample per block: row copies (one copy when block and window rows are the same length)
+    const len = n * comp;
+    const sStep = img.blockWidth * comp;
+    const dStep = win.width * comp;
+    for (let t = 0; t < targets.length; t++) {
+      const dst = out[targets[t]![0]]!;
+      let s = ((r0 - y0) * img.blockWidth + (c0 - x0)) * comp;
+      let d = ((r0 - win.row) * win.width + (c0 - win.col)) * comp;
+      if (len === sStep && len === dStep) dst.set(block.subarray(s, s + (r1 - r0) * len) as never, d);
+      else for (let r = r0; r < r1; r++, s += sStep, d += dStep) dst.set(block.subarray(s, s + len) as never, d);
+    }
+    return;
+  }
   for (let r = r0; r < r1; r++) {
     const srcRow = ((r - y0) * img.blockWidth + (c0 - x0)) * spp * comp;
     const dstRow = ((r - win.row) * win.width + (c0 - win.col)) * comp;

@@ -9,6 +9,7 @@ import { RASTER_KERNELS_WASM } from "./raster-kernels-wasm.js";
 /** The parts of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -21,12 +22,15 @@ interface Exports {
 }
 
 let kernels: Exports | null | undefined;
+// compiled in the background when this module loads: by the first block it is usually ready
+let compiled: object | undefined;
+wasm?.compile(Buffer.from(RASTER_KERNELS_WASM, "base64")).then((m) => { compiled = m; }, () => undefined);
 
 function load(): Exports | null {
   if (kernels !== undefined) return kernels;
   try {
     if (!wasm) throw new Error("no WebAssembly");
-    const mod = new wasm.Module(Buffer.from(RASTER_KERNELS_WASM, "base64"));
+    const mod = compiled ?? new wasm.Module(Buffer.from(RASTER_KERNELS_WASM, "base64"));
     kernels = new wasm.Instance(mod, {}).exports as unknown as Exports;
   } catch {
     kernels = null; // no WebAssembly: callers use their JavaScript loop
