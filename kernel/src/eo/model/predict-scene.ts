@@ -236,6 +236,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   }
   const streamed = new Set<SceneOutput>(options.onStrip ? options.stripOutputs ?? (isReg ? (K === 2 ? ["mean", "std"] : ["mean"]) : ["class", "confidence"]) : []);
   const need = (o: SceneOutput): boolean => outputs.has(o) || streamed.has(o);
+  /** Only the class map: the argmax of the blended logits, for which the summed weights are not needed. */
+  const classOnly = !isReg && !need("probabilities") && !need("confidence");
   const ndOverride = options.nodata;
   const nodata = bands.map((b) => (ndOverride === undefined ? source.nodata[b - 1] ?? null : ndOverride));
   const norm = card.normalization;
@@ -351,7 +353,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const wx = wxs[xi]!;
     const wy = wys[yi]!;
     if (wxsK && wysK && !(isReg && K === 2) && od.buffer === kern!.buffer) {
-      kern!.accumulate(od, o, wxsK[xi]!, wysK[yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1]);
+      kern!.accumulate(od, o, wxsK[xi]!, wysK[yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1], !classOnly);
     } else if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
     else {
       accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2, weightRow,
@@ -505,8 +507,10 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
         acc.copyWithin(off, off + rows * W, off + th * W);
         acc.fill(0, off + keep * W, off + th * W);
       }
-      accW.copyWithin(0, rows * W, th * W);
-      accW.fill(0, keep * W);
+      if (!(kern && classOnly)) {
+        accW.copyWithin(0, rows * W, th * W);
+        accW.fill(0, keep * W);
+      }
     }
   };
   let nextStrip: Promise<Strip> | null = null;

@@ -17,7 +17,7 @@ interface Exports {
   blend(od: number, w: number, acc: number, accW: number, K: number, stride: number, plane: number, n: number): void;
   argmax(acc: number, plane: number, K: number, n: number, out: number): void;
   accumulate(od: number, wx: number, wy: number, acc: number, accW: number, wrow: number,
-    K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number): void;
+    K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number, withW: number): void;
 }
 
 /** The parts of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
@@ -153,15 +153,16 @@ export class SceneKernels {
    * weighted by wy[r]·wx[c], into strip accumulators of width W (K planes th·W apart) at column
    * x0. Rows from `firstRow` on with weight 1 are copied on columns [copyFrom, copyTo), where no
    * earlier tile has added anything; the rest is blended (predictScene's accumulatePlanes).
-   * `wrow` is scratch of at least tw values.
+   * `wrow` is scratch of at least tw values. With `withWeights` false, accW is left untouched
+   * (enough when only the argmax of the blended planes is needed).
    */
   accumulate(od: Float32Array, odIndex: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array, x0: number,
-    wrow: Float64Array, K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number): void {
+    wrow: Float64Array, K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number, withWeights = true): void {
     if (odIndex + K * th * tw > od.length || wx.length < tw || wy.length < th || wrow.length < tw || K * th * W > acc.length || th * W > accW.length || x0 + tw > W) {
       throw new RangeError("SceneKernels.accumulate: out of bounds.");
     }
     this.#ex.accumulate(this.#at(od, odIndex), this.#at(wx, 0), this.#at(wy, 0), this.#at(acc, x0), this.#at(accW, x0), this.#at(wrow, 0),
-      K, th, tw, W, firstRow, Math.max(0, copyFrom), Math.min(tw, copyTo));
+      K, th, tw, W, firstRow, Math.max(0, copyFrom), Math.min(tw, copyTo), withWeights ? 1 : 0);
   }
 
   /** `out[i]` = the first k < K with the largest `acc[k·plane + i]` (NaN never wins), for i < n. */

@@ -131,9 +131,11 @@
   ;; addresses are those of the tile's first pixel (row 0, column x0); rows are W values apart.
   ;; Rows from firstRow on with weight 1 are copied (the accumulators there are still 0) on columns
   ;; [copyFrom, copyTo) and blended elsewhere — exactly accumulatePlanes in predict-scene.ts.
-  ;; wrow: f64 scratch of tw values.
+  ;; wrow: f64 scratch of tw values. With $withW 0 the weights are not accumulated (accW untouched;
+  ;; the class-only output needs only the argmax of the blended planes).
   (func (export "accumulate") (param $od i32) (param $wx i32) (param $wy i32) (param $acc i32) (param $accW i32) (param $wrow i32)
       (param $K i32) (param $th i32) (param $tw i32) (param $W i32) (param $firstRow i32) (param $copyFrom i32) (param $copyTo i32)
+      (param $withW i32)
     (local $r i32) (local $wr f64) (local $rowA i32) (local $rowW i32) (local $pix i32) (local $k i32)
     (local $stride i32) (local $plane i32) (local $n i32) (local $i i32)
     (local.set $stride (i32.shl (i32.mul (local.get $th) (local.get $tw)) (i32.const 2)))
@@ -151,7 +153,7 @@
                   (i32.lt_s (local.get $copyFrom) (local.get $copyTo)))
               (then
                 (local.set $n (i32.sub (local.get $copyTo) (local.get $copyFrom)))
-                (local.set $i (i32.const 0))
+                (local.set $i (select (i32.const 0) (local.get $n) (local.get $withW)))
                 (block $f_done (loop $f
                   (br_if $f_done (i32.ge_u (local.get $i) (local.get $n)))
                   (f32.store (i32.add (local.get $rowW) (i32.shl (i32.add (local.get $copyFrom) (local.get $i)) (i32.const 2))) (f32.const 1))
@@ -167,19 +169,19 @@
                   (local.set $k (i32.add (local.get $k) (i32.const 1)))
                   (br $kl)))
                 (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
-                  (local.get $stride) (local.get $plane) (i32.const 0) (local.get $copyFrom) (f64.const 1))
+                  (local.get $stride) (local.get $plane) (i32.const 0) (local.get $copyFrom) (f64.const 1) (local.get $withW))
                 (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
-                  (local.get $stride) (local.get $plane) (local.get $copyTo) (local.get $tw) (f64.const 1)))
+                  (local.get $stride) (local.get $plane) (local.get $copyTo) (local.get $tw) (f64.const 1) (local.get $withW)))
               (else
                 (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
-                  (local.get $stride) (local.get $plane) (i32.const 0) (local.get $tw) (local.get $wr))))))
+                  (local.get $stride) (local.get $plane) (i32.const 0) (local.get $tw) (local.get $wr) (local.get $withW))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
 
   ;; Columns [from, to) of one tile row: wrow[c] = wr·wx[c] (f64), zero weights trimmed at both
   ;; ends, then accW and the K planes blended as in "blend" (addRow in predict-scene.ts).
   (func $ramp (param $pix i32) (param $wx i32) (param $rowA i32) (param $rowW i32) (param $wrow i32) (param $K i32)
-      (param $stride i32) (param $plane i32) (param $from i32) (param $to i32) (param $wr f64)
+      (param $stride i32) (param $plane i32) (param $from i32) (param $to i32) (param $wr f64) (param $withW i32)
     (local $c i32) (local $c0 i32) (local $c1 i32) (local $k i32) (local $n i32)
     (local.set $c (local.get $from))
     (block $w_done (loop $wl
@@ -202,8 +204,9 @@
       (br $bl)))
     (local.set $n (i32.sub (local.get $c1) (local.get $c0)))
     (if (i32.le_s (local.get $n) (i32.const 0)) (then (return)))
-    (call $add_row (i32.add (local.get $rowW) (i32.shl (local.get $c0) (i32.const 2))) (i32.const 0)
-      (i32.add (local.get $wrow) (i32.shl (local.get $c0) (i32.const 3))) (local.get $n) (i32.const 1))
+    (if (local.get $withW)
+      (then (call $add_row (i32.add (local.get $rowW) (i32.shl (local.get $c0) (i32.const 2))) (i32.const 0)
+        (i32.add (local.get $wrow) (i32.shl (local.get $c0) (i32.const 3))) (local.get $n) (i32.const 1))))
     (block $k_done (loop $kl
       (br_if $k_done (i32.ge_u (local.get $k) (local.get $K)))
       (call $add_row
