@@ -3,7 +3,7 @@
  * URL read with range requests.
  * @module
  */
-import { fstatSync } from "node:fs";
+import { fstatSync, readSync } from "node:fs";
 import { open as openFile, type FileHandle } from "node:fs/promises";
 import { RasterFormatError, RasterHttpError } from "./errors.js";
 
@@ -51,6 +51,9 @@ const finalizer = new FinalizationRegistry<FileHandle>((fh) => {
   fh.close().catch(() => undefined);
 });
 
+/** Reads up to this many bytes are made synchronously (as GDAL reads); larger ones on the thread pool. */
+const SYNC_READ_MAX = 1 << 20;
+
 /** A local file read with positional reads (nothing is read until asked). */
 export class FileSource implements ByteSource {
   private constructor(readonly name: string, private readonly fh: FileHandle, readonly size: number) {
@@ -89,6 +92,15 @@ export class FileSource implements ByteSource {
     signal?.throwIfAborted();
     const n = Math.max(0, Math.min(target.length, this.size - offset));
     let got = 0;
+    if (n <= SYNC_READ_MAX) {
+      // small reads (headers, tiles) directly: a trip through the thread pool costs more than the copy
+      while (got < n) {
+        const r = readSync(this.fh.fd, target, got, n - got, offset + got);
+        if (r === 0) break;
+        got += r;
+      }
+      return got;
+    }
     while (got < n) {
       const { bytesRead } = await this.fh.read(target, got, n - got, offset + got);
       if (bytesRead === 0) break;
