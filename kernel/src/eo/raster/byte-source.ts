@@ -3,8 +3,7 @@
  * URL read with range requests.
  * @module
  */
-import { fstatSync, readSync } from "node:fs";
-import { open as openFile, type FileHandle } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, read as fsRead, readSync } from "node:fs";
 import { RasterFormatError, RasterHttpError } from "./errors.js";
 
 /** Something the TIFF reader can read byte ranges from. */
@@ -43,12 +42,14 @@ export class BytesSource implements ByteSource {
   async close(): Promise<void> {}
 }
 
-// Open handles stay reachable here, so a source dropped without close() is closed by the
-// finalizer below instead of by Node's deprecated close-on-GC of the FileHandle.
-const openHandles = new Set<FileHandle>();
-const finalizer = new FinalizationRegistry<FileHandle>((fh) => {
-  openHandles.delete(fh);
-  fh.close().catch(() => undefined);
+// Open descriptors stay registered here, so a source dropped without close() has its descriptor
+// closed by the finalizer below.
+const finalizer = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
 });
 
 /** Reads up to this many bytes are made synchronously (as GDAL reads); larger ones on the thread pool. */
@@ -56,30 +57,41 @@ const SYNC_READ_MAX = 1 << 20;
 
 /** A local file read with positional reads (nothing is read until asked). */
 export class FileSource implements ByteSource {
-  private constructor(readonly name: string, private readonly fh: FileHandle, readonly size: number) {
-    openHandles.add(fh);
-    finalizer.register(this, fh, this);
+  #fd: number | undefined;
+  /** Reads on the thread pool: close() waits for them (a reused descriptor number must not be read). */
+  readonly #inFlight = new Set<Promise<number>>();
+
+  private constructor(readonly name: string, fd: number, readonly size: number) {
+    this.#fd = fd;
+    finalizer.register(this, fd, this);
   }
 
-  /** Open `path` for reading. */
+  /** Open `path` for reading (a synchronous open: no trip through the thread pool). */
   static async open(path: string): Promise<FileSource> {
-    let fh: FileHandle;
+    let fd: number;
     try {
-      fh = await openFile(path, "r");
+      fd = openSync(path, "r");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new RasterFormatError(path, code === "ENOENT"
         ? "no such file. Check the path (relative paths are resolved from the current directory)."
         : `cannot open the file (${code ?? String(e)}).`, { cause: e });
     }
-    // the size from the descriptor without another trip through the thread pool
     let size: number;
     try {
-      size = fstatSync(fh.fd).size;
-    } catch {
-      size = (await fh.stat()).size;
+      const st = fstatSync(fd);
+      if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+      size = st.size;
+    } catch (e) {
+      closeSync(fd);
+      throw new RasterFormatError(path, `cannot open the file (${(e as NodeJS.ErrnoException).code ?? String(e)}).`, { cause: e });
     }
-    return new FileSource(path, fh, size);
+    return new FileSource(path, fd, size);
+  }
+
+  #descriptor(): number {
+    if (this.#fd === undefined) throw new RasterFormatError(this.name, "the file was closed: open it again with openRaster.");
+    return this.#fd;
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
@@ -90,21 +102,24 @@ export class FileSource implements ByteSource {
 
   async readInto(offset: number, target: Uint8Array, signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
+    const fd = this.#descriptor();
     const n = Math.max(0, Math.min(target.length, this.size - offset));
     let got = 0;
-    if (n <= SYNC_READ_MAX) {
-      // small reads (headers, tiles) directly: a trip through the thread pool costs more than the copy
-      while (got < n) {
-        const r = readSync(this.fh.fd, target, got, n - got, offset + got);
-        if (r === 0) break;
-        got += r;
-      }
-      return got;
-    }
     while (got < n) {
-      const { bytesRead } = await this.fh.read(target, got, n - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
+      // small reads (headers, tiles) directly: a trip through the thread pool costs more than the copy
+      let r: number;
+      if (n <= SYNC_READ_MAX) r = readSync(fd, target, got, n - got, offset + got);
+      else {
+        const p = new Promise<number>((resolve, reject) => fsRead(fd, target, got, n - got, offset + got, (e, b) => (e ? reject(e) : resolve(b))));
+        this.#inFlight.add(p);
+        try {
+          r = await p;
+        } finally {
+          this.#inFlight.delete(p);
+        }
+      }
+      if (r === 0) break;
+      got += r;
     }
     return got;
   }
@@ -114,9 +129,12 @@ export class FileSource implements ByteSource {
   }
 
   async close(): Promise<void> {
-    if (!openHandles.delete(this.fh)) return;
+    const fd = this.#fd;
+    if (fd === undefined) return;
+    this.#fd = undefined;
     finalizer.unregister(this);
-    await this.fh.close();
+    await Promise.allSettled([...this.#inFlight]);
+    closeSync(fd);
   }
 }
 
