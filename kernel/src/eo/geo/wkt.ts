@@ -64,7 +64,13 @@ export const GEOGRAPHIC: Record<number, WktGeographic> = {
   4269: { name: "NAD83", datum: "North_American_Datum_1983", datumEpsg: 6269, ellipsoid: ELLIPSOIDS[7019]!, epsg: 4269 },
 };
 
-/** The geographic CRS of a datum EPSG code (6326 → WGS 84, …), when known. */
+/**
+ * The geographic CRS of a datum EPSG code (6326 → WGS 84, …), when known.
+ * @example
+ * ```ts
+ * geographicOfDatum(6674)?.name; // "SIRGAS 2000"
+ * ```
+ */
 export function geographicOfDatum(datumEpsg: number): WktGeographic | undefined {
   return Object.values(GEOGRAPHIC).find((g) => g.datumEpsg === datumEpsg);
 }

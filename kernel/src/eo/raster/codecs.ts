@@ -56,7 +56,13 @@ export function addDecoder(code: number, load: () => Decoder | Promise<Decoder>)
 
 const replaced = new Set<number>();
 
-/** Whether the decoder of `code` is the built-in one (not replaced with {@link addDecoder}). */
+/**
+ * Whether the decoder of `code` is the built-in one (not replaced with {@link addDecoder}).
+ * @example
+ * ```ts
+ * isBuiltinDecoder(8); // true until addDecoder(8, …)
+ * ```
+ */
 export function isBuiltinDecoder(code: number): boolean {
   return !replaced.has(code);
 }

@@ -60,6 +60,10 @@ export function readGeoTransform(ifd: Ifd, keys: GeoKeys): GeoTransform | undefi
 /**
  * The ground control points of an image without an affine georeference (ModelTiepoint holding
  * tiepoints, no ModelPixelScale and no ModelTransformation), as GDAL reads them; [] otherwise.
+ * @example
+ * ```ts
+ * const gcps = readGcps(ifd, readGeoKeys(ifd)); // [{ id: "1", info: "", pixel: 0, line: 0, x: 280000, y: 9120000, z: 0 }, …]
+ * ```
  */
 export function readGcps(ifd: Ifd, keys: GeoKeys): GroundControlPoint[] {
   if (tagNumbers(ifd, Tag.ModelTransformation).length >= 16 || tagNumbers(ifd, Tag.ModelPixelScale).length >= 2) return [];
@@ -166,6 +170,10 @@ const LINEAR_UNITS: Record<number, { name: string; metres: number; epsg: number 
 /**
  * WKT 1 of a user-defined CRS described by GeoKeys (projection method and parameters on a
  * geographic CRS), or undefined when the method is not one of the common ones.
+ * @example
+ * ```ts
+ * geoKeysWkt(readGeoKeys(ifd)); // 'PROJCS["unknown",GEOGCS["WGS 84",…PROJECTION["Transverse_Mercator"],…'
+ * ```
  */
 export function geoKeysWkt(keys: GeoKeys): string | undefined {
   const g = geographicFromKeys(keys);

@@ -267,7 +267,13 @@ export function setLibuvInflateSplit(mode: "auto" | "always" | "never"): void {
   libuvSplit = mode;
 }
 
-/** Whether a few-block read should also inflate on libuv's pool now (see {@link setLibuvInflateSplit}). */
+/**
+ * Whether a few-block read should also inflate on libuv's pool now (see {@link setLibuvInflateSplit}).
+ * @example
+ * ```ts
+ * const split = useLibuvPool(); // false on a busy machine
+ * ```
+ */
 export function useLibuvPool(): boolean {
   if (libuvSplit !== "auto") return libuvSplit === "always";
   return loadavg()[0]! < availableParallelism() - 0.5;

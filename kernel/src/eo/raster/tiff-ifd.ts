@@ -73,6 +73,11 @@ export class HeadReader {
  * A numeric tag read on demand: the TileOffsets/TileByteCounts (StripOffsets/StripByteCounts) of a
  * large image hold one value per block, and a windowed read needs a handful. As GDAL does, only
  * the pages (1024 values) holding the blocks asked for are read and parsed.
+ * @example
+ * ```ts
+ * const offsets = ifd.tags.get(Tag.TileOffsets);
+ * if (offsets instanceof DeferredArray) { await offsets.ensure([660, 661]); offsets.at(660); }
+ * ```
  */
 export class DeferredArray {
   readonly #pages = new Map<number, number[]>();

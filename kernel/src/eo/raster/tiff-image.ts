@@ -43,7 +43,14 @@ export interface TiffImage {
   extraSamples: number[];
 }
 
-/** Per-block values (offsets or byte counts): parsed at open, or read on demand for big images. */
+/**
+ * Per-block values (offsets or byte counts): parsed at open, or read on demand for big images.
+ * @example
+ * ```ts
+ * await img.offsets.ensure([7]);
+ * const where = img.offsets.at(7);
+ * ```
+ */
 export interface BlockTable {
   readonly length: number;
   /** Value of block `i` (after {@link ensure} for its index). */
@@ -209,7 +216,13 @@ export function rowBytes(img: TiffImage): number {
   return Math.ceil((img.blockWidth * spp * img.bits) / 8);
 }
 
-/** Where {@link decodeBlock} inflates DEFLATE blocks. */
+/**
+ * Where {@link decodeBlock} inflates DEFLATE blocks.
+ * @example
+ * ```ts
+ * await decodeBlock(img, 7, bytes, 0, { workers: false, inflateHere: true });
+ * ```
+ */
 export interface DecodeBlockOptions {
   /** Large blocks on the worker-thread pool (default true; worth it for many blocks). */
   workers?: boolean;
