@@ -290,6 +290,27 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   const p = await pending;
   assert.equal(content(p.reply).ename, "Interrupted");
 
+  // a synchronous loop after an await (the cell's code after the await resumes outside the first
+  // vm call: it runs as generator steps inside breakOnSigint)
+  let resumed!: () => void;
+  const isResumed = new Promise<void>((r) => (resumed = r));
+  const afterAwait = client.execute("const loaded = await new Promise<number>((r) => setTimeout(() => r(7), 10));\nconsole.log('resumed', loaded);\nwhile (true) { (globalThis as any).spins2 = ((globalThis as any).spins2 ?? 0) + 1; }", {
+    onOutput: (m) => m.header.msg_type === "stream" && resumed(),
+  });
+  const earlyResume = await Promise.race([isResumed.then(() => undefined), afterAwait]);
+  assert.equal(earlyResume, undefined, `the cell ended before it was interrupted: ${JSON.stringify(earlyResume?.reply.content)}`);
+  client.interrupt();
+  const aa = await afterAwait;
+  assert.equal(content(aa.reply).ename, "Interrupted", JSON.stringify(aa.reply.content));
+  assert.equal(content(ofType(aa.outputs, "stream")[0]!).text, "resumed 7\n");
+  // and its runtime errors still point at the cell's lines
+  const lateCode = "await null;\nconst missing: any = undefined;\nmissing.field;\nconst v: any = await null; v.field;";
+  const lateError = await client.execute(lateCode);
+  assert.equal(content(lateError.reply).ename, "TypeError");
+  assert.match((content(lateError.reply).traceback as string[]).join("\n"), /at \(cell-\d+ line 3:9\)/);
+  const lateError2 = await client.execute("const v: any = await null; v.field;");
+  assert.match((content(lateError2.reply).traceback as string[]).join("\n"), new RegExp(`at \\(cell-\\d+ line 1:${"const v: any = await null; v.field;".indexOf("field") + 1}\\)`));
+
   const viaControl = client.execute("await new Promise(() => {});");
   await new Promise((r) => setTimeout(r, 300));
   const ir = await client.request("control", "interrupt_request", {});

@@ -29,6 +29,7 @@ import { hasTopLevelAwait, type AwaitTs } from "./top-level-await.js";
 import { explainConverterFailure } from "./converter-errors.js";
 import { loadConverter } from "./converter-loader.js";
 import { warmUpCells } from "./warm-up.js";
+import { awaitsToYields, runInterruptible, type YieldTs } from "./interruptible-await.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -74,8 +75,9 @@ export class InterruptedError extends Error {
   }
 }
 
-interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs, AwaitTs {
-  SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"] & AwaitTs["SyntaxKind"];
+interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs, AwaitTs, YieldTs {
+  SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"] & AwaitTs["SyntaxKind"] & YieldTs["SyntaxKind"];
+  ScriptKind: AwaitTs["ScriptKind"] & YieldTs["ScriptKind"];
   version: string;
   sys: TsSysLike;
   displayPartsToString(parts: unknown): string;
@@ -270,8 +272,11 @@ export class Engine<C> {
     }
     // tslab flags only some top-level awaits; an await nested in an expression needs the async wrapper too.
     const topLevelAwait = converted.hasToplevelAwait || hasTopLevelAwait(this.ts, code);
-    const prefix = topLevelAwait ? "(async function(exports, require) {\n" : "(function(exports, require) {\n";
-    const wrapped = `${prefix}${converted.output}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
+    // Top-level awaits become yields of a generator the engine resumes inside breakOnSigint, so
+    // SIGINT also stops the cell's code after an await (a top-level `for await` keeps an async function).
+    const generator = topLevelAwait ? awaitsToYields(this.ts, converted.output) : undefined;
+    const prefix = generator ? "(function*(exports, require) {\n" : topLevelAwait ? "(async function(exports, require) {\n" : "(function(exports, require) {\n";
+    const wrapped = `${prefix}${generator?.code ?? converted.output}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
     const js = converted.output;
     let mapper: PositionMapper | undefined;
     this.#cells.set(name, {
@@ -280,7 +285,8 @@ export class Engine<C> {
       map: (line, column) => {
         if (line < 2) return undefined;
         mapper ??= createPositionMapper(this.ts, code, js);
-        return mapper(line - 1, column);
+        const at = generator ? generator.toOriginal(line - 1, column) : { line: line - 1, column };
+        return mapper(at.line, at.column);
       },
     });
 
@@ -294,7 +300,8 @@ export class Engine<C> {
     this.#running = true;
     try {
       const ret = this.#als.run(context, () => vm.runInThisContext(wrapped, { filename: name, breakOnSigint: true }) as unknown);
-      if (topLevelAwait) await Promise.race([ret, interrupted]);
+      if (generator) await Promise.race([this.#als.run(context, () => runInterruptible(ret as Generator<unknown, unknown, unknown>, abort.signal)), interrupted]);
+      else if (topLevelAwait) await Promise.race([ret, interrupted]);
     } catch (e) {
       if (e instanceof Error && /Script execution was interrupted/.test(e.message)) {
         const err = new InterruptedError("SIGINT");

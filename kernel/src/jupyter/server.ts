@@ -303,12 +303,10 @@ export class KernelServer {
           this.#flushStream();
           this.#pendingStream = { name, text, context: ctx };
         }
-        // Coalesce writes within an event-loop turn, but let output out at least every 100 ms, so
-        // prints inside a long synchronous loop still show up while it runs.
-        if (performance.now() - this.#lastStreamFlush > 100) {
-          this.#flushStream();
-          return;
-        }
+        // The first write of an event-loop turn goes out at once (a print just before a long
+        // synchronous loop shows while the loop runs, and Jupyter's interrupt can be aimed at it);
+        // later writes of the same turn are coalesced, and let out at least every 100 ms.
+        if (!this.#flushScheduled || performance.now() - this.#lastStreamFlush > 100) this.#flushStream();
         if (!this.#flushScheduled) {
           this.#flushScheduled = true;
           setImmediate(() => {
