@@ -25,7 +25,7 @@ import { createPositionMapper, type ScannerTs } from "./position-map.js";
 import { installRuntimeAliases, installTypeAliases, missingAliases, type PackageAliases, type TsSysLike } from "./module-aliases.js";
 import { checkComplete, type CompletenessTs, type IsCompleteResult } from "./is-complete.js";
 import { expandShorthand, type ShorthandTs } from "./expand-shorthand.js";
-import { hasTopLevelAwait, type AwaitTs } from "./top-level-await.js";
+import { hasTopLevelAwait } from "./top-level-await.js";
 import { explainConverterFailure } from "./converter-errors.js";
 import { loadConverter } from "./converter-loader.js";
 import { warmUpCells } from "./warm-up.js";
@@ -75,9 +75,9 @@ export class InterruptedError extends Error {
   }
 }
 
-interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs, AwaitTs, YieldTs {
-  SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"] & AwaitTs["SyntaxKind"] & YieldTs["SyntaxKind"];
-  ScriptKind: AwaitTs["ScriptKind"] & YieldTs["ScriptKind"];
+interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs, YieldTs {
+  SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"] & YieldTs["SyntaxKind"];
+  ScriptKind: YieldTs["ScriptKind"];
   version: string;
   sys: TsSysLike;
   displayPartsToString(parts: unknown): string;

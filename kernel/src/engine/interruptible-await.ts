@@ -20,25 +20,12 @@
  * @module
  */
 import vm from "node:vm";
+import { functionKinds, type AwaitTs } from "./top-level-await.js";
 
 /** The parts of TypeScript this rewrite uses (tslab's TypeScript at run time). */
-export interface YieldTs {
-  createSourceFile(fileName: string, text: string, languageVersion: number, setParentNodes?: boolean, scriptKind?: number): unknown;
-  forEachChild(node: unknown, cb: (child: unknown) => unknown): unknown;
-  ScriptTarget: { Latest: number };
-  ScriptKind: { JS: number };
-  SyntaxKind: {
-    AwaitExpression: number;
-    ForOfStatement: number;
-    FunctionDeclaration: number;
-    FunctionExpression: number;
-    ArrowFunction: number;
-    MethodDeclaration: number;
-    Constructor: number;
-    GetAccessor: number;
-    SetAccessor: number;
-    ClassStaticBlockDeclaration: number;
-  };
+export interface YieldTs extends AwaitTs {
+  ScriptKind: AwaitTs["ScriptKind"] & { JS: number };
+  SyntaxKind: AwaitTs["SyntaxKind"] & { ClassStaticBlockDeclaration: number };
 }
 
 /** A cell rewritten to a generator body, and how to map its positions back. */
@@ -66,7 +53,7 @@ interface AstNode {
 export function awaitsToYields(ts: YieldTs, js: string): GeneratorCell | undefined {
   if (!js.includes("await")) return undefined;
   const K = ts.SyntaxKind;
-  const functions = new Set([K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor, K.ClassStaticBlockDeclaration]);
+  const functions = functionKinds(ts).add(K.ClassStaticBlockDeclaration);
   // Parsed as a module (an export appended after the code), where `await` is always the keyword:
   // in a script `await (x)` and `await { … }` would read as a call and an identifier.
   const file = ts.createSourceFile("cell.js", `${js}\nexport {};`, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);

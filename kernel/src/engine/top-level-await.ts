@@ -33,11 +33,17 @@ export interface AwaitTs {
   };
 }
 
+/** The syntax kinds that start a function body (an `await` inside one is not top-level). */
+export function functionKinds(ts: AwaitTs): Set<number> {
+  const K = ts.SyntaxKind;
+  return new Set([K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor]);
+}
+
 /** True when `code` awaits outside every function (so the cell must run as an async function). */
 export function hasTopLevelAwait(ts: AwaitTs, code: string): boolean {
   if (!code.includes("await")) return false;
   const K = ts.SyntaxKind;
-  const functions = new Set([K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor]);
+  const functions = functionKinds(ts);
   const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const visit = (node: unknown): boolean => {
     const n = node as { kind: number; awaitModifier?: unknown };
