@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
 import { SCENE_KERNELS_WASM } from "../../../kernel/src/eo/model/scene-kernels-wasm.js";
-import { compileSceneKernels } from "../../../scripts/build-scene-kernels.mjs";
+import { compileKernels } from "../../../scripts/build-wasm-kernels.mjs";
 
 /** A seeded LCG in [0, 1). */
 function rng(seed: number): () => number {
@@ -21,8 +21,8 @@ const sameBits = (a: Float32Array, b: Float32Array, what: string): void => {
 };
 
 test("committed wasm bytes equal the compiled scene-kernels.wat", async () => {
-  const bytes = await compileSceneKernels();
-  assert.equal(Buffer.from(bytes).toString("base64"), SCENE_KERNELS_WASM, "run node scripts/build-scene-kernels.mjs");
+  const bytes = await compileKernels("scene");
+  assert.equal(Buffer.from(bytes).toString("base64"), SCENE_KERNELS_WASM, "run node scripts/build-wasm-kernels.mjs scene");
 });
 
 test("normalize equals the JavaScript loop bit for bit (uint8, uint16, float32; tile widths with tails)", () => {

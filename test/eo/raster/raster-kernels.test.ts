@@ -3,11 +3,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RASTER_KERNELS_WASM } from "../../../kernel/src/eo/raster/raster-kernels-wasm.js";
 import { undoPredictorWasm } from "../../../kernel/src/eo/raster/raster-kernels.js";
-import { compileRasterKernels } from "../../../scripts/build-raster-kernels.mjs";
+import { compileKernels } from "../../../scripts/build-wasm-kernels.mjs";
 
 test("raster-kernels-wasm.ts holds the bytes of raster-kernels.wat", async () => {
-  const bytes = await compileRasterKernels();
-  assert.equal(Buffer.from(bytes).toString("base64"), RASTER_KERNELS_WASM, "run node scripts/build-raster-kernels.mjs");
+  const bytes = await compileKernels("raster");
+  assert.equal(Buffer.from(bytes).toString("base64"), RASTER_KERNELS_WASM, "run node scripts/build-wasm-kernels.mjs raster");
 });
 
 /** The predictor as the TIFF spec states it, for reference. */

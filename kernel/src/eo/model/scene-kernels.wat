@@ -1,4 +1,4 @@
-;; Hot loops of predictScene in WebAssembly SIMD (compiled by scripts/build-scene-kernels.mjs into
+;; Hot loops of predictScene in WebAssembly SIMD (compiled by scripts/build-wasm-kernels.mjs into
 ;; scene-kernels-wasm.ts). All arithmetic is done in f64 and rounded to f32 once, exactly as the
 ;; JavaScript loops they replace do (JS numbers are f64 and Float32Array stores round), so results
 ;; are bit-identical to the JavaScript versions (test/eo/model/scene-kernels.test.ts checks this).

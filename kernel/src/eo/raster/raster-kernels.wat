@@ -1,7 +1,7 @@
 ;; Hot loops of the TIFF reader as WebAssembly: compiled by Liftoff before its first run, they are
 ;; fast from the first block of a fresh process (JavaScript loops run interpreted until V8 has
 ;; optimised them, which costs a one-window read more than the loop itself).
-;; Build: node scripts/build-raster-kernels.mjs (writes raster-kernels-wasm.ts).
+;; Build: node scripts/build-wasm-kernels.mjs raster (writes raster-kernels-wasm.ts).
 (module
   (memory (export "memory") 1)
 
