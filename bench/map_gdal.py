@@ -10,29 +10,16 @@ import statistics
 import sys
 import time
 
-from osgeo import gdal, osr
-import numpy as np
+from osgeo import gdal
 
 gdal.UseExceptions()
 gdal.SetConfigOption("GDAL_NUM_THREADS", "1")
 M = 20037508.342789244
 cmd = sys.argv[1]
 if cmd == "make":
-    n = 10980
-    rng = np.random.default_rng(1)
-    ds = gdal.GetDriverByName("GTiff").Create(sys.argv[2], n, n, 1, gdal.GDT_UInt16,
-                                               ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2"])
-    ds.SetGeoTransform((600000, 10, 0, 5000000, 0, -10))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(32633)
-    ds.SetProjection(srs.ExportToWkt())
-    band = ds.GetRasterBand(1)
-    x = np.arange(n)
-    for r0 in range(0, n, 1098):
-        y = np.arange(r0, r0 + 1098)[:, None]
-        v = 800 + 600 * np.sin(x / 300.0) * np.cos(y / 410.0) + 300 * np.sin(x / 37.0 + y / 53.0) + rng.normal(0, 40, (1098, n))
-        band.WriteArray(np.clip(v, 0, 10000).astype(np.uint16), 0, r0)
-    ds = None
+    from synthetic_band import write_band
+
+    write_band(sys.argv[2], epsg=32633)
 elif cmd == "tiles":
     src = gdal.Open(sys.argv[2])
     z = int(sys.argv[3])

@@ -16,21 +16,10 @@ gdal.UseExceptions()
 gdal.SetConfigOption("GDAL_NUM_THREADS", "1")
 cmd = sys.argv[1]
 if cmd == "make":
-    import numpy as np
+    from synthetic_band import write_band
+
     out = sys.argv[2]
-    n = 10980
-    rng = np.random.default_rng(1)
-    ds = gdal.GetDriverByName("GTiff").Create(out + "/band.tif", n, n, 1, gdal.GDT_UInt16,
-                                               ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2"])
-    ds.SetGeoTransform((600000, 10, 0, 5000000, 0, -10))
-    band = ds.GetRasterBand(1)
-    x = np.arange(n)
-    for r0 in range(0, n, 1098):
-        y = np.arange(r0, r0 + 1098)[:, None]
-        # Sentinel-2-like reflectance: smooth fields plus sensor noise
-        v = 800 + 600 * np.sin(x / 300.0) * np.cos(y / 410.0) + 300 * np.sin(x / 37.0 + y / 53.0) + rng.normal(0, 40, (1098, n))
-        band.WriteArray(np.clip(v, 0, 10000).astype(np.uint16), 0, r0)
-    ds = None
+    write_band(out + "/band.tif")
     gdal.Translate(out + "/band-cog.tif", out + "/band.tif", format="COG", creationOptions=["BLOCKSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=YES"])
 elif cmd == "full":
     t0, c0 = time.perf_counter(), time.process_time()

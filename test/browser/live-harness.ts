@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { ROOT } from "./harness.js";
+import assert from "node:assert/strict";
+import { ROOT, type BrowserSession } from "./harness.js";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,4 +98,14 @@ export async function startJupyterServer(origin: string): Promise<JupyterServer>
       rmSync(prefix, { recursive: true, force: true });
     },
   };
+}
+
+/** What the live page's `ai4eoLive.execute` answers for a cell. */
+export type Exec = { status: string; text: string[]; widgets: string[]; error?: string };
+
+/** Runs a cell through the live page's kernel connection; fails the test unless it ends "ok". */
+export async function runCell(session: BrowserSession, code: string): Promise<Exec> {
+  const r = await session.page.evaluate((c) => (window as unknown as { ai4eoLive: { execute(c: string): Promise<Exec> } }).ai4eoLive.execute(c), code);
+  assert.equal(r.status, "ok", `cell failed: ${r.error}\n${code}`);
+  return r;
 }

@@ -6,19 +6,13 @@ import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import { ensureDist } from "../cli/ensure-dist.js";
 import { ensureWidgetBundles, openBrowser, compareScreenshot, type BrowserSession } from "./harness.js";
-import { startJupyterServer, startPageServer, type JupyterServer } from "./live-harness.js";
+import { runCell, startJupyterServer, startPageServer, type Exec, type JupyterServer } from "./live-harness.js";
 
 let jupyter: JupyterServer;
 let pageServer: Server;
 let session: BrowserSession;
 
-type Exec = { status: string; text: string[]; widgets: string[]; error?: string };
-
-async function run(code: string): Promise<Exec> {
-  const r = await session.page.evaluate((c) => (window as unknown as { ai4eoLive: { execute(c: string): Promise<Exec> } }).ai4eoLive.execute(c), code);
-  assert.equal(r.status, "ok", `cell failed: ${r.error}\n${code}`);
-  return r;
-}
+const run = (code: string): Promise<Exec> => runCell(session, code);
 
 before(async () => {
   ensureDist();

@@ -11,7 +11,7 @@ import type { Server } from "node:http";
 import { decode } from "fast-png";
 import { ensureDist } from "../cli/ensure-dist.js";
 import { ensureWidgetBundles, openBrowser, compareScreenshot, type BrowserSession } from "./harness.js";
-import { startJupyterServer, startPageServer, type JupyterServer } from "./live-harness.js";
+import { runCell, startJupyterServer, startPageServer, type Exec, type JupyterServer } from "./live-harness.js";
 import { colourDistance, colourOf, gdalPoints, L7, ndviOf } from "../widgets/map/reference.js";
 import type { LayerState } from "../../widgets/src/map/contract.js";
 
@@ -19,13 +19,7 @@ let jupyter: JupyterServer;
 let pageServer: Server;
 let session: BrowserSession;
 
-type Exec = { status: string; text: string[]; widgets: string[]; error?: string };
-
-async function run(code: string): Promise<Exec> {
-  const r = await session.page.evaluate((c) => (window as unknown as { ai4eoLive: { execute(c: string): Promise<Exec> } }).ai4eoLive.execute(c), code);
-  assert.equal(r.status, "ok", `cell failed: ${r.error}\n${code}`);
-  return r;
-}
+const run = (code: string): Promise<Exec> => runCell(session, code);
 
 /** Run a cell that prints one JSON line and parse it. */
 async function kernelJson<T>(expr: string): Promise<T> {
