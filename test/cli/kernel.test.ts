@@ -275,15 +275,23 @@ async function interruptUntilDone<T>(cell: Promise<T>): Promise<T> {
   return cell;
 }
 
+/**
+ * Starts a cell and resolves once it has sent an output of type `kind`, with `{ done }`: the
+ * promise of its reply (wrapped, so it is not awaited here); fails if the cell ended before that
+ * output (it was meant to be interrupted).
+ */
+async function startUntilOutput(code: string, kind: string, what: string): Promise<{ done: ReturnType<KernelClient["execute"]> }> {
+  let seen!: () => void;
+  const output = new Promise<void>((r) => (seen = r));
+  const cell = client.execute(code, { onOutput: (m) => m.header.msg_type === kind && seen() });
+  const early = await Promise.race([output.then(() => undefined), cell]);
+  assert.equal(early, undefined, `the ${what} ended before it was interrupted: ${JSON.stringify(early?.reply.content)}`);
+  return { done: cell };
+}
+
 test("SIGINT stops a synchronous while(true) and a pending await; interrupt_request too; the kernel lives on", async () => {
   // interrupt once the loop runs: its first print comes out while the loop keeps the thread busy
-  let spinning!: () => void;
-  const started = new Promise<void>((r) => (spinning = r));
-  const loop = client.execute("const g = globalThis as any;\ng.spins = 0;\nconsole.log('spinning');\nwhile (true) { g.spins++; }", {
-    onOutput: (m) => m.header.msg_type === "stream" && spinning(),
-  });
-  const early = await Promise.race([started.then(() => undefined), loop]);
-  assert.equal(early, undefined, `the loop cell ended before it was interrupted: ${JSON.stringify(early?.reply.content)}`);
+  const { done: loop } = await startUntilOutput("const g = globalThis as any;\ng.spins = 0;\nconsole.log('spinning');\nwhile (true) { g.spins++; }", "stream", "loop cell");
   // the heartbeat keeps answering while the main thread is stuck in the loop
   const hb = new zmq.Request({ linger: 0, receiveTimeout: 3000 });
   hb.connect(`tcp://127.0.0.1:${client.connection.hb_port}`);
@@ -296,23 +304,13 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   assert.equal(content(l.reply).ename, "Interrupted");
 
   // an await that is pending
-  let waiting!: () => void;
-  const isWaiting = new Promise<void>((r) => (waiting = r));
-  const pending = client.execute("await new Promise((r) => setTimeout(r, 10));\nconsole.log('waiting');\nawait new Promise(() => {});", { onOutput: (m) => m.header.msg_type === "stream" && waiting() });
-  const earlyWait = await Promise.race([isWaiting.then(() => undefined), pending]);
-  assert.equal(earlyWait, undefined, `the awaiting cell ended before it was interrupted: ${JSON.stringify(earlyWait?.reply.content)}`);
+  const { done: pending } = await startUntilOutput("await new Promise((r) => setTimeout(r, 10));\nconsole.log('waiting');\nawait new Promise(() => {});", "stream", "awaiting cell");
   const p = await interruptUntilDone(pending);
   assert.equal(content(p.reply).ename, "Interrupted");
 
   // a synchronous loop after an await (the cell's code after the await resumes outside the first
   // vm call: it runs as generator steps inside breakOnSigint)
-  let resumed!: () => void;
-  const isResumed = new Promise<void>((r) => (resumed = r));
-  const afterAwait = client.execute("const loaded = await new Promise<number>((r) => setTimeout(() => r(7), 10));\nconsole.log('resumed', loaded);\nwhile (true) { (globalThis as any).spins2 = ((globalThis as any).spins2 ?? 0) + 1; }", {
-    onOutput: (m) => m.header.msg_type === "stream" && resumed(),
-  });
-  const earlyResume = await Promise.race([isResumed.then(() => undefined), afterAwait]);
-  assert.equal(earlyResume, undefined, `the cell ended before it was interrupted: ${JSON.stringify(earlyResume?.reply.content)}`);
+  const { done: afterAwait } = await startUntilOutput("const loaded = await new Promise<number>((r) => setTimeout(() => r(7), 10));\nconsole.log('resumed', loaded);\nwhile (true) { (globalThis as any).spins2 = ((globalThis as any).spins2 ?? 0) + 1; }", "stream", "cell");
   const aa = await interruptUntilDone(afterAwait);
   assert.equal(content(aa.reply).ename, "Interrupted", JSON.stringify(aa.reply.content));
   assert.equal(content(ofType(aa.outputs, "stream")[0]!).text, "resumed 7\n");
@@ -331,13 +329,7 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   assert.equal(content((await viaControl).reply).ename, "Interrupted");
 
   // progress() hands library code the kernel's interrupt as an AbortSignal
-  let shownProgress!: () => void;
-  const progressShown = new Promise<void>((r) => (shownProgress = r));
-  const withProgress = client.execute("import { progress } from 'ai4eo';\nawait new Promise((r) => setTimeout(r, 10));\nconst p = progress({ total: 10, label: 'tiles' });\n(globalThis as any).sig = p.signal;\np.tick(3);\nawait new Promise(() => {});", {
-    onOutput: (m) => m.header.msg_type === "display_data" && shownProgress(),
-  });
-  const earlyProgress = await Promise.race([progressShown.then(() => undefined), withProgress]);
-  assert.equal(earlyProgress, undefined, `the progress cell ended before it was interrupted: ${JSON.stringify(earlyProgress?.reply.content)}`);
+  const { done: withProgress } = await startUntilOutput("import { progress } from 'ai4eo';\nawait new Promise((r) => setTimeout(r, 10));\nconst p = progress({ total: 10, label: 'tiles' });\n(globalThis as any).sig = p.signal;\np.tick(3);\nawait new Promise(() => {});", "display_data", "progress cell");
   const wp = await interruptUntilDone(withProgress);
   assert.equal(content(wp.reply).ename, "Interrupted");
   const shown = ofType(wp.outputs, "display_data")[0]!;
