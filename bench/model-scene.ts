@@ -155,7 +155,7 @@ ds = None
     const res: Record<string, Result[]> = { ai4eo: [], bare: [], python: [] };
     for (let r = 0; r < RUNS; r++) {
       for (const kind of ["ai4eo", "bare"]) {
-        const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", kind, tif, String(overlap), ...(useDist ? [] : ["--sources"]), ...(WARM ? [] : ["--no-warm"])], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+        const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", kind, tif, String(overlap), "--threads", String(THREADS), "--tile", String(TILE), ...(useDist ? [] : ["--sources"]), ...(WARM ? [] : ["--no-warm"])], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
         res[kind]!.push(JSON.parse(out) as Result);
       }
       if (SKIP_PYTHON) continue;

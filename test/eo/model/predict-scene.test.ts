@@ -220,17 +220,21 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
   await Promise.all([seg.dispose(), reg.dispose(), cls.dispose()]);
 });
 
-test("the scene worker is started once per model and reused; dispose stops it; an idle worker does not keep the process alive", async () => {
-  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+test("the scene workers are started once per model and reused; dispose stops them; idle workers do not keep the process alive", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 });
   const scene = await openRaster("data/olinda/L7_ETMs.tif");
-  const first = await model.sceneWorker();
-  assert.ok(first?.alive);
+  assert.equal(model.sceneWorkerCount(), 2, "two threads: two single-threaded sessions");
+  const workers = await model.sceneWorkers();
+  assert.equal(workers.length, 2);
+  assert.ok(workers.every((w) => w.alive));
   const a = await predictScene(model, scene, { tileSize: 64, outputs: ["class"], progress: false, worker: true });
   const b = await predictScene(model, scene, { tileSize: 64, outputs: ["class"], progress: false, worker: true });
-  assert.equal(await model.sceneWorker(), first, "the same worker serves later calls");
+  assert.deepEqual(await model.sceneWorkers(), workers, "the same workers serve later calls");
   assert.deepEqual(a.classMap!.band(1), b.classMap!.band(1));
+  const single = await predictScene(model, scene, { tileSize: 64, outputs: ["class"], progress: false, worker: false });
+  assert.deepEqual(a.classMap!.band(1), single.classMap!.band(1), "batches on two workers blend to the main thread's result");
   await model.dispose();
-  assert.equal(first!.alive, false, "dispose stops the worker");
+  assert.ok(workers.every((w) => !w.alive), "dispose stops the workers");
   await scene.close();
   // a script that never disposes its model still exits once predictScene is done
   const script = `import { loadModel, openRaster, predictScene } from ${JSON.stringify(join(process.cwd(), "kernel/src/eo/index.ts"))};

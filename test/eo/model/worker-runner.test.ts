@@ -8,7 +8,8 @@ import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
 
 test("predictShared equals the main-thread session on two interleaved shared memories; errors and release", async () => {
   const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
-  const runner = (await model.sceneWorker())!;
+  const [runner] = await model.sceneWorkers();
+  assert.ok(runner);
   assert.ok(runner.alive);
   const n = 6 * 32 * 32;
   const out = 4 * 32 * 32;

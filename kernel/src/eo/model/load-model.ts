@@ -53,8 +53,8 @@ export class Model implements Predictor {
   #seededBytes = new Map<number, Uint8Array>();
   /** The session of the current seeded dropout stream (made fresh at each seeded pass). */
   #stream: SeededSession | null = null;
-  /** The same session in a worker thread, for predictScene; started on first use, kept until dispose. */
-  #worker: Promise<WorkerRunner | null> | null = null;
+  /** The same session in worker threads, for predictScene; started on first use, kept until dispose. */
+  #workers: Promise<WorkerRunner[]> | null = null;
 
   constructor(
     session: ort.InferenceSession,
@@ -187,30 +187,55 @@ export class Model implements Predictor {
   }
 
   /**
-   * The model's session in a worker thread (used by `predictScene` to infer while the main thread
-   * reads and blends): started on the first call and kept — an idle worker does not keep the
-   * process alive — until {@link Model.dispose}; null when the model has no `source` to re-create
-   * its session from.
+   * The model's session in worker threads, for `predictScene` to infer while the main thread reads
+   * and blends: the model's intra-op threads are split between up to four workers, each with its
+   * own session (2 threads: two single-threaded sessions on alternate batches, which keeps both
+   * cores busier than one session's threads that wait for each other at every operator).
+   * Started on the first call and kept — idle workers do not keep the process alive — until
+   * {@link Model.dispose}; empty when the model has no `source` to re-create its session from.
    * @example
    * ```ts
-   * const runner = await model.sceneWorker(); // later calls return the same worker
+   * const runners = await model.sceneWorkers(); // later calls return the same workers
    * ```
    */
-  async sceneWorker(): Promise<WorkerRunner | null> {
-    if (this.#worker) {
-      const r = await this.#worker;
-      if (!r || r.alive) return r;
-      this.#worker = null; // it stopped (failed or was closed): start a new one
+  async sceneWorkers(): Promise<WorkerRunner[]> {
+    if (this.#workers) {
+      const rs = await this.#workers;
+      if (rs.every((r) => r.alive)) return rs;
+      this.#workers = null; // one stopped (failed or was closed): start them again
+      await Promise.all(rs.map((r) => r.close()));
     }
-    this.#worker ??= WorkerRunner.start(this).catch(() => null);
-    return this.#worker;
+    this.#workers ??= (async () => {
+      const threads = Math.max(1, this.source?.sessionOptions.intraOpNumThreads ?? 1);
+      const n = this.sceneWorkerCount();
+      const started = await Promise.all(Array.from({ length: n }, (_, i) =>
+        WorkerRunner.start(this, Math.floor(threads / n) + (i < threads % n ? 1 : 0)).catch(() => null)));
+      const ok = started.filter((r): r is WorkerRunner => r !== null);
+      if (ok.length < n) {
+        await Promise.all(ok.map((r) => r.close()));
+        return [];
+      }
+      return ok;
+    })();
+    return this.#workers;
   }
 
-  /** Releases the onnxruntime sessions (and stops the scene worker thread, if one was started). */
+  /**
+   * How many workers {@link Model.sceneWorkers} starts: the model's intra-op threads, at most 4.
+   * @example
+   * ```ts
+   * (await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 })).sceneWorkerCount(); // 2
+   * ```
+   */
+  sceneWorkerCount(): number {
+    return Math.min(Math.max(1, this.source?.sessionOptions.intraOpNumThreads ?? 1), 4);
+  }
+
+  /** Releases the onnxruntime sessions (and stops the scene worker threads, if they were started). */
   async dispose(): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = null;
-    await (await worker)?.close();
+    const workers = this.#workers;
+    this.#workers = null;
+    await Promise.all((workers ? await workers : []).map((w) => w.close()));
     const stream = this.#stream;
     this.#stream = null;
     if (stream) await (await stream.session).release();

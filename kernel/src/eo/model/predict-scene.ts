@@ -266,9 +266,20 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const bs = options.batchSize ?? (patch ? 256 : 4);
   const tileLen = C * th * tw;
   const per = patch ? K : K * th * tw;
-  // With WebAssembly kernels, the accumulators, the strip being tiled, SLOTS batches and SLOTS
-  // output buffers live in one shared memory (the worker reads batches and writes outputs there).
-  const SLOTS = 3;
+  // Long scenes run the session in worker threads so reading, normalizing and blending overlap
+  // inference. The model keeps its workers for later calls; new ones start while the first strip is read.
+  const total = ys.length * xs.length;
+  const useWorker = options.worker ?? total >= 16;
+  const runnersStart = useWorker ? model.sceneWorkers() : null;
+  runnersStart?.catch(() => undefined);
+  /** Workers the batches alternate between (batches are blended in the order they were launched). */
+  let runners: WorkerRunner[] = [];
+  // Up to DEPTH batches wait or run in the workers, so each always has the next one when it
+  // finishes one; with WebAssembly kernels, the accumulators, the strip being tiled, SLOTS batches
+  // and SLOTS output buffers live in one shared memory (workers read batches and write outputs
+  // there), a slot being free again when it comes round.
+  const DEPTH = 2 * (useWorker ? model.sceneWorkerCount() : 1);
+  const SLOTS = DEPTH + 1;
   const bpe = ({ uint8: 1, uint16: 2, float32: 4 } as Record<string, number>)[source.dtype] ?? 0;
   const kern = options.wasm === false ? null : SceneKernels.create(SceneKernels.bytes(
     K * th * W * 4, th * W * 4, tw * 8, th * W, ...Array<number>(C).fill(th * W * bpe),
@@ -288,7 +299,6 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   let batch = inSlots ? inSlots[0]! : new Float32Array(bs * tileLen);
   /** A plain (not shared) copy of the batch for onnxruntime on the main thread. */
   let plainBatch: Float32Array | null = null;
-  const total = ys.length * xs.length;
   const bar = options.progress === false ? null : startProgress({ total, label: `predictScene ${card.name}`, unit: "tiles" });
   const signal = options.signal;
   let done = 0;
@@ -442,16 +452,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     done += queued.length;
     bar?.set(done);
   };
-  // Long scenes run the session in a worker thread so reading, normalizing and blending overlap inference.
-  // The model keeps its worker for later calls; a new one's session is created while the first strip is read.
-  const useWorker = options.worker ?? total >= 16;
-  const runnerStart = useWorker ? model.sceneWorker() : null;
-  runnerStart?.catch(() => undefined);
-  let runner: WorkerRunner | null = null;
-  /** Batches in the worker, oldest first; `after` finishes a strip once its last batch is blended. */
+  /** Batches in the workers, oldest first; `after` finishes a strip once its last batch is blended. */
   const queue: { promise: Promise<Tensor>; queued: number[]; yi: number; after?: () => Promise<void> }[] = [];
-  /** Up to this many batches wait in the worker, so it always has the next one when it finishes one. */
-  const DEPTH = 2;
   const drainOne = async (): Promise<void> => {
     const p = queue.shift()!;
     accumulateBatch((await p.promise).data, p.queued, p.yi);
@@ -461,6 +463,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     signal?.throwIfAborted();
     const n = queued.length;
     const input = { data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] };
+    const runner = runners.length ? runners[launched % runners.length]! : null;
     if (runner && inSlots && outSlots) {
       // The worker reads the batch from and writes the output into shared memory; SLOTS buffers
       // of each rotate (at most DEPTH batches wait, so a slot is free again when it comes round).
@@ -475,7 +478,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       // The batch buffer moves to the worker without a copy; fill the next batch into a returned one.
       const promise = runner.predictTransfer(batch, n * tileLen, input.dims, Boolean(options.mcDropout));
       promise.catch(() => undefined); // rejections surface where it is awaited
-      batch = runner.returned.pop() ?? new Float32Array(bs * tileLen);
+      launched++;
+      batch = runners.map((r) => r.returned.pop()).find((b) => b !== undefined) ?? new Float32Array(bs * tileLen);
       queue.push({ promise, queued, yi });
       while (queue.length > DEPTH) await drainOne();
     } else {
@@ -516,7 +520,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   let nextStrip: Promise<Strip> | null = null;
   try {
     let cur: Strip;
-    if (runnerStart) [runner, cur] = await Promise.all([runnerStart, prepareStrip(0)]);
+    if (runnersStart) [runners, cur] = await Promise.all([runnersStart, prepareStrip(0)]);
     else cur = await prepareStrip(0);
     for (let yi = 0; yi < ys.length; yi++) {
       signal?.throwIfAborted();
@@ -529,7 +533,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
           await launch(queued, yi);
           queued = [];
           // Read the next strip while the worker runs this one's batches.
-          if (!nextStrip && runner && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
+          if (!nextStrip && runners.length && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
         }
       }
       if (queued.length) await launch(queued, yi);
@@ -549,7 +553,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   } finally {
     await nextStrip?.catch(() => undefined); // (after an error: let a started read settle)
     bar?.done();
-    if (runner && kern) runner.releaseShared(kern.buffer);
+    if (kern) for (const r of runners) r.releaseShared(kern.buffer);
   }
   return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H, (card.classes ?? []).map((c) => c.color ?? ""));
 }
@@ -720,33 +724,35 @@ function finalizeRows(acc: Float32Array, accW: Float32Array, invalidOrNull: Uint
 }
 
 /**
- * out[base + r·tw + c] = raw[r·W + x0 + c] · mul + add for a th×tw tile (one monomorphic loop per
- * source array type).
+ * out[base + r·tw + c] = f32(f32(raw[r·W + x0 + c] · mul) + add) for a th×tw tile, mul and add
+ * rounded to f32 (as SceneKernels.normalize computes it; one monomorphic loop per source array type).
  */
-function normalizeRows(raw: ArrayLike<number>, x0: number, W: number, out: Float32Array, base: number, th: number, tw: number, mul: number, add: number): void {
+function normalizeRows(raw: ArrayLike<number>, x0: number, W: number, out: Float32Array, base: number, th: number, tw: number, mul64: number, add64: number): void {
+  const mul = Math.fround(mul64);
+  const add = Math.fround(add64);
   if (raw instanceof Uint8Array) {
     for (let r = 0; r < th; r++) {
       const i0 = r * W + x0;
       const o = base + r * tw;
-      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+      for (let c = 0; c < tw; c++) out[o + c] = Math.fround(raw[i0 + c]! * mul) + add;
     }
   } else if (raw instanceof Uint16Array) {
     for (let r = 0; r < th; r++) {
       const i0 = r * W + x0;
       const o = base + r * tw;
-      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+      for (let c = 0; c < tw; c++) out[o + c] = Math.fround(raw[i0 + c]! * mul) + add;
     }
   } else if (raw instanceof Float32Array) {
     for (let r = 0; r < th; r++) {
       const i0 = r * W + x0;
       const o = base + r * tw;
-      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+      for (let c = 0; c < tw; c++) out[o + c] = Math.fround(raw[i0 + c]! * mul) + add;
     }
   } else {
     for (let r = 0; r < th; r++) {
       const i0 = r * W + x0;
       const o = base + r * tw;
-      for (let c = 0; c < tw; c++) out[o + c] = raw[i0 + c]! * mul + add;
+      for (let c = 0; c < tw; c++) out[o + c] = Math.fround(raw[i0 + c]! * mul) + add;
     }
   }
 }

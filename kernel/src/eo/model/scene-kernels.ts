@@ -125,8 +125,9 @@ export class SceneKernels {
   }
 
   /**
-   * `dst[dstIndex + r·tw + c] = f32(src[srcIndex + r·W + c] · mul + add)` for r < th, c < tw
-   * (a tile out of a strip of width W).
+   * `dst[dstIndex + r·tw + c] = f32(f32(src[srcIndex + r·W + c] · mul) + add)` for r < th, c < tw
+   * (a tile out of a strip of width W), with mul and add rounded to f32: f32 arithmetic, so
+   * sixteen uint8 values go through at once.
    */
   normalize(src: KernelSource, srcIndex: number, W: number, dst: Float32Array, dstIndex: number, th: number, tw: number, mul: number, add: number): void {
     if (th <= 0 || tw <= 0) return;

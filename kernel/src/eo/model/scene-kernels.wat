@@ -1,110 +1,103 @@
 ;; Hot loops of predictScene in WebAssembly SIMD (compiled by scripts/build-wasm-kernels.mjs into
-;; scene-kernels-wasm.ts). All arithmetic is done in f64 and rounded to f32 once, exactly as the
+;; scene-kernels-wasm.ts). Blending is done in f64 and rounded to f32 once, exactly as the
 ;; JavaScript loops they replace do (JS numbers are f64 and Float32Array stores round), so results
 ;; are bit-identical to the JavaScript versions (test/eo/model/scene-kernels.test.ts checks this).
+;; The normalize kernels work in f32 (one rounding after the multiply, one after the add); their
+;; JavaScript counterparts round with Math.fround at the same two places (exact: f64 has more than
+;; twice f32's precision, so rounding the f64 result to f32 is the correctly rounded f32 result).
 ;; Addresses are byte offsets into the imported (shared) memory.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; dst[r·tw + c] = f32(src[r·W + c]·mul + add) for a th×tw tile of a uint8 strip of width W (src, dst: byte addresses).
-  (func (export "normalize_u8") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f64) (param $add f64)
-    (local $r i32) (local $s i32) (local $d i32) (local $e4 i32) (local $e i32) (local $m v128) (local $a v128)
-    (local $v v128) (local $lo v128) (local $hi v128)
-    (local.set $m (f64x2.splat (local.get $mul)))
-    (local.set $a (f64x2.splat (local.get $add)))
+  ;; dst[r·tw + c] = f32(f32(src[r·W + c]·mul) + add) for a th×tw tile of a uint8 strip of width W (src, dst:
+  ;; byte addresses), sixteen values at a time; mul and add are f32.
+  (func (export "normalize_u8") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f32) (param $add f32)
+    (local $r i32) (local $s i32) (local $d i32) (local $ev i32) (local $e i32) (local $m v128) (local $a v128) (local $v v128)
+    (local.set $m (f32x4.splat (local.get $mul)))
+    (local.set $a (f32x4.splat (local.get $add)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
         (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (i32.const 1))))
         (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
         (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
-        (local.set $e4 (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -4)) (i32.const 2))))
+        (local.set $ev (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -16)) (i32.const 2))))
         (block $vec_done
           (loop $vec
-            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $e4)))
-            (local.set $v (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $s)))))
-            (local.set $lo (f64x2.convert_low_i32x4_u (local.get $v)))
-            (local.set $hi (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
-            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $lo) (local.get $m)) (local.get $a)))
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $hi) (local.get $m)) (local.get $a)))))
-            (local.set $s (i32.add (local.get $s) (i32.const 4)))
-            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $ev)))
+            (local.set $v (v128.load (local.get $s)))
+            (v128.store offset=0 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (local.get $v)))) (local.get $m)) (local.get $a)))
+            (v128.store offset=16 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (i16x8.extend_low_i8x16_u (local.get $v)))) (local.get $m)) (local.get $a)))
+            (v128.store offset=32 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_high_i8x16_u (local.get $v)))) (local.get $m)) (local.get $a)))
+            (v128.store offset=48 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (i16x8.extend_high_i8x16_u (local.get $v)))) (local.get $m)) (local.get $a)))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 64)))
             (br $vec)))
         (block $tail_done
           (loop $tail
             (br_if $tail_done (i32.ge_u (local.get $d) (local.get $e)))
-            (f32.store (local.get $d) (f32.demote_f64 (f64.add (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $s))) (local.get $mul)) (local.get $add))))
+            (f32.store (local.get $d) (f32.add (f32.mul (f32.convert_i32_u (i32.load8_u (local.get $s))) (local.get $mul)) (local.get $add)))
             (local.set $s (i32.add (local.get $s) (i32.const 1)))
             (local.set $d (i32.add (local.get $d) (i32.const 4)))
             (br $tail)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
 
-  ;; The same for a uint16 strip.
-  (func (export "normalize_u16") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f64) (param $add f64)
-    (local $r i32) (local $s i32) (local $d i32) (local $e4 i32) (local $e i32) (local $m v128) (local $a v128)
-    (local $v v128) (local $lo v128) (local $hi v128)
-    (local.set $m (f64x2.splat (local.get $mul)))
-    (local.set $a (f64x2.splat (local.get $add)))
+  ;; The same for a uint16 strip, eight values at a time.
+  (func (export "normalize_u16") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f32) (param $add f32)
+    (local $r i32) (local $s i32) (local $d i32) (local $ev i32) (local $e i32) (local $m v128) (local $a v128) (local $v v128)
+    (local.set $m (f32x4.splat (local.get $mul)))
+    (local.set $a (f32x4.splat (local.get $add)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
         (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
         (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
         (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
-        (local.set $e4 (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -4)) (i32.const 2))))
+        (local.set $ev (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -8)) (i32.const 2))))
         (block $vec_done
           (loop $vec
-            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $e4)))
-            (local.set $v (v128.load16x4_u (local.get $s)))
-            (local.set $lo (f64x2.convert_low_i32x4_u (local.get $v)))
-            (local.set $hi (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
-            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $lo) (local.get $m)) (local.get $a)))
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $hi) (local.get $m)) (local.get $a)))))
-            (local.set $s (i32.add (local.get $s) (i32.const 8)))
-            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $ev)))
+            (local.set $v (v128.load (local.get $s)))
+            (v128.store offset=0 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (local.get $v))) (local.get $m)) (local.get $a)))
+            (v128.store offset=16 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (local.get $v))) (local.get $m)) (local.get $a)))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
             (br $vec)))
         (block $tail_done
           (loop $tail
             (br_if $tail_done (i32.ge_u (local.get $d) (local.get $e)))
-            (f32.store (local.get $d) (f32.demote_f64 (f64.add (f64.mul (f64.convert_i32_u (i32.load16_u (local.get $s))) (local.get $mul)) (local.get $add))))
+            (f32.store (local.get $d) (f32.add (f32.mul (f32.convert_i32_u (i32.load16_u (local.get $s))) (local.get $mul)) (local.get $add)))
             (local.set $s (i32.add (local.get $s) (i32.const 2)))
             (local.set $d (i32.add (local.get $d) (i32.const 4)))
             (br $tail)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
 
-  ;; The same for a float32 strip.
-  (func (export "normalize_f32") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f64) (param $add f64)
-    (local $r i32) (local $s i32) (local $d i32) (local $e4 i32) (local $e i32) (local $m v128) (local $a v128)
-    (local $v v128) (local $lo v128) (local $hi v128)
-    (local.set $m (f64x2.splat (local.get $mul)))
-    (local.set $a (f64x2.splat (local.get $add)))
+  ;; The same for a float32 strip, four values at a time.
+  (func (export "normalize_f32") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f32) (param $add f32)
+    (local $r i32) (local $s i32) (local $d i32) (local $ev i32) (local $e i32) (local $m v128) (local $a v128) (local $v v128)
+    (local.set $m (f32x4.splat (local.get $mul)))
+    (local.set $a (f32x4.splat (local.get $add)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
         (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (i32.const 4))))
         (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
         (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
-        (local.set $e4 (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -4)) (i32.const 2))))
+        (local.set $ev (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -4)) (i32.const 2))))
         (block $vec_done
           (loop $vec
-            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $e4)))
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $ev)))
             (local.set $v (v128.load (local.get $s)))
-            (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
-            (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
-            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $lo) (local.get $m)) (local.get $a)))
-              (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $hi) (local.get $m)) (local.get $a)))))
+            (v128.store offset=0 (local.get $d) (f32x4.add (f32x4.mul (local.get $v) (local.get $m)) (local.get $a)))
             (local.set $s (i32.add (local.get $s) (i32.const 16)))
             (local.set $d (i32.add (local.get $d) (i32.const 16)))
             (br $vec)))
         (block $tail_done
           (loop $tail
             (br_if $tail_done (i32.ge_u (local.get $d) (local.get $e)))
-            (f32.store (local.get $d) (f32.demote_f64 (f64.add (f64.mul (f64.promote_f32 (f32.load (local.get $s))) (local.get $mul)) (local.get $add))))
+            (f32.store (local.get $d) (f32.add (f32.mul (f32.load (local.get $s)) (local.get $mul)) (local.get $add)))
             (local.set $s (i32.add (local.get $s) (i32.const 4)))
             (local.set $d (i32.add (local.get $d) (i32.const 4)))
             (br $tail)))

@@ -76,10 +76,13 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
  * spin while waiting, since the main thread works (reads, normalizes, blends) at the same time and
  * spinning threads would take its CPU.
  */
-function workerSessionOptions(o: ort.InferenceSession.SessionOptions): ort.InferenceSession.SessionOptions {
+function workerSessionOptions(o: ort.InferenceSession.SessionOptions, threads: number | undefined): ort.InferenceSession.SessionOptions {
   const extra = (o.extra ?? {}) as Record<string, unknown>;
   const session = (extra.session ?? {}) as Record<string, unknown>;
-  return { ...o, extra: { ...extra, session: { ...session, intra_op: { ...(session.intra_op as object | undefined), allow_spinning: "0" } } } };
+  return {
+    ...o, ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+    extra: { ...extra, session: { ...session, intra_op: { ...(session.intra_op as object | undefined), allow_spinning: "0" } } },
+  };
 }
 
 /**
@@ -129,14 +132,17 @@ export class WorkerRunner {
     });
   }
 
-  /** Starts a worker with the same session as `model`; null when the model cannot be re-created there. */
-  static async start(model: Model): Promise<WorkerRunner | null> {
+  /**
+   * Starts a worker with the same session as `model` (with `threads` intra-op threads when given);
+   * null when the model cannot be re-created there.
+   */
+  static async start(model: Model, threads?: number): Promise<WorkerRunner | null> {
     if (!model.source) return null;
     const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
     const worker = new Worker(WORKER_CODE, {
       eval: true,
       workerData: {
-        ortPath, bytes: model.source.bytes, sessionOptions: workerSessionOptions(model.source.sessionOptions),
+        ortPath, bytes: model.source.bytes, sessionOptions: workerSessionOptions(model.source.sessionOptions, threads),
         inputName: model.card.input.name, outputName: model.card.output.name, mcInput: model.card.mcDropout?.input ?? null,
       },
     });

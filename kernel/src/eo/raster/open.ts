@@ -18,6 +18,7 @@ import { PREPARE_DISPLAY } from "../display.js";
 import type { Quicklook, QuicklookOptions } from "../render/quicklook.js";
 import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
+import { gatherSamples } from "./gather-samples.js";
 import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
 import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
 import {
@@ -481,20 +482,11 @@ function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win
     }
     return;
   }
-  for (let r = r0; r < r1; r++) {
-    const srcRow = ((r - y0) * img.blockWidth + (c0 - x0)) * spp * comp;
-    const dstRow = ((r - win.row) * win.width + (c0 - win.col)) * comp;
-    for (const [oi, sample] of targets) {
-      const dst = out[oi]!;
-      if (spp === 1) dst.set(block.subarray(srcRow, srcRow + n * comp) as never, dstRow);
-      else {
-        const step = spp * comp;
-        let si = srcRow + sample * comp;
-        if (comp === 1) for (let c = 0; c < n; c++, si += step) dst[dstRow + c] = block[si]!;
-        else for (let c = 0; c < n; c++, si += step) { dst[dstRow + 2 * c] = block[si]!; dst[dstRow + 2 * c + 1] = block[si + 1]!; }
-      }
-    }
-  }
+  // pixel-interleaved: the rectangle's samples of every target band in one go
+  gatherSamples(block, targets.map(([oi, sample]) => ({ dst: out[oi]!, sample })), {
+    samplesPerPixel: spp, valuesPerSample: comp, blockWidth: img.blockWidth, srcCol: c0 - x0, srcRow: r0 - y0, rows: r1 - r0, cols: n,
+    dstWidth: win.width, dstCol: c0 - win.col, dstRow: r0 - win.row,
+  });
 }
 
 function defaultColorInterp(img: TiffImage, band: number): ColorInterp {
