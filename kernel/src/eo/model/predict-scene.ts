@@ -459,6 +459,16 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     accumulateBatch((await p.promise).data, p.queued, p.yi);
     await p.after?.();
   };
+  /** An input buffer a worker handed back that holds a batch of this call (earlier calls' may be smaller). */
+  const reusableBatch = (): Float32Array | undefined => {
+    for (const r of runners) {
+      while (r.returned.length) {
+        const b = r.returned.pop()!;
+        if (b.length >= bs * tileLen) return b;
+      }
+    }
+    return undefined;
+  };
   const launch = async (queued: number[], yi: number): Promise<void> => {
     signal?.throwIfAborted();
     const n = queued.length;
@@ -479,7 +489,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       const promise = runner.predictTransfer(batch, n * tileLen, input.dims, Boolean(options.mcDropout));
       promise.catch(() => undefined); // rejections surface where it is awaited
       launched++;
-      batch = runners.map((r) => r.returned.pop()).find((b) => b !== undefined) ?? new Float32Array(bs * tileLen);
+      batch = reusableBatch() ?? new Float32Array(bs * tileLen);
       queue.push({ promise, queued, yi });
       while (queue.length > DEPTH) await drainOne();
     } else {

@@ -402,7 +402,8 @@ export class RasterSource implements RasterSourceLike {
     const decodeOne = async (j: (typeof jobs)[number], bytes: Map<number, Uint8Array | null>) => {
       let block = useCache ? this.#cache.get(key(j)) : undefined;
       if (!block) {
-        block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers, inflateHere: here.has(j.index) });
+        // blocks that are not cached are dropped after the copy below: uncompressed ones may view the read bytes
+        block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers, inflateHere: here.has(j.index), borrow: !useCache });
         if (useCache) this.#cache.set(key(j), block);
       }
       copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);

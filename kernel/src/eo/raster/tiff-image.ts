@@ -231,6 +231,12 @@ export interface DecodeBlockOptions {
    * (default false: on libuv's thread pool). A window read splits its blocks between both.
    */
   inflateHere?: boolean;
+  /**
+   * Stored bytes that need no decoding at all (uncompressed, no predictor, native byte order) may
+   * come back as a view of `stored` instead of a copy (default false): for a caller that drops the
+   * block before `stored` is reused or changed (a read that does not cache its blocks).
+   */
+  borrow?: boolean;
 }
 
 let hereInflater: SyncInflater | undefined;
@@ -319,7 +325,9 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
     }
     return f;
   } else if (byteAligned) {
-    if (raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 && raw !== stored) out = new Ctor(raw.buffer, raw.byteOffset, n);
+    // a view of the stored bytes only where nothing below changes them in place
+    const asIs = raw !== stored || (options.borrow === true && img.predictor === 1 && !(img.compression === 7 && img.photometric === 6));
+    if (raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 && asIs) out = new Ctor(raw.buffer, raw.byteOffset, n);
     else out = new Ctor(Uint8Array.prototype.slice.call(raw, 0, n * Ctor.BYTES_PER_ELEMENT).buffer, 0, n);
   } else {
     out = new Ctor(n);
