@@ -32,3 +32,17 @@ test("history survives reopening, numbers sessions, and answers tail/range/searc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the history file's directory is made on the first append, and again if it goes away", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-history-"));
+  const file = join(dir, "deep", "er", "h.jsonl");
+  try {
+    const h = HistoryStore.open(file);
+    h.append(1, "1 + 1", "2");
+    rmSync(join(dir, "deep"), { recursive: true });
+    h.append(2, "2 + 2", "4");
+    assert.deepEqual(HistoryStore.open(file).tail(5, true), [[h.session, 2, ["2 + 2", "4"]]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -325,19 +325,19 @@ export class Engine<C> {
 
   /**
    * Converts a few sample cells (type check and emit, nothing runs, no declarations kept) so the
-   * compiler's code is optimised before the user's first cells. Yields to the event loop between
-   * conversions and stops for good as soon as a cell has been executed (warm-up never runs
-   * between a user's cells), or `signal` aborts.
+   * compiler's code is optimised before the user's first cell. Yields to the event loop between
+   * conversions and stops for good as soon as a cell has been executed, or `signal` aborts; does
+   * nothing once any cell has run (warm-up never runs between a user's cells: a cell sent while
+   * the kernel starts would otherwise wait for the sample conversions behind it).
    * @param rounds how many times to convert the samples (each round with fresh names). Default 2.
    * @returns the number of sample conversions done
    */
   async warmUp(rounds = 2, signal?: AbortSignal): Promise<number> {
     let done = 0;
-    const executions = this.#executions;
     for (let round = 0; round < rounds; round++) {
       for (const cell of warmUpCells(String(round))) {
         await new Promise<void>((r) => setImmediate(r));
-        if (this.#executing || this.#executions !== executions || signal?.aborted) return done;
+        if (this.#executing || this.#executions > 0 || signal?.aborted) return done;
         this.converter.convert(this.#prevDecl, cell);
         done++;
       }

@@ -82,14 +82,26 @@ export class HistoryStore {
     return new HistoryStore(file ?? undefined, entries);
   }
 
+  #dirMade = false;
+
   /** Records a cell of the current session (and appends it to the file). */
   append(line: number, input: string, output?: string): void {
     const e: HistoryEntry = { session: this.session, line, input, ...(output !== undefined ? { output } : {}) };
     this.entries.push(e);
     if (this.file) {
+      const text = `${JSON.stringify(e)}\n`;
       try {
-        mkdirSync(dirname(this.file), { recursive: true });
-        appendFileSync(this.file, `${JSON.stringify(e)}\n`);
+        // the directory is made once per store (a mkdir per cell is a syscall more on every cell),
+        // and again if it has gone since
+        if (!this.#dirMade) mkdirSync(dirname(this.file), { recursive: true });
+        this.#dirMade = true;
+        try {
+          appendFileSync(this.file, text);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+          mkdirSync(dirname(this.file), { recursive: true });
+          appendFileSync(this.file, text);
+        }
       } catch (err) {
         process.stderr.write(`ai4eo: cannot write history file ${this.file}: ${(err as Error).message}\n`);
       }
