@@ -2,8 +2,12 @@
 // Whole-scene segmentation benchmark with the shipped segmenter (data/models/olinda-segmenter.onnx),
 // run side by side on one synthetic GeoTIFF (the real Olinda scene mirrored to size, 6 bands uint8,
 // tiled 256, uncompressed; made with GDAL):
-//   ai4eo   openRaster + predictScene (strip streaming, ramp blending, class map kept; session in a worker thread)
-//   bare    onnxruntime session.run alone on the same tiles (input preparation not timed)
+//   ai4eo   openRaster + predictScene (strip streaming, ramp blending, class map kept; batches alternate
+//           between the model's scene workers: --threads N gives N single-threaded sessions, up to 4)
+//   bare    onnxruntime session.run alone on the same tiles (input preparation not timed; one session
+//           with --threads intra-op threads, onnxruntime's defaults)
+// With --threads equal to the machine's cores the pipeline's own work (reading, normalizing, blending)
+// competes with inference for CPU; with fewer it runs on the free core. Run both to see each regime.
 //   python  GDAL ReadAsArray per tile + torch (same weights, tiles, overlap, blending) + numpy argmax
 // Each variant runs in its own process (peak RSS per process, after the first pass). Prints medians and
 // ratios of wall time, and of CPU time (process.cpuUsage over all threads: less sensitive to other load
