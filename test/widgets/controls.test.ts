@@ -154,10 +154,18 @@ test("DataTable: typed columns stay typed (binary buffers); other columns are JS
   assert.throws(() => new DataTable({} as never, { registry: reg }), /DataTable\.table must be an arquero table/);
 });
 
-test("arquero tables display themselves as a DataTable", () => {
+test("arquero tables (of any arquero instance) display as a DataTable, also inside an Output widget", async () => {
+  const { toMimeBundle } = await import("../../kernel/src/eo/display.js");
+  const { Output } = await import("../../kernel/src/widgets/index.js");
   const t = table({ a: [1, 2] });
-  const bundle = (t as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]!();
+  const bundle = toMimeBundle(t);
   assert.match(String(bundle["text/plain"]), /a\n1\n2\n\(2 rows × 1 columns\)/);
+  assert.ok("text/html" in bundle, "the table's HTML preview (the widget view too, where a kernel is connected)");
+  const out = new Output({ registry: new LoopbackRegistry() });
+  out.appendDisplayData(t);
+  assert.match(String((out.outputs[0] as { data: Record<string, unknown> }).data["text/plain"]), /\(2 rows × 1 columns\)/);
+  // something that only looks a little like a table is left alone
+  assert.deepEqual(Object.keys(toMimeBundle({ numRows: () => 1 })), ["text/plain"]);
 });
 
 test("jslink/jsdlink create browser-side LinkModel/DirectionalLinkModel with [IPY_MODEL_id, field] endpoints", async () => {

@@ -159,6 +159,8 @@ export function plainText(value: unknown): string {
 export function toMimeBundle(value: unknown): MimeBundle {
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
     const fn = (value as Partial<SelfDisplaying>)[JUPYTER_DISPLAY];
+    const viaFallback = typeof fn === "function" ? undefined : fallbackBundle(value);
+    if (viaFallback) return viaFallback;
     if (typeof fn === "function") {
       const bundle = fn.call(value);
       if (bundle !== null && typeof bundle === "object") {
@@ -171,6 +173,51 @@ export function toMimeBundle(value: unknown): MimeBundle {
     }
   }
   return { "text/plain": plainText(value) };
+}
+
+/** Displays for values of other libraries (which get no display method), tried in order. */
+const displayFallbacks: ((value: object) => MimeBundle | undefined)[] = [];
+
+/**
+ * Adds a display for objects that have no `Symbol.for("Jupyter.display")` method — another
+ * library's values, recognised by shape, without importing that library (the widgets use it to
+ * show arquero tables as interactive tables). `display` returns undefined for values it does not
+ * take.
+ * @example
+ * ```ts
+ * registerDisplayFallback((v) => v instanceof URL ? { "text/html": `<a href="${v}">${v}</a>` } : undefined);
+ * ```
+ */
+export function registerDisplayFallback(display: (value: object) => MimeBundle | undefined): void {
+  if (!displayFallbacks.includes(display)) displayFallbacks.push(display);
+}
+
+/**
+ * The rich display of `value` — from its `Symbol.for("Jupyter.display")` method or a registered
+ * fallback — or undefined when it has none (then only plain text describes it).
+ * @example
+ * ```ts
+ * richBundle(aq.table({ a: [1] })); // the interactive table's bundle (with ai4eo's widgets loaded)
+ * richBundle(42); // undefined
+ * ```
+ */
+export function richBundle(value: unknown): MimeBundle | undefined {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  if (typeof (value as Partial<SelfDisplaying>)[JUPYTER_DISPLAY] === "function" || fallbackBundle(value) !== undefined) return toMimeBundle(value);
+  return undefined;
+}
+
+function fallbackBundle(value: object): MimeBundle | undefined {
+  for (const f of displayFallbacks) {
+    let bundle: MimeBundle | undefined;
+    try {
+      bundle = f(value);
+    } catch {
+      continue; // a failing fallback leaves the value to the others (or its plain text)
+    }
+    if (bundle) return "text/plain" in bundle ? bundle : { ...bundle, "text/plain": plainTextWithoutDisplay(value) };
+  }
+  return undefined;
 }
 
 function plainTextWithoutDisplay(value: unknown): string {

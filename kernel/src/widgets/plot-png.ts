@@ -4,7 +4,7 @@
  * Blues, RdBu, RdYlGn; others fall back to Viridis) between zmin and zmax; NaN is transparent.
  * @module
  */
-import { encode } from "fast-png";
+import { pngEncoder } from "../eo/lazy-deps.js";
 import { ShapedArray } from "./wire.js";
 
 type Stop = [number, [number, number, number]];
@@ -64,5 +64,5 @@ export function heatmapPng(z: ShapedArray, options: { zmin?: number; zmax?: numb
       data[o] = c[0]; data[o + 1] = c[1]; data[o + 2] = c[2]; data[o + 3] = 255;
     }
   }
-  return encode({ width: w, height: h, data, channels: 4, depth: 8 });
+  return pngEncoder()({ width: w, height: h, data, channels: 4, depth: 8 });
 }

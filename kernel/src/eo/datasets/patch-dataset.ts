@@ -4,8 +4,8 @@
  * arquero table. Loaders describe a dataset as data (entries + a `load` function).
  * @module
  */
-import { table, type ColumnTable } from "arquero";
-import { encode } from "fast-png";
+import type { ColumnTable } from "arquero";
+import { arquero, pngEncoder } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import type { Raster } from "../raster/raster.js";
 import type { Bounds, Window } from "../raster/types.js";
@@ -241,7 +241,7 @@ export class PatchDataset implements AsyncIterable<Sample> {
    */
   toTable(): ColumnTable {
     const e = this.entries;
-    return table({
+    return arquero().table({
       id: e.map((x) => x.id),
       label: e.map((x) => x.label),
       class: e.map((x) => (x.label === null ? null : this.classes[x.label] ?? null)),
@@ -388,7 +388,7 @@ export class PatchDataset implements AsyncIterable<Sample> {
           }
         }
       });
-      return { id: s.id, label: s.label === null ? "" : this.classes[s.label] ?? String(s.label), png: encode({ width: W, height: H, data: px, channels: 3, depth: 8 }) };
+      return { id: s.id, label: s.label === null ? "" : this.classes[s.label] ?? String(s.label), png: pngEncoder()({ width: W, height: H, data: px, channels: 3, depth: 8 }) };
     });
     return new SampleGrid(this.name, tiles);
   }

@@ -4,7 +4,8 @@
  * one-hot for a class), outputs `logits` and `input_grad` = d(Σ_k target[k]·logits[k]) / d(input).
  * @module
  */
-import ort from "onnxruntime-node";
+import type ort from "onnxruntime-node";
+import { onnxruntime } from "../lazy-deps.js";
 import type { PredictOptions, Tensor } from "../model/tensor.js";
 import { ExplainInputError, GradientUnavailableError } from "./errors.js";
 import type { GradientPredictor } from "./gradients.js";
@@ -40,8 +41,8 @@ export class GradientModel implements GradientPredictor {
     signal?.throwIfAborted();
     const n = input.dims[0]!;
     return this.session.run({
-      [this.#names.input]: new ort.Tensor("float32", input.data, [...input.dims]),
-      [this.#names.target]: new ort.Tensor("float32", weights, [n, this.classes]),
+      [this.#names.input]: new (onnxruntime().Tensor)("float32", input.data, [...input.dims]),
+      [this.#names.target]: new (onnxruntime().Tensor)("float32", weights, [n, this.classes]),
     });
   }
 
@@ -78,8 +79,8 @@ export async function loadGradientModel(source: string | Uint8Array, options: Gr
     logits: options.logits ?? "logits", gradient: options.gradient ?? "input_grad",
   };
   const session = typeof source === "string"
-    ? await ort.InferenceSession.create(source, { intraOpNumThreads: options.threads ?? 1 })
-    : await ort.InferenceSession.create(source, { intraOpNumThreads: options.threads ?? 1 });
+    ? await onnxruntime().InferenceSession.create(source, { intraOpNumThreads: options.threads ?? 1 })
+    : await onnxruntime().InferenceSession.create(source, { intraOpNumThreads: options.threads ?? 1 });
   const missing = [
     ...[names.input, names.target].filter((n) => !session.inputNames.includes(n)).map((n) => `input "${n}"`),
     ...[names.logits, names.gradient].filter((n) => !session.outputNames.includes(n)).map((n) => `output "${n}"`),

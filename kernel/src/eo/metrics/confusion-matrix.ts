@@ -4,7 +4,8 @@
  * zero_division=0, cohen_kappa_score, jaccard_score).
  * @module
  */
-import { table, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../lazy-deps.js";
 import { Ai4eoError } from "../errors.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 
@@ -187,7 +188,7 @@ export class ConfusionMatrix {
   /** Per-class metrics as an arquero table (columns class, index, precision, recall, f1, iou, support). */
   toTable(): ColumnTable {
     const pc = this.perClass();
-    return table({
+    return arquero().table({
       class: pc.map((c) => c.class), index: pc.map((c) => c.index), precision: pc.map((c) => c.precision),
       recall: pc.map((c) => c.recall), f1: pc.map((c) => c.f1), iou: pc.map((c) => c.iou), support: pc.map((c) => c.support),
     });
@@ -199,7 +200,7 @@ export class ConfusionMatrix {
     this.classNames.forEach((name, p) => {
       cols[name] = Array.from({ length: this.k }, (_, t) => this.at(t, p));
     });
-    return table(cols);
+    return arquero().table(cols);
   }
 
   /** HTML: the matrix shaded by row-normalized counts, per-class metrics, and the summary. */

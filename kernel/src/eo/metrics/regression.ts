@@ -3,7 +3,8 @@
  * r2_score with force_finite=True), plus interval coverage for models with error bars.
  * @module
  */
-import { table, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { MetricInputError } from "./confusion-matrix.js";
 
@@ -44,7 +45,7 @@ export class RegressionMetrics {
   /** The summary as a one-row-per-metric arquero table (columns metric, value). */
   toTable(): ColumnTable {
     const e = Object.entries(this.summary).filter(([, v]) => v !== undefined);
-    return table({ metric: e.map(([k]) => k), value: e.map(([, v]) => v as number) });
+    return arquero().table({ metric: e.map(([k]) => k), value: e.map(([, v]) => v as number) });
   }
 
   /** Displays as a small table. */

@@ -2,7 +2,8 @@
  * Batch classification of patches (or dataset samples) into an arquero table plus typed arrays.
  * @module
  */
-import { table, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { progress as startProgress } from "../progress.js";
 import { Raster } from "../raster/raster.js";
@@ -85,7 +86,7 @@ export class ClassificationResult {
       cols[`p_${name.replace(/\W+/g, "_")}`] = Float32Array.from(this.labels, (_, i) => this.probabilities[i * k + j]!);
     });
     if (this.truth) cols.truth = Array.from(this.truth);
-    return table(cols as Record<string, unknown[]>);
+    return arquero().table(cols as Record<string, unknown[]>);
   }
 
   /** Displays the first rows of the table and the class counts. */

@@ -4,7 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import ort from "onnxruntime-node";
+import type ort from "onnxruntime-node";
+import { onnxruntime } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { cardHtml, cardMarkdown, parseModelCard, type ModelCard } from "./card.js";
 import { ModelCardError, ModelInputError, ModelLoadError } from "./errors.js";
@@ -117,7 +118,7 @@ export class Model implements Predictor {
     if (options.checkInput !== false) this.checkInput(input);
     else if (input.dims[1] !== this.card.bands.length) checkInput(this.card, input);
     const feeds: Record<string, ort.Tensor> = {
-      [this.card.input.name]: new ort.Tensor("float32", input.data, input.dims as number[]),
+      [this.card.input.name]: new (onnxruntime().Tensor)("float32", input.data, input.dims as number[]),
     };
     const mc = this.card.mcDropout;
     if (options.mcDropout && !mc) {
@@ -126,7 +127,7 @@ export class Model implements Predictor {
         "mcDropout: false", "mcDropout: true",
       );
     }
-    if (mc) feeds[mc.input] = new ort.Tensor("bool", [Boolean(options.mcDropout)], []);
+    if (mc) feeds[mc.input] = new (onnxruntime().Tensor)("bool", [Boolean(options.mcDropout)], []);
     let result: ort.InferenceSession.OnnxValueMapType;
     if (options.mcDropout && options.seed !== undefined) await this.#reseed(options.seed);
     const stream = options.mcDropout ? this.#stream : null;
@@ -172,7 +173,7 @@ export class Model implements Predictor {
     } else this.#seededBytes.delete(seed); // re-insert as most recent
     this.#seededBytes.set(seed, bytes);
     const old = this.#stream;
-    const next: SeededSession = { session: ort.InferenceSession.create(bytes, this.source.sessionOptions), running: 0, retired: false };
+    const next: SeededSession = { session: onnxruntime().InferenceSession.create(bytes, this.source.sessionOptions), running: 0, retired: false };
     this.#stream = next;
     if (old) {
       old.retired = true;
@@ -434,7 +435,7 @@ export async function loadModel(source: string | Uint8Array, options: LoadModelO
   }
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, sessionOptions);
+    session = await onnxruntime().InferenceSession.create(bytes, sessionOptions);
   } catch (e) {
     throw new ModelLoadError(`onnxruntime cannot load ${path}: ${(e as Error).message}`, path, { cause: e });
   }

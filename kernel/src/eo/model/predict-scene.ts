@@ -3,7 +3,7 @@
  * streaming strip by strip so memory stays bounded, with progress and an AbortSignal.
  * @module
  */
-import { encode } from "fast-png";
+import { pngEncoder } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { progress as startProgress } from "../progress.js";
 import { Raster } from "../raster/raster.js";
@@ -157,7 +157,7 @@ export class ScenePrediction {
         }
       }
     }
-    return encode({ width: w, height: h, data: px, channels: 4, depth: 8 });
+    return pngEncoder()({ width: w, height: h, data: px, channels: 4, depth: 8 });
   }
 
   /** Throughput in megapixels per second. */

@@ -4,7 +4,7 @@
  * uncertain samples with thumbnails.
  * @module
  */
-import { encode } from "fast-png";
+import { pngEncoder } from "../lazy-deps.js";
 import type { Tensor } from "../model/tensor.js";
 import { Raster } from "../raster/raster.js";
 import type { RasterSourceLike } from "../raster/types.js";
@@ -213,7 +213,7 @@ export function mostUncertain(
         const [lo, hi] = ranges[k2]!;
         for (let p = 0; p < P; p++) data[p * 3 + k2] = Math.round(255 * Math.min(1, Math.max(0, (input.data[(i * C + b) * P + p]! - lo) / (hi - lo || 1))));
       });
-      return encode({ width: W, height: H, data, channels: 3, depth: 8 });
+      return pngEncoder()({ width: W, height: H, data, channels: 3, depth: 8 });
     });
   }
   return new MostUncertain({

@@ -4,11 +4,11 @@
  * @module
  */
 import { isString, listOf, isObject } from "../checks.js";
+import { richBundle } from "../../eo/display.js";
 import { Widget } from "../widget.js";
 import { OUTPUT_MODULE_VERSION } from "../version.js";
 import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "./common.js";
 
-const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
 
 /** One nbformat output. */
 export type OutputItem =
@@ -56,8 +56,9 @@ export class Output extends Widget<OutputProps> {
    */
   appendDisplayData(value: unknown, metadata: Record<string, unknown> = {}): void {
     let data: Record<string, unknown>;
-    if (value !== null && typeof value === "object" && typeof (value as Record<symbol, unknown>)[JUPYTER_DISPLAY] === "function") {
-      data = (value as Record<symbol, () => Record<string, unknown>>)[JUPYTER_DISPLAY]!();
+    const rich = richBundle(value);
+    if (rich) {
+      data = rich;
     } else if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).some((k) => k.includes("/"))) {
       data = value as Record<string, unknown>;
     } else {

@@ -4,7 +4,7 @@
  * same renderer as the browser) with a colour legend strip per layer, plus an HTML legend.
  * @module
  */
-import { encode } from "fast-png";
+import { pngEncoder } from "../../eo/lazy-deps.js";
 import type { LayerState } from "../../../../widgets/src/map/contract.js";
 import { paletteLut, parseColor, renderPixels } from "../../../../widgets/src/map/render.js";
 import type { ShapedArray } from "../wire.js";
@@ -82,7 +82,7 @@ export function mapFallbackPng(
       }
     }
   });
-  return encode({ width, height, data: out, channels: 4, depth: 8 });
+  return pngEncoder()({ width, height, data: out, channels: 4, depth: 8 });
 }
 
 function legendColor(l: LayerState): (t: number) => [number, number, number] {
