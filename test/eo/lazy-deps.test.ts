@@ -1,15 +1,15 @@
-// `import "ai4eo"` loads none of the heavy third-party modules: arquero, onnxruntime-node and
-// fast-png load when first used (a notebook's first import waited ~0.4–0.7 s for them).
+// `import "ai4eo"` loads none of the heavy third-party modules: arquero, proj4, onnxruntime-node
+// and fast-png load when first used (a notebook's first import waited ~0.4–0.7 s for them).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { arquero, onnxruntime, pngEncoder } from "../../kernel/src/eo/lazy-deps.js";
+import { arquero, onnxruntime, pngEncoder, proj4 } from "../../kernel/src/eo/lazy-deps.js";
 
-const HEAVY = /\/node_modules\/(arquero|onnxruntime-node|onnxruntime-common|fast-png)\//;
+const HEAVY = /\/node_modules\/(arquero|onnxruntime-node|onnxruntime-common|fast-png|proj4)\//;
 
-test("importing the package loads none of arquero, onnxruntime-node, fast-png; tables, models and PNGs still work", () => {
+test("importing the package loads none of arquero, proj4, onnxruntime-node, fast-png; tables, transforms and models still work", () => {
   // a loader hook reports every module loaded after it is registered
   const hook = `data:text/javascript,${encodeURIComponent(`export async function load(url, context, next) { process.stderr.write("LOADED " + url + "\\n"); return next(url, context); }`)}`;
   const lib = pathToFileURL(join(process.cwd(), "kernel/src/index.ts")).href;
@@ -33,5 +33,6 @@ test("the accessors return the modules (loaded once)", () => {
   assert.equal(typeof arquero().table, "function");
   assert.equal(arquero(), arquero());
   assert.equal(typeof onnxruntime().InferenceSession.create, "function");
+  assert.equal(Math.round(proj4()("EPSG:4326", "EPSG:3857", [10, 0])[0]!), 1113195); // 10° east on the equator in Web Mercator
   assert.equal(pngEncoder()({ width: 1, height: 1, data: new Uint8Array(3), channels: 3, depth: 8 })[1], 0x50); // "P" of the PNG signature
 });

@@ -3,16 +3,12 @@
  * pixel ↔ CRS with a GDAL geotransform.
  * @module
  */
-import { createRequire } from "node:module";
 import { Ai4eoError } from "../errors.js";
+import { proj4 } from "../lazy-deps.js";
 import type { CRS, GeoTransform } from "../raster/types.js";
 import { epsgToProj4 } from "./epsg.js";
 
-// proj4 (~130 ms to load) is required on the first transform, not when the library is imported
-const require = createRequire(import.meta.url);
-type Proj4 = typeof import("proj4");
-let proj4Lib: Proj4 | undefined;
-const proj4 = (): Proj4 => (proj4Lib ??= require("proj4") as Proj4);
+// proj4 (~130 ms to load) is loaded on the first transform, not when the library is imported
 
 /** A CRS that cannot be used for transforms (unknown EPSG code, no definition). */
 export class CrsError extends Ai4eoError {

@@ -6,8 +6,8 @@
  * files: tiles are typed arrays the Map sends as binary comm buffers.
  * @module
  */
-import proj4 from "proj4";
 import { epsgToProj4 } from "../../eo/geo/epsg.js";
+import { proj4 } from "../../eo/lazy-deps.js";
 import { arrayTypeFor, isComplex, type BandArray, type DType, type GeoTransform, type RasterSourceLike } from "../../eo/raster/types.js";
 import type { TileDType } from "../../../../widgets/src/map/contract.js";
 import { MERC_MAX, tileBounds3857 } from "../../../../widgets/src/map/render.js";
@@ -65,7 +65,7 @@ export function sourceProj(src: RasterSourceLike, name: string): string | null {
   }
   if (crs.wkt) {
     try {
-      proj4(crs.wkt, "EPSG:3857");
+      proj4()(crs.wkt, "EPSG:3857");
       return crs.wkt;
     } catch (e) {
       throw new MapLayerError(name, `its CRS (WKT) cannot be reprojected to Web Mercator (${e instanceof Error ? e.message : String(e)}). Give the source a CRS with an EPSG code or a proj4 string.`);
@@ -191,7 +191,7 @@ export class TilePyramid {
       this.#toSrc = null;
       this.#toMerc = null;
     } else {
-      const p = proj4(options.proj, "EPSG:3857");
+      const p = proj4()(options.proj, "EPSG:3857");
       this.#toSrc = (x, y) => p.inverse([x, y]) as [number, number];
       this.#toMerc = (x, y) => p.forward([x, y]) as [number, number];
     }
