@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, predictionInterval, writeRaster,
-  type ModelCard, type RasterSourceLike, type ReadOptions, type ScenePrediction, type Model,
+  type ModelCard, type RasterSourceLike, type ReadOptions, type ScenePrediction, Model,
 } from "../../../kernel/src/eo/index.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "ai4eo-scene-"));
@@ -218,6 +218,15 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
     }
   }
   await Promise.all([seg.dispose(), reg.dispose(), cls.dispose()]);
+});
+
+test("scene workers: one per intra-op thread up to four, one for a model file over 64 MiB", async () => {
+  const m = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const withSource = (bytes: number, threads: number) =>
+    new Model(m.session, m.card, m.path, m.info, { bytes: new Uint8Array(bytes), sessionOptions: { intraOpNumThreads: threads } }).sceneWorkerCount();
+  assert.deepEqual([1, 2, 3, 4, 8, 64].map((t) => withSource(1000, t)), [1, 2, 3, 4, 4, 4]);
+  assert.equal(withSource(65 * 2 ** 20, 8), 1, "big weights are not copied into several workers");
+  await m.dispose();
 });
 
 test("the scene workers are started once per model and reused; dispose stops them; idle workers do not keep the process alive", async () => {

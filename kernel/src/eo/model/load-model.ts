@@ -189,9 +189,10 @@ export class Model implements Predictor {
 
   /**
    * The model's session in worker threads, for `predictScene` to infer while the main thread reads
-   * and blends: the model's intra-op threads are split between up to four workers, each with its
-   * own session (2 threads: two single-threaded sessions on alternate batches, which keeps both
-   * cores busier than one session's threads that wait for each other at every operator).
+   * and blends: the model's intra-op threads are split between {@link Model.sceneWorkerCount}
+   * workers, each with its own session (2 threads: two single-threaded sessions on alternate
+   * batches, which keeps both cores busier than one session's threads that wait for each other at
+   * every operator).
    * Started on the first call and kept — idle workers do not keep the process alive — until
    * {@link Model.dispose}; empty when the model has no `source` to re-create its session from.
    * @example
@@ -222,13 +223,15 @@ export class Model implements Predictor {
   }
 
   /**
-   * How many workers {@link Model.sceneWorkers} starts: the model's intra-op threads, at most 4.
+   * How many workers {@link Model.sceneWorkers} starts: the model's intra-op threads, at most 4,
+   * and one for a model file over 64 MiB (every worker holds its own copy of the weights).
    * @example
    * ```ts
    * (await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 })).sceneWorkerCount(); // 2
    * ```
    */
   sceneWorkerCount(): number {
+    if ((this.source?.bytes.byteLength ?? 0) > 64 * 2 ** 20) return 1;
     return Math.min(Math.max(1, this.source?.sessionOptions.intraOpNumThreads ?? 1), 4);
   }
 
