@@ -283,21 +283,23 @@ test("nodata pixels get no prediction; NaN never reaches the model", async () =>
   await model.dispose();
 });
 
-test("an abort stops predictScene within 1 s", async () => {
-  const model = await loadModel(constPath, { card: constCard, threads: 1 });
-  const scene = new SyntheticScene(4000, 4000, 20);
-  const ac = new AbortController();
-  let abortedAt = 0;
-  const t = setTimeout(() => {
-    abortedAt = performance.now();
-    ac.abort();
-  }, 300);
-  await assert.rejects(predictScene(model, scene, { tileSize: 256, signal: ac.signal, outputs: [], progress: false }), (e: unknown) => (e as Error).name === "AbortError");
-  clearTimeout(t);
-  const lag = performance.now() - abortedAt;
-  assert.ok(abortedAt > 0 && lag < 1000, `stopped ${lag.toFixed(0)} ms after the abort`);
-  assert.ok(scene.reads < 16, `only ${scene.reads} of 16 strips read`);
-  await model.dispose();
+test("an abort stops predictScene within 1 s (one scene worker, and two)", async () => {
+  for (const threads of [1, 2]) {
+    const model = await loadModel(constPath, { card: constCard, threads });
+    const scene = new SyntheticScene(4000, 4000, 20);
+    const ac = new AbortController();
+    let abortedAt = 0;
+    const t = setTimeout(() => {
+      abortedAt = performance.now();
+      ac.abort();
+    }, 300);
+    await assert.rejects(predictScene(model, scene, { tileSize: 256, signal: ac.signal, outputs: [], progress: false }), (e: unknown) => (e as Error).name === "AbortError");
+    clearTimeout(t);
+    const lag = performance.now() - abortedAt;
+    assert.ok(abortedAt > 0 && lag < 1000, `${threads} thread(s): stopped ${lag.toFixed(0)} ms after the abort`);
+    assert.ok(scene.reads < 16, `${threads} thread(s): only ${scene.reads} of 16 strips read`);
+    await model.dispose();
+  }
 });
 
 test("memory stays bounded on a large synthetic scene (streamed strips)", async () => {

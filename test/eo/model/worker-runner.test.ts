@@ -42,3 +42,24 @@ test("predictShared equals the main-thread session on two interleaved shared mem
   await model.dispose();
   assert.equal(runner.alive, false);
 });
+
+test("dropQueued rejects the requests not started; close waits for the run in progress (no abort inside onnxruntime)", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const [runner] = await model.sceneWorkers();
+  assert.ok(runner);
+  const n = 8 * 6 * 128 * 128;
+  const k = SceneKernels.create(SceneKernels.bytes(n * 4, 3 * 8 * 4 * 128 * 128 * 4))!;
+  const input = k.f32(n);
+  const outs = [0, 1, 2].map(() => k.f32(8 * 4 * 128 * 128));
+  const runs = outs.map((o) => runner.predictShared(input, [8, 6, 128, 128], o));
+  runner.dropQueued();
+  const settled = await Promise.allSettled(runs);
+  assert.equal(settled[0]!.status, "fulfilled", "the run in progress finishes");
+  assert.deepEqual(settled.slice(1).map((r) => r.status === "rejected" && /dropped/.test(String(r.reason))), [true, true]);
+  // closing while a run is in progress: the worker ends after it, the process lives on
+  const busy = runner.predictShared(input, [8, 6, 128, 128], outs[0]!);
+  busy.catch(() => undefined);
+  await model.dispose();
+  assert.equal(runner.alive, false);
+  await assert.rejects(busy, /worker closed/);
+});

@@ -563,6 +563,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   } finally {
     await nextStrip?.catch(() => undefined); // (after an error: let a started read settle)
     bar?.done();
+    // after an abort or error, batches still waiting in the workers are dropped (not run for nothing)
+    if (queue.length) for (const r of runners) r.dropQueued();
     if (kern) for (const r of runners) r.releaseShared(kern.buffer);
   }
   return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H, (card.classes ?? []).map((c) => c.color ?? ""));

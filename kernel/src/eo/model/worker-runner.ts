@@ -18,7 +18,11 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
   // (onnxruntime does not take SharedArrayBuffer views) only when its run starts.
   const queue = [];
   let busy = false;
+  let closing = false;
   let priv = null;
+  // a close request ends the thread once the run in progress is done: terminating it in the middle
+  // of onnxruntime's native run aborts the whole process
+  const shutdown = () => { s.release().catch(() => undefined).finally(() => process.exit(0)); };
   // the shared memory of the latest caller (sent once with the first request that uses it)
   let shared = { key: -1, sab: null };
   const next = () => {
@@ -45,7 +49,7 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
     } else data = new Float32Array(m.buf, 0, m.len);
     const feeds = { [workerData.inputName]: new ort.Tensor("float32", data, m.dims) };
     if (workerData.mcInput) feeds[workerData.mcInput] = new ort.Tensor("bool", [m.mc], []);
-    const done = () => { busy = false; next(); };
+    const done = () => { busy = false; if (closing) shutdown(); else next(); };
     s.run(feeds).then((r) => {
       const out = r[workerData.outputName];
       if (m.sab) {
@@ -66,7 +70,21 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
       done();
     });
   };
-  parentPort.on("message", (m) => { queue.push(m); next(); });
+  parentPort.on("message", (m) => {
+    if (m.close) {
+      closing = true;
+      queue.length = 0;
+      if (!busy) shutdown();
+      return;
+    }
+    if (m.drop) {
+      // requests not started yet are answered as dropped (the run in progress finishes)
+      for (const q of queue.splice(0)) if (q.id !== undefined) parentPort.postMessage({ id: q.id, error: "dropped" });
+      return;
+    }
+    queue.push(m);
+    next();
+  });
   parentPort.postMessage({ ready: true });
 }, (e) => parentPort.postMessage({ ready: false, error: String(e && e.message || e) }));
 `;
@@ -109,6 +127,7 @@ export class WorkerRunner {
     return this.#alive;
   }
   #alive = true;
+  #exited = false;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -129,6 +148,7 @@ export class WorkerRunner {
     });
     worker.on("exit", () => {
       this.#alive = false;
+      this.#exited = true;
     });
   }
 
@@ -242,11 +262,35 @@ export class WorkerRunner {
     this.#shared = { sab: null, key: this.#shared.key };
   }
 
-  /** Stops the worker (pending requests are rejected). */
+  /**
+   * Drops the requests the worker has not started (their promises reject with "dropped"); the run
+   * in progress finishes. For a caller that gave up (an aborted predictScene), so later requests
+   * do not wait behind its batches.
+   * @example
+   * ```ts
+   * signal.addEventListener("abort", () => runner.dropQueued());
+   * ```
+   */
+  dropQueued(): void {
+    if (this.#alive) this.#worker.postMessage({ drop: true });
+  }
+
+  /**
+   * Stops the worker (pending requests are rejected). A run in progress is finished first:
+   * terminating the thread inside onnxruntime's native run aborts the process; after 30 s the
+   * thread is terminated anyway.
+   */
   async close(): Promise<void> {
     this.#alive = false;
     for (const p of this.#pending.values()) p.reject(new Error("worker closed"));
     this.#pending.clear();
-    await this.#worker.terminate();
+    if (this.#exited) return;
+    const exited = new Promise<void>((resolve) => this.#worker.once("exit", () => resolve()));
+    this.#worker.ref(); // (the process waits for the thread to end)
+    this.#worker.postMessage({ close: true });
+    const lastResort = setTimeout(() => void this.#worker.terminate(), 30_000);
+    lastResort.unref();
+    await exited;
+    clearTimeout(lastResort);
   }
 }
