@@ -20,8 +20,10 @@ const arg = (name, dflt) => {
 const STARTS = arg("--starts", 5);
 const CELLS = arg("--cells", 15);
 
+const { kernelArgv } = await import(join(root, "dist", "kernel", "src", "cli", "install.js"));
+// each kernel as Jupyter starts it: ai4eo with the argv of its kernel.json
 const kernels = {
-  ai4eo: [process.execPath, join(root, "bin", "ai4eo.js"), "kernel", "{connection_file}"],
+  ai4eo: kernelArgv(),
   tslab: [process.execPath, createRequire(import.meta.url).resolve("tslab/bin/tslab"), "kernel", "--config-path", "{connection_file}"],
 };
 

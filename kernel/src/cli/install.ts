@@ -58,10 +58,24 @@ export function kernelsDir(scope: InstallScope): string {
   }
 }
 
+/**
+ * The command that starts the kernel, as kernel.json gives it to Jupyter (`{connection_file}` is
+ * replaced by the connection file). Node runs with a young generation of at most 8 MiB per
+ * semi-space (Node's default is 16): the compiler's garbage is short-lived, and the kernel's peak
+ * memory drops by ~15 MiB (bench/kernel.mjs: 0.93× tslab's instead of 1.00×) with cells no slower.
+ * @example
+ * ```ts
+ * kernelArgv(); // ["/usr/bin/node", "--max-semi-space-size=8", ".../bin/ai4eo.js", "kernel", "{connection_file}"]
+ * ```
+ */
+export function kernelArgv(): string[] {
+  return [process.execPath, "--max-semi-space-size=8", join(packageRoot(), "bin", "ai4eo.js"), "kernel", "{connection_file}"];
+}
+
 /** The kernel.json content for this installation of ai4eo. */
 export function kernelSpec(): Record<string, unknown> {
   return {
-    argv: [process.execPath, join(packageRoot(), "bin", "ai4eo.js"), "kernel", "{connection_file}"],
+    argv: kernelArgv(),
     display_name: "AI4EO (TypeScript)",
     language: "typescript",
     interrupt_mode: "signal",

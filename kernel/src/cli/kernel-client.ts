@@ -19,13 +19,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WireCodec, makeMessage, type JupyterMessage } from "../jupyter/wire.js";
 import type { ConnectionInfo } from "../jupyter/connection.js";
-import { packageRoot } from "./package-info.js";
+import { kernelArgv } from "./install.js";
 
 /** Options of {@link KernelClient.start}. */
 export interface KernelClientOptions {
   /** The kernel's working folder. Default `process.cwd()`. */
   cwd?: string;
-  /** The command that starts the kernel; `{connection_file}` is replaced. Default: this package's `ai4eo kernel`. */
+  /** The command that starts the kernel; `{connection_file}` is replaced. Default: this package's kernel as its kernel.json starts it ({@link kernelArgv}). */
   argv?: string[];
   /** Extra environment for the kernel. Default none. */
   env?: Record<string, string>;
@@ -143,7 +143,7 @@ export class KernelClient {
     const tmp = mkdtempSync(join(tmpdir(), "ai4eo-client-"));
     const file = join(tmp, "kernel.json");
     writeFileSync(file, JSON.stringify(connection));
-    const argv = (options.argv ?? [process.execPath, join(packageRoot(), "bin", "ai4eo.js"), "kernel", "{connection_file}"]).map((a) =>
+    const argv = (options.argv ?? kernelArgv()).map((a) =>
       a === "{connection_file}" ? file : a,
     );
     const spawnedAt = performance.now();
