@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { display, toMimeBundle, plainText, prepareDisplay, DISPLAY_HOST_KEY, type DisplayHost, type MimeBundle } from "../../kernel/src/eo/display.js";
+import { display, toMimeBundle, plainText, prepareDisplay, registerDisplayFallback, richBundle, DISPLAY_HOST_KEY, type DisplayHost, type MimeBundle } from "../../kernel/src/eo/display.js";
 
 function withHost<T>(fn: (calls: { data: MimeBundle; displayId?: string; update: boolean }[], clears: boolean[]) => T): T {
   const calls: { data: MimeBundle; displayId?: string; update: boolean }[] = [];
@@ -88,4 +88,19 @@ test("display() runs an object's prepare step first; a failing step still displa
   } finally {
     delete g[DISPLAY_HOST_KEY];
   }
+});
+
+test("display fallbacks: a value of another library is shown by the first fallback that takes it, asked once", () => {
+  let calls = 0;
+  class Foreign { readonly tag = "foreign-value"; }
+  registerDisplayFallback((v) => {
+    if (!(v instanceof Foreign)) return undefined;
+    calls++;
+    return { "text/html": "<b>foreign</b>" };
+  });
+  assert.deepEqual(richBundle(new Foreign()), { "text/html": "<b>foreign</b>", "text/plain": "<Foreign>" });
+  assert.equal(calls, 1, "richBundle asks the fallback once");
+  assert.equal(toMimeBundle(new Foreign())["text/html"], "<b>foreign</b>");
+  assert.equal(richBundle({ other: 1 }), undefined);
+  assert.equal(richBundle(3), undefined);
 });

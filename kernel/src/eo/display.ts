@@ -203,8 +203,8 @@ export function registerDisplayFallback(display: (value: object) => MimeBundle |
  */
 export function richBundle(value: unknown): MimeBundle | undefined {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
-  if (typeof (value as Partial<SelfDisplaying>)[JUPYTER_DISPLAY] === "function" || fallbackBundle(value) !== undefined) return toMimeBundle(value);
-  return undefined;
+  // (a fallback is asked once: the table one makes a widget each time)
+  return typeof (value as Partial<SelfDisplaying>)[JUPYTER_DISPLAY] === "function" ? toMimeBundle(value) : fallbackBundle(value);
 }
 
 function fallbackBundle(value: object): MimeBundle | undefined {

@@ -63,3 +63,23 @@ test("dropQueued rejects the requests not started; close waits for the run in pr
   assert.equal(runner.alive, false);
   await assert.rejects(busy, /worker closed/);
 });
+
+test("after dropQueued (with a release of shared memory queued) the worker serves the next request", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const [runner] = await model.sceneWorkers();
+  assert.ok(runner);
+  const n = 8 * 6 * 128 * 128;
+  const k = SceneKernels.create(SceneKernels.bytes(n * 4, 2 * 8 * 4 * 128 * 128 * 4))!;
+  const input = k.f32(n);
+  const outs = [0, 1].map(() => k.f32(8 * 4 * 128 * 128));
+  const first = runner.predictShared(input, [8, 6, 128, 128], outs[0]!); // runs
+  const second = assert.rejects(runner.predictShared(input, [8, 6, 128, 128], outs[1]!), /dropped/); // queued, dropped
+  runner.releaseShared(k.buffer); // queued behind it (kept by the drop: the worker lets go of the memory)
+  runner.dropQueued();
+  await first;
+  await second;
+  // the memory is sent again with the next request, which runs
+  const again = await runner.predictShared(input, [8, 6, 128, 128], outs[1]!);
+  assert.deepEqual(again.dims, [8, 4, 128, 128]);
+  await model.dispose();
+});

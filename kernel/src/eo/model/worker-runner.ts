@@ -78,8 +78,12 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
       return;
     }
     if (m.drop) {
-      // requests not started yet are answered as dropped (the run in progress finishes)
-      for (const q of queue.splice(0)) if (q.id !== undefined) parentPort.postMessage({ id: q.id, error: "dropped" });
+      // requests not started yet are answered as dropped (the run in progress finishes); queued
+      // releases of shared memory stay
+      const kept = queue.filter((q) => q.id === undefined);
+      for (const q of queue) if (q.id !== undefined) parentPort.postMessage({ id: q.id, error: "dropped" });
+      queue.splice(0, queue.length, ...kept);
+      if (!busy) next();
       return;
     }
     queue.push(m);
