@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { deflateSync, inflateSync } from "node:zlib";
 import { join } from "node:path";
 import { openRaster, RasterFormatError } from "../../../kernel/src/eo/index.js";
-import { SyncInflater } from "../../../kernel/src/eo/raster/zlib-direct.js";
+import { acquireAsyncInflater, AsyncInflater, releaseAsyncInflater, SyncInflater } from "../../../kernel/src/eo/raster/zlib-direct.js";
 import { setLibuvInflateSplit } from "../../../kernel/src/eo/raster/inflate-pool.js";
 import { PY, assertBandEqual, refBand, tempDir } from "./gdal-compare.js";
 
@@ -115,6 +115,64 @@ test("SyncInflater: same bytes as inflateSync, reuse after an error, truncated s
   const small = new Uint8Array(1000);
   assert.equal(inflater.inflateInto(z, small), 1000);
   assert.deepEqual(small, data.subarray(0, 1000));
+});
+
+test("AsyncInflater: same bytes as inflateSync on libuv's pool, zlib's error message, reuse after an error, one inflation at a time", async () => {
+  const data = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+  const z = deflateSync(data);
+  const inflater = new AsyncInflater();
+  const out = new Uint8Array(data.length);
+  assert.equal(await inflater.inflateInto(z, out), data.length);
+  assert.deepEqual(out, data);
+  const corrupt = Uint8Array.from(z);
+  corrupt.fill(0xff, 10, 60);
+  let want = "";
+  try { inflateSync(corrupt); } catch (x) { want = (x as Error).message; }
+  await assert.rejects(inflater.inflateInto(corrupt, out), (e: unknown) => e instanceof Error && e.message === want && want.length > 0);
+  out.fill(0);
+  assert.equal(await inflater.inflateInto(z, out), data.length, "usable after an error");
+  assert.deepEqual(out, data);
+  const part = await inflater.inflateInto(z.subarray(0, z.length >> 1), out);
+  assert.ok(part > 0 && part < data.length, `a truncated stream yields part of the data (${part})`);
+  assert.deepEqual(out.subarray(0, part), data.subarray(0, part));
+  const busy = inflater.inflateInto(z, new Uint8Array(data.length));
+  await assert.rejects(inflater.inflateInto(z, out), /one inflation at a time/);
+  assert.equal(await busy, data.length);
+  // several at once, each with its own inflater from the idle list
+  const many = await Promise.all(Array.from({ length: 6 }, async (_, k) => {
+    const a = acquireAsyncInflater();
+    try {
+      const o = new Uint8Array(data.length - k);
+      return [await a.inflateInto(z, o), o] as const;
+    } finally {
+      releaseAsyncInflater(a);
+    }
+  }));
+  many.forEach(([n, o], k) => {
+    assert.equal(n, data.length - k);
+    assert.deepEqual(o, data.subarray(0, data.length - k));
+  });
+});
+
+test("a corrupt tile in a window split between this thread and libuv's pool fails naming the tile, whichever side inflates it", async () => {
+  const good = join(dir, "u16-pred2.tif");
+  const bytes = readFileSync(good);
+  // corrupt the middle of the file's tile data: some tile of a whole-width window is hit
+  const bad = join(dir, "u16-pred2-corrupt-split.tif");
+  const copy = Uint8Array.from(bytes);
+  for (let i = Math.floor(copy.length * 0.45); i < Math.floor(copy.length * 0.55); i += 97) copy[i] ^= 0x5a;
+  writeFileSync(bad, copy);
+  try {
+    for (const mode of ["always", "never"] as const) {
+      setLibuvInflateSplit(mode);
+      const src = await openRaster(bad);
+      await assert.rejects(src.read({ window: { col: 0, row: 400, width: 1280, height: 300 } }),
+        (e: unknown) => e instanceof RasterFormatError && /tile \d+ \(DEFLATE/.test(e.message), `split ${mode}`);
+      await src.close();
+    }
+  } finally {
+    setLibuvInflateSplit("auto");
+  }
 });
 
 // last in this file: it replaces the DEFLATE decoder for the rest of the process

@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism } from "node:os";
 import { RASTER_KERNELS_WASM } from "./raster-kernels-wasm.js";
 
 /** What a worker needs to finish one block. */
@@ -256,8 +256,9 @@ let libuvSplit: "auto" | "always" | "never" = "auto";
 
 /**
  * How a read of a few DEFLATE blocks (too few for the workers) uses cores: "auto" (default) also
- * inflates on libuv's thread pool when the 1-minute load average leaves a core free; "always" /
- * "never" force it (tests, benchmarks). Results are identical either way.
+ * inflates on libuv's thread pool when the machine has more than one core (each pool inflation costs
+ * a few microseconds more than one on the calling thread, so it pays even when other processes
+ * keep the cores busy); "always" / "never" force it (tests, benchmarks). Results are identical either way.
  * @example
  * ```ts
  * setLibuvInflateSplit("never"); // every block on the calling thread
@@ -271,10 +272,10 @@ export function setLibuvInflateSplit(mode: "auto" | "always" | "never"): void {
  * Whether a few-block read should also inflate on libuv's pool now (see {@link setLibuvInflateSplit}).
  * @example
  * ```ts
- * const split = useLibuvPool(); // false on a busy machine
+ * const split = useLibuvPool(); // false on a single core
  * ```
  */
 export function useLibuvPool(): boolean {
   if (libuvSplit !== "auto") return libuvSplit === "always";
-  return loadavg()[0]! < availableParallelism() - 0.5;
+  return availableParallelism() > 1;
 }

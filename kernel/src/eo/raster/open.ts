@@ -419,7 +419,9 @@ export class RasterSource implements RasterSourceLike {
         .map((j) => [j.index, fetchBlocks(img, this.#src, [j.index], signal)] as const));
       const none = Promise.resolve(new Map<number, Uint8Array | null>());
       try {
-        await Promise.all(jobs.map(async (j) => decodeOne(j, await (reads.get(j.index) ?? none))));
+        // the thread pool's blocks first: they are under way while this thread inflates its own
+        const order = split ? [...jobs.filter((j) => !here.has(j.index)), ...jobs.filter((j) => here.has(j.index))] : jobs;
+        await Promise.all(order.map(async (j) => decodeOne(j, await (reads.get(j.index) ?? none))));
       } finally {
         for (const r of reads.values()) r.catch(() => undefined);
       }

@@ -6,7 +6,7 @@
 import type { ByteSource } from "./byte-source.js";
 import { ycbcrBlockToRgb } from "./jpeg-ycbcr.js";
 import { inflateInWorker, POOL_MIN_BYTES } from "./inflate-pool.js";
-import { SyncInflater } from "./zlib-direct.js";
+import { acquireAsyncInflater, releaseAsyncInflater, SyncInflater } from "./zlib-direct.js";
 import { undoPredictorWasm } from "./raster-kernels.js";
 import { getDecoder, isBuiltinDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
 import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
@@ -285,6 +285,16 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
       if (img.sampleFormat === 3 && img.bits === 16) {
         // half floats: convert below from the predicted bytes
       } else return new Cp(raw.buffer, raw.byteOffset, n);
+    } else if (builtinDeflate) {
+      // on libuv's thread pool, started before any await (a window read inflates other blocks here meanwhile)
+      raw = new Uint8Array(expected);
+      const inflater = acquireAsyncInflater();
+      try {
+        const got = await inflater.inflateInto(stored, raw);
+        if (got < expected) raw = raw.subarray(0, got);
+      } finally {
+        releaseAsyncInflater(inflater);
+      }
     } else raw = await (await decoderP)(stored, ctx);
     // Node Buffers' slice() does not copy: normalise to a plain Uint8Array view
     if (Buffer.isBuffer(raw)) raw = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);

@@ -1,25 +1,76 @@
 /**
- * Synchronous zlib inflation straight into a caller's buffer, reusing one zlib stream.
+ * zlib inflation straight into a caller's buffer, on the calling thread or on libuv's thread pool,
+ * each inflater reusing one zlib context.
  *
- * `zlib.inflateSync` allocates an output buffer and a fresh zlib stream (32 KiB window + state) for
- * every call and goes through the stream machinery; for hundreds of 0.5 MiB tiles that is ~30 % of
- * the inflate time and leaves the freed buffers to the allocator. Node's zlib binding can inflate
- * into a given buffer (`handle.writeSync`, the call `inflateSync` itself makes): this module uses
- * it when it is there (Node ≥ 10) and falls back to `inflateSync` otherwise. Errors are the zlib
- * messages `inflateSync` would throw.
+ * `zlib.inflateSync` / `zlib.inflate` allocate an output buffer and a fresh zlib stream (32 KiB
+ * window + state, and a JavaScript Transform stream) for every call and go through the stream
+ * machinery; for hundreds of 0.5 MiB tiles that is ~30 % of the inflate time, and in a fresh
+ * process the first streams cost milliseconds of their own. Node's zlib binding can inflate into a
+ * given buffer (`writeSync` / `write`, the calls the streams make themselves). This module makes its
+ * binding objects directly: the binding's class is taken from one zlib stream made once, each
+ * inflater gets its own object initialised as `zlib.Inflate` does (window bits 15), with its own
+ * completion callback, and the pair is checked once on a known stream. Where any of that is not
+ * as expected (another Node), it falls back to `inflateSync` / `inflate`. Errors are zlib's messages,
+ * as those functions throw them.
  * @module
  */
 import zlib from "node:zlib";
 
-interface ZlibHandle {
+/** The part of Node's zlib binding object used here. */
+interface NativeZlib {
+  init(windowBits: number, level: number, memLevel: number, strategy: number, writeState: Uint32Array, callback: () => void, dictionary: undefined): void;
   writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  write(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
   reset(): void;
   onerror: (message: string, errno: number) => void;
 }
+type NativeZlibClass = new (mode: number) => NativeZlib;
+
+/** A binding object with its write state ([avail_out, avail_in] after each write). */
+interface Context {
+  handle: NativeZlib;
+  state: Uint32Array;
+}
+
+let nativeClass: NativeZlibClass | null | undefined;
+
+/** A new inflate context whose asynchronous writes end in `done`; null where the binding differs. */
+function newContext(done: () => void): Context | null {
+  if (nativeClass === undefined) {
+    nativeClass = null;
+    try {
+      const z = zlib.createInflate() as unknown as { _handle?: { constructor?: unknown }; close(): void };
+      const C = z._handle?.constructor;
+      z.close();
+      if (typeof C === "function") {
+        nativeClass = C as NativeZlibClass;
+        // check the pair on a known stream
+        const probe = newContext(() => undefined);
+        const input = Uint8Array.of(0x78, 0x9c, 0x63, 0x64, 0x62, 0x06, 0x00, 0x00, 0x0d, 0x00, 0x07); // zlib of [1, 2, 3]
+        const out = new Uint8Array(4);
+        probe?.handle.writeSync(zlib.constants.Z_SYNC_FLUSH, input, 0, input.length, out, 0, out.length);
+        if (!probe || probe.state[0] !== 1 || out[0] !== 1 || out[1] !== 2 || out[2] !== 3) nativeClass = null;
+      }
+    } catch {
+      nativeClass = null;
+    }
+  }
+  if (!nativeClass) return null;
+  try {
+    const handle = new nativeClass(zlib.constants.INFLATE);
+    const state = new Uint32Array(2);
+    handle.onerror = () => undefined;
+    handle.init(zlib.constants.Z_DEFAULT_WINDOWBITS, zlib.constants.Z_DEFAULT_COMPRESSION, zlib.constants.Z_DEFAULT_MEMLEVEL, zlib.constants.Z_DEFAULT_STRATEGY, state, done, undefined);
+    return { handle, state };
+  } catch {
+    nativeClass = null;
+    return null;
+  }
+}
 
 /**
- * Inflates zlib streams (TIFF DEFLATE blocks) into caller-provided buffers, one stream reused.
- * Not for concurrent use: each thread holds its own.
+ * Inflates zlib streams (TIFF DEFLATE blocks) into caller-provided buffers on the calling thread,
+ * one zlib context reused. Not for concurrent use: each thread holds its own.
  * @example
  * ```ts
  * const inflater = new SyncInflater();
@@ -28,19 +79,13 @@ interface ZlibHandle {
  * ```
  */
 export class SyncInflater {
-  #handle: ZlibHandle | undefined;
-  #state: Uint32Array | undefined;
+  #ctx: Context | null;
   #error: string | undefined;
 
   constructor() {
-    const z = zlib.createInflate() as unknown as { _handle?: ZlibHandle; _writeState?: Uint32Array };
-    const h = z._handle;
-    if (h && typeof h.writeSync === "function" && typeof h.reset === "function" && z._writeState instanceof Uint32Array) {
-      this.#handle = h;
-      this.#state = z._writeState;
-      // errors are reported through this callback during writeSync (the stream's own handler would destroy it)
-      h.onerror = (message) => { this.#error = message; };
-    }
+    this.#ctx = newContext(() => undefined);
+    // errors are reported through this callback during writeSync
+    if (this.#ctx) this.#ctx.handle.onerror = (message) => { this.#error = message; };
   }
 
   /**
@@ -49,17 +94,85 @@ export class SyncInflater {
    * @throws {Error} with zlib's message for corrupt data.
    */
   inflateInto(input: Uint8Array, out: Uint8Array): number {
-    const h = this.#handle;
-    if (!h) {
+    const ctx = this.#ctx;
+    if (!ctx) {
       const z = zlib.inflateSync(input, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: Math.max(1024, out.length + 1024) });
       const n = Math.min(z.length, out.length);
       out.set(z.subarray(0, n));
       return n;
     }
     this.#error = undefined;
-    h.reset();
-    h.writeSync(zlib.constants.Z_SYNC_FLUSH, input, 0, input.length, out, 0, out.length);
+    ctx.handle.reset();
+    ctx.handle.writeSync(zlib.constants.Z_SYNC_FLUSH, input, 0, input.length, out, 0, out.length);
     if (this.#error !== undefined) throw new Error(this.#error);
-    return out.length - this.#state![0]!;
+    return out.length - ctx.state[0]!;
   }
+}
+
+/**
+ * Inflates zlib streams into caller-provided buffers on libuv's thread pool, one zlib context
+ * reused: no stream machinery, no output chunks to concatenate. One inflation at a time per
+ * instance; take one from {@link acquireAsyncInflater}.
+ * @example
+ * ```ts
+ * const inflater = acquireAsyncInflater();
+ * try {
+ *   const n = await inflater.inflateInto(tileBytes, new Uint8Array(512 * 512 * 2));
+ * } finally {
+ *   releaseAsyncInflater(inflater);
+ * }
+ * ```
+ */
+export class AsyncInflater {
+  #ctx: Context | null;
+  #done: ((error?: string) => void) | undefined;
+  /** (input kept referenced while the thread pool reads it) */
+  #input: Uint8Array | undefined;
+
+  constructor() {
+    this.#ctx = newContext(() => this.#done?.());
+    // zlib reports an error here and then does not call the completion callback
+    if (this.#ctx) this.#ctx.handle.onerror = (message) => this.#done?.(message);
+  }
+
+  /**
+   * Inflate `input` (a zlib stream) into `out` off the calling thread; resolves to the number of
+   * bytes written (fewer for a stream without its end marker). Keep `input` and `out` unchanged until then.
+   * @throws {Error} with zlib's message for corrupt data.
+   */
+  inflateInto(input: Uint8Array, out: Uint8Array): Promise<number> {
+    const ctx = this.#ctx;
+    if (!ctx) {
+      return new Promise((resolve, reject) => zlib.inflate(input, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: Math.max(1024, out.length + 1024) }, (err, z) => {
+        if (err) return reject(err);
+        const n = Math.min(z.length, out.length);
+        out.set(z.subarray(0, n));
+        resolve(n);
+      }));
+    }
+    if (this.#done) return Promise.reject(new Error("AsyncInflater: one inflation at a time (take another with acquireAsyncInflater)"));
+    return new Promise((resolve, reject) => {
+      this.#done = (error) => {
+        this.#done = undefined;
+        this.#input = undefined;
+        if (error !== undefined) reject(new Error(error));
+        else resolve(out.length - ctx.state[0]!);
+      };
+      this.#input = input;
+      ctx.handle.reset();
+      ctx.handle.write(zlib.constants.Z_SYNC_FLUSH, input, 0, input.length, out, 0, out.length);
+    });
+  }
+}
+
+const idleAsync: AsyncInflater[] = [];
+
+/** An idle {@link AsyncInflater} (a new one when all are busy). Give it back with {@link releaseAsyncInflater}. */
+export function acquireAsyncInflater(): AsyncInflater {
+  return idleAsync.pop() ?? new AsyncInflater();
+}
+
+/** Returns an inflater for reuse (at most 8 are kept). */
+export function releaseAsyncInflater(inflater: AsyncInflater): void {
+  if (idleAsync.length < 8) idleAsync.push(inflater);
 }
