@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { decode } from "fast-png";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -210,6 +210,24 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
     ["regressor", reg, u8, { tileSize: 96 }],
     ["patch classifier", cls, u8, {}],
   ];
+  // files whose pixels the kernels read as stored (pixel-interleaved: readInterleavedInto), and a band-interleaved one
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-pixels-"));
+  const gdal = (out: string, ...opts: string[]): string => {
+    execFileSync("gdal_translate", ["-q", ...opts.flatMap((o) => ["-co", o]), "data/olinda/L7_ETMs.tif", join(dir, out)]);
+    return join(dir, out);
+  };
+  const u8Pixels = await openRaster(gdal("u8-pixels.tif", "INTERLEAVE=PIXEL", "TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32", "COMPRESS=DEFLATE"));
+  const u8Strips = await openRaster(gdal("u8-strips.tif", "INTERLEAVE=PIXEL", "BLOCKYSIZE=7"), { cacheBytes: 0 });
+  const u8Bands = await openRaster(gdal("u8-bands.tif", "INTERLEAVE=BAND", "TILED=YES"));
+  execFileSync("gdal_translate", ["-q", "-ot", "UInt16", "-scale", "0", "255", "0", "1020", "-co", "INTERLEAVE=PIXEL", "-co", "TILED=YES", "-co", "BLOCKXSIZE=48", "-co", "BLOCKYSIZE=16", "data/olinda/L7_ETMs.tif", join(dir, "u16-scaled.tif")]);
+  const u16Scaled = await openRaster(join(dir, "u16-scaled.tif"));
+  cases.push(
+    ["segmenter, pixel-interleaved DEFLATE tiles", seg, u8Pixels, { tileSize: 64, outputs: ["class", "probabilities", "confidence"] }],
+    ["segmenter, pixel-interleaved strips, class only", seg, u8Strips, { tileSize: 72, overlap: 20, batchSize: 3, outputs: ["class"] }],
+    ["segmenter, band-interleaved file", seg, u8Bands, { tileSize: 64, outputs: ["class"] }],
+    ["segmenter, pixel-interleaved uint16 tiles", seg, u16Scaled, { tileSize: 64, outputs: ["class", "confidence"] }],
+    ["patch classifier, pixel-interleaved file", cls, u8Pixels, {}],
+  );
   for (const [what, model, scene, o] of cases) {
     for (const worker of [true, false]) {
       const js = await predictScene(model, scene, { ...o, progress: false, worker, wasm: false });
@@ -217,7 +235,8 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
       same(wasm, js, `${what}, worker ${worker}`);
     }
   }
-  await Promise.all([seg.dispose(), reg.dispose(), cls.dispose()]);
+  await Promise.all([seg.dispose(), reg.dispose(), cls.dispose(), u8Pixels.close(), u8Strips.close(), u8Bands.close(), u16Scaled.close()]);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test("scene workers: one per intra-op thread up to four, one for a model file over 64 MiB", async () => {

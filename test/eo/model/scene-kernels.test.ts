@@ -48,6 +48,35 @@ test("normalize equals the f32 JavaScript loop bit for bit (uint8, uint16, float
   }
 });
 
+test("normalizeInterleaved equals the f32 JavaScript loop per band bit for bit (uint8 SIMD up to 16 samples a pixel, uint8 beyond, uint16; tails)", () => {
+  const r = rng(5);
+  for (const [spp, C, W, th, tw, x0] of [[6, 6, 300, 3, 256, 41], [1, 1, 37, 5, 29, 3], [3, 2, 64, 4, 35, 7], [16, 16, 40, 2, 33, 5], [17, 17, 20, 2, 19, 1], [4, 4, 9, 2, 1, 8]] as const) {
+    for (const u16 of [false, true]) {
+      const k = SceneKernels.create(SceneKernels.bytes(W * th * spp * 2, C * th * tw * 4, C * 4, C * 4, C * spp * 16, 64))!;
+      const src = u16 ? k.u16(W * th * spp) : k.u8(W * th * spp);
+      for (let i = 0; i < src.length; i++) src[i] = Math.floor(r() * (u16 ? 65536 : 256));
+      const mul = k.f32(C);
+      const add = k.f32(C);
+      for (let b = 0; b < C; b++) {
+        mul[b] = 1 / (r() * 90 + 7.3);
+        add[b] = -(r() * 50) * mul[b]!;
+      }
+      const dst = k.f32(C * th * tw);
+      for (let rep = 0; rep < 2; rep++) {
+        dst.fill(NaN);
+        k.normalizeInterleaved(src, x0, W, spp, C, dst, 0, th, tw, mul, add);
+        const ref = new Float32Array(C * th * tw);
+        for (let b = 0; b < C; b++) {
+          for (let y = 0; y < th; y++) for (let c = 0; c < tw; c++) ref[b * th * tw + y * tw + c] = Math.fround(src[(y * W + x0 + c) * spp + b]! * mul[b]!) + add[b]!;
+        }
+        sameBits(dst, ref, `${u16 ? "uint16" : "uint8"} spp ${spp} C ${C} ${W}x${th} tile ${tw} at ${x0} (call ${rep + 1})`);
+      }
+    }
+  }
+  const k = SceneKernels.create(SceneKernels.bytes(64 * 6, 6 * 64 * 4, 24, 24))!;
+  assert.throws(() => k.normalizeInterleaved(k.u8(64 * 6), 60, 64, 6, 6, k.f32(6 * 64), 0, 1, 8, k.f32(6), k.f32(6)), RangeError);
+});
+
 test("blend equals the JavaScript accumulation bit for bit (K planes, odd lengths)", () => {
   const r = rng(2);
   for (const [K, n] of [[4, 250], [1, 7], [3, 1], [2, 64]] as const) {

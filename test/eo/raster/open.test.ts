@@ -77,3 +77,53 @@ test("a kernel interrupt (the interrupt signal) aborts reads; progress: true rea
   }
   assert.equal((await src.read({ bands: [1] })).count, 1);
 });
+
+test("readInterleavedInto gives read()'s samples pixel-interleaved (uint8 DEFLATE tiles, uint16 big-endian strips, one band, windows, cached and not), and false for band-interleaved files", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { PY, tempDir } = await import("./gdal-compare.js");
+  const dir = tempDir("ai4eo-interleaved-");
+  execFileSync(PY, ["-c", `
+import sys, numpy as np
+from osgeo import gdal
+out = sys.argv[1]
+W, H = 301, 257
+y, x = np.mgrid[0:H, 0:W]
+cases = {
+  "u8-deflate": (gdal.GDT_Byte, 4, ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64", "COMPRESS=DEFLATE", "INTERLEAVE=PIXEL"]),
+  "u16-be-strips": (gdal.GDT_UInt16, 3, ["BLOCKYSIZE=10", "ENDIANNESS=BIG", "INTERLEAVE=PIXEL"]),
+  "i16-one-band": (gdal.GDT_Int16, 1, ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"]),
+  "u8-planar": (gdal.GDT_Byte, 2, ["INTERLEAVE=BAND"]),
+}
+for name, (t, n, opts) in cases.items():
+    ds = gdal.GetDriverByName("GTiff").Create(f"{out}/{name}.tif", W, H, n, t, opts)
+    for b in range(n):
+        a = (x * (b + 3) + y * (7 - b) + 13 * b) % (251 if t == gdal.GDT_Byte else 40000)
+        if t == gdal.GDT_Int16: a = a - 20000
+        ds.GetRasterBand(b + 1).WriteArray(a)
+    ds = None
+`, dir]);
+  const windows = [undefined, { col: 0, row: 0, width: 301, height: 257 }, { col: 37, row: 61, width: 150, height: 99 }, { col: 300, row: 256, width: 1, height: 1 }];
+  for (const name of ["u8-deflate", "u16-be-strips", "i16-one-band"]) {
+    for (const cacheBytes of [undefined, 0]) {
+      const src = await openRaster(join(dir, `${name}.tif`), cacheBytes === undefined ? {} : { cacheBytes });
+      for (const w of windows) {
+        const want = await src.read(w ? { window: w } : {});
+        const n = want.width * want.height;
+        const Ctor = want.band(1).constructor as new (n: number) => ArrayLike<number> & { buffer: ArrayBufferLike; [i: number]: number };
+        const got = new Ctor(n * src.count);
+        assert.equal(await src.readInterleavedInto(new Uint8Array(got.buffer), w ? { window: w } : {}), true, name);
+        for (let b = 0; b < src.count; b++) {
+          const band = want.band(b + 1);
+          for (let i = 0; i < n; i++) if (got[i * src.count + b] !== band[i]) assert.fail(`${name} ${JSON.stringify(w)} cache ${cacheBytes}: band ${b + 1} pixel ${i}: ${got[i * src.count + b]} ≠ ${band[i]}`);
+        }
+      }
+      await assert.rejects(src.readInterleavedInto(new Uint8Array(10), { window: { col: 0, row: 0, width: 8, height: 8 } }), (e: unknown) => e instanceof RasterRangeError && /needs \d+ bytes; the target has 10/.test(e.message));
+      await src.close();
+    }
+  }
+  const planar = await openRaster(join(dir, "u8-planar.tif"));
+  const target = new Uint8Array(301 * 257 * 2).fill(7);
+  assert.equal(await planar.readInterleavedInto(target), false);
+  assert.ok(target.every((v) => v === 7), "nothing written when the file is band-interleaved");
+  await planar.close();
+});

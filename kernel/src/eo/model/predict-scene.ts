@@ -281,8 +281,16 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const DEPTH = 2 * (useWorker ? model.sceneWorkerCount() : 1);
   const SLOTS = DEPTH + 1;
   const bpe = ({ uint8: 1, uint16: 2, float32: 4 } as Record<string, number>)[source.dtype] ?? 0;
+  // A source that reads whole pixels (pixel-interleaved files: openRaster's readInterleavedInto) and
+  // needs no nodata checks goes into kernel memory as it is stored, two strips (one being tiled, the
+  // next being read); the kernels take each band's samples from there. Otherwise bands are read
+  // separately and copied in (or normalized in JavaScript).
+  const readPixels = (source as { readInterleavedInto?: (t: Uint8Array, o: { window: { col: number; row: number; width: number; height: number }; signal?: AbortSignal }) => Promise<boolean> }).readInterleavedInto;
+  const pixelsWanted = options.wasm !== false && typeof readPixels === "function" && (bpe === 1 || bpe === 2) && C === source.count &&
+    bands.every((b, i) => b === i + 1) && nodata.every((v) => v === null);
   const kern = options.wasm === false ? null : SceneKernels.create(SceneKernels.bytes(
     K * th * W * 4, th * W * 4, tw * 8, th * W, ...Array<number>(C).fill(th * W * bpe),
+    ...(pixelsWanted ? [th * W * C * bpe, th * W * C * bpe, C * 4, C * 4, C * C * 16 /* swizzle masks */] : []),
     ...Array<number>(SLOTS).fill(bs * tileLen * 4), ...Array<number>(SLOTS).fill(bs * per * 4),
     ...Array<number>(xs.length).fill(tw * 4), ...Array<number>(ys.length).fill(th * 4)));
   // Accumulators for the rows [ys[i], ys[i] + th) of the current strip.
@@ -293,6 +301,16 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const rawK: KernelSource[] | null = kern && bpe
     ? Array.from({ length: C }, () => (bpe === 1 ? kern.u8(th * W) : bpe === 2 ? kern.u16(th * W) : kern.f32(th * W)))
     : null;
+  /** Two pixel-interleaved strips in kernel memory (strip yi in pixelStrips[yi % 2]), while reading whole pixels works. */
+  let pixelStrips: (Uint8Array | Uint16Array)[] | null = kern && pixelsWanted
+    ? [0, 1].map(() => (bpe === 1 ? kern.u8(th * W * C) : kern.u16(th * W * C)))
+    : null;
+  const mulK = kern && pixelStrips ? kern.f32(C) : null;
+  const addK = kern && pixelStrips ? kern.f32(C) : null;
+  if (mulK && addK) {
+    mulK.set(mul);
+    addK.set(add);
+  }
   const inSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * tileLen)) : null;
   const outSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * per)) : null;
   let launched = 0;
@@ -376,15 +394,20 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
    * `kept` > 0 only the rows below the previous strip were read: the first `kept` rows are the
    * previous strip's last rows, which the kernel memory still holds (see toKernel).
    */
-  type Strip = { raw: ArrayLike<number>[]; invalid: Uint8Array | null; kept: number };
+  type Strip = { raw: ArrayLike<number>[]; invalid: Uint8Array | null; kept: number; pixels?: Uint8Array | Uint16Array };
   /** Per band: the current strip's samples in kernel memory (copied when the strip's tiling starts), or null. */
   const stripK: (KernelSource | null)[] = new Array<KernelSource | null>(C).fill(null);
   /** True once a strip's bands all went to kernel memory: later strips then read only their new rows. */
   let stripsInKernel = false;
   /** The nodata flags of the previous strip (for the rows a partly read strip keeps). */
   let prevInvalid: Uint8Array | null = null;
-  const toKernel = (strip: Strip): void => {
+  const toKernel = (strip: Strip, yi: number): void => {
     const k0 = strip.kept;
+    if (strip.pixels) {
+      // the rows this strip shares with the previous one, from the previous strip's half
+      if (k0) strip.pixels.set(pixelStrips![(yi + 1) % 2]!.subarray((th - k0) * W * C, th * W * C));
+      return;
+    }
     let all = true;
     for (let b = 0; b < C; b++) {
       const r = strip.raw[b]!;
@@ -412,6 +435,17 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   /** Reads strip `yi` (or its rows below the previous strip) and flags nodata/NaN pixels (they are fed as 0 and get no prediction). */
   const prepareStrip = async (yi: number): Promise<Strip> => {
     signal?.throwIfAborted();
+    if (pixelStrips) {
+      // whole pixels straight into this strip's half of kernel memory (below the rows kept from the previous strip)
+      const kept = yi > 0 ? Math.max(0, ys[yi - 1]! + th - ys[yi]!) : 0;
+      const px = pixelStrips[yi % 2]!;
+      const bytes = new Uint8Array(px.buffer, px.byteOffset + kept * W * C * bpe, (th - kept) * W * C * bpe);
+      if (await readPixels!.call(source, bytes, { window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, signal })) {
+        return { raw: [], invalid: null, kept, pixels: px };
+      }
+      if (yi > 0) throw new ModelInputError(`predictScene: ${card.name}'s source stopped reading whole pixels after the first strip.`, "pixel-interleaved reads", "band reads");
+      pixelStrips = null; // not stored pixel-interleaved: read bands
+    }
     // the previous strip is in kernel memory: read only the rows below it
     const kept = stripsInKernel && yi > 0 ? Math.max(0, ys[yi - 1]! + th - ys[yi]!) : 0;
     const strip = await source.read({ window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, bands, signal });
@@ -431,6 +465,10 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   };
   /** Normalizes the tile at column `x0` of `strip` straight into batch slot `slot`. */
   const fillTile = (strip: Strip, x0: number, slot: number): void => {
+    if (strip.pixels) {
+      kern!.normalizeInterleaved(strip.pixels, x0, W, C, C, batch, slot * tileLen, th, tw, mulK!, addK!);
+      return;
+    }
     const inv = strip.invalid;
     for (let b = 0; b < C; b++) {
       const base = slot * tileLen + b * th * tw;
@@ -534,7 +572,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     else cur = await prepareStrip(0);
     for (let yi = 0; yi < ys.length; yi++) {
       signal?.throwIfAborted();
-      if (rawK) toKernel(cur);
+      if (rawK || cur.pixels) toKernel(cur, yi);
       let queued: number[] = [];
       for (let xi = 0; xi < xs.length; xi++) {
         fillTile(cur, xs[xi]!, queued.length);

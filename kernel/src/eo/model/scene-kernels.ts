@@ -14,6 +14,9 @@ interface Exports {
   normalize_u8(src: number, W: number, dst: number, th: number, tw: number, mul: number, add: number): void;
   normalize_u16(src: number, W: number, dst: number, th: number, tw: number, mul: number, add: number): void;
   normalize_f32(src: number, W: number, dst: number, th: number, tw: number, mul: number, add: number): void;
+  normalize_il_u8(src: number, W: number, spp: number, dst: number, plane: number, th: number, tw: number, mulp: number, addp: number, C: number): void;
+  normalize_il_u16(src: number, W: number, spp: number, dst: number, plane: number, th: number, tw: number, mulp: number, addp: number, C: number): void;
+  normalize_il_u8x16(src: number, W: number, spp: number, dst: number, plane: number, th: number, tw: number, mulp: number, addp: number, C: number, masks: number): void;
   blend(od: number, w: number, acc: number, accW: number, K: number, stride: number, plane: number, n: number): void;
   argmax(acc: number, plane: number, K: number, n: number, out: number): void;
   accumulate(od: number, wx: number, wy: number, acc: number, accW: number, wrow: number,
@@ -134,6 +137,45 @@ export class SceneKernels {
     if (srcIndex + (th - 1) * W + tw > src.length || dstIndex + th * tw > dst.length) throw new RangeError("SceneKernels.normalize: tile out of bounds.");
     const f = src instanceof Uint8Array ? this.#ex.normalize_u8 : src instanceof Uint16Array ? this.#ex.normalize_u16 : this.#ex.normalize_f32;
     f(this.#at(src, srcIndex), W, this.#at(dst, dstIndex), th, tw, mul, add);
+  }
+
+  /**
+   * Tiles out of a pixel-interleaved strip (`spp` samples a pixel, `W` pixels a row; `pixel` = the
+   * tile's first pixel): for each band b < C, `dst[dstIndex + b·th·tw + r·tw + c] =
+   * f32(f32(sample_b · mul[b]) + add[b])`, exactly as {@link normalize} computes each band from
+   * separate arrays (mul and add are f32 arrays in this memory). uint8 samples with spp ≤ 16 go
+   * sixteen pixels at a time; the first such call takes C·spp·16 bytes of this memory for its masks.
+   */
+  normalizeInterleaved(src: Uint8Array | Uint16Array, pixel: number, W: number, spp: number, C: number, dst: Float32Array, dstIndex: number,
+    th: number, tw: number, mul: Float32Array, add: Float32Array): void {
+    if (th <= 0 || tw <= 0 || C <= 0) return;
+    if (C > spp || mul.length < C || add.length < C || ((pixel + (th - 1) * W + tw) * spp > src.length) || dstIndex + C * th * tw > dst.length) {
+      throw new RangeError("SceneKernels.normalizeInterleaved: tile out of bounds.");
+    }
+    if (src instanceof Uint8Array && spp <= 16) {
+      this.#ex.normalize_il_u8x16(this.#at(src, pixel * spp), W, spp, this.#at(dst, dstIndex), th * tw * 4, th, tw, this.#at(mul, 0), this.#at(add, 0), C, this.#swizzleMasks(spp, C));
+      return;
+    }
+    const f = src instanceof Uint8Array ? this.#ex.normalize_il_u8 : this.#ex.normalize_il_u16;
+    f(this.#at(src, pixel * spp), W, spp, this.#at(dst, dstIndex), th * tw * 4, th, tw, this.#at(mul, 0), this.#at(add, 0), C);
+  }
+
+  #masks: { spp: number; C: number; at: number } | undefined;
+  /** Byte address of the swizzle masks taking band b < C out of 16 pixels of spp uint8 samples (see normalize_il_u8x16); made once. */
+  #swizzleMasks(spp: number, C: number): number {
+    const have = this.#masks;
+    if (have && have.spp === spp && have.C >= C) return have.at;
+    const m = this.u8(C * spp * 16);
+    for (let b = 0; b < C; b++) {
+      for (let v = 0; v < spp; v++) {
+        for (let i = 0; i < 16; i++) {
+          const at = i * spp + b - 16 * v;
+          m[(b * spp + v) * 16 + i] = at >= 0 && at < 16 ? at : 0x80;
+        }
+      }
+    }
+    this.#masks = { spp, C, at: m.byteOffset };
+    return m.byteOffset;
   }
 
   /**

@@ -43,6 +43,129 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
 
+;; normalize_il_u8 with SIMD, for spp ≤ 16: sixteen pixels of band b come out of the 16·spp bytes that hold
+  ;; them with one i8x16.swizzle per input vector (masks at $masks: for band b and vector v, 16 bytes at
+  ;; $masks + (b·spp + v)·16, lane i = i·spp + b − 16v where that falls in vector v, else 0x80 for zero)
+  ;; ORed together; same arithmetic as normalize_il_u8.
+  (func (export "normalize_il_u8x16") (param $src i32) (param $W i32) (param $spp i32) (param $dst i32) (param $plane i32) (param $th i32) (param $tw i32) (param $mulp i32) (param $addp i32) (param $C i32) (param $masks i32)
+    (local $r i32) (local $b i32) (local $s i32) (local $d i32) (local $e i32) (local $ev i32) (local $mul f32) (local $add f32) (local $rowS i32) (local $rowD i32)
+    (local $v i32) (local $mp i32) (local $sv i32) (local $x v128) (local $m v128) (local $a v128) (local $group i32)
+    (local.set $group (i32.shl (local.get $spp) (i32.const 4)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
+        (local.set $rowS (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (local.get $spp))))
+        (local.set $rowD (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
+        (local.set $b (i32.const 0))
+        (block $bands_done
+          (loop $bands
+            (br_if $bands_done (i32.ge_u (local.get $b) (local.get $C)))
+            (local.set $mul (f32.load (i32.add (local.get $mulp) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $add (f32.load (i32.add (local.get $addp) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $m (f32x4.splat (local.get $mul)))
+            (local.set $a (f32x4.splat (local.get $add)))
+            (local.set $s (local.get $rowS))
+            (local.set $d (i32.add (local.get $rowD) (i32.mul (local.get $b) (local.get $plane))))
+            (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
+            (local.set $ev (i32.add (local.get $d) (i32.shl (i32.and (local.get $tw) (i32.const -16)) (i32.const 2))))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $d) (local.get $ev)))
+                (local.set $x (v128.const i32x4 0 0 0 0))
+                (local.set $mp (i32.add (local.get $masks) (i32.shl (i32.mul (local.get $b) (local.get $spp)) (i32.const 4))))
+                (local.set $sv (local.get $s))
+                (local.set $v (i32.add (local.get $s) (local.get $group)))
+                (loop $gather
+                  (local.set $x (v128.or (local.get $x) (i8x16.swizzle (v128.load (local.get $sv)) (v128.load (local.get $mp)))))
+                  (local.set $sv (i32.add (local.get $sv) (i32.const 16)))
+                  (local.set $mp (i32.add (local.get $mp) (i32.const 16)))
+                  (br_if $gather (i32.lt_u (local.get $sv) (local.get $v))))
+                (v128.store offset=0 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (local.get $x)))) (local.get $m)) (local.get $a)))
+                (v128.store offset=16 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (i16x8.extend_low_i8x16_u (local.get $x)))) (local.get $m)) (local.get $a)))
+                (v128.store offset=32 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_high_i8x16_u (local.get $x)))) (local.get $m)) (local.get $a)))
+                (v128.store offset=48 (local.get $d) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (i16x8.extend_high_i8x16_u (local.get $x)))) (local.get $m)) (local.get $a)))
+                (local.set $s (local.get $v))
+                (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                (br $vec)))
+            (local.set $s (i32.add (local.get $s) (local.get $b)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $d) (local.get $e)))
+                (f32.store (local.get $d) (f32.add (f32.mul (f32.convert_i32_u (i32.load8_u (local.get $s))) (local.get $mul)) (local.get $add)))
+                (local.set $s (i32.add (local.get $s) (local.get $spp)))
+                (local.set $d (i32.add (local.get $d) (i32.const 4)))
+                (br $tail)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $bands)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; Tiles out of pixel-interleaved uint8 strips (the file's own layout: no splitting into bands first).
+  ;; src: byte address of the tile's first pixel in a pixel-interleaved strip (spp samples a pixel, W pixels a
+  ;; row); for each band b < C: dst[b·plane + r·tw + c] = f32(f32(sample·mul[b]) + add[b]) (plane in bytes,
+  ;; mul and add: f32 arrays at byte addresses). Row by row and band by band, so a row's pixels stay in cache.
+  (func (export "normalize_il_u8") (param $src i32) (param $W i32) (param $spp i32) (param $dst i32) (param $plane i32) (param $th i32) (param $tw i32) (param $mulp i32) (param $addp i32) (param $C i32)
+    (local $r i32) (local $b i32) (local $s i32) (local $d i32) (local $e i32) (local $mul f32) (local $add f32) (local $rowS i32) (local $rowD i32) (local $step i32)
+    (local.set $step (i32.shl (local.get $spp) (i32.const 0)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
+        (local.set $rowS (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (local.get $step))))
+        (local.set $rowD (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
+        (local.set $b (i32.const 0))
+        (block $bands_done
+          (loop $bands
+            (br_if $bands_done (i32.ge_u (local.get $b) (local.get $C)))
+            (local.set $mul (f32.load (i32.add (local.get $mulp) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $add (f32.load (i32.add (local.get $addp) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $s (i32.add (local.get $rowS) (i32.shl (local.get $b) (i32.const 0))))
+            (local.set $d (i32.add (local.get $rowD) (i32.mul (local.get $b) (local.get $plane))))
+            (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
+            (block $px_done
+              (loop $px
+                (br_if $px_done (i32.ge_u (local.get $d) (local.get $e)))
+                (f32.store (local.get $d) (f32.add (f32.mul (f32.convert_i32_u (i32.load8_u (local.get $s))) (local.get $mul)) (local.get $add)))
+                (local.set $s (i32.add (local.get $s) (local.get $step)))
+                (local.set $d (i32.add (local.get $d) (i32.const 4)))
+                (br $px)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $bands)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+;; The same for uint16 samples.
+  ;; src: byte address of the tile's first pixel in a pixel-interleaved strip (spp samples a pixel, W pixels a
+  ;; row); for each band b < C: dst[b·plane + r·tw + c] = f32(f32(sample·mul[b]) + add[b]) (plane in bytes,
+  ;; mul and add: f32 arrays at byte addresses). Row by row and band by band, so a row's pixels stay in cache.
+  (func (export "normalize_il_u16") (param $src i32) (param $W i32) (param $spp i32) (param $dst i32) (param $plane i32) (param $th i32) (param $tw i32) (param $mulp i32) (param $addp i32) (param $C i32)
+    (local $r i32) (local $b i32) (local $s i32) (local $d i32) (local $e i32) (local $mul f32) (local $add f32) (local $rowS i32) (local $rowD i32) (local $step i32)
+    (local.set $step (i32.shl (local.get $spp) (i32.const 1)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
+        (local.set $rowS (i32.add (local.get $src) (i32.mul (i32.mul (local.get $r) (local.get $W)) (local.get $step))))
+        (local.set $rowD (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
+        (local.set $b (i32.const 0))
+        (block $bands_done
+          (loop $bands
+            (br_if $bands_done (i32.ge_u (local.get $b) (local.get $C)))
+            (local.set $mul (f32.load (i32.add (local.get $mulp) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $add (f32.load (i32.add (local.get $addp) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $s (i32.add (local.get $rowS) (i32.shl (local.get $b) (i32.const 1))))
+            (local.set $d (i32.add (local.get $rowD) (i32.mul (local.get $b) (local.get $plane))))
+            (local.set $e (i32.add (local.get $d) (i32.shl (local.get $tw) (i32.const 2))))
+            (block $px_done
+              (loop $px
+                (br_if $px_done (i32.ge_u (local.get $d) (local.get $e)))
+                (f32.store (local.get $d) (f32.add (f32.mul (f32.convert_i32_u (i32.load16_u (local.get $s))) (local.get $mul)) (local.get $add)))
+                (local.set $s (i32.add (local.get $s) (local.get $step)))
+                (local.set $d (i32.add (local.get $d) (i32.const 4)))
+                (br $px)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $bands)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
   ;; The same for a uint16 strip, eight values at a time.
   (func (export "normalize_u16") (param $src i32) (param $W i32) (param $dst i32) (param $th i32) (param $tw i32) (param $mul f32) (param $add f32)
     (local $r i32) (local $s i32) (local $d i32) (local $ev i32) (local $e i32) (local $m v128) (local $a v128) (local $v v128)

@@ -239,6 +239,35 @@ export class RasterSource implements RasterSourceLike {
   }
 
   /**
+   * Reads a window's samples pixel-interleaved — every band, in band order, native byte order — into
+   * `target` (rows `window.width × count` samples apart, starting at byte 0), copying whole pixels
+   * from the file's blocks instead of splitting them into bands: for consumers that take interleaved
+   * pixels (predictScene's kernels). Returns false, reading nothing, when the file does not store
+   * pixels that way (band-interleaved with several bands, complex, sub-byte, 24-bit or 16-bit float
+   * samples); use {@link read} then. Blocks are cached as by `read`.
+   * @throws {RasterRangeError} for a window outside the raster or a target too small for it.
+   * @example
+   * ```ts
+   * const px = new Uint8Array(64 * 64 * src.count * 2); // uint16 samples
+   * if (await src.readInterleavedInto(px, { window: { col: 0, row: 0, width: 64, height: 64 } })) {
+   *   const samples = new Uint16Array(px.buffer, 0, 64 * 64 * src.count);
+   * }
+   * ```
+   */
+  async readInterleavedInto(target: Uint8Array, options: { window?: Window; signal?: AbortSignal } = {}): Promise<boolean> {
+    const signal = options.signal ?? interruptSignal();
+    signal?.throwIfAborted();
+    const { img, win } = this.#resolve(options.window, undefined, this.#ovr);
+    if ((img.planar === 2 && img.samples > 1) || isComplex(img.dtype) || img.bits % 8 !== 0 || img.bits === 24 || (img.sampleFormat === 3 && img.bits === 16)) return false;
+    const need = win.width * win.height * this.count * arrayTypeFor(this.dtype).BYTES_PER_ELEMENT;
+    if (target.byteLength < need) {
+      throw new RasterRangeError(this.name, "window", `readInterleavedInto: a ${win.width}×${win.height} window of ${this.count} ${this.dtype} band(s) needs ${need} bytes; the target has ${target.byteLength}.`);
+    }
+    await this.#readImage(img, win, Array.from({ length: this.count }, (_, i) => i + 1), signal, false, target);
+    return true;
+  }
+
+  /**
    * Read the internal dataset mask (255 = valid, 0 = masked, as GDAL's mask band), or null when the
    * file has none. Same window/overview rules as {@link read}.
    * @example
@@ -350,10 +379,11 @@ export class RasterSource implements RasterSourceLike {
     };
   }
 
-  async #readImage(img: TiffImage, win: Window, bands: number[], signal: AbortSignal | undefined, showProgress: boolean): Promise<BandArray[]> {
+  /** Reads bands of a window of `img`: into new arrays, or (`interleaved`, all bands) whole pixels into those bytes. */
+  async #readImage(img: TiffImage, win: Window, bands: number[], signal: AbortSignal | undefined, showProgress: boolean, interleaved?: Uint8Array): Promise<BandArray[]> {
     const comp = isComplex(img.dtype) ? 2 : 1;
     const Ctor = arrayTypeFor(img.dtype);
-    const out = bands.map(() => new Ctor(win.width * win.height * comp));
+    const out = interleaved ? [] : bands.map(() => new Ctor(win.width * win.height * comp));
     const bx0 = Math.floor(win.col / img.blockWidth);
     const bx1 = Math.floor((win.col + win.width - 1) / img.blockWidth);
     const by0 = Math.floor(win.row / img.blockHeight);
@@ -406,7 +436,8 @@ export class RasterSource implements RasterSourceLike {
         block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers, inflateHere: here.has(j.index), borrow: !useCache });
         if (useCache) this.#cache.set(key(j), block);
       }
-      copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
+      if (interleaved) copyPixels(img, block, j.bx, j.by, win, interleaved);
+      else copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
       // worker-inflated blocks that are not cached go back to the pool as the next outputs
       if (recycle && !useCache && block.buffer.byteLength === block.byteLength) recycleWorkerBuffer(block.buffer);
       bar?.tick();
@@ -458,6 +489,27 @@ export class RasterSource implements RasterSourceLike {
     bar?.done();
     return out;
   }
+}
+
+/** Copies the window's part of a pixel-interleaved (or one-sample) block into interleaved bytes, row by row. */
+function copyPixels(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, target: Uint8Array): void {
+  const rows = blockRows(img, by);
+  const x0 = bx * img.blockWidth;
+  const y0 = by * img.blockHeight;
+  const c0 = Math.max(win.col, x0);
+  const c1 = Math.min(win.col + win.width, x0 + img.blockWidth, img.width);
+  const r0 = Math.max(win.row, y0);
+  const r1 = Math.min(win.row + win.height, y0 + rows);
+  if (c1 <= c0 || r1 <= r0) return;
+  const px = img.samples * block.BYTES_PER_ELEMENT;
+  const src = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
+  const len = (c1 - c0) * px;
+  const sStep = img.blockWidth * px;
+  const dStep = win.width * px;
+  let s = ((r0 - y0) * img.blockWidth + (c0 - x0)) * px;
+  let d = ((r0 - win.row) * win.width + (c0 - win.col)) * px;
+  if (len === sStep && len === dStep) target.set(src.subarray(s, s + (r1 - r0) * len), d);
+  else for (let r = r0; r < r1; r++, s += sStep, d += dStep) target.set(src.subarray(s, s + len), d);
 }
 
 function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, targets: [number, number][], out: BandArray[], comp: number): void {
