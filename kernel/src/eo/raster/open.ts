@@ -493,14 +493,9 @@ export class RasterSource implements RasterSourceLike {
 
 /** Copies the window's part of a pixel-interleaved (or one-sample) block into interleaved bytes, row by row. */
 function copyPixels(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, target: Uint8Array): void {
-  const rows = blockRows(img, by);
-  const x0 = bx * img.blockWidth;
-  const y0 = by * img.blockHeight;
-  const c0 = Math.max(win.col, x0);
-  const c1 = Math.min(win.col + win.width, x0 + img.blockWidth, img.width);
-  const r0 = Math.max(win.row, y0);
-  const r1 = Math.min(win.row + win.height, y0 + rows);
-  if (c1 <= c0 || r1 <= r0) return;
+  const part = blockPart(img, bx, by, win);
+  if (!part) return;
+  const { x0, y0, c0, c1, r0, r1 } = part;
   const px = img.samples * block.BYTES_PER_ELEMENT;
   const src = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
   const len = (c1 - c0) * px;
@@ -512,16 +507,22 @@ function copyPixels(img: TiffImage, block: BandArray, bx: number, by: number, wi
   else for (let r = r0; r < r1; r++, s += sStep, d += dStep) target.set(src.subarray(s, s + len), d);
 }
 
-function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, targets: [number, number][], out: BandArray[], comp: number): void {
-  const spp = img.planar === 2 ? 1 : img.samples;
-  const rows = blockRows(img, by);
+/** Where block (bx, by) starts (x0, y0) and the columns [c0, c1) and rows [r0, r1) of the window it holds; null when none. */
+function blockPart(img: TiffImage, bx: number, by: number, win: Window): { x0: number; y0: number; c0: number; c1: number; r0: number; r1: number } | null {
   const x0 = bx * img.blockWidth;
   const y0 = by * img.blockHeight;
   const c0 = Math.max(win.col, x0);
   const c1 = Math.min(win.col + win.width, x0 + img.blockWidth, img.width);
   const r0 = Math.max(win.row, y0);
-  const r1 = Math.min(win.row + win.height, y0 + rows);
-  if (c1 <= c0 || r1 <= r0) return;
+  const r1 = Math.min(win.row + win.height, y0 + blockRows(img, by));
+  return c1 <= c0 || r1 <= r0 ? null : { x0, y0, c0, c1, r0, r1 };
+}
+
+function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, targets: [number, number][], out: BandArray[], comp: number): void {
+  const spp = img.planar === 2 ? 1 : img.samples;
+  const part = blockPart(img, bx, by, win);
+  if (!part) return;
+  const { x0, y0, c0, c1, r0, r1 } = part;
   const n = c1 - c0;
   if (spp === 1) {
     // one sample per block: row copies (one copy when block and window rows are the same length)
