@@ -286,7 +286,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   // next being read); the kernels take each band's samples from there. Otherwise bands are read
   // separately and copied in (or normalized in JavaScript).
   const readPixels = (source as { readInterleavedInto?: (t: Uint8Array, o: { window: { col: number; row: number; width: number; height: number }; signal?: AbortSignal }) => Promise<boolean> }).readInterleavedInto;
-  const pixelsWanted = options.wasm !== false && typeof readPixels === "function" && (bpe === 1 || bpe === 2) && C === source.count &&
+  // (a band-interleaved file would answer false: no memory is set aside for it)
+  const pixelsWanted = options.wasm !== false && typeof readPixels === "function" && (source as { interleave?: string }).interleave !== "BAND" &&
+    (bpe === 1 || bpe === 2) && C === source.count &&
     bands.every((b, i) => b === i + 1) && nodata.every((v) => v === null);
   const kern = options.wasm === false ? null : SceneKernels.create(SceneKernels.bytes(
     K * th * W * 4, th * W * 4, tw * 8, th * W, ...Array<number>(C).fill(th * W * bpe),
