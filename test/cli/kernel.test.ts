@@ -135,6 +135,15 @@ test("display: display_data with display ids, updates, clear_output, self-displa
   assert.equal(content(ofType(v.outputs, "execute_result")[0]!).data["text/html"], "<i>tile</i>");
 });
 
+test("a burst of outputs past zeromq.js's 512 synchronous sends all arrive, in order", async () => {
+  // zeromq.js defers every 512th send on a socket and throws EBUSY on a send behind it.
+  const r = await client.execute("for (let i = 0; i < 700; i++) display.text(`line ${i}`);\n'done'");
+  assert.equal(content(r.reply).status, "ok", JSON.stringify(r.reply.content));
+  const shown = ofType(r.outputs, "display_data").map((m) => content(m).data["text/plain"]);
+  assert.deepEqual(shown, Array.from({ length: 700 }, (_, i) => `line ${i}`));
+  assert.equal(plain(r.outputs), "'done'");
+});
+
 test("imports: ai4eo from a folder without it, and an ESM-only package next to the notebook", async () => {
   const r = await client.execute("import { plainText, progress } from 'ai4eo';\nimport { greet } from 'esm-only-greeter';\n[plainText({ band: 'B04' }), greet('EO'), typeof progress]");
   assert.equal(content(r.reply).status, "ok", JSON.stringify(content(r.reply)));

@@ -20,6 +20,7 @@ import { endpoint, type ConnectionInfo } from "./connection.js";
 import { KernelCommRegistry } from "./comm-registry.js";
 import { HistoryStore } from "./history.js";
 import { COMM_REGISTRY_KEY } from "./comm-types.js";
+import { OrderedSender } from "./ordered-sender.js";
 
 /** A mime bundle: mime type → data. */
 export type MimeData = Record<string, unknown>;
@@ -128,7 +129,8 @@ export class KernelServer {
   #flushScheduled = false;
   #lastStreamFlush = 0;
   #pendingInput: { resolve: (s: string) => void; reject: (e: Error) => void } | undefined;
-  #iopubChain: Promise<unknown> = Promise.resolve();
+  /** One in-order sender per socket (zeromq.js throws EBUSY on a send behind a deferred one). */
+  readonly #senders = new Map<zmq.Router | zmq.Publisher, OrderedSender>();
   #closed = false;
   #payloads = new Map<RequestContext, unknown[]>();
   readonly #log: (line: string) => void;
@@ -260,9 +262,19 @@ export class KernelServer {
     if (this.#closed) return;
     const frames = this.codec.encode(msg);
     // Router and Publisher never block (they drop at the high-water mark rather than wait), so the
-    // message is queued right here, in order, even while a cell runs synchronous code.
-    const sent = socket.send(frames).catch((e: Error) => this.#log(`send failed: ${e.message}`));
-    this.#iopubChain = this.#iopubChain.then(() => sent);
+    // message leaves at once, in order, even while a cell runs synchronous code, unless zeromq.js
+    // deferred an earlier send (it does every 512th): then it waits behind that one.
+    let sender = this.#senders.get(socket);
+    if (!sender) {
+      sender = new OrderedSender(socket, (e) => this.#log(`send failed: ${e.message}`));
+      this.#senders.set(socket, sender);
+    }
+    sender.send(frames);
+  }
+
+  /** Resolves once every message given to any socket so far has been sent. */
+  async #settled(): Promise<void> {
+    await Promise.all([...this.#senders.values()].map((s) => s.settled()));
   }
 
   #publish(msgType: string, content: unknown, context: RequestContext | undefined, extra: { metadata?: Record<string, unknown>; buffers?: Uint8Array[] } = {}): void {
@@ -602,9 +614,9 @@ export class KernelServer {
     const restart = (msg.content as { restart?: unknown }).restart === true;
     this.#reply(socket, msg, "shutdown_reply", { status: "ok", restart });
     this.#publish("shutdown_reply", { status: "ok", restart }, { parent: msg, allowStdin: false, silent: false });
-    void this.#iopubChain
+    void this.#settled()
       .then(() => new Promise<void>((r) => setImmediate(r)))
-      .then(() => this.#iopubChain)
+      .then(() => this.#settled())
       .then(() => this.close())
       .then(() => this.#onShutdown(restart));
   }
