@@ -144,6 +144,12 @@ test("a burst of outputs past zeromq.js's 512 synchronous sends all arrive, in o
   assert.equal(plain(r.outputs), "'done'");
 });
 
+test("the client sends 600 requests at once (past zeromq.js's 512 synchronous sends); all are answered", async () => {
+  const replies = await Promise.all(Array.from({ length: 600 }, () => client.request("shell", "is_complete_request", { code: "1 +" })));
+  assert.equal(replies.length, 600);
+  for (const r of replies) assert.equal(content(r).status, "incomplete");
+});
+
 test("imports: ai4eo from a folder without it, and an ESM-only package next to the notebook", async () => {
   const r = await client.execute("import { plainText, progress } from 'ai4eo';\nimport { greet } from 'esm-only-greeter';\n[plainText({ band: 'B04' }), greet('EO'), typeof progress]");
   assert.equal(content(r.reply).status, "ok", JSON.stringify(content(r.reply)));

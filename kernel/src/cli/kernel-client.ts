@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WireCodec, makeMessage, type JupyterMessage } from "../jupyter/wire.js";
 import type { ConnectionInfo } from "../jupyter/connection.js";
+import { OrderedSender } from "../jupyter/ordered-sender.js";
 import { kernelArgv } from "./install.js";
 
 /** Options of {@link KernelClient.start}. */
@@ -88,6 +89,9 @@ export class KernelClient {
   #control: zmq.Dealer;
   #stdin: zmq.Dealer;
   #iopub: zmq.Subscriber;
+  readonly #senders = new Map<zmq.Dealer, OrderedSender>();
+  /** Sends that failed (other than being busy), reported to whoever awaits the next send. */
+  #sendErrors: Error[] = [];
   #replies = new Map<string, Waiter>();
   #iopubHandlers = new Set<(m: JupyterMessage) => void>();
   #inputHandler: ((prompt: string, password: boolean) => string | Promise<string>) | undefined;
@@ -210,7 +214,7 @@ export class KernelClient {
     if (m.header.msg_type !== "input_request") return;
     const c = m.content as { prompt?: string; password?: boolean };
     const value = this.#inputHandler ? await this.#inputHandler(String(c.prompt ?? ""), c.password === true) : "";
-    await this.#stdin.send(this.codec.encode(makeMessage("input_reply", { value }, m.header, this.session)));
+    await this.#sendFrames("stdin", this.codec.encode(makeMessage("input_reply", { value }, m.header, this.session)));
   }
 
   /** Subscribes to every iopub message; returns the unsubscribe function. */
@@ -221,7 +225,22 @@ export class KernelClient {
 
   /** Sends a raw frame sequence on a channel (tests use it for malformed messages). */
   async sendRaw(channel: "shell" | "control", frames: Buffer[]): Promise<void> {
-    await (channel === "shell" ? this.#shell : this.#control).send(frames);
+    await this.#sendFrames(channel, frames);
+  }
+
+  /** Sends in order on a channel; zeromq.js would throw EBUSY on a send behind its deferred 513th. */
+  #sendFrames(channel: "shell" | "control" | "stdin", frames: Buffer[]): Promise<void> {
+    const socket = channel === "shell" ? this.#shell : channel === "control" ? this.#control : this.#stdin;
+    let sender = this.#senders.get(socket);
+    if (!sender) {
+      sender = new OrderedSender(socket, (e) => this.#sendErrors.push(e));
+      this.#senders.set(socket, sender);
+    }
+    sender.send(frames);
+    return sender.settled().then(() => {
+      const failed = this.#sendErrors.shift();
+      if (failed) throw failed;
+    });
   }
 
   /** Builds a signed message (not sent). */
@@ -245,14 +264,17 @@ export class KernelClient {
         }, options.timeoutMs).unref();
       }
     });
-    void (channel === "shell" ? this.#shell : this.#control).send(this.codec.encode(msg));
+    this.#sendFrames(channel, this.codec.encode(msg)).catch((e: Error) => {
+      this.#replies.get(msg.header.msg_id)?.reject(e);
+      this.#replies.delete(msg.header.msg_id);
+    });
     return p;
   }
 
   /** Sends a message without waiting for a reply (comm_open, comm_msg…). */
   async send(channel: "shell" | "control", msgType: string, content: Record<string, unknown>, buffers: Uint8Array[] = []): Promise<JupyterMessage> {
     const msg = this.message(msgType, content, buffers);
-    await (channel === "shell" ? this.#shell : this.#control).send(this.codec.encode(msg));
+    await this.#sendFrames(channel, this.codec.encode(msg));
     return msg;
   }
 
