@@ -2,7 +2,7 @@
 // buffers, sliding window of blocks in flight): values must equal GDAL's, errors must name the tile.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { deflateSync, inflateSync } from "node:zlib";
 import { join } from "node:path";
@@ -115,6 +115,24 @@ test("SyncInflater: same bytes as inflateSync, reuse after an error, truncated s
   const small = new Uint8Array(1000);
   assert.equal(inflater.inflateInto(z, small), 1000);
   assert.deepEqual(small, data.subarray(0, 1000));
+});
+
+test("the inflaters take Node's zlib binding without a deprecation warning, also under --pending-deprecation (then through a stream)", () => {
+  const script = `
+import { deflateSync } from "node:zlib";
+import { SyncInflater, AsyncInflater } from ${JSON.stringify(new URL("../../../kernel/src/eo/raster/zlib-direct.ts", import.meta.url).pathname)};
+const data = Uint8Array.from({ length: 70000 }, (_, i) => (i * 31) % 253);
+const z = deflateSync(data);
+const a = new Uint8Array(data.length), b = new Uint8Array(data.length);
+const n = new SyncInflater().inflateInto(z, a);
+const m = await new AsyncInflater().inflateInto(z, b);
+console.log(n === data.length && m === data.length && a.every((v, i) => v === data[i]) && b.every((v, i) => v === data[i]) ? "same" : "different");
+`;
+  for (const flags of [[], ["--pending-deprecation"]]) {
+    const r = spawnSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    assert.equal(r.stdout.trim(), "same", `${flags.join(" ")}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /DEP0111|process\.binding/, `${flags.join(" ")}: no deprecation warning`);
+  }
 });
 
 test("AsyncInflater: same bytes as inflateSync on libuv's pool, zlib's error message, reuse after an error, one inflation at a time", async () => {
