@@ -29,6 +29,7 @@ import { hasTopLevelAwait } from "./top-level-await.js";
 import { explainConverterFailure } from "./converter-errors.js";
 import { loadConverter } from "./converter-loader.js";
 import { warmUpCells } from "./warm-up.js";
+import { codeCacheDir, requireWithCodeCache, type CodeCachedModule } from "./code-cache.js";
 import { awaitsToYields, runInterruptible, type YieldTs } from "./interruptible-await.js";
 
 const requireHere = createRequire(import.meta.url);
@@ -106,6 +107,8 @@ export class Engine<C> {
   readonly #sideOutputs = new Map<string, string>();
   readonly #sideModules = new Map<string, Module>();
   readonly #exports: Record<string, unknown>;
+  #codeCache: CodeCachedModule | undefined;
+  #codeCacheStatus: CodeCachedModule["status"] = "off";
 
   private constructor(
     private readonly ts: TsModule,
@@ -126,6 +129,11 @@ export class Engine<C> {
     return this.ts.version;
   }
 
+  /** How TypeScript's compiler was loaded: from the code cache of an earlier kernel (`hit`) or not (see code-cache.ts). */
+  get codeCacheStatus(): CodeCachedModule["status"] {
+    return this.#codeCacheStatus;
+  }
+
   /** Variables declared by cells so far. */
   get locals(): Record<string, unknown> {
     return this.#exports;
@@ -141,7 +149,9 @@ export class Engine<C> {
     // Loading is seconds of synchronous work: yield between the steps so control messages
     // (interrupt, shutdown) and heartbeats are served in between.
     const turn = () => new Promise<void>((r) => setImmediate(r));
-    const ts = tslabRequire("@tslab/typescript-for-tslab") as TsModule;
+    // TypeScript's compiler with the V8 code cache of earlier kernels (the converter's require gets the same module)
+    const tsModule = requireWithCodeCache(tslabRequire.resolve("@tslab/typescript-for-tslab"), codeCacheDir());
+    const ts = tsModule.exports as TsModule;
     await turn();
     const aliases = missingAliases(rootDir, options.aliases ?? {});
     // TypeScript's node10 resolution has no package self-reference: inside the package's own tree
@@ -162,6 +172,8 @@ export class Engine<C> {
     await turn();
     if (options.globalDeclarations) converter.addModule("__ai4eo_globals__", options.globalDeclarations);
     const engine = new Engine<C>(ts, converter, options, rootDir);
+    engine.#codeCache = tsModule;
+    engine.#codeCacheStatus = tsModule.status;
     engine.#installGlobals();
     if (options.captureOutput !== false) engine.#captureOutput();
     engine.#installErrorHandlers();
@@ -241,6 +253,7 @@ export class Engine<C> {
     } finally {
       this.#executing = false;
       this.#interruptPending = false;
+      if (this.#executions === 3) this.#scheduleCodeCacheSave();
     }
   }
 
@@ -342,7 +355,25 @@ export class Engine<C> {
         done++;
       }
     }
+    this.#scheduleCodeCacheSave();
     return done;
+  }
+
+  /**
+   * Writes TypeScript's code cache for the next kernels (see code-cache.ts) once the compiler is
+   * warm: after a full warm-up, or after the third cell when cells came first. Does nothing when
+   * the cache was used (a hit) or already written. Waits for a moment with no cell running (the
+   * serialisation is ~45 ms of this thread, once).
+   */
+  #scheduleCodeCacheSave(): void {
+    const cache = this.#codeCache;
+    if (!cache || cache.status === "hit" || cache.status === "loaded" || cache.status === "off") return;
+    this.#codeCache = undefined;
+    const attempt = () => {
+      if (this.#executing) setTimeout(attempt, 1000).unref();
+      else void cache.save();
+    };
+    setTimeout(attempt, 500).unref();
   }
 
   /** Stops a cell that is awaiting (a synchronous loop is stopped by SIGINT through breakOnSigint). */

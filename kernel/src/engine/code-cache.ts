@@ -1,0 +1,137 @@
+/**
+ * Loads a large CommonJS module (TypeScript's 9 MB compiler) with a V8 code cache kept between
+ * kernel starts, so a new kernel skips parsing and compiling the functions an earlier one used.
+ *
+ * Node 20 has no built-in compile cache for modules (`module.enableCompileCache` came in Node 22).
+ * This compiles the module's wrapper with `vm.Script` and `cachedData` read from the cache folder;
+ * {@link CodeCachedModule.save} writes `script.createCachedData()` — taken after the compiler has
+ * run sample cells, it holds the bytecode of every function compiled so far, not just the top level.
+ * V8 checks the data against the source and its own version and flags: stale data is rejected
+ * (`status: "rejected"`), the module compiles as usual, and the next save replaces it. The cache is
+ * a speed-up only: an unreadable or unwritable folder just means no cache.
+ *
+ * Measured on the 2-core VM (in-process, 3 runs each): engine load 1.70–1.75 s → 1.42–1.56 s; the
+ * first `0` cell 35–41 ms → 17–23 ms; the first 50-line typed cell 157–168 ms → 90–140 ms.
+ *
+ * @example
+ * ```ts
+ * const ts = requireWithCodeCache(require.resolve("@tslab/typescript-for-tslab"), codeCacheDir());
+ * // … use ts.exports; once the compiler is warm:
+ * await ts.save();
+ * ```
+ * @module
+ */
+import Module, { createRequire } from "node:module";
+import vm from "node:vm";
+import path from "node:path";
+import os from "node:os";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+
+/** A module loaded by {@link requireWithCodeCache}. */
+export interface CodeCachedModule {
+  /** The module's exports (as `require` returns them). */
+  exports: unknown;
+  /**
+   * `hit`: compiled from the cache; `miss`: no cache yet; `rejected`: V8 refused stale data;
+   * `loaded`: the module was already loaded (nothing to cache); `off`: caching disabled.
+   */
+  status: "hit" | "miss" | "rejected" | "loaded" | "off";
+  /** The cache file used (undefined when off or already loaded). */
+  file: string | undefined;
+  /**
+   * Writes the code cache (atomically: a temporary file renamed), unless it was a hit. Resolves to
+   * whether a file was written; never rejects (a cache that cannot be written is no cache).
+   */
+  save(): Promise<boolean>;
+}
+
+/**
+ * The folder for code caches: `$AI4EO_CODE_CACHE_DIR`, else `$XDG_CACHE_HOME/ai4eo/v8`, else
+ * `~/.cache/ai4eo/v8`. `AI4EO_CODE_CACHE_DIR=off` disables caching (returns undefined).
+ */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const own = env.AI4EO_CODE_CACHE_DIR;
+  if (own === "off" || own === "0") return undefined;
+  if (own) return own;
+  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  return path.join(base, "ai4eo", "v8");
+}
+
+/** The cache file for `file`: named after it, keyed by its size, mtime, path and the Node/V8 build. */
+function cacheFileFor(file: string, dir: string): string {
+  const st = statSync(file);
+  const key = createHash("sha256")
+    .update([file, st.size, st.mtimeMs, process.version, process.versions.v8, process.arch].join("\0"))
+    .digest("hex")
+    .slice(0, 16);
+  return path.join(dir, `${path.basename(file, ".js")}-${key}.v8cache`);
+}
+
+interface ModuleInternals {
+  _cache: Record<string, Module>;
+  _nodeModulePaths(dir: string): string[];
+  wrap(source: string): string;
+}
+
+/**
+ * Requires the CommonJS module at `file` (an absolute path) as `require` would (same module cache,
+ * `require`, `module`, `__filename`, `__dirname`), compiling it with the V8 code cache in `dir`.
+ * @param file the module's absolute path
+ * @param dir the cache folder ({@link codeCacheDir}); undefined loads the module plainly
+ */
+export function requireWithCodeCache(file: string, dir: string | undefined): CodeCachedModule {
+  const M = Module as unknown as ModuleInternals;
+  const loaded = M._cache[file];
+  if (loaded || dir === undefined) {
+    const exports = loaded ? loaded.exports : createRequire(file)(file);
+    return { exports, status: loaded ? "loaded" : "off", file: undefined, save: async () => false };
+  }
+  const cacheFile = cacheFileFor(file, dir);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(M.wrap(readFileSync(file, "utf8")), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const status: CodeCachedModule["status"] = !cachedData ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
+  const mod = new Module(file) as Module & { paths: string[] };
+  mod.filename = file;
+  mod.paths = M._nodeModulePaths(path.dirname(file));
+  M._cache[file] = mod; // as Node does before running a module (cycles see the partial exports)
+  try {
+    const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+    wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+  } catch (e) {
+    delete M._cache[file];
+    throw e;
+  }
+  mod.loaded = true;
+  let saved = false;
+  return {
+    exports: mod.exports,
+    status,
+    file: cacheFile,
+    save: async () => {
+      if (status === "hit" || saved) return false;
+      saved = true;
+      try {
+        const data = script.createCachedData();
+        await mkdir(dir, { recursive: true });
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        await writeFile(tmp, data);
+        await rename(tmp, cacheFile);
+        // caches of earlier versions of the same module (another TypeScript, another Node) go
+        const stem = `${path.basename(file, ".js")}-`;
+        for (const name of await readdir(dir)) {
+          if (name.startsWith(stem) && name.endsWith(".v8cache") && path.join(dir, name) !== cacheFile) await rm(path.join(dir, name), { force: true });
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The V8 code cache of big CommonJS modules between kernel starts: miss → save → hit in a new
+// process, stale or corrupt data rejected (the module still loads), old caches removed, env rules.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir, homedir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { codeCacheDir } from "../../kernel/src/engine/code-cache.js";
+
+const codeCacheTs = new URL("../../kernel/src/engine/code-cache.ts", import.meta.url).pathname;
+
+/** Loads `file` with the cache in `dir` in a fresh process (as a new kernel would), calls it, saves. */
+function loadInFreshProcess(file: string, dir: string): { status: string; value: unknown; saved: boolean } {
+  const script = `
+import { requireWithCodeCache } from ${JSON.stringify(codeCacheTs)};
+const m = requireWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(dir)});
+const value = m.exports.fib(20) + m.exports.label;
+const saved = await m.save();
+console.log(JSON.stringify({ status: m.status, value, saved }));
+`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+test("a module compiles from the cache an earlier process wrote; stale and corrupt caches are rejected and replaced", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-code-cache-"));
+  try {
+    const mod = join(dir, "big-module.js");
+    const source = (label: string) =>
+      `"use strict";\nfunction fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n` +
+      Array.from({ length: 300 }, (_, i) => `function helper${i}(x) { return x * ${i} + ${i}; }`).join("\n") +
+      `\nexports.fib = fib;\nexports.label = ${JSON.stringify(label)};\n`;
+    writeFileSync(mod, source(" one"));
+    const cacheDir = join(dir, "cache");
+    const first = loadInFreshProcess(mod, cacheDir);
+    assert.deepEqual(first, { status: "miss", value: "6765 one", saved: true });
+    const files = readdirSync(cacheDir);
+    assert.equal(files.length, 1);
+    assert.match(files[0]!, /^big-module-[0-9a-f]{16}\.v8cache$/);
+    assert.deepEqual(loadInFreshProcess(mod, cacheDir), { status: "hit", value: "6765 one", saved: false }, "a hit is not written again");
+
+    // corrupt data under the same key: V8 rejects it, the module loads from source, the save replaces it
+    writeFileSync(join(cacheDir, files[0]!), Buffer.alloc(4096, 7));
+    assert.deepEqual(loadInFreshProcess(mod, cacheDir), { status: "rejected", value: "6765 one", saved: true });
+    assert.equal(loadInFreshProcess(mod, cacheDir).status, "hit");
+
+    // a changed module (size and mtime in the key) misses; its save removes the old version's cache
+    writeFileSync(mod, source(" two, longer"));
+    assert.deepEqual(loadInFreshProcess(mod, cacheDir), { status: "miss", value: "6765 two, longer", saved: true });
+    const after = readdirSync(cacheDir);
+    assert.equal(after.length, 1);
+    assert.notEqual(after[0], files[0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("codeCacheDir: AI4EO_CODE_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache; off disables", () => {
+  assert.equal(codeCacheDir({ AI4EO_CODE_CACHE_DIR: "/x/y" }), "/x/y");
+  assert.equal(codeCacheDir({ AI4EO_CODE_CACHE_DIR: "off" }), undefined);
+  assert.equal(codeCacheDir({ XDG_CACHE_HOME: "/c" }), "/c/ai4eo/v8");
+  assert.equal(codeCacheDir({}), join(homedir(), ".cache", "ai4eo", "v8"));
+});
+
+test("an unwritable cache folder means no cache, not an error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-code-cache-"));
+  try {
+    const mod = join(dir, "m.js");
+    writeFileSync(mod, `exports.fib = (n) => n; exports.label = "";\n`);
+    const blocker = join(dir, "file-not-folder");
+    writeFileSync(blocker, "");
+    const r = loadInFreshProcess(mod, join(blocker, "cache"));
+    assert.deepEqual(r, { status: "miss", value: "20", saved: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a kernel's engine writes TypeScript's code cache once warm, and the next engine loads from it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-code-cache-"));
+  const engineTs = new URL("../../kernel/src/engine/engine.ts", import.meta.url).pathname;
+  const script = `
+import { existsSync, readdirSync } from "node:fs";
+import { Engine } from ${JSON.stringify(engineTs)};
+const engine = await Engine.create({ hooks: { stream() {}, uncaught() {}, input: async () => "" }, captureOutput: false });
+const status = engine.codeCacheStatus;
+await engine.warmUp();
+const r = await engine.execute("const n: number = 40; n + 2", {});
+const t = Date.now();
+while (status !== "hit" && !(existsSync(process.env.AI4EO_CODE_CACHE_DIR) && readdirSync(process.env.AI4EO_CODE_CACHE_DIR).some((f) => f.endsWith(".v8cache"))) && Date.now() - t < 20000) await new Promise((r) => setTimeout(r, 100));
+console.log(JSON.stringify({ status, value: r.value, files: existsSync(process.env.AI4EO_CODE_CACHE_DIR) ? readdirSync(process.env.AI4EO_CODE_CACHE_DIR) : [] }));
+engine.close();
+process.exit(0);
+`;
+  try {
+    const run = () => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        encoding: "utf8", env: { ...process.env, AI4EO_CODE_CACHE_DIR: join(dir, "v8") },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split("\n").pop()!) as { status: string; value: number; files: string[] };
+    };
+    const first = run();
+    assert.equal(first.status, "miss");
+    assert.equal(first.value, 42);
+    assert.equal(first.files.length, 1);
+    assert.match(first.files[0]!, /^typescript-[0-9a-f]{16}\.v8cache$/);
+    const second = run();
+    assert.equal(second.status, "hit");
+    assert.equal(second.value, 42);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
