@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { expandShorthand, declaredNames, type ShorthandTs } from "../../kernel/src/engine/expand-shorthand.js";
+import { expandShorthand, expandShorthandIn, declaredNames, type ShorthandTs } from "../../kernel/src/engine/expand-shorthand.js";
+import { loadConverter } from "../../kernel/src/engine/converter-loader.js";
 
 const req = createRequire(createRequire(import.meta.url).resolve("tslab/package.json"));
 const ts = req("@tslab/typescript-for-tslab") as ShorthandTs;
@@ -42,6 +43,37 @@ test("converted cells with shorthands of earlier variables run and see the value
     run(d1, "const o = { std, name, extra: 1 };\nconst { a = std } = {} as { a?: number };");
     assert.deepEqual(exports["o"], { std: 5, name: "ndvi", extra: 1 });
     assert.equal(exports["a"], 5);
+  } finally {
+    conv.close();
+  }
+});
+
+test("expandShorthandIn works on a parse of the cell behind a prefix (the converter's own parse)", () => {
+  const decl = "declare const std: number;\n";
+  const prefix = "export {};\n";
+  const code = "const o = { std, k: 1 };";
+  const file = ts.createSourceFile("c.ts", prefix + code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  assert.equal(expandShorthandIn(ts, file, code, prefix.length, decl), "const o = { std: std, k: 1 };");
+  assert.equal(expandShorthandIn(ts, file, code, prefix.length, ""), code);
+});
+
+test("the patched converter (loadConverter) writes the shorthands out itself: raw cells run and see the values", () => {
+  const { createConverter: create, cellNamesPatched } = loadConverter(req);
+  assert.equal(cellNamesPatched, true, "tslab 1.0.22's convert was patched");
+  const conv = create({ isJS: false, isBrowser: false });
+  try {
+    const exports: Record<string, unknown> = {};
+    const run = (prev: string, src: string) => {
+      const r = conv.convert(prev, src);
+      assert.deepEqual(r.diagnostics, []);
+      new Function("exports", "require", r.output!)(exports, () => undefined);
+      return r.declOutput ?? "";
+    };
+    const d1 = run("", "const std = 5;\nconst name = 'ndvi';");
+    const d2 = run(d1, "const o = { std, name, extra: 1 };\nconst { a = std } = {} as { a?: number };");
+    assert.deepEqual(exports["o"], { std: 5, name: "ndvi", extra: 1 });
+    assert.equal(exports["a"], 5);
+    assert.match(d2, /declare const o: \{/);
   } finally {
     conv.close();
   }

@@ -32,11 +32,15 @@ import Module, { createRequire } from "node:module";
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
+import { expandShorthandIn, type ShorthandTs } from "./expand-shorthand.js";
 
 /** What the converter module exports (the part the engine uses). */
 export interface ConverterModule {
   createConverter(options?: ConverterOptions): Converter;
-  /** Whether the cell-names step was patched (false: tslab's source changed; cells still work, with two programs). */
+  /**
+   * Whether the cell-names step was patched (false: tslab's source changed; cells still work, with
+   * two programs, and shorthand properties must be expanded before `convert`, see expand-shorthand.ts).
+   */
   cellNamesPatched: boolean;
 }
 
@@ -45,8 +49,14 @@ const CELL_NAMES_STEP = `        updateContent(prevDecl, src);
         let declsFile = builder.getSourceFile(declFilename);
         let srcFile = builder.getSourceFile(srcFilename);
         const locals = srcFile.locals;`;
-/** The same names from the cell parsed and bound alone; the program is built once, by the step that follows. */
-const CELL_NAMES_PATCH = `        const locals = ts.ai4eoCellLocals(srcFilename, srcPrefix + src);
+/**
+ * The same names from the cell parsed and bound alone (the program is built once, by the step that
+ * follows); the same parse finds shorthand properties naming earlier cells' variables, which are
+ * written out in full (see expand-shorthand.ts) before the program sees the cell.
+ */
+const CELL_NAMES_PATCH = `        const cell = ts.ai4eoCell(srcFilename, srcPrefix, src, prevDecl);
+        src = cell.src;
+        const locals = cell.locals;
         if (!locals || locals.size === 0) updateContent(prevDecl, src);
         let declsFile = builder.getSourceFile(declFilename);
         let srcFile = builder.getSourceFile(srcFilename);`;
@@ -169,11 +179,13 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
         return ts.createWatchCompilerHost(rootFiles, options, system, factory, ...rest);
       },
     },
-    ai4eoCellLocals: {
-      value: (fileName: string, text: string): unknown => {
-        const file = ts.createSourceFile(fileName, text, compilerOptions.target ?? 99);
+    ai4eoCell: {
+      value: (fileName: string, prefix: string, src: string, prevDecl: string): { src: string; locals: unknown } => {
+        let file = ts.createSourceFile(fileName, prefix + src, compilerOptions.target ?? 99);
+        const expanded = expandShorthandIn(ts as unknown as ShorthandTs, file, src, prefix.length, prevDecl);
+        if (expanded !== src) file = ts.createSourceFile(fileName, prefix + expanded, compilerOptions.target ?? 99);
         ts.bindSourceFile(file, compilerOptions);
-        return file.locals;
+        return { src: expanded, locals: file.locals };
       },
     },
     transpileModule: {

@@ -108,6 +108,8 @@ export class Engine<C> {
   readonly #sideModules = new Map<string, Module>();
   readonly #exports: Record<string, unknown>;
   #codeCache: CodeCachedModule | undefined;
+  /** Whether the converter writes out shorthand properties itself (in its one parse of the cell). */
+  #expandsShorthand = false;
   #codeCacheStatus: CodeCachedModule["status"] = "off";
 
   private constructor(
@@ -163,7 +165,7 @@ export class Engine<C> {
     }
     installTypeAliases(ts.sys, rootDir, typeAliases);
     installRuntimeAliases(aliases);
-    const { createConverter } = loadConverter(tslabRequire);
+    const { createConverter, cellNamesPatched } = loadConverter(tslabRequire);
     const cwd = process.cwd();
     // tslab's converter resolves from the process's cwd; run cells from rootDir.
     if (cwd !== rootDir) process.chdir(rootDir);
@@ -172,6 +174,7 @@ export class Engine<C> {
     await turn();
     if (options.globalDeclarations) converter.addModule("__ai4eo_globals__", options.globalDeclarations);
     const engine = new Engine<C>(ts, converter, options, rootDir);
+    engine.#expandsShorthand = cellNamesPatched;
     engine.#codeCache = tsModule;
     engine.#codeCacheStatus = tsModule.status;
     engine.#installGlobals();
@@ -260,8 +263,9 @@ export class Engine<C> {
   async #execute(code: string, context: C, name: string): Promise<CellOutcome> {
     let converted: ReturnType<Converter["convert"]>;
     try {
-      // tslab misses shorthand properties ({ x }) that name an earlier cell's variable: write them out.
-      converted = this.converter.convert(this.#prevDecl, expandShorthand(this.ts, code, this.#prevDecl));
+      // tslab misses shorthand properties ({ x }) that name an earlier cell's variable: they are
+      // written out, by the patched converter in its one parse of the cell, else here beforehand.
+      converted = this.converter.convert(this.#prevDecl, this.#expandsShorthand ? code : expandShorthand(this.ts, code, this.#prevDecl));
     } catch (e) {
       return { status: "error", ...(explainConverterFailure(e) ?? formatRuntimeError(e, this.#cells)) };
     }

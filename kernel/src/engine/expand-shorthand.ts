@@ -69,12 +69,21 @@ export function expandShorthand(ts: ShorthandTs, code: string, prevDecl: string)
   if (!prevDecl || !code.includes("{")) return code;
   // The cell first (small): most cells have no shorthand property at all, and then the earlier
   // cells' declarations (which grow with the notebook) need not be parsed.
+  return expandShorthandIn(ts, ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS), code, 0, prevDecl);
+}
+
+/**
+ * {@link expandShorthand} on a cell already parsed (no parent pointers needed): `file` is the parse
+ * of `prefix + code` where `prefix` is `offset` characters long (tslab's converter parses cells
+ * behind `export {};`), so the converter's one parse of a cell serves this rewrite too.
+ */
+export function expandShorthandIn(ts: ShorthandTs, file: unknown, code: string, offset: number, prevDecl: string): string {
+  if (!prevDecl || !code.includes("{")) return code;
   const kind = ts.SyntaxKind.ShorthandPropertyAssignment;
-  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const shorthands: { at: number; name: string }[] = [];
   const visit = (node: unknown): void => {
     const n = node as AstNode;
-    if (n.kind === kind && n.name?.text) shorthands.push({ at: n.name.end, name: n.name.text });
+    if (n.kind === kind && n.name?.text) shorthands.push({ at: n.name.end - offset, name: n.name.text });
     ts.forEachChild(node, visit);
   };
   visit(file);
