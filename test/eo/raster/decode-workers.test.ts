@@ -76,7 +76,7 @@ test("a window of 3×3 DEFLATE tiles (no workers) reads the same with blocks spl
   }
 });
 
-test("concurrent window reads (one file and two sources) each read their blocks right: this thread's blocks go through reused scratch buffers", async () => {
+test("concurrent window reads (one file and two sources) each read their blocks right, with the split on and off", async () => {
   const ref = refBand(dir, "u16-pred2.b1.bin", "uint16");
   const windows = [
     { col: 0, row: 0, width: 700, height: 600 },

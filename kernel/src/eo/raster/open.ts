@@ -19,7 +19,6 @@ import type { Quicklook, QuicklookOptions } from "../render/quicklook.js";
 import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { gatherSamples } from "./gather-samples.js";
-import { giveScratch, takeScratch } from "./scratch-bytes.js";
 import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
 import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
 import {
@@ -447,26 +446,13 @@ export class RasterSource implements RasterSourceLike {
       // a few blocks of a local file: each is read on its own and decoded as soon as its bytes are
       // there, so this thread inflates the first blocks while the others are still being read
       current = undefined;
-      const cached = (j: (typeof jobs)[number]) => useCache && !!this.#cache.get(key(j));
-      // blocks inflated on this thread are read one after another into one reused buffer (their
-      // stored bytes are consumed at once); the others are read up front and kept until inflated
-      const reads = new Map(jobs.filter((j) => !cached(j) && !here.has(j.index))
+      const reads = new Map(jobs.filter((j) => !(useCache && this.#cache.get(key(j))))
         .map((j) => [j.index, fetchBlocks(img, this.#src, [j.index], signal)] as const));
       const none = Promise.resolve(new Map<number, Uint8Array | null>());
-      const mine = async () => {
-        const scratch = takeScratch();
-        try {
-          for (const j of jobs) {
-            if (!here.has(j.index)) continue;
-            await decodeOne(j, cached(j) ? await none : await fetchBlocks(img, this.#src, [j.index], signal, (n) => scratch.bytes(n)));
-          }
-        } finally {
-          giveScratch(scratch);
-        }
-      };
       try {
         // the thread pool's blocks first: they are under way while this thread inflates its own
-        await Promise.all([...jobs.filter((j) => !here.has(j.index)).map(async (j) => decodeOne(j, await (reads.get(j.index) ?? none))), mine()]);
+        const order = split ? [...jobs.filter((j) => !here.has(j.index)), ...jobs.filter((j) => here.has(j.index))] : jobs;
+        await Promise.all(order.map(async (j) => decodeOne(j, await (reads.get(j.index) ?? none))));
       } finally {
         for (const r of reads.values()) r.catch(() => undefined);
       }
