@@ -19,7 +19,7 @@ test("undoPredictorWasm equals the reference loop for 8/16/32-bit samples, 1–4
   let s = 12345;
   const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0));
   for (const C of [Uint8Array, Uint16Array, Uint32Array]) {
-    for (const [rows, width, spp] of [[3, 7, 1], [5, 513, 1], [4, 100, 3], [2, 33, 4], [1, 1, 1], [300, 600, 1]] as const) {
+    for (const [rows, width, spp] of [[3, 7, 1], [5, 513, 1], [4, 100, 3], [2, 33, 4], [1, 1, 1], [300, 600, 1], [2, 8, 1], [2, 9, 1], [3, 15, 1], [3, 16, 1], [3, 17, 1], [2, 24, 2]] as const) {
       const rowLen = width * spp;
       const a = new C(rows * rowLen + 5); // extra values after the block stay untouched
       for (let i = 0; i < a.length; i++) a[i] = rnd();
