@@ -24,6 +24,17 @@ async function pair(): Promise<{ pub: zmq.Publisher; sub: zmq.Subscriber; close(
   return { pub, sub, close: () => (pub.close(), sub.close()) };
 }
 
+/** Runs `fn` with a connected pair and an OrderedSender on the publisher that records its errors. */
+async function withSender(fn: (s: { sender: OrderedSender; sub: zmq.Subscriber; errors: Error[] }) => Promise<void>): Promise<void> {
+  const { pub, sub, close } = await pair();
+  try {
+    const errors: Error[] = [];
+    await fn({ sender: new OrderedSender(pub, (e) => errors.push(e)), sub, errors });
+  } finally {
+    close();
+  }
+}
+
 async function receiveAll(sub: zmq.Subscriber, n: number): Promise<string[]> {
   const got: string[] = [];
   while (got.length < n) {
@@ -51,11 +62,8 @@ test("zeromq.js throws EBUSY on a send behind its deferred 513th (the reason for
   }
 });
 
-test("OrderedSender: 1500 messages sent in one synchronous burst all arrive, in order", async () => {
-  const { pub, sub, close } = await pair();
-  try {
-    const errors: Error[] = [];
-    const sender = new OrderedSender(pub, (e) => errors.push(e));
+test("OrderedSender: 1500 messages sent in one synchronous burst all arrive, in order", () =>
+  withSender(async ({ sender, sub, errors }) => {
     for (let i = 0; i < 1500; i++) sender.send([`m${i}`]);
     assert.ok(sender.queued > 0, "the burst went past zeromq.js's synchronous sends");
     const got = receiveAll(sub, 1500);
@@ -63,16 +71,10 @@ test("OrderedSender: 1500 messages sent in one synchronous burst all arrive, in 
     assert.equal(sender.queued, 0);
     assert.deepEqual(await got, Array.from({ length: 1500 }, (_, i) => `m${i}`));
     assert.deepEqual(errors, []);
-  } finally {
-    close();
-  }
-});
+  }));
 
-test("OrderedSender: a send that fails for another reason is reported and the rest go on", async () => {
-  const { pub, sub, close } = await pair();
-  try {
-    const errors: Error[] = [];
-    const sender = new OrderedSender(pub, (e) => errors.push(e));
+test("OrderedSender: a send that fails for another reason is reported and the rest go on", () =>
+  withSender(async ({ sender, sub, errors }) => {
     sender.send([`a`]);
     sender.send([Symbol("x") as unknown as string]); // zeromq.js cannot send a symbol (it throws)
     sender.send([`b`]);
@@ -80,7 +82,4 @@ test("OrderedSender: a send that fails for another reason is reported and the re
     await sender.settled();
     assert.deepEqual(await got, ["a", "b"]);
     assert.equal(errors.length, 1);
-  } finally {
-    close();
-  }
-});
+  }));
