@@ -75,11 +75,17 @@ test("OrderedSender: 1500 messages sent in one synchronous burst all arrive, in 
 
 test("OrderedSender: a send that fails for another reason is reported and the rest go on", () =>
   withSender(async ({ sender, sub, errors }) => {
-    sender.send([`a`]);
-    sender.send([Symbol("x") as unknown as string]); // zeromq.js cannot send a symbol (it throws)
-    sender.send([`b`]);
+    const outcomes = [
+      sender.send([`a`]),
+      sender.send([Symbol("x") as unknown as string]), // zeromq.js cannot send a symbol (it throws)
+      sender.send([`b`]),
+    ];
     const got = receiveAll(sub, 2);
     await sender.settled();
     assert.deepEqual(await got, ["a", "b"]);
     assert.equal(errors.length, 1);
+    const [a, x, b] = await Promise.all(outcomes);
+    assert.equal(a, undefined);
+    assert.equal(x, errors[0], "the failed send's own promise gets its error");
+    assert.equal(b, undefined);
   }));

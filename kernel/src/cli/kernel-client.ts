@@ -90,8 +90,6 @@ export class KernelClient {
   #stdin: zmq.Dealer;
   #iopub: zmq.Subscriber;
   readonly #senders = new Map<zmq.Dealer, OrderedSender>();
-  /** Sends that failed (other than being busy), reported to whoever awaits the next send. */
-  #sendErrors: Error[] = [];
   #replies = new Map<string, Waiter>();
   #iopubHandlers = new Set<(m: JupyterMessage) => void>();
   #inputHandler: ((prompt: string, password: boolean) => string | Promise<string>) | undefined;
@@ -229,18 +227,15 @@ export class KernelClient {
   }
 
   /** Sends in order on a channel; zeromq.js would throw EBUSY on a send behind its deferred 513th. */
-  #sendFrames(channel: "shell" | "control" | "stdin", frames: Buffer[]): Promise<void> {
+  async #sendFrames(channel: "shell" | "control" | "stdin", frames: Buffer[]): Promise<void> {
     const socket = channel === "shell" ? this.#shell : channel === "control" ? this.#control : this.#stdin;
     let sender = this.#senders.get(socket);
     if (!sender) {
-      sender = new OrderedSender(socket, (e) => this.#sendErrors.push(e));
+      sender = new OrderedSender(socket, () => undefined); // each failure goes to its own caller below
       this.#senders.set(socket, sender);
     }
-    sender.send(frames);
-    return sender.settled().then(() => {
-      const failed = this.#sendErrors.shift();
-      if (failed) throw failed;
-    });
+    const failed = await sender.send(frames);
+    if (failed) throw failed;
   }
 
   /** Builds a signed message (not sent). */

@@ -108,9 +108,9 @@ export class Engine<C> {
   readonly #sideModules = new Map<string, Module>();
   readonly #exports: Record<string, unknown>;
   #codeCache: CodeCachedModule | undefined;
+  #codeCacheSaveScheduled = false;
   /** Whether the converter writes out shorthand properties itself (in its one parse of the cell). */
   #expandsShorthand = false;
-  #codeCacheStatus: CodeCachedModule["status"] = "off";
 
   private constructor(
     private readonly ts: TsModule,
@@ -133,7 +133,7 @@ export class Engine<C> {
 
   /** How TypeScript's compiler was loaded: from the code cache of an earlier kernel (`hit`) or not (see code-cache.ts). */
   get codeCacheStatus(): CodeCachedModule["status"] {
-    return this.#codeCacheStatus;
+    return this.#codeCache?.status ?? "off";
   }
 
   /** Variables declared by cells so far. */
@@ -176,7 +176,6 @@ export class Engine<C> {
     const engine = new Engine<C>(ts, converter, options, rootDir);
     engine.#expandsShorthand = cellNamesPatched;
     engine.#codeCache = tsModule;
-    engine.#codeCacheStatus = tsModule.status;
     engine.#installGlobals();
     if (options.captureOutput !== false) engine.#captureOutput();
     engine.#installErrorHandlers();
@@ -371,8 +370,8 @@ export class Engine<C> {
    */
   #scheduleCodeCacheSave(): void {
     const cache = this.#codeCache;
-    if (!cache || cache.status === "hit" || cache.status === "loaded" || cache.status === "off") return;
-    this.#codeCache = undefined;
+    if (!cache || cache.status === "hit" || cache.status === "loaded" || cache.status === "off" || this.#codeCacheSaveScheduled) return;
+    this.#codeCacheSaveScheduled = true;
     const attempt = () => {
       if (this.#executing) setTimeout(attempt, 1000).unref();
       else void cache.save();

@@ -13,6 +13,7 @@
  * ```ts
  * const iopub = new OrderedSender(publisher, (e) => log(`send failed: ${e.message}`));
  * iopub.send(frames); // never throws; messages leave in the order given
+ * const error = await iopub.send(other); // undefined once sent, or the error it failed with
  * await iopub.settled(); // before closing the socket
  * ```
  * @module
@@ -26,8 +27,14 @@ export interface SendingSocket {
 type Frames = (Buffer | Uint8Array | string)[];
 
 /** Sends messages on one socket in the order given, queueing behind a deferred send. */
+/** A message waiting to be sent, and how to tell its sender the outcome. */
+interface Pending {
+  frames: Frames;
+  done: (error: Error | undefined) => void;
+}
+
 export class OrderedSender {
-  readonly #queue: Frames[] = [];
+  readonly #queue: Pending[] = [];
   /** The promise of the last send handed to zeromq (it settles when that send has gone out). */
   #last: Promise<void> = Promise.resolve();
   #draining = false;
@@ -46,12 +53,19 @@ export class OrderedSender {
     return this.#queue.length;
   }
 
-  /** Sends `frames` now if the socket is free, else after the messages before it. Never throws. */
-  send(frames: Frames): void {
-    if (this.#queue.length > 0 || !this.#trySend(frames)) {
-      this.#queue.push(frames);
-      this.#drainLater();
-    }
+  /**
+   * Sends `frames` now if the socket is free, else after the messages before it. Never throws;
+   * the promise resolves once this message has gone to ZeroMQ: to undefined, or to the error it
+   * failed with (also passed to `onError`). Callers that do not care need not await it.
+   */
+  send(frames: Frames): Promise<Error | undefined> {
+    return new Promise((done) => {
+      const pending = { frames, done };
+      if (this.#queue.length > 0 || !this.#trySend(pending)) {
+        this.#queue.push(pending);
+        this.#drainLater();
+      }
+    });
   }
 
   /** Resolves once every message given so far has been handed to ZeroMQ and sent. */
@@ -65,16 +79,23 @@ export class OrderedSender {
   }
 
   /** False when the socket is busy with a deferred send (the message was not taken). */
-  #trySend(frames: Frames): boolean {
+  #trySend({ frames, done }: Pending): boolean {
     let sent: Promise<void>;
     try {
       sent = this.socket.send(frames);
     } catch (e) {
       if ((e as { code?: unknown }).code === "EBUSY") return false;
       this.onError(e as Error);
+      done(e as Error);
       return true;
     }
-    this.#last = sent.catch((e: Error) => this.onError(e));
+    this.#last = sent.then(
+      () => done(undefined),
+      (e: Error) => {
+        this.onError(e);
+        done(e);
+      },
+    );
     return true;
   }
 

@@ -269,7 +269,7 @@ export class KernelServer {
       sender = new OrderedSender(socket, (e) => this.#log(`send failed: ${e.message}`));
       this.#senders.set(socket, sender);
     }
-    sender.send(frames);
+    void sender.send(frames);
   }
 
   /** Resolves once every message given to any socket so far has been sent. */
