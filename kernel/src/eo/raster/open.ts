@@ -19,6 +19,7 @@ import type { Quicklook, QuicklookOptions } from "../render/quicklook.js";
 import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { gatherSamples } from "./gather-samples.js";
+import { blockPart, readRowsDirect, readsRowsDirectly, RowBuffers } from "./direct-rows.js";
 import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
 import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
 import {
@@ -132,6 +133,8 @@ export class RasterSource implements RasterSourceLike {
   readonly #mask: TiffImage | undefined;
   readonly #maskOvr: TiffImage[];
   readonly #cache: BlockCache;
+  /** Read buffers for uncompressed blocks (readRowsDirect). */
+  readonly #rowBuffers = new RowBuffers();
   readonly #maxReadBytes: number;
 
   /** @internal use {@link openRaster}. */
@@ -399,6 +402,33 @@ export class RasterSource implements RasterSourceLike {
       }
     }
     const fill = this.nodata[0] !== null && this.nodata[0] !== undefined && Number.isFinite(this.nodata[0]) ? this.nodata[0] : 0;
+    if (readsRowsDirectly(img, this.#src)) {
+      // uncompressed blocks of a local file: only the window's rows, read straight out (see direct-rows.ts)
+      const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
+      const bytesPer = Ctor.BYTES_PER_ELEMENT * comp;
+      await readRowsDirect(img, this.#src, jobs, win, fill, signal, this.#rowBuffers, {
+        copy: (block, j, firstRow) => {
+          const job = j as (typeof jobs)[number];
+          if (interleaved) copyPixels(img, block, job.bx, job.by, win, interleaved, firstRow);
+          else copyBlock(img, block, job.bx, job.by, win, job.targets, out, comp, firstRow);
+        },
+        inPlace: (j, part) => {
+          // whole block rows that are whole window rows: the file's layout is the output's
+          if (part.c0 !== part.x0 || part.c1 - part.c0 !== img.blockWidth || win.width !== img.blockWidth) return null;
+          const job = j as (typeof jobs)[number];
+          const at = (part.r0 - win.row) * win.width;
+          if (interleaved) {
+            const px = img.samples * bytesPer;
+            return interleaved.subarray(at * px, (at + (part.r1 - part.r0) * win.width) * px);
+          }
+          if (job.targets.length !== 1 || (img.planar !== 2 && img.samples !== 1)) return null;
+          const o = out[job.targets[0]![0]]!;
+          return new Uint8Array(o.buffer, o.byteOffset + at * bytesPer, (part.r1 - part.r0) * win.width * bytesPer);
+        },
+      }, bar ? () => bar.tick() : undefined);
+      bar?.done();
+      return out;
+    }
     // reads larger than the cache would only churn it: decode, copy and drop
     const blockBytes = img.blockWidth * img.blockHeight * (img.planar === 2 ? 1 : img.samples) * comp * Ctor.BYTES_PER_ELEMENT;
     const useCache = jobs.length * blockBytes <= this.#cache.maxBytes / 2;
@@ -492,7 +522,11 @@ export class RasterSource implements RasterSourceLike {
 }
 
 /** Copies the window's part of a pixel-interleaved (or one-sample) block into interleaved bytes, row by row. */
-function copyPixels(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, target: Uint8Array): void {
+/**
+ * Copies the window's part of a decoded block (or of its rows from `firstRow` on) into a
+ * pixel-interleaved target.
+ */
+function copyPixels(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, target: Uint8Array, firstRow = 0): void {
   const part = blockPart(img, bx, by, win);
   if (!part) return;
   const { x0, y0, c0, c1, r0, r1 } = part;
@@ -501,24 +535,14 @@ function copyPixels(img: TiffImage, block: BandArray, bx: number, by: number, wi
   const len = (c1 - c0) * px;
   const sStep = img.blockWidth * px;
   const dStep = win.width * px;
-  let s = ((r0 - y0) * img.blockWidth + (c0 - x0)) * px;
+  let s = ((r0 - y0 - firstRow) * img.blockWidth + (c0 - x0)) * px;
   let d = ((r0 - win.row) * win.width + (c0 - win.col)) * px;
   if (len === sStep && len === dStep) target.set(src.subarray(s, s + (r1 - r0) * len), d);
   else for (let r = r0; r < r1; r++, s += sStep, d += dStep) target.set(src.subarray(s, s + len), d);
 }
 
-/** Where block (bx, by) starts (x0, y0) and the columns [c0, c1) and rows [r0, r1) of the window it holds; null when none. */
-function blockPart(img: TiffImage, bx: number, by: number, win: Window): { x0: number; y0: number; c0: number; c1: number; r0: number; r1: number } | null {
-  const x0 = bx * img.blockWidth;
-  const y0 = by * img.blockHeight;
-  const c0 = Math.max(win.col, x0);
-  const c1 = Math.min(win.col + win.width, x0 + img.blockWidth, img.width);
-  const r0 = Math.max(win.row, y0);
-  const r1 = Math.min(win.row + win.height, y0 + blockRows(img, by));
-  return c1 <= c0 || r1 <= r0 ? null : { x0, y0, c0, c1, r0, r1 };
-}
-
-function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, targets: [number, number][], out: BandArray[], comp: number): void {
+/** Copies the window's part of a decoded block (or of its rows from `firstRow` on) into the band outputs. */
+function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win: Window, targets: [number, number][], out: BandArray[], comp: number, firstRow = 0): void {
   const spp = img.planar === 2 ? 1 : img.samples;
   const part = blockPart(img, bx, by, win);
   if (!part) return;
@@ -531,7 +555,7 @@ function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win
     const dStep = win.width * comp;
     for (let t = 0; t < targets.length; t++) {
       const dst = out[targets[t]![0]]!;
-      let s = ((r0 - y0) * img.blockWidth + (c0 - x0)) * comp;
+      let s = ((r0 - y0 - firstRow) * img.blockWidth + (c0 - x0)) * comp;
       let d = ((r0 - win.row) * win.width + (c0 - win.col)) * comp;
       if (len === sStep && len === dStep) dst.set(block.subarray(s, s + (r1 - r0) * len) as never, d);
       else for (let r = r0; r < r1; r++, s += sStep, d += dStep) dst.set(block.subarray(s, s + len) as never, d);
@@ -540,7 +564,7 @@ function copyBlock(img: TiffImage, block: BandArray, bx: number, by: number, win
   }
   // pixel-interleaved: the rectangle's samples of every target band in one go
   gatherSamples(block, targets.map(([oi, sample]) => ({ dst: out[oi]!, sample })), {
-    samplesPerPixel: spp, valuesPerSample: comp, blockWidth: img.blockWidth, srcCol: c0 - x0, srcRow: r0 - y0, rows: r1 - r0, cols: n,
+    samplesPerPixel: spp, valuesPerSample: comp, blockWidth: img.blockWidth, srcCol: c0 - x0, srcRow: r0 - y0 - firstRow, rows: r1 - r0, cols: n,
     dstWidth: win.width, dstCol: c0 - win.col, dstRow: r0 - win.row,
   });
 }
