@@ -365,15 +365,16 @@ test("on the static page a drawn polygon is kept in the page and can be reshaped
   assert.equal(shape.properties.shape, "polygon");
   const ring0 = shape.geometry.coordinates[0]!;
   assert.equal(ring0.length, 4);
-  // Select (click inside the triangle), drag its third vertex to the fourth point.
+  // Select (click inside the triangle), drag its third vertex to the fourth point. (Waits allow 15 s: with
+  // 5 s the wait after the drag timed out once while the whole suite loaded the machine.)
   const cx = (pts[0]![0] + pts[1]![0] + pts[2]![0]) / 3, cy = (pts[0]![1] + pts[1]![1] + pts[2]![1]) / 3;
   await page.mouse.click(box.x + cx, box.y + cy);
-  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 3, sel, { timeout: 5000 });
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 3, sel, { timeout: 15_000 });
   await page.mouse.move(box.x + pts[2]![0], box.y + pts[2]![1]);
   await page.mouse.down();
   await page.mouse.move(box.x + pts[3]![0], box.y + pts[3]![1], { steps: 4 });
   await page.mouse.up();
-  await page.waitForFunction(({ id, before }) => JSON.stringify(window.ai4eoMaps!.find((p) => p.modelId === id)!.drawn().features[0]) !== before, { id, before: JSON.stringify(shape) }, { timeout: 5000 });
+  await page.waitForFunction(({ id, before }) => JSON.stringify(window.ai4eoMaps!.find((p) => p.modelId === id)!.drawn().features[0]) !== before, { id, before: JSON.stringify(shape) }, { timeout: 15_000 });
   fc = await drawn();
   const ring = fc.features[0]!.geometry.coordinates[0]!;
   assert.equal(fc.features[0]!.properties.id, shape.properties.id);
@@ -387,8 +388,8 @@ test("on the static page a drawn polygon is kept in the page and can be reshaped
   await page.keyboard.press("Delete");
   assert.equal((await drawn()).features.length, 1);
   await page.mouse.click(box.x + cx, box.y + cy);
-  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 3, sel, { timeout: 5000 });
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .ai4eo-map-vertex`).length === 3, sel, { timeout: 15_000 });
   await page.keyboard.press("Delete");
   assert.equal((await drawn()).features.length, 0);
-  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} path[stroke="#ff7800"], ${sel} .ai4eo-map-vertex`).length === 0, sel, { timeout: 5000 });
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} path[stroke="#ff7800"], ${sel} .ai4eo-map-vertex`).length === 0, sel, { timeout: 15_000 });
 });

@@ -6,6 +6,18 @@ import assert from "node:assert/strict";
 import { loadModel } from "../../../kernel/src/eo/model/load-model.js";
 import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
 
+/** A single-threaded model's scene worker and shared memory for one 8×6×128×128 input and `outputs` outputs of 8×4×128×128. */
+async function bigBatchSetup(outputs: number) {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const [runner] = await model.sceneWorkers();
+  assert.ok(runner);
+  const n = 8 * 6 * 128 * 128;
+  const k = SceneKernels.create(SceneKernels.bytes(n * 4, outputs * 8 * 4 * 128 * 128 * 4))!;
+  const input = k.f32(n);
+  const outs = Array.from({ length: outputs }, () => k.f32(8 * 4 * 128 * 128));
+  return { model, runner, k, input, outs };
+}
+
 test("predictShared equals the main-thread session on two interleaved shared memories; errors and release", async () => {
   const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
   const [runner] = await model.sceneWorkers();
@@ -44,13 +56,7 @@ test("predictShared equals the main-thread session on two interleaved shared mem
 });
 
 test("dropQueued rejects the requests not started; close waits for the run in progress (no abort inside onnxruntime)", async () => {
-  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
-  const [runner] = await model.sceneWorkers();
-  assert.ok(runner);
-  const n = 8 * 6 * 128 * 128;
-  const k = SceneKernels.create(SceneKernels.bytes(n * 4, 3 * 8 * 4 * 128 * 128 * 4))!;
-  const input = k.f32(n);
-  const outs = [0, 1, 2].map(() => k.f32(8 * 4 * 128 * 128));
+  const { model, runner, input, outs } = await bigBatchSetup(3);
   const runs = outs.map((o) => runner.predictShared(input, [8, 6, 128, 128], o));
   runner.dropQueued();
   const settled = await Promise.allSettled(runs);
@@ -65,13 +71,7 @@ test("dropQueued rejects the requests not started; close waits for the run in pr
 });
 
 test("after dropQueued (with a release of shared memory queued) the worker serves the next request", async () => {
-  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
-  const [runner] = await model.sceneWorkers();
-  assert.ok(runner);
-  const n = 8 * 6 * 128 * 128;
-  const k = SceneKernels.create(SceneKernels.bytes(n * 4, 2 * 8 * 4 * 128 * 128 * 4))!;
-  const input = k.f32(n);
-  const outs = [0, 1].map(() => k.f32(8 * 4 * 128 * 128));
+  const { model, runner, k, input, outs } = await bigBatchSetup(2);
   const first = runner.predictShared(input, [8, 6, 128, 128], outs[0]!); // runs
   const second = assert.rejects(runner.predictShared(input, [8, 6, 128, 128], outs[1]!), /dropped/); // queued, dropped
   runner.releaseShared(k.buffer); // queued behind it (kept by the drop: the worker lets go of the memory)
