@@ -35,7 +35,10 @@ export interface OpenRasterOptions {
   headers?: Record<string, string>;
   /** HTTP attempts per request on network errors / 5xx; default 3. */
   retries?: number;
-  /** Decoded-block cache budget in bytes; default 64 MiB. */
+  /**
+   * Decoded-block cache budget in bytes; default 64 MiB. Uncompressed blocks of local files bypass it:
+   * a window reads only its rows of them, from the operating system's file cache when read before.
+   */
   cacheBytes?: number;
   /** Largest allowed single read result in bytes; default 2 GiB. Larger reads throw {@link RasterMemoryError}. */
   maxReadBytes?: number;
