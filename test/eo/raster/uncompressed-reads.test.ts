@@ -1,7 +1,7 @@
-// Uncompressed files read without the block cache: their blocks are views of the bytes read (no
-// copy), which must not change what a read returns — values equal GDAL's for tiled and striped,
-// single-band and pixel-interleaved, little- and big-endian files, whole and windowed, and a second
-// read of the same window (whose blocks are read afresh) returns the same values.
+// Uncompressed files: blocks are not cached and a window reads only its rows of each block (big-
+// endian files through the block decoder), which must not change what a read returns — values equal
+// GDAL's for tiled and striped, single-band and pixel-interleaved, little- and big-endian files, whole
+// and windowed, and a second read of the same window (whose rows are read afresh) returns the same values.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

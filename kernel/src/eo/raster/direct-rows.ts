@@ -30,17 +30,17 @@ export interface BlockPart {
 }
 
 /** Where a block's rows go, for {@link readRowsDirect}. */
-export interface RowSink {
+export interface RowSink<J extends BlockJob = BlockJob> {
   /**
    * Copies `block` (a typed array of the image's sample type holding block rows from
    * `firstRow` on, whole block width) into the output.
    */
-  copy(block: BandArray, job: BlockJob, firstRow: number): void;
+  copy(block: BandArray, job: J, firstRow: number): void;
   /**
    * The output bytes that hold rows [r0, r1) of `job` exactly as the file stores them (whole block
    * rows, contiguous), or null when they are laid out otherwise; these are read in place.
    */
-  inPlace(job: BlockJob, part: BlockPart): Uint8Array | null;
+  inPlace(job: J, part: BlockPart): Uint8Array | null;
 }
 
 /** Reusable read buffers (one per read in progress). */
@@ -93,9 +93,9 @@ export function blockPart(img: TiffImage, bx: number, by: number, win: { col: nu
  * @param onBlock called after each block (progress)
  * @throws {RasterFormatError} when a block is shorter than its rows or the file ends inside it
  */
-export async function readRowsDirect(img: TiffImage, src: ByteSource, jobs: readonly BlockJob[],
+export async function readRowsDirect<J extends BlockJob>(img: TiffImage, src: ByteSource, jobs: readonly J[],
   win: { col: number; row: number; width: number; height: number }, fill: number, signal: AbortSignal | undefined,
-  buffers: RowBuffers, sink: RowSink, onBlock?: () => void): Promise<void> {
+  buffers: RowBuffers, sink: RowSink<J>, onBlock?: () => void): Promise<void> {
   const readInto = src.readInto!.bind(src);
   const indices = jobs.map((j) => j.index);
   await Promise.all([img.offsets.ensure(indices, signal), img.byteCounts.ensure(indices, signal)]);

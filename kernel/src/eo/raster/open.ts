@@ -20,7 +20,7 @@ import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { gatherSamples } from "./gather-samples.js";
 import { blockPart, readRowsDirect, readsRowsDirectly, RowBuffers } from "./direct-rows.js";
-import { blockRows, decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
+import { decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
 import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
 import {
   arrayTypeFor, isComplex,
@@ -410,15 +410,13 @@ export class RasterSource implements RasterSourceLike {
       const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
       const bytesPer = Ctor.BYTES_PER_ELEMENT * comp;
       await readRowsDirect(img, this.#src, jobs, win, fill, signal, this.#rowBuffers, {
-        copy: (block, j, firstRow) => {
-          const job = j as (typeof jobs)[number];
+        copy: (block, job, firstRow) => {
           if (interleaved) copyPixels(img, block, job.bx, job.by, win, interleaved, firstRow);
           else copyBlock(img, block, job.bx, job.by, win, job.targets, out, comp, firstRow);
         },
-        inPlace: (j, part) => {
+        inPlace: (job, part) => {
           // whole block rows that are whole window rows: the file's layout is the output's
           if (part.c0 !== part.x0 || part.c1 - part.c0 !== img.blockWidth || win.width !== img.blockWidth) return null;
-          const job = j as (typeof jobs)[number];
           const at = (part.r0 - win.row) * win.width;
           if (interleaved) {
             const px = img.samples * bytesPer;
