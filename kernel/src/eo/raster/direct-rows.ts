@@ -120,7 +120,7 @@ export async function readRowsDirect<J extends BlockJob>(img: TiffImage, src: By
       }
       const whole = blockRows(img, j.by) * rb;
       if (stored < whole) {
-        throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${j.index} has ${stored} bytes but needs ${whole}: the file is truncated.`);
+        throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${j.index} has ${stored} bytes but needs ${whole}: the file is truncated. Download or copy it again.`);
       }
       const n = rows * rb;
       const direct = sink.inPlace(j, part);

@@ -405,9 +405,9 @@ export class RasterSource implements RasterSourceLike {
       }
     }
     const fill = this.nodata[0] !== null && this.nodata[0] !== undefined && Number.isFinite(this.nodata[0]) ? this.nodata[0] : 0;
+    const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
     if (readsRowsDirectly(img, this.#src)) {
       // uncompressed blocks of a local file: only the window's rows, read straight out (see direct-rows.ts)
-      const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
       const bytesPer = Ctor.BYTES_PER_ELEMENT * comp;
       await readRowsDirect(img, this.#src, jobs, win, fill, signal, this.#rowBuffers, {
         copy: (block, job, firstRow) => {
@@ -445,7 +445,6 @@ export class RasterSource implements RasterSourceLike {
       const missing = part.filter((j) => !(useCache && this.#cache.get(key(j)))).map((j) => j.index);
       return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal, recycle ? inputBuffer : undefined) : Promise.resolve(new Map<number, Uint8Array | null>()) };
     };
-    const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
     let current = jobs.length && (workers || !this.#src.readInto || jobs.length === 1) ? fetchBatch(0) : undefined;
     // decoding is a sliding window over the jobs: at most `limit` blocks in flight (enough to keep
     // every worker busy), so buffers stay few and no worker waits for a batch's slowest block
