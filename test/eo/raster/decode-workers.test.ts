@@ -224,11 +224,27 @@ test("a corrupt tile in a window split between this thread and libuv's pool fail
 test("a DEFLATE decoder added with addDecoder is used instead of the built-in fast paths", async () => {
   const { addDecoder } = await import("../../../kernel/src/eo/index.js");
   let calls = 0;
-  addDecoder(8, () => (bytes, ctx) => { calls++; return inflateSync(bytes, { finishFlush: 2 }).subarray(0, ctx.expectedBytes); });
+  // the inputs it was given: an added decoder may keep them, so each block needs its own
+  const inputs = new Set<ArrayBufferLike>();
+  addDecoder(8, () => (bytes, ctx) => { calls++; inputs.add(bytes.buffer); return inflateSync(bytes, { finishFlush: 2 }).subarray(0, ctx.expectedBytes); });
   const src = await openRaster(join(dir, "u16-pred2.tif"), { cacheBytes: 0 });
   assertBandEqual((await src.read()).band(1), refBand(dir, "u16-pred2.b1.bin", "uint16"), "whole image through the added decoder");
   assert.equal(calls, 25);
-  await src.read({ window: { col: 0, row: 0, width: 600, height: 300 } });
-  assert.equal(calls, 25 + 6);
+  const whole = refBand(dir, "u16-pred2.b1.bin", "uint16");
+  for (const mode of ["never", "always"] as const) {
+    setLibuvInflateSplit(mode);
+    try {
+      inputs.clear();
+      const before = calls;
+      const w = await src.read({ window: { col: 0, row: 0, width: 600, height: 300 } });
+      assert.equal(calls, before + 6);
+      assert.equal(inputs.size, 6, `split ${mode}: one input buffer per block for an added decoder`);
+      const ref = new Uint16Array(600 * 300);
+      for (let r = 0; r < 300; r++) ref.set(whole.subarray(r * src.width, r * src.width + 600), r * 600);
+      assertBandEqual(w.band(1), ref, `split ${mode}: window through the added decoder`);
+    } finally {
+      setLibuvInflateSplit("auto");
+    }
+  }
   await src.close();
 });

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { interruptSignal, progress as startProgress } from "../progress.js";
 import { BlockCache } from "./block-cache.js";
 import { BytesSource, FileSource, HttpSource, type ByteSource } from "./byte-source.js";
-import { COMPRESSION_NAMES } from "./codecs.js";
+import { COMPRESSION_NAMES, isBuiltinDecoder } from "./codecs.js";
 import { RasterFormatError, RasterMemoryError, RasterRangeError } from "./errors.js";
 import { isPixelIsPoint, readCrs, readGcps, readGeoKeys, readGeoTransform } from "./geokeys.js";
 import { parseGdalMetadata, parseNodata, parsePam, type MetadataItem } from "./gdal-metadata.js";
@@ -473,19 +473,42 @@ export class RasterSource implements RasterSourceLike {
       bar?.tick();
     };
     if (!workers && this.#src.readInto && jobs.length > 1) {
-      // a few blocks of a local file: each is read on its own and decoded as soon as its bytes are
-      // there, so this thread inflates the first blocks while the others are still being read
+      // a few blocks of a local file: the blocks for libuv's pool are read and handed over first;
+      // then this thread reads (into one reused buffer) and inflates its own while the pool works
       current = undefined;
-      const reads = new Map(jobs.filter((j) => !(useCache && this.#cache.get(key(j))))
-        .map((j) => [j.index, fetchBlocks(img, this.#src, [j.index], signal)] as const));
-      const none = Promise.resolve(new Map<number, Uint8Array | null>());
+      const todo = jobs.filter((j) => !(useCache && this.#cache.get(key(j))));
+      const indices = todo.map((j) => j.index);
+      await Promise.all([img.offsets.ensure(indices, signal), img.byteCounts.ensure(indices, signal)]);
+      const none = new Map<number, Uint8Array | null>();
+      const fetched = new Set(indices);
+      const started: Promise<void>[] = [];
       try {
-        // the thread pool's blocks first: they are under way while this thread inflates its own
-        const order = split ? [...jobs.filter((j) => !here.has(j.index)), ...jobs.filter((j) => here.has(j.index))] : jobs;
-        await Promise.all(order.map(async (j) => decodeOne(j, await (reads.get(j.index) ?? none))));
+        for (const j of jobs) {
+          if (here.has(j.index)) continue;
+          signal?.throwIfAborted();
+          const bytes = fetched.has(j.index) ? await fetchBlocks(img, this.#src, [j.index], signal) : none;
+          const done = decodeOne(j, bytes);
+          done.catch(() => undefined); // awaited below; a failure is not unhandled meanwhile
+          started.push(done);
+        }
+        // this thread's blocks are inflated before the next is read: one input buffer serves them all
+        // (unless an added decoder, which might keep a view of its input, stands in for DEFLATE)
+        let input = new Uint8Array(0);
+        const reuse = isBuiltinDecoder(img.compression);
+        const take = (length: number) => {
+          if (!reuse) return new Uint8Array(length);
+          if (input.length < length) input = new Uint8Array(length);
+          return input.subarray(0, length);
+        };
+        for (const j of jobs) {
+          if (!here.has(j.index)) continue;
+          signal?.throwIfAborted();
+          await decodeOne(j, fetched.has(j.index) ? await fetchBlocks(img, this.#src, [j.index], signal, take) : none);
+        }
       } finally {
-        for (const r of reads.values()) r.catch(() => undefined);
+        await Promise.allSettled(started);
       }
+      await Promise.all(started);
       bar?.done();
       return out;
     }
