@@ -476,11 +476,8 @@ export class RasterSource implements RasterSourceLike {
       // a few blocks of a local file: the blocks for libuv's pool are read and handed over first;
       // then this thread reads (into one reused buffer) and inflates its own while the pool works
       current = undefined;
-      const todo = jobs.filter((j) => !(useCache && this.#cache.get(key(j))));
-      const indices = todo.map((j) => j.index);
-      await Promise.all([img.offsets.ensure(indices, signal), img.byteCounts.ensure(indices, signal)]);
+      const fetched = new Set(jobs.filter((j) => !(useCache && this.#cache.get(key(j)))).map((j) => j.index));
       const none = new Map<number, Uint8Array | null>();
-      const fetched = new Set(indices);
       const started: Promise<void>[] = [];
       try {
         for (const j of jobs) {
