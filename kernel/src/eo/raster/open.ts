@@ -453,9 +453,9 @@ export class RasterSource implements RasterSourceLike {
     let failure: unknown;
     const waiters: (() => void)[] = [];
     const running: Promise<void>[] = [];
-    // a few DEFLATE blocks (no workers) are inflated on this thread with a reused zlib stream; when
-    // a core is free, every other one goes to libuv's pool instead so two cores share them without
-    // a worker start-up (on a busy machine the pool's stream overhead only adds CPU time)
+    // a few DEFLATE blocks (no workers) are inflated on this thread with one reused zlib context; on a
+    // machine with more than one core every other one goes to libuv's pool instead, so two cores share
+    // them without a worker start-up (see useLibuvPool)
     const deflate = !workers && (img.compression === 8 || img.compression === 32946);
     const split = deflate && jobs.length > 1 && useLibuvPool();
     const here = new Set<number>(deflate ? jobs.filter((_, k) => !split || k % 2 === 1).map((j) => j.index) : []);
