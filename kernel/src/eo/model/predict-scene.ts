@@ -325,8 +325,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
 
   const plane = th * W;
   const argmaxScratch = kern ? null : new Float32Array(plane);
-  const finalize = async (y0: number, rows: number, invalid: Uint8Array | null): Promise<void> => {
+  const finalize = async (yi: number, rows: number, invalid: Uint8Array | null): Promise<void> => {
     if (rows <= 0) return;
+    const y0 = ys[yi]!;
     const n = rows * W;
     // Outputs only kept whole are written in place (views of the scene rasters); streamed ones get own arrays.
     const target = <T extends Uint8Array | Float32Array>(o: SceneOutput, r: Raster | null, make: () => T, band = 1): T | null =>
@@ -336,7 +337,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const sf = target("confidence", conf, () => new Float32Array(n));
     const sm = target("mean", meanR, () => new Float32Array(n));
     const ss = target("std", stdR, () => new Float32Array(n));
-    finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss, argmaxScratch, kern, argmaxOut);
+    finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss, argmaxScratch,
+      kern && argmaxOut && acc.buffer === kern.buffer ? () => stripClasses(yi, rows) : null);
     const put = (r: Raster | null, arr: Float32Array | Uint8Array | null, band = 1): void => {
       if (r && arr && arr.buffer !== r.band(band).buffer) r.band(band).set(arr, y0 * W);
     };
@@ -378,12 +380,60 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   };
   const wxsK = kern && !patch ? wxs.map(inKernel) : null;
   const wysK = kern && !patch ? wys.map(inKernel) : null;
+  // Class only, with the kernels: a pixel only one tile covers (where that tile's weight is 1 and
+  // no earlier or later tile reaches) gets its class straight from that tile's output — the
+  // accumulate kernel writes its argmax into argmaxOut instead of copying its K planes into the
+  // accumulators — and the strip's argmax of the accumulators covers only the other pixels.
+  const interior = Boolean(kern && argmaxOut && wxsK && wysK && classOnly);
+  /** Per tile: the end of the columns (from its copy start) that no later tile of the strip covers. */
+  const argTos = xs.map((x, xi) => Math.min(ones[xi]![1], xi + 1 < xs.length ? xs[xi + 1]! - x : tw));
+  /** Per strip: the rows no later strip covers (the rows it emits). */
+  const stripRows = ys.map((y, yi) => (yi + 1 < ys.length ? ys[yi + 1]! : H) - y);
+  /** The columns whose class comes from the accumulators on a strip's single-tile rows, as [from, to) runs. */
+  const seams: [number, number][] = [];
+  if (interior) {
+    let c = 0;
+    for (let xi = 0; xi < xs.length; xi++) {
+      const a = xs[xi]! + Math.max(firstCols[xi]!, ones[xi]![0]);
+      const b = xs[xi]! + argTos[xi]!;
+      if (b <= a) continue;
+      if (a > c) seams.push([c, a]);
+      c = b;
+    }
+    if (c < W) seams.push([c, W]);
+  }
+  /**
+   * The classes of the first `rows` rows of strip `yi` in argmaxOut: the argmax of the
+   * accumulators, except on the pixels the accumulate kernel already classified.
+   */
+  const stripClasses = (yi: number, rows: number): Uint8Array => {
+    if (!interior) {
+      kern!.argmax(acc, plane, K, rows * W, argmaxOut!);
+      return argmaxOut!;
+    }
+    const firstRow = yi === 0 ? 0 : ys[yi - 1]! + th - ys[yi]!;
+    const wy = wys[yi]!;
+    // rows the kernel treated as single-tile (copied: from firstRow on, weight 1) where not beyond the emitted rows
+    const single = (r: number): boolean => r >= firstRow && r < stripRows[yi]! && wy[r] === 1;
+    for (let r0 = 0; r0 < rows;) {
+      const s0 = single(r0);
+      let r1 = r0 + 1;
+      while (r1 < rows && single(r1) === s0) r1++;
+      if (!s0) kern!.argmaxRows(acc, plane, K, W, r1 - r0, W, r0 * W, argmaxOut!);
+      else for (const [c0, c1] of seams) kern!.argmaxRows(acc, plane, K, c1 - c0, r1 - r0, W, r0 * W + c0, argmaxOut!);
+      r0 = r1;
+    }
+    return argmaxOut!;
+  };
   const accumulate = (od: Float32Array, o: number, xi: number, yi: number, firstRow: number): void => {
     const x0 = xs[xi]!;
     const wx = wxs[xi]!;
     const wy = wys[yi]!;
     if (wxsK && wysK && !(isReg && K === 2) && od.buffer === kern!.buffer) {
-      kern!.accumulate(od, o, wxsK[xi]!, wysK[yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1], !classOnly);
+      kern!.accumulate(od, o, wxsK[xi]!, wysK[yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1], !classOnly,
+        interior ? { out: argmaxOut!, rows: stripRows[yi]!, to: argTos[xi]! } : undefined);
+    } else if (interior) {
+      throw new Error("predictScene: a tile output outside the kernel memory cannot be blended with the class-only kernels."); // (launch copies every output in)
     } else if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
     else {
       accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2, weightRow,
@@ -541,7 +591,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       }
       const out = await model.predict(input, { mcDropout: options.mcDropout, signal, checkInput: false });
       let od = out.data as Float32Array;
-      if (outSlots && od.length <= outSlots[0]!.length) {
+      if (outSlots) {
+        // (as the workers do when an output does not fit its slot)
+        if (od.length > outSlots[0]!.length) throw new Error(`model output of ${od.length} values (dims ${out.dims.join("x")}) does not fit the ${outSlots[0]!.length} reserved for it`);
         outSlots[0]!.set(od);
         od = outSlots[0]!.subarray(0, od.length);
       }
@@ -553,7 +605,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const y0 = ys[yi]!;
     const next = yi + 1 < ys.length ? ys[yi + 1]! : H;
     const rows = next - y0;
-    await finalize(y0, rows, invalid);
+    await finalize(yi, rows, invalid);
     if (yi + 1 < ys.length) {
       const keep = th - rows;
       for (let k = 0; k < K; k++) {
@@ -699,13 +751,12 @@ function accumulatePatch(od: Float32Array, o: number, x0: number, wx: Float32Arr
 /** Turns accumulated sums of `n` finished pixels into outputs (class, probabilities, confidence, mean, std). */
 function finalizeRows(acc: Float32Array, accW: Float32Array, invalidOrNull: Uint8Array | null, n: number, K: number, plane: number, isReg: boolean,
   sc: Uint8Array | null, sp: Float32Array[] | null, sf: Float32Array | null, sm: Float32Array | null, ss: Float32Array | null,
-  scratch: Float32Array | null, kern: SceneKernels | null, kernOut: Uint8Array | null): void {
+  scratch: Float32Array | null, kernClasses: (() => Uint8Array) | null): void {
   if (!isReg && !sp && !sf && !sm && !ss) {
     // class only: argmax of the blended logits (the weight is common to all classes)
     if (!sc) return;
-    if (kern && kernOut && acc.buffer === kern.buffer) {
-      kern.argmax(acc, plane, K, n, kernOut);
-      sc.set(kernOut.subarray(0, n));
+    if (kernClasses) {
+      sc.set(kernClasses().subarray(0, n));
       if (invalidOrNull) for (let i = 0; i < n; i++) if (invalidOrNull[i]) sc[i] = 255;
       return;
     }

@@ -249,11 +249,14 @@
   ;; [copyFrom, copyTo) and blended elsewhere — exactly accumulatePlanes in predict-scene.ts.
   ;; wrow: f64 scratch of tw values. With $withW 0 the weights are not accumulated (accW untouched;
   ;; the class-only output needs only the argmax of the blended planes).
+  ;; Pixels no other tile covers (class only): on copied rows r < $argRows, the columns [copyFrom, $argTo)
+  ;; are not copied; their argmax over the K planes goes straight to the bytes at $arg + r·W + c (the
+  ;; accumulators there are left as they are). $argRows 0: everything copied.
   (func (export "accumulate") (param $od i32) (param $wx i32) (param $wy i32) (param $acc i32) (param $accW i32) (param $wrow i32)
       (param $K i32) (param $th i32) (param $tw i32) (param $W i32) (param $firstRow i32) (param $copyFrom i32) (param $copyTo i32)
-      (param $withW i32)
+      (param $withW i32) (param $arg i32) (param $argRows i32) (param $argTo i32)
     (local $r i32) (local $wr f64) (local $rowA i32) (local $rowW i32) (local $pix i32) (local $k i32)
-    (local $stride i32) (local $plane i32) (local $n i32) (local $i i32)
+    (local $stride i32) (local $plane i32) (local $n i32) (local $i i32) (local $cs i32)
     (local.set $stride (i32.shl (i32.mul (local.get $th) (local.get $tw)) (i32.const 2)))
     (local.set $plane (i32.shl (i32.mul (local.get $th) (local.get $W)) (i32.const 2)))
     (block $rows_done
@@ -275,13 +278,21 @@
                   (f32.store (i32.add (local.get $rowW) (i32.shl (i32.add (local.get $copyFrom) (local.get $i)) (i32.const 2))) (f32.const 1))
                   (local.set $i (i32.add (local.get $i) (i32.const 1)))
                   (br $f)))
+                ;; columns [copyFrom, argTo) of rows < argRows: their argmax, not a copy
+                (local.set $cs (local.get $copyFrom))
+                (if (i32.and (i32.lt_u (local.get $r) (local.get $argRows)) (i32.lt_s (local.get $copyFrom) (local.get $argTo)))
+                  (then
+                    (call $argmax (i32.add (local.get $pix) (i32.shl (local.get $copyFrom) (i32.const 2))) (local.get $stride) (local.get $K)
+                      (i32.sub (local.get $argTo) (local.get $copyFrom))
+                      (i32.add (i32.add (local.get $arg) (i32.mul (local.get $r) (local.get $W))) (local.get $copyFrom)))
+                    (local.set $cs (local.get $argTo))))
                 (local.set $k (i32.const 0))
                 (block $k_done (loop $kl
                   (br_if $k_done (i32.ge_u (local.get $k) (local.get $K)))
                   (memory.copy
-                    (i32.add (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $plane))) (i32.shl (local.get $copyFrom) (i32.const 2)))
-                    (i32.add (i32.add (local.get $pix) (i32.mul (local.get $k) (local.get $stride))) (i32.shl (local.get $copyFrom) (i32.const 2)))
-                    (i32.shl (local.get $n) (i32.const 2)))
+                    (i32.add (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $plane))) (i32.shl (local.get $cs) (i32.const 2)))
+                    (i32.add (i32.add (local.get $pix) (i32.mul (local.get $k) (local.get $stride))) (i32.shl (local.get $cs) (i32.const 2)))
+                    (i32.shl (i32.sub (local.get $copyTo) (local.get $cs)) (i32.const 2)))
                   (local.set $k (i32.add (local.get $k) (i32.const 1)))
                   (br $kl)))
                 (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
@@ -382,7 +393,7 @@
           (br $l4))))))
 
   ;; out[i] = the first k with the largest acc[k·plane + i] (k < K ≤ 255; NaN never wins), i < n.
-  (func (export "argmax") (param $acc i32) (param $plane i32) (param $K i32) (param $n i32) (param $out i32)
+  (func $argmax (export "argmax") (param $acc i32) (param $plane i32) (param $K i32) (param $n i32) (param $out i32)
     (local $i i32) (local $k i32) (local $p i32) (local $m v128) (local $z v128) (local $mask v128) (local $idx v128)
     (local $n4 i32) (local $ms f32) (local $zs f32) (local $best i32) (local $v v128)
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
@@ -426,4 +437,16 @@
         (i32.store8 (i32.add (local.get $out) (local.get $i)) (local.get $best))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
+
+  ;; argmax (above) of `rows` rows of n pixels, rows W pixels apart in acc and in out:
+  ;; out[r·W + i] = the first k with the largest acc[k·plane + r·W + i] (plane in bytes).
+  (func (export "argmax_rows") (param $acc i32) (param $plane i32) (param $K i32) (param $n i32) (param $rows i32) (param $W i32) (param $out i32)
+    (local $r i32)
+    (block $done
+      (loop $rl
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (call $argmax (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))) (local.get $plane) (local.get $K) (local.get $n)
+          (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $W))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl))))
 )
