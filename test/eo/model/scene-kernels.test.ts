@@ -129,34 +129,14 @@ const argmaxAt = (a: Float32Array, at: number, plane: number, K: number): number
   return best;
 };
 
-test("argmaxRows equals argmax row by row on a column range, and writes nothing else", () => {
-  const r = rng(4);
-  for (const [K, W, rows, c0, n] of [[4, 37, 5, 3, 21], [3, 16, 2, 0, 16], [6, 9, 3, 8, 1]] as const) {
-    const plane = rows * W + 7;
-    const k = SceneKernels.create(SceneKernels.bytes(K * plane * 4, rows * W))!;
-    const acc = k.f32(K * plane);
-    for (let i = 0; i < acc.length; i++) acc[i] = i % 11 === 0 ? NaN : Math.round((r() - 0.5) * 6);
-    const out = k.u8(rows * W).fill(200);
-    k.argmaxRows(acc, plane, K, n, rows, W, c0, out);
-    for (let y = 0; y < rows; y++) {
-      for (let c = 0; c < W; c++) {
-        const i = y * W + c;
-        const inside = c >= c0 && c < c0 + n;
-        assert.equal(out[i], inside ? argmaxAt(acc, i, plane, K) : 200, `K=${K} row ${y} column ${c}`);
-      }
-    }
-  }
-  const k = SceneKernels.create(SceneKernels.bytes(2 * 40 * 4, 40))!;
-  assert.throws(() => k.argmaxRows(k.f32(80), 40, 2, 10, 4, 10, 5, k.u8(40)), /out of bounds/);
-});
-
-test("accumulate with argmax: the single-tile pixels get the argmax of the tile's planes and leave the accumulators alone; the rest as without it", () => {
+test("accumulate with classes: where the tile adds last, each row's argmax once blended; single-tile pixels from the tile's own planes, their accumulators left alone; the rest as without classes", () => {
   const r = rng(5);
-  // a 24×20 tile at column 9 of a strip 41 wide; weight 1 on rows 4..17 and columns 5..14
+  // a 24×20 tile at column 9 of a strip 41 wide; weight 1 on rows 4..17 and columns 5..14 (copied up to column 15)
   const [K, th, tw, W, x0] = [3, 24, 20, 41, 9];
   const ramp = (n: number, lo: number, hi: number): Float32Array =>
     Float32Array.from({ length: n }, (_, i) => (i < lo ? (i + 0.5) / lo : i >= hi ? (n - i - 0.5) / (n - hi) : 1));
-  for (const [firstRow, copyFrom, argRows, argTo] of [[0, 5, 18, 15], [6, 7, 12, 11], [4, 5, 24, 20], [3, 5, 0, 15]] as const) {
+  // [firstRow, copyFrom, rows the tile adds last to, columns it adds last to]
+  for (const [firstRow, copyFrom, rows, to] of [[0, 5, 18, 15], [6, 7, 12, 11], [4, 5, 24, 20], [3, 5, 0, 15], [2, 5, 20, 17], [0, 0, 24, 3]] as const) {
     const k = SceneKernels.create(SceneKernels.bytes(K * th * tw * 4, tw * 4, th * 4, tw * 8, K * th * W * 4, th * W * 4, K * th * W * 4, th * W * 4, th * W))!;
     const od = k.f32(K * th * tw);
     for (let i = 0; i < od.length; i++) od[i] = i % 17 === 0 ? NaN : Math.round((r() - 0.5) * 8) + (r() < 0.5 ? 0 : 0.25);
@@ -166,29 +146,32 @@ test("accumulate with argmax: the single-tile pixels get the argmax of the tile'
     wy.set(ramp(th, 4, 18));
     const wrow = k.f64(tw);
     const [accA, accWA, accB, accWB] = [k.f32(K * th * W), k.f32(th * W), k.f32(K * th * W), k.f32(th * W)];
-    for (let i = 0; i < accA.length; i++) accA[i] = accB[i] = r() - 0.5;
+    for (let i = 0; i < accA.length; i++) accA[i] = accB[i] = Math.round((r() - 0.5) * 8);
     const before = accB.slice();
     const out = k.u8(th * W).fill(200);
     k.accumulate(od, 0, wx, wy, accA, accWA, x0, wrow, K, th, tw, W, firstRow, copyFrom, 15, false);
-    k.accumulate(od, 0, wx, wy, accB, accWB, x0, wrow, K, th, tw, W, firstRow, copyFrom, 15, false, { out, rows: argRows, to: argTo });
-    const what = `firstRow ${firstRow}, copyFrom ${copyFrom}, argmax rows < ${argRows}, columns < ${argTo}`;
+    k.accumulate(od, 0, wx, wy, accB, accWB, x0, wrow, K, th, tw, W, firstRow, copyFrom, 15, false, { out, rows, to });
+    const what = `firstRow ${firstRow}, copyFrom ${copyFrom}, classes of rows < ${rows}, columns < ${to}`;
     for (let y = 0; y < th; y++) {
       for (let c = 0; c < tw; c++) {
-        const single = y >= firstRow && y < argRows && wy[y] === 1 && c >= copyFrom && c < Math.min(argTo, 15);
         const i = y * W + x0 + c;
+        const last = y < rows && c < to;
+        const single = last && y >= firstRow && wy[y] === 1 && c >= copyFrom && c < 15;
+        if (!last) assert.equal(out[i], 200, `${what}: nothing written at row ${y} column ${c}`);
+        else if (single) assert.equal(out[i], argmaxAt(od, y * tw + c, th * tw, K), `${what}: class from the tile at row ${y} column ${c}`);
+        else assert.equal(out[i], argmaxAt(accA, i, th * W, K), `${what}: class from the accumulators at row ${y} column ${c}`);
         if (single) {
-          assert.equal(out[i], argmaxAt(od, y * tw + c, th * tw, K), `${what}: class at row ${y} column ${c}`);
           for (let q = 0; q < K; q++) {
             assert.equal(accB[q * th * W + i], before[q * th * W + i], `${what}: accumulator ${q} left alone at row ${y} column ${c}`);
             accB[q * th * W + i] = accA[q * th * W + i]!; // (compared below as a copy)
           }
-        } else {
-          assert.equal(out[i], 200, `${what}: nothing written at row ${y} column ${c}`);
         }
       }
     }
-    sameBits(accB, accA, `${what}: every other accumulator as without argmax`);
+    sameBits(accB, accA, `${what}: every other accumulator as without classes`);
   }
+  const k = SceneKernels.create(SceneKernels.bytes(4 * 4 * 4, 4 * 4, 4 * 4, 4 * 8, 4 * 4 * 8 * 4, 4 * 8 * 4, 20))!;
+  assert.throws(() => k.accumulate(k.f32(16), 0, k.f32(4), k.f32(4), k.f32(4 * 4 * 8), k.f32(4 * 8), 4, k.f64(4), 1, 4, 4, 8, 0, 0, 4, false, { out: k.u8(20), rows: 4, to: 4 }), /classes out of bounds/);
 });
 
 test("arrays outside the kernel memory and out-of-bounds tiles are refused", () => {

@@ -338,7 +338,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const sm = target("mean", meanR, () => new Float32Array(n));
     const ss = target("std", stdR, () => new Float32Array(n));
     finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss, argmaxScratch,
-      kern && argmaxOut && acc.buffer === kern.buffer ? () => stripClasses(yi, rows) : null);
+      kern && argmaxOut && acc.buffer === kern.buffer ? () => (interior ? argmaxOut : (kern.argmax(acc, plane, K, n, argmaxOut), argmaxOut)) : null);
     const put = (r: Raster | null, arr: Float32Array | Uint8Array | null, band = 1): void => {
       if (r && arr && arr.buffer !== r.band(band).buffer) r.band(band).set(arr, y0 * W);
     };
@@ -380,58 +380,23 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   };
   const wxsK = kern && !patch ? wxs.map(inKernel) : null;
   const wysK = kern && !patch ? wys.map(inKernel) : null;
-  // Class only, with the kernels: a pixel only one tile covers (where that tile's weight is 1 and
-  // no earlier or later tile reaches) gets its class straight from that tile's output — the
-  // accumulate kernel writes its argmax into argmaxOut instead of copying its K planes into the
-  // accumulators — and the strip's argmax of the accumulators covers only the other pixels.
+  // Class only, with the kernels: each tile, once blended, writes the classes (the argmax of the
+  // accumulators) of the pixels it is the last to add to (rows above the next strip, columns left
+  // of the next tile) into argmaxOut while they are in cache, so a strip needs no argmax pass of
+  // its own; and a pixel only that tile covers gets its class straight from the tile's output,
+  // without going through the accumulators.
   const interior = Boolean(kern && argmaxOut && wxsK && wysK && classOnly);
-  /** Per tile: the end of the columns (from its copy start) that no later tile of the strip covers. */
-  const argTos = xs.map((x, xi) => Math.min(ones[xi]![1], xi + 1 < xs.length ? xs[xi + 1]! - x : tw));
   /** Per strip: the rows no later strip covers (the rows it emits). */
   const stripRows = ys.map((y, yi) => (yi + 1 < ys.length ? ys[yi + 1]! : H) - y);
-  /** The columns whose class comes from the accumulators on a strip's single-tile rows, as [from, to) runs. */
-  const seams: [number, number][] = [];
-  if (interior) {
-    let c = 0;
-    for (let xi = 0; xi < xs.length; xi++) {
-      const a = xs[xi]! + Math.max(firstCols[xi]!, ones[xi]![0]);
-      const b = xs[xi]! + argTos[xi]!;
-      if (b <= a) continue;
-      if (a > c) seams.push([c, a]);
-      c = b;
-    }
-    if (c < W) seams.push([c, W]);
-  }
-  /**
-   * The classes of the first `rows` rows of strip `yi` in argmaxOut: the argmax of the
-   * accumulators, except on the pixels the accumulate kernel already classified.
-   */
-  const stripClasses = (yi: number, rows: number): Uint8Array => {
-    if (!interior) {
-      kern!.argmax(acc, plane, K, rows * W, argmaxOut!);
-      return argmaxOut!;
-    }
-    const firstRow = yi === 0 ? 0 : ys[yi - 1]! + th - ys[yi]!;
-    const wy = wys[yi]!;
-    // rows the kernel treated as single-tile (copied: from firstRow on, weight 1) where not beyond the emitted rows
-    const single = (r: number): boolean => r >= firstRow && r < stripRows[yi]! && wy[r] === 1;
-    for (let r0 = 0; r0 < rows;) {
-      const s0 = single(r0);
-      let r1 = r0 + 1;
-      while (r1 < rows && single(r1) === s0) r1++;
-      if (!s0) kern!.argmaxRows(acc, plane, K, W, r1 - r0, W, r0 * W, argmaxOut!);
-      else for (const [c0, c1] of seams) kern!.argmaxRows(acc, plane, K, c1 - c0, r1 - r0, W, r0 * W + c0, argmaxOut!);
-      r0 = r1;
-    }
-    return argmaxOut!;
-  };
+  /** Per tile: the columns no later tile of its strip covers. */
+  const tileCols = xs.map((x, xi) => (xi + 1 < xs.length ? xs[xi + 1]! : W) - x);
   const accumulate = (od: Float32Array, o: number, xi: number, yi: number, firstRow: number): void => {
     const x0 = xs[xi]!;
     const wx = wxs[xi]!;
     const wy = wys[yi]!;
     if (wxsK && wysK && !(isReg && K === 2) && od.buffer === kern!.buffer) {
       kern!.accumulate(od, o, wxsK[xi]!, wysK[yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1], !classOnly,
-        interior ? { out: argmaxOut!, rows: stripRows[yi]!, to: argTos[xi]! } : undefined);
+        interior ? { out: argmaxOut!, rows: stripRows[yi]!, to: tileCols[xi]! } : undefined);
     } else if (interior) {
       throw new Error("predictScene: a tile output outside the kernel memory cannot be blended with the class-only kernels."); // (launch copies every output in)
     } else if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);

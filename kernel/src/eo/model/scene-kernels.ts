@@ -19,10 +19,9 @@ interface Exports {
   normalize_il_u8x16(src: number, W: number, spp: number, dst: number, plane: number, th: number, tw: number, mulp: number, addp: number, C: number, masks: number): void;
   blend(od: number, w: number, acc: number, accW: number, K: number, stride: number, plane: number, n: number): void;
   argmax(acc: number, plane: number, K: number, n: number, out: number): void;
-  argmax_rows(acc: number, plane: number, K: number, n: number, rows: number, W: number, out: number): void;
   accumulate(od: number, wx: number, wy: number, acc: number, accW: number, wrow: number,
     K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number, withW: number,
-    arg: number, argRows: number, argTo: number): void;
+    arg: number, argRows: number, argTo: number, finalTo: number): void;
 }
 
 /** The parts of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
@@ -201,30 +200,34 @@ export class SceneKernels {
    * `wrow` is scratch of at least tw values. With `withWeights` false, accW is left untouched
    * (enough when only the argmax of the blended planes is needed).
    *
-   * With `argmax` (class-only output): on the copied rows below `argmax.rows`, the columns
-   * [copyFrom, argmax.to) — pixels no other tile covers — are not copied: the argmax of their K
-   * planes (as {@link SceneKernels.argmax}) goes to `argmax.out[r·W + x0 + c]`, and the
+   * With `classes` (class-only output), for a tile that is the last to add to rows below
+   * `classes.rows` on columns below `classes.to`: each such row's classes — the argmax of the K
+   * blended planes, as {@link SceneKernels.argmax} — go to `classes.out[r·W + x0 + c]` as soon as
+   * the row is blended. Copied columns there ([copyFrom, min(copyTo, to)): pixels no other tile
+   * covers) are not copied at all: their class is the argmax of the tile's own planes, and the
    * accumulators there are left as they were.
    * @example
    * ```ts
-   * // tile at column 32 of a strip 128 wide; rows 16..47 and columns 16..47 of the tile only its own
+   * // tile at column 32 of a strip 128 wide; the next tile starts at column 80, the next strip 48 rows down
    * k.accumulate(od, 0, wx, wy, acc, accW, 32, wrow, 4, 64, 64, 128, 16, 16, 48, false, { out: classes, rows: 48, to: 48 });
    * ```
    */
   accumulate(od: Float32Array, odIndex: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array, x0: number,
     wrow: Float64Array, K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number, withWeights = true,
-    argmax?: { out: Uint8Array; rows: number; to: number }): void {
+    classes?: { out: Uint8Array; rows: number; to: number }): void {
     if (odIndex + K * th * tw > od.length || wx.length < tw || wy.length < th || wrow.length < tw || K * th * W > acc.length || th * W > accW.length || x0 + tw > W) {
       throw new RangeError("SceneKernels.accumulate: out of bounds.");
     }
-    const argRows = argmax ? Math.max(0, Math.min(th, argmax.rows)) : 0;
-    const argTo = argmax ? Math.min(tw, copyTo, argmax.to) : 0;
-    if (argmax && argRows > 0 && (K > 255 || x0 + (argRows - 1) * W + argTo > argmax.out.length)) {
-      throw new RangeError("SceneKernels.accumulate: argmax output out of bounds.");
+    const argRows = classes ? Math.max(0, Math.min(th, classes.rows)) : 0;
+    const finalTo = classes ? Math.max(0, Math.min(tw, classes.to)) : 0;
+    if (classes && argRows > 0 && (K > 255 || x0 + (argRows - 1) * W + finalTo > classes.out.length)) {
+      throw new RangeError("SceneKernels.accumulate: classes out of bounds.");
     }
+    const from = Math.max(0, copyFrom);
+    const to = Math.min(tw, copyTo);
     this.#ex.accumulate(this.#at(od, odIndex), this.#at(wx, 0), this.#at(wy, 0), this.#at(acc, x0), this.#at(accW, x0), this.#at(wrow, 0),
-      K, th, tw, W, firstRow, Math.max(0, copyFrom), Math.min(tw, copyTo), withWeights ? 1 : 0,
-      argRows > 0 ? this.#at(argmax!.out, x0) : 0, argRows, argTo);
+      K, th, tw, W, firstRow, from, to, withWeights ? 1 : 0,
+      argRows > 0 ? this.#at(classes!.out, x0) : 0, argRows, Math.max(from, Math.min(to, finalTo)), finalTo);
   }
 
   /** `out[i]` = the first k < K with the largest `acc[k·plane + i]` (NaN never wins), for i < n. */
@@ -232,20 +235,5 @@ export class SceneKernels {
     if (n <= 0) return;
     if (K < 1 || K > 255 || (K - 1) * plane + n > acc.length || n > out.length) throw new RangeError("SceneKernels.argmax: out of bounds.");
     this.#ex.argmax(this.#at(acc, 0), plane * 4, K, n, this.#at(out, 0));
-  }
-
-  /**
-   * {@link SceneKernels.argmax} of `rows` rows of n pixels, rows W pixels apart in `acc` and in
-   * `out`, from index `index` of both: `out[index + r·W + i]` for r < rows, i < n.
-   * @example
-   * ```ts
-   * k.argmaxRows(acc, plane, 4, 10, 3, 128, 64, classes); // columns 64..73 of rows 0..2
-   * ```
-   */
-  argmaxRows(acc: Float32Array, plane: number, K: number, n: number, rows: number, W: number, index: number, out: Uint8Array): void {
-    if (n <= 0 || rows <= 0) return;
-    const last = index + (rows - 1) * W + n;
-    if (K < 1 || K > 255 || n > W || index < 0 || (K - 1) * plane + last > acc.length || last > out.length) throw new RangeError("SceneKernels.argmaxRows: out of bounds.");
-    this.#ex.argmax_rows(this.#at(acc, index), plane * 4, K, n, rows, W, this.#at(out, index));
   }
 }

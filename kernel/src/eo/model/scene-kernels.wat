@@ -249,23 +249,27 @@
   ;; [copyFrom, copyTo) and blended elsewhere — exactly accumulatePlanes in predict-scene.ts.
   ;; wrow: f64 scratch of tw values. With $withW 0 the weights are not accumulated (accW untouched;
   ;; the class-only output needs only the argmax of the blended planes).
-  ;; Pixels no other tile covers (class only): on copied rows r < $argRows, the columns [copyFrom, $argTo)
-  ;; are not copied; their argmax over the K planes goes straight to the bytes at $arg + r·W + c (the
-  ;; accumulators there are left as they are). $argRows 0: everything copied.
+  ;; Classes (class only, $argRows > 0): the tile is the last to add to rows r < $argRows on columns
+  ;; c < $finalTo, so once a row is blended the argmax of the accumulators there (as "argmax") goes to
+  ;; the bytes at $arg + r·W + c — while the row is in cache. Pixels no other tile covers (on copied
+  ;; rows, the columns [copyFrom, $argTo)) are not copied at all: their class is the argmax of the
+  ;; tile's own planes, and the accumulators there are left as they are.
   (func (export "accumulate") (param $od i32) (param $wx i32) (param $wy i32) (param $acc i32) (param $accW i32) (param $wrow i32)
       (param $K i32) (param $th i32) (param $tw i32) (param $W i32) (param $firstRow i32) (param $copyFrom i32) (param $copyTo i32)
-      (param $withW i32) (param $arg i32) (param $argRows i32) (param $argTo i32)
+      (param $withW i32) (param $arg i32) (param $argRows i32) (param $argTo i32) (param $finalTo i32)
     (local $r i32) (local $wr f64) (local $rowA i32) (local $rowW i32) (local $pix i32) (local $k i32)
-    (local $stride i32) (local $plane i32) (local $n i32) (local $i i32) (local $cs i32)
+    (local $stride i32) (local $plane i32) (local $n i32) (local $i i32) (local $cs i32) (local $rowArg i32)
     (local.set $stride (i32.shl (i32.mul (local.get $th) (local.get $tw)) (i32.const 2)))
     (local.set $plane (i32.shl (i32.mul (local.get $th) (local.get $W)) (i32.const 2)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $th)))
         (local.set $wr (f64.promote_f32 (f32.load (i32.add (local.get $wy) (i32.shl (local.get $r) (i32.const 2))))))
+        (local.set $rowA (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
+        (local.set $rowArg (i32.add (local.get $arg) (i32.mul (local.get $r) (local.get $W))))
+        (local.set $cs (i32.const -1)) ;; (the first column after the row's single-tile columns, when it has any)
         (if (f64.ne (local.get $wr) (f64.const 0))
           (then
-            (local.set $rowA (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
             (local.set $rowW (i32.add (local.get $accW) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
             (local.set $pix (i32.add (local.get $od) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
             (if (i32.and (i32.and (i32.ge_u (local.get $r) (local.get $firstRow)) (f64.eq (local.get $wr) (f64.const 1)))
@@ -279,20 +283,20 @@
                   (local.set $i (i32.add (local.get $i) (i32.const 1)))
                   (br $f)))
                 ;; columns [copyFrom, argTo) of rows < argRows: their argmax, not a copy
-                (local.set $cs (local.get $copyFrom))
+                (local.set $i (local.get $copyFrom))
                 (if (i32.and (i32.lt_u (local.get $r) (local.get $argRows)) (i32.lt_s (local.get $copyFrom) (local.get $argTo)))
                   (then
                     (call $argmax (i32.add (local.get $pix) (i32.shl (local.get $copyFrom) (i32.const 2))) (local.get $stride) (local.get $K)
-                      (i32.sub (local.get $argTo) (local.get $copyFrom))
-                      (i32.add (i32.add (local.get $arg) (i32.mul (local.get $r) (local.get $W))) (local.get $copyFrom)))
+                      (i32.sub (local.get $argTo) (local.get $copyFrom)) (i32.add (local.get $rowArg) (local.get $copyFrom)))
+                    (local.set $i (local.get $argTo))
                     (local.set $cs (local.get $argTo))))
                 (local.set $k (i32.const 0))
                 (block $k_done (loop $kl
                   (br_if $k_done (i32.ge_u (local.get $k) (local.get $K)))
                   (memory.copy
-                    (i32.add (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $plane))) (i32.shl (local.get $cs) (i32.const 2)))
-                    (i32.add (i32.add (local.get $pix) (i32.mul (local.get $k) (local.get $stride))) (i32.shl (local.get $cs) (i32.const 2)))
-                    (i32.shl (i32.sub (local.get $copyTo) (local.get $cs)) (i32.const 2)))
+                    (i32.add (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $plane))) (i32.shl (local.get $i) (i32.const 2)))
+                    (i32.add (i32.add (local.get $pix) (i32.mul (local.get $k) (local.get $stride))) (i32.shl (local.get $i) (i32.const 2)))
+                    (i32.shl (i32.sub (local.get $copyTo) (local.get $i)) (i32.const 2)))
                   (local.set $k (i32.add (local.get $k) (i32.const 1)))
                   (br $kl)))
                 (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
@@ -302,6 +306,16 @@
               (else
                 (call $ramp (local.get $pix) (local.get $wx) (local.get $rowA) (local.get $rowW) (local.get $wrow) (local.get $K)
                   (local.get $stride) (local.get $plane) (i32.const 0) (local.get $tw) (local.get $wr) (local.get $withW))))))
+        ;; the row's classes where this tile is the last to add (all but the single-tile columns, done above)
+        (if (i32.lt_u (local.get $r) (local.get $argRows))
+          (then
+            (if (i32.ge_s (local.get $cs) (i32.const 0))
+              (then
+                (call $argmax (local.get $rowA) (local.get $plane) (local.get $K) (local.get $copyFrom) (local.get $rowArg))
+                (if (i32.lt_s (local.get $cs) (local.get $finalTo))
+                  (then (call $argmax (i32.add (local.get $rowA) (i32.shl (local.get $cs) (i32.const 2))) (local.get $plane) (local.get $K)
+                    (i32.sub (local.get $finalTo) (local.get $cs)) (i32.add (local.get $rowArg) (local.get $cs))))))
+              (else (call $argmax (local.get $rowA) (local.get $plane) (local.get $K) (local.get $finalTo) (local.get $rowArg))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
 
@@ -437,16 +451,4 @@
         (i32.store8 (i32.add (local.get $out) (local.get $i)) (local.get $best))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
-
-  ;; argmax (above) of `rows` rows of n pixels, rows W pixels apart in acc and in out:
-  ;; out[r·W + i] = the first k with the largest acc[k·plane + r·W + i] (plane in bytes).
-  (func (export "argmax_rows") (param $acc i32) (param $plane i32) (param $K i32) (param $n i32) (param $rows i32) (param $W i32) (param $out i32)
-    (local $r i32)
-    (block $done
-      (loop $rl
-        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
-        (call $argmax (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))) (local.get $plane) (local.get $K) (local.get $n)
-          (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $W))))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rl))))
 )
