@@ -150,7 +150,7 @@ test("accumulate with classes: where the tile adds last, each row's argmax once 
     const before = accB.slice();
     const out = k.u8(th * W).fill(200);
     k.accumulate(od, 0, wx, wy, accA, accWA, x0, wrow, K, th, tw, W, firstRow, copyFrom, 15, false);
-    k.accumulate(od, 0, wx, wy, accB, accWB, x0, wrow, K, th, tw, W, firstRow, copyFrom, 15, false, { out, rows, to });
+    k.accumulate(od, 0, wx, wy, accB, accWB, x0, wrow, K, th, tw, W, firstRow, copyFrom, 15, false, { classes: { out, rows, to } });
     const what = `firstRow ${firstRow}, copyFrom ${copyFrom}, classes of rows < ${rows}, columns < ${to}`;
     for (let y = 0; y < th; y++) {
       for (let c = 0; c < tw; c++) {
@@ -171,7 +171,39 @@ test("accumulate with classes: where the tile adds last, each row's argmax once 
     sameBits(accB, accA, `${what}: every other accumulator as without classes`);
   }
   const k = SceneKernels.create(SceneKernels.bytes(4 * 4 * 4, 4 * 4, 4 * 4, 4 * 8, 4 * 4 * 8 * 4, 4 * 8 * 4, 20))!;
-  assert.throws(() => k.accumulate(k.f32(16), 0, k.f32(4), k.f32(4), k.f32(4 * 4 * 8), k.f32(4 * 8), 4, k.f64(4), 1, 4, 4, 8, 0, 0, 4, false, { out: k.u8(20), rows: 4, to: 4 }), /classes out of bounds/);
+  assert.throws(() => k.accumulate(k.f32(16), 0, k.f32(4), k.f32(4), k.f32(4 * 4 * 8), k.f32(4 * 8), 4, k.f64(4), 1, 4, 4, 8, 0, 0, 4, false, { classes: { out: k.u8(20), rows: 4, to: 4 } }), /classes out of bounds/);
+});
+
+test("accumulate with zeroFrom: accumulators not cleared beforehand give what cleared ones give (weights with zero ends, with and without accW)", () => {
+  const r = rng(6);
+  const [K, th, tw, W, x0] = [2, 20, 18, 30, 7];
+  // zero weight on the first and last 2 rows and columns (a halo), ramps, 1 in the middle
+  const halo = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.max(0, Math.min(1, (Math.min(i, n - 1 - i) - 2 + 0.5) / 4)));
+  for (const [firstRow, zeroFrom, withW] of [[0, 0, true], [5, 6, false], [3, 0, true], [0, 9, false]] as const) {
+    const k = SceneKernels.create(SceneKernels.bytes(K * th * tw * 4, tw * 4, th * 4, tw * 8, ...Array<number>(4).fill(K * th * W * 4)))!;
+    const od = k.f32(K * th * tw);
+    for (let i = 0; i < od.length; i++) od[i] = (r() - 0.5) * 10;
+    const wx = k.f32(tw);
+    wx.set(halo(tw));
+    const wy = k.f32(th);
+    wy.set(halo(th));
+    const wrow = k.f64(tw);
+    const [accA, accWA, accB, accWB] = [k.f32(K * th * W), k.f32(K * th * W), k.f32(K * th * W), k.f32(K * th * W)];
+    for (let i = 0; i < accA.length; i++) accA[i] = accB[i] = accWA[i] = accWB[i] = r() * 7 + 1; // (stale values)
+    // the reference: the fresh part cleared first
+    for (let y = firstRow; y < th; y++) {
+      for (let c = zeroFrom; c < tw; c++) {
+        for (let q = 0; q < K; q++) accA[q * th * W + y * W + x0 + c] = 0;
+        accWA[y * W + x0 + c] = 0;
+      }
+    }
+    const copyFrom = Math.max(zeroFrom, 6);
+    k.accumulate(od, 0, wx, wy, accA, accWA, x0, wrow, K, th, tw, W, firstRow, copyFrom, 12, withW);
+    k.accumulate(od, 0, wx, wy, accB, accWB, x0, wrow, K, th, tw, W, firstRow, copyFrom, 12, withW, { zeroFrom });
+    const what = `firstRow ${firstRow}, zeroFrom ${zeroFrom}, weights ${withW}`;
+    sameBits(accB, accA, `${what}: planes`);
+    if (withW) sameBits(accWB.subarray(0, th * W), accWA.subarray(0, th * W), `${what}: weights`);
+  }
 });
 
 test("arrays outside the kernel memory and out-of-bounds tiles are refused", () => {

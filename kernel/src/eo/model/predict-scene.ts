@@ -386,6 +386,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   // its own; and a pixel only that tile covers gets its class straight from the tile's output,
   // without going through the accumulators.
   const interior = Boolean(kern && argmaxOut && wxsK && wysK && classOnly);
+  // Every tile blended by the accumulate kernel (all outputs are in kernel memory): it zeroes the
+  // accumulators a strip reaches for the first time row by row, so finishStrip does not clear them.
+  const kernBlends = Boolean(wxsK && wysK && !(isReg && K === 2));
   /** Per strip: the rows no later strip covers (the rows it emits). */
   const stripRows = ys.map((y, yi) => (yi + 1 < ys.length ? ys[yi + 1]! : H) - y);
   /** Per tile: the columns no later tile of its strip covers. */
@@ -394,11 +397,13 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const x0 = xs[xi]!;
     const wx = wxs[xi]!;
     const wy = wys[yi]!;
-    if (wxsK && wysK && !(isReg && K === 2) && od.buffer === kern!.buffer) {
-      kern!.accumulate(od, o, wxsK[xi]!, wysK[yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1], !classOnly,
-        interior ? { out: argmaxOut!, rows: stripRows[yi]!, to: tileCols[xi]! } : undefined);
-    } else if (interior) {
-      throw new Error("predictScene: a tile output outside the kernel memory cannot be blended with the class-only kernels."); // (launch copies every output in)
+    if (kernBlends && od.buffer === kern!.buffer) {
+      kern!.accumulate(od, o, wxsK![xi]!, wysK![yi]!, acc, accW, x0, weightRow, K, th, tw, W, firstRow, Math.max(firstCols[xi]!, ones[xi]![0]), ones[xi]![1], !classOnly, {
+        classes: interior ? { out: argmaxOut!, rows: stripRows[yi]!, to: tileCols[xi]! } : undefined,
+        zeroFrom: firstCols[xi]!,
+      });
+    } else if (kernBlends) {
+      throw new Error("predictScene: a tile output outside the kernel memory cannot be blended by the kernels."); // (launch copies every output in)
     } else if (patch) accumulatePatch(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2);
     else {
       accumulatePlanes(od, o, x0, wx, wy, acc, accW, K, th, tw, W, isReg && K === 2, weightRow,
@@ -573,14 +578,15 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     await finalize(yi, rows, invalid);
     if (yi + 1 < ys.length) {
       const keep = th - rows;
+      // (the accumulate kernel zeroes the rest as the next strip's tiles reach it)
       for (let k = 0; k < K; k++) {
         const off = k * th * W;
         acc.copyWithin(off, off + rows * W, off + th * W);
-        acc.fill(0, off + keep * W, off + th * W);
+        if (!kernBlends) acc.fill(0, off + keep * W, off + th * W);
       }
       if (!(kern && classOnly)) {
         accW.copyWithin(0, rows * W, th * W);
-        accW.fill(0, keep * W);
+        if (!kernBlends) accW.fill(0, keep * W);
       }
     }
   };

@@ -21,7 +21,7 @@ interface Exports {
   argmax(acc: number, plane: number, K: number, n: number, out: number): void;
   accumulate(od: number, wx: number, wy: number, acc: number, accW: number, wrow: number,
     K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number, withW: number,
-    arg: number, argRows: number, argTo: number, finalTo: number): void;
+    arg: number, argRows: number, argTo: number, finalTo: number, fresh: number): void;
 }
 
 /** The parts of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
@@ -206,15 +206,20 @@ export class SceneKernels {
    * the row is blended. Copied columns there ([copyFrom, min(copyTo, to)): pixels no other tile
    * covers) are not copied at all: their class is the argmax of the tile's own planes, and the
    * accumulators there are left as they were.
+   *
+   * With `zeroFrom` (the first column no earlier tile of the strip reached), the accumulators on
+   * rows from firstRow on and columns from `zeroFrom` on need not be 0 beforehand: the tile zeroes
+   * those it adds to (and those where its weight is 0) just before, a row at a time. Without it
+   * they must be 0.
    * @example
    * ```ts
    * // tile at column 32 of a strip 128 wide; the next tile starts at column 80, the next strip 48 rows down
-   * k.accumulate(od, 0, wx, wy, acc, accW, 32, wrow, 4, 64, 64, 128, 16, 16, 48, false, { out: classes, rows: 48, to: 48 });
+   * k.accumulate(od, 0, wx, wy, acc, accW, 32, wrow, 4, 64, 64, 128, 16, 16, 48, false, { classes: { out: classes, rows: 48, to: 48 }, zeroFrom: 16 });
    * ```
    */
   accumulate(od: Float32Array, odIndex: number, wx: Float32Array, wy: Float32Array, acc: Float32Array, accW: Float32Array, x0: number,
     wrow: Float64Array, K: number, th: number, tw: number, W: number, firstRow: number, copyFrom: number, copyTo: number, withWeights = true,
-    classes?: { out: Uint8Array; rows: number; to: number }): void {
+    { classes, zeroFrom }: { classes?: { out: Uint8Array; rows: number; to: number }; zeroFrom?: number } = {}): void {
     if (odIndex + K * th * tw > od.length || wx.length < tw || wy.length < th || wrow.length < tw || K * th * W > acc.length || th * W > accW.length || x0 + tw > W) {
       throw new RangeError("SceneKernels.accumulate: out of bounds.");
     }
@@ -227,7 +232,8 @@ export class SceneKernels {
     const to = Math.min(tw, copyTo);
     this.#ex.accumulate(this.#at(od, odIndex), this.#at(wx, 0), this.#at(wy, 0), this.#at(acc, x0), this.#at(accW, x0), this.#at(wrow, 0),
       K, th, tw, W, firstRow, from, to, withWeights ? 1 : 0,
-      argRows > 0 ? this.#at(classes!.out, x0) : 0, argRows, Math.max(from, Math.min(to, finalTo)), finalTo);
+      argRows > 0 ? this.#at(classes!.out, x0) : 0, argRows, Math.max(from, Math.min(to, finalTo)), finalTo,
+      zeroFrom === undefined ? -1 : Math.max(0, Math.min(tw, zeroFrom)));
   }
 
   /** `out[i]` = the first k < K with the largest `acc[k·plane + i]` (NaN never wins), for i < n. */

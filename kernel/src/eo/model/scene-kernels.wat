@@ -254,9 +254,13 @@
   ;; the bytes at $arg + r·W + c — while the row is in cache. Pixels no other tile covers (on copied
   ;; rows, the columns [copyFrom, $argTo)) are not copied at all: their class is the argmax of the
   ;; tile's own planes, and the accumulators there are left as they are.
+  ;; With $fresh ≥ 0 the accumulators of rows from firstRow on and columns from $fresh on — which no
+  ;; earlier tile of the strip reached — may hold anything: the tile zeroes those it adds to (and
+  ;; those with weight 0, which a later tile adds to) just before, while the row is in cache, so the
+  ;; strip's accumulators need not be cleared in advance. With $fresh -1 they must be 0 already.
   (func (export "accumulate") (param $od i32) (param $wx i32) (param $wy i32) (param $acc i32) (param $accW i32) (param $wrow i32)
       (param $K i32) (param $th i32) (param $tw i32) (param $W i32) (param $firstRow i32) (param $copyFrom i32) (param $copyTo i32)
-      (param $withW i32) (param $arg i32) (param $argRows i32) (param $argTo i32) (param $finalTo i32)
+      (param $withW i32) (param $arg i32) (param $argRows i32) (param $argTo i32) (param $finalTo i32) (param $fresh i32)
     (local $r i32) (local $wr f64) (local $rowA i32) (local $rowW i32) (local $pix i32) (local $k i32)
     (local $stride i32) (local $plane i32) (local $n i32) (local $i i32) (local $cs i32) (local $rowArg i32)
     (local.set $stride (i32.shl (i32.mul (local.get $th) (local.get $tw)) (i32.const 2)))
@@ -268,9 +272,17 @@
         (local.set $rowA (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
         (local.set $rowArg (i32.add (local.get $arg) (i32.mul (local.get $r) (local.get $W))))
         (local.set $cs (i32.const -1)) ;; (the first column after the row's single-tile columns, when it has any)
+        (local.set $rowW (i32.add (local.get $accW) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
+        (if (i32.and (i32.ge_s (local.get $fresh) (i32.const 0)) (i32.ge_u (local.get $r) (local.get $firstRow)))
+          (then
+            (if (i32.and (f64.eq (local.get $wr) (f64.const 1)) (i32.lt_s (local.get $copyFrom) (local.get $copyTo)))
+              (then ;; a copied row: only the blended columns on both sides of the copy
+                (call $zero (local.get $rowA) (local.get $rowW) (local.get $K) (local.get $plane) (local.get $withW) (local.get $fresh) (local.get $copyFrom))
+                (call $zero (local.get $rowA) (local.get $rowW) (local.get $K) (local.get $plane) (local.get $withW)
+                  (select (local.get $copyTo) (local.get $fresh) (i32.gt_s (local.get $copyTo) (local.get $fresh))) (local.get $tw)))
+              (else (call $zero (local.get $rowA) (local.get $rowW) (local.get $K) (local.get $plane) (local.get $withW) (local.get $fresh) (local.get $tw))))))
         (if (f64.ne (local.get $wr) (f64.const 0))
           (then
-            (local.set $rowW (i32.add (local.get $accW) (i32.shl (i32.mul (local.get $r) (local.get $W)) (i32.const 2))))
             (local.set $pix (i32.add (local.get $od) (i32.shl (i32.mul (local.get $r) (local.get $tw)) (i32.const 2))))
             (if (i32.and (i32.and (i32.ge_u (local.get $r) (local.get $firstRow)) (f64.eq (local.get $wr) (f64.const 1)))
                   (i32.lt_s (local.get $copyFrom) (local.get $copyTo)))
@@ -318,6 +330,21 @@
               (else (call $argmax (local.get $rowA) (local.get $plane) (local.get $K) (local.get $finalTo) (local.get $rowArg))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
+
+  ;; Zeroes columns [from, to) of one row of the K planes (plane bytes apart) at rowA, and of accW at rowW
+  ;; when $withW.
+  (func $zero (param $rowA i32) (param $rowW i32) (param $K i32) (param $plane i32) (param $withW i32) (param $from i32) (param $to i32)
+    (local $k i32) (local $bytes i32)
+    (if (i32.ge_s (local.get $from) (local.get $to)) (then (return)))
+    (local.set $bytes (i32.shl (i32.sub (local.get $to) (local.get $from)) (i32.const 2)))
+    (if (local.get $withW)
+      (then (memory.fill (i32.add (local.get $rowW) (i32.shl (local.get $from) (i32.const 2))) (i32.const 0) (local.get $bytes))))
+    (block $done (loop $kl
+      (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+      (memory.fill (i32.add (i32.add (local.get $rowA) (i32.mul (local.get $k) (local.get $plane))) (i32.shl (local.get $from) (i32.const 2)))
+        (i32.const 0) (local.get $bytes))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $kl))))
 
   ;; Columns [from, to) of one tile row: wrow[c] = wr·wx[c] (f64), zero weights trimmed at both
   ;; ends, then accW and the K planes blended as in "blend" (addRow in predict-scene.ts).
