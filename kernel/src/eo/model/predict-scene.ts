@@ -325,9 +325,14 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
 
   const plane = th * W;
   const argmaxScratch = kern ? null : new Float32Array(plane);
-  const finalize = async (yi: number, rows: number, invalid: Uint8Array | null): Promise<void> => {
+  /** The class-only output of the first n pixels of the strip, from the kernels (in argmaxOut). */
+  const kernClasses = (n: number): Uint8Array => {
+    // (with the interior kernels the tiles wrote them while blending)
+    if (!interior) kern!.argmax(acc, plane, K, n, argmaxOut!);
+    return argmaxOut!;
+  };
+  const finalize = async (y0: number, rows: number, invalid: Uint8Array | null): Promise<void> => {
     if (rows <= 0) return;
-    const y0 = ys[yi]!;
     const n = rows * W;
     // Outputs only kept whole are written in place (views of the scene rasters); streamed ones get own arrays.
     const target = <T extends Uint8Array | Float32Array>(o: SceneOutput, r: Raster | null, make: () => T, band = 1): T | null =>
@@ -338,7 +343,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const sm = target("mean", meanR, () => new Float32Array(n));
     const ss = target("std", stdR, () => new Float32Array(n));
     finalizeRows(acc, accW, invalid, n, K, plane, isReg, sc, sp, sf, sm, ss, argmaxScratch,
-      kern && argmaxOut && acc.buffer === kern.buffer ? () => (interior ? argmaxOut : (kern.argmax(acc, plane, K, n, argmaxOut), argmaxOut)) : null);
+      kern && argmaxOut && acc.buffer === kern.buffer ? kernClasses : null);
     const put = (r: Raster | null, arr: Float32Array | Uint8Array | null, band = 1): void => {
       if (r && arr && arr.buffer !== r.band(band).buffer) r.band(band).set(arr, y0 * W);
     };
@@ -575,7 +580,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const y0 = ys[yi]!;
     const next = yi + 1 < ys.length ? ys[yi + 1]! : H;
     const rows = next - y0;
-    await finalize(yi, rows, invalid);
+    await finalize(y0, rows, invalid);
     if (yi + 1 < ys.length) {
       const keep = th - rows;
       // (the accumulate kernel zeroes the rest as the next strip's tiles reach it)
@@ -722,12 +727,12 @@ function accumulatePatch(od: Float32Array, o: number, x0: number, wx: Float32Arr
 /** Turns accumulated sums of `n` finished pixels into outputs (class, probabilities, confidence, mean, std). */
 function finalizeRows(acc: Float32Array, accW: Float32Array, invalidOrNull: Uint8Array | null, n: number, K: number, plane: number, isReg: boolean,
   sc: Uint8Array | null, sp: Float32Array[] | null, sf: Float32Array | null, sm: Float32Array | null, ss: Float32Array | null,
-  scratch: Float32Array | null, kernClasses: (() => Uint8Array) | null): void {
+  scratch: Float32Array | null, kernClasses: ((n: number) => Uint8Array) | null): void {
   if (!isReg && !sp && !sf && !sm && !ss) {
     // class only: argmax of the blended logits (the weight is common to all classes)
     if (!sc) return;
     if (kernClasses) {
-      sc.set(kernClasses().subarray(0, n));
+      sc.set(kernClasses(n).subarray(0, n));
       if (invalidOrNull) for (let i = 0; i < n; i++) if (invalidOrNull[i]) sc[i] = 255;
       return;
     }
