@@ -9,7 +9,7 @@ import { decode } from "fast-png";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, predictionInterval, writeRaster,
+  loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, ModelOutputError, predictionInterval, writeRaster,
   type ModelCard, type RasterSourceLike, type ReadOptions, type ScenePrediction, Model,
 } from "../../../kernel/src/eo/index.js";
 
@@ -237,6 +237,35 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
   }
   await Promise.all([seg.dispose(), reg.dispose(), cls.dispose(), u8Pixels.close(), u8Strips.close(), u8Bands.close(), u16Scaled.close()]);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test("a model whose output is not K planes of the tile's size is an error naming the model and the shape needed (smaller, larger; worker, main thread, JavaScript)", async () => {
+  // stride 2: 4 planes of half the tile's size; 8 output channels where the card lists 4 classes
+  const bad = [["half", "strides=[2, 2]", 4], ["eight", "", 8]] as const;
+  for (const [name, attrs, k] of bad) {
+    execFileSync("/usr/bin/python3", ["-c", `
+import onnx, sys
+from onnx import helper as h, TensorProto as T
+w = h.make_tensor("w", T.FLOAT, [${k}, 6, 1, 1], [0.01] * ${k * 6})
+g = h.make_graph([h.make_node("Conv", ["input", "w"], ["logits"], ${attrs})], "${name}",
+  [h.make_tensor_value_info("input", T.FLOAT, ["n", 6, "h", "w"])], [h.make_tensor_value_info("logits", T.FLOAT, ["n", ${k}, "oh", "ow"])], [w])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)]); m.ir_version = 8
+onnx.checker.check_model(m); onnx.save(m, sys.argv[1])
+`, join(tmp, `${name}.onnx`)]);
+  }
+  const scene = new SyntheticScene(200, 150);
+  for (const [name, , k] of bad) {
+    const model = await loadModel(join(tmp, `${name}.onnx`), { card: { ...constCard, name }, threads: 2 });
+    for (const [worker, wasm] of [[true, true], [false, true], [false, false]] as const) {
+      await assert.rejects(predictScene(model, scene, { tileSize: 64, batchSize: 3, progress: false, worker, wasm }), (e: unknown) => {
+        assert.ok(e instanceof ModelOutputError, `${name}, worker ${worker}, wasm ${wasm}: ${String(e)}`);
+        assert.match(e.message, new RegExp(`^Model ${name} returned \\d+ values \\(shape \\[3, ${k}, ${k === 4 ? "32, 32" : "64, 64"}\\]\\) for a batch of 3 64×64 tiles; predictScene needs shape \\[3, 4, 64, 64\\]`));
+        assert.deepEqual(e.expected, [3, 4, 64, 64]);
+        return true;
+      }, `${name}, worker ${worker}, wasm ${wasm}`);
+    }
+    await model.dispose();
+  }
 });
 
 test("scene workers: one per intra-op thread up to four, one for a model file over 64 MiB", async () => {

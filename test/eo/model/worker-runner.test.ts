@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadModel } from "../../../kernel/src/eo/model/load-model.js";
 import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
+import { ModelOutputError } from "../../../kernel/src/eo/model/errors.js";
 
 /** A single-threaded model's scene worker and shared memory for one 8×6×128×128 input and `outputs` outputs of 8×4×128×128. */
 async function bigBatchSetup(outputs: number) {
@@ -45,7 +46,12 @@ test("predictShared equals the main-thread session on two interleaved shared mem
   }
   // an output slot too small for the model's output is refused with the sizes
   const small = mems[0]!.f32(1);
-  await assert.rejects(runner.predictShared(inputs[0]!.subarray(0, n), [1, 6, 32, 32], small), /4096 values .* does not fit the 1 reserved/);
+  await assert.rejects(runner.predictShared(inputs[0]!.subarray(0, n), [1, 6, 32, 32], small), (e: unknown) => {
+    assert.ok(e instanceof ModelOutputError, String(e));
+    assert.match(e.message, /4096 values .* does not fit the 1 reserved/);
+    assert.deepEqual(e.dims, [1, 4, 32, 32]);
+    return true;
+  });
   // the memory in use released (the worker drops it): the next request on it sends it again
   runner.releaseShared(mems[0]!.buffer);
   const again = await runner.predictShared(inputs[0]!.subarray(0, n), [1, 6, 32, 32], outputs[0]!.subarray(0, out));

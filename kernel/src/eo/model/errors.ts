@@ -44,3 +44,19 @@ export class ModelInputError extends Ai4eoError {
     super(message);
   }
 }
+
+/**
+ * A model's output does not have the shape its card and its input imply (for whole-scene
+ * inference: K planes of the tile's size, or K values a patch). `dims` is what the model returned;
+ * `expected` what was needed (null when only a size limit is known).
+ * @example
+ * ```ts
+ * try { await predictScene(model, scene); }
+ * catch (e) { if (e instanceof ModelOutputError) console.log(e.dims, e.expected); }
+ * ```
+ */
+export class ModelOutputError extends Ai4eoError {
+  constructor(message: string, readonly dims: readonly number[], readonly expected: readonly number[] | null, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

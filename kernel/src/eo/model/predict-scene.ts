@@ -8,7 +8,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { progress as startProgress } from "../progress.js";
 import { Raster } from "../raster/raster.js";
 import type { RasterSourceLike } from "../raster/types.js";
-import { ModelInputError } from "./errors.js";
+import { ModelInputError, ModelOutputError } from "./errors.js";
 import type { Model } from "./load-model.js";
 import { selectBands, type BandSelection } from "./prepare.js";
 import type { Tensor } from "./tensor.js";
@@ -517,11 +517,32 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     done += queued.length;
     bar?.set(done);
   };
+  /**
+   * The model's output for a batch of n tiles must be n·K planes of the tile's size (patch models:
+   * n·K values): anything else would be blended as if it were.
+   */
+  const checkOutput = (values: number, dims: readonly number[], n: number, cause?: unknown): void => {
+    if (values === n * per && cause === undefined) return;
+    const want = patch ? [n, K] : [n, K, th, tw];
+    throw new ModelOutputError(
+      `Model ${card.name} returned ${values} values (shape [${dims.join(", ")}]) for a batch of ${n} ${th}×${tw} ${patch ? "patches" : "tiles"}; ` +
+      `predictScene needs shape [${want.join(", ")}]: ${K} ${isReg ? "output planes" : "class scores"} per ${patch ? "patch" : "pixel, at the input's size"}. ` +
+      `Check the ONNX graph's output "${card.output.name}" against the card (${model.path}).`, dims, want, cause === undefined ? undefined : { cause });
+  };
   /** Batches in the workers, oldest first; `after` finishes a strip once its last batch is blended. */
   const queue: { promise: Promise<Tensor>; queued: number[]; yi: number; after?: () => Promise<void> }[] = [];
   const drainOne = async (): Promise<void> => {
     const p = queue.shift()!;
-    accumulateBatch((await p.promise).data, p.queued, p.yi);
+    let out: Tensor;
+    try {
+      out = await p.promise;
+    } catch (e) {
+      // (a worker found the output larger than its slot)
+      if (e instanceof ModelOutputError) checkOutput(e.dims.reduce((a, b) => a * b, 1), e.dims, p.queued.length, e);
+      throw e;
+    }
+    checkOutput(out.data.length, out.dims, p.queued.length);
+    accumulateBatch(out.data, p.queued, p.yi);
     await p.after?.();
   };
   /** An input buffer a worker handed back that holds a batch of this call (earlier calls' may be smaller). */
@@ -565,10 +586,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
         input.data = plainBatch;
       }
       const out = await model.predict(input, { mcDropout: options.mcDropout, signal, checkInput: false });
+      checkOutput(out.data.length, out.dims, n);
       let od = out.data as Float32Array;
       if (outSlots) {
-        // (as the workers do when an output does not fit its slot)
-        if (od.length > outSlots[0]!.length) throw new Error(`model output of ${od.length} values (dims ${out.dims.join("x")}) does not fit the ${outSlots[0]!.length} reserved for it`);
         outSlots[0]!.set(od);
         od = outSlots[0]!.subarray(0, od.length);
       }

@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import type ort from "onnxruntime-node";
 import type { Model } from "./load-model.js";
 import type { Tensor } from "./tensor.js";
+import { ModelOutputError } from "./errors.js";
 
 const WORKER_CODE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -54,7 +55,7 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
       const out = r[workerData.outputName];
       if (m.sab) {
         if (out.data.length > m.outCap) {
-          parentPort.postMessage({ id: m.id, error: "model output of " + out.data.length + " values (dims " + out.dims.join("x") + ") does not fit the " + m.outCap + " reserved for it" });
+          parentPort.postMessage({ id: m.id, error: "model output of " + out.data.length + " values (dims " + out.dims.join("x") + ") does not fit the " + m.outCap + " reserved for it", dims: out.dims });
         } else {
           new Float32Array(m.sab, m.outOff, out.data.length).set(out.data);
           parentPort.postMessage({ id: m.id, dims: out.dims, outLen: out.data.length });
@@ -142,7 +143,7 @@ export class WorkerRunner {
       if (!p) return;
       this.#pending.delete(m.id);
       if (this.#pending.size === 0) worker.unref();
-      if (m.error !== undefined) p.reject(new Error(m.error));
+      if (m.error !== undefined) p.reject(m.dims ? new ModelOutputError(m.error, m.dims, null) : new Error(m.error));
       else p.resolve({ data: m.buf ? new Float32Array(m.buf) : new Float32Array(0), dims: m.dims! }, m.input, m.outLen);
     });
     worker.on("error", (e) => {
@@ -210,7 +211,8 @@ export class WorkerRunner {
    * stay usable. The worker copies the input when the run starts (so the caller may refill
    * `input` once the returned promise of the request *before* this one has settled, or after this
    * one settled); the output is written just before the promise resolves, with a view of the
-   * written values as the result's data. Requests run in the order they were made.
+   * written values as the result's data. Requests run in the order they were made. An output
+   * larger than `output` is not written: the promise rejects with a {@link ModelOutputError}.
    * @example
    * ```ts
    * const k = SceneKernels.create(SceneKernels.bytes(4 * 6 * 64, 4 * 4 * 64))!;
