@@ -8,7 +8,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { progress as startProgress } from "../progress.js";
 import { Raster } from "../raster/raster.js";
 import type { Model } from "./load-model.js";
-import { ModelInputError } from "./errors.js";
+import { ModelInputError, ModelOutputError } from "./errors.js";
 import { selectBands, softmaxAxis1, writeNormalized, type BandSelection } from "./prepare.js";
 
 /** A patch to classify: a raster, or a sample with an id and optionally its true label. */
@@ -148,6 +148,11 @@ export async function classify(
     if (inBatch === 0) return;
     options.signal?.throwIfAborted();
     const out = await model.predict({ data: batch.subarray(0, inBatch * per), dims: [inBatch, c, ph, pw] }, { mcDropout: options.mcDropout, signal: options.signal });
+    if (out.data.length !== inBatch * k) {
+      throw new ModelOutputError(
+        `Model ${card.name} returned ${out.data.length} values (shape [${out.dims.join(", ")}]) for a batch of ${inBatch} patches; classify needs shape [${inBatch}, ${k}]: ` +
+        `one score for each of the card's ${k} classes per patch. Check the ONNX graph's output "${card.output.name}" against the card (${model.path}).`, out.dims, [inBatch, k]);
+    }
     logits.push(out.data.slice());
     probs.push(softmaxAxis1(out).data);
     for (let i = 0; i < inBatch; i++) {

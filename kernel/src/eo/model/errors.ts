@@ -46,9 +46,10 @@ export class ModelInputError extends Ai4eoError {
 }
 
 /**
- * A model's output does not have the shape its card and its input imply (for whole-scene
- * inference: K planes of the tile's size, or K values a patch). `dims` is what the model returned;
- * `expected` what was needed (null when only a size limit is known).
+ * A model's output does not have the shape its card and its input imply (K values a patch, one
+ * per class of the card; for whole-scene inference with a fully convolutional model, K planes of
+ * the tile's size). `dims` is what the model returned; `expected` what was needed (null when only
+ * a size limit is known).
  * @example
  * ```ts
  * try { await predictScene(model, scene); }
