@@ -164,6 +164,9 @@ test("bad model files: not ONNX, missing, card disagreeing with the graph", asyn
     (e: unknown) => e instanceof ModelCardError && /takes 6 channels but the card lists 5 bands/.test(e.message));
   await assert.rejects(loadModel(join(MODELS, "olinda-patch-classifier.onnx"), { card: { ...card, output: { ...card.output, name: "probs" } } }),
     (e: unknown) => e instanceof ModelCardError && e.field === "output.name" && /"logits"/.test(e.message));
+  const three = { ...card, classes: card.classes.slice(0, 3) };
+  await assert.rejects(loadModel(join(MODELS, "olinda-patch-classifier.onnx"), { card: three }),
+    (e: unknown) => e instanceof ModelCardError && e.field === "classes" && /output "logits" \(shape \[[^\]]*\]\) has 4 class scores per sample, but the card lists 3 classes/.test(e.message));
   assert.throws(() => parseModelCard({ ...card, task: "detection" }, "x.json"), (e: unknown) => e instanceof ModelCardError && e.field === "task");
   assert.throws(() => parseModelCard({ ...card, normalization: { type: "meanstd", mean: [1], std: [1] } }, "x.json"),
     (e: unknown) => e instanceof ModelCardError && e.field === "normalization.mean" && /6 finite numbers/.test(e.message));

@@ -349,6 +349,16 @@ function checkCardAgainstGraph(card: ModelCard, session: ort.InferenceSession, s
   if (!session.outputNames.includes(card.output.name)) {
     throw new ModelCardError(`Model card ${source} names output "${card.output.name}", but the ONNX graph's outputs are ${session.outputNames.map((n) => `"${n}"`).join(", ")}.`, source, "output.name");
   }
+  // a fixed second dimension of the output (classes, or the regression's 1 or 2 values) must be the card's
+  const output = session.outputMetadata.find((m) => m.name === card.output.name);
+  const layout = card.output.layout;
+  const perClass = layout.startsWith("NK");
+  const k = perClass ? card.classes?.length : Number(layout[1]);
+  if (output?.isTensor && output.shape.length === (layout.endsWith("HW") ? 4 : 2) && typeof output.shape[1] === "number" && k !== undefined && output.shape[1] !== k) {
+    throw new ModelCardError(
+      `Model ${card.name}: ONNX output "${card.output.name}" (shape [${output.shape.join(", ")}]) has ${output.shape[1]} ${perClass ? "class scores" : "values"} per ${layout.endsWith("HW") ? "pixel" : "sample"}, ` +
+      `but the card ${perClass ? `lists ${k} classes (${card.classes!.map((c) => c.name).join(", ")})` : `says layout ${layout} (${k})`}.`, source, perClass ? "classes" : "output.layout");
+  }
   if (card.mcDropout) {
     const m = inputs.find((v) => v.name === card.mcDropout!.input);
     if (!m || (m.isTensor && m.type !== "bool")) {
