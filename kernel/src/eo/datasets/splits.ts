@@ -10,7 +10,9 @@ import { recordSeed } from "../provenance.js";
 
 /**
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence on
- * every platform.
+ * every platform. The seed is an integer from 0 to 2^32 − 1 (its 32-bit state: other numbers would
+ * be truncated into it, so 0.1, 0.9 and NaN would all mean 0).
+ * @throws {DatasetError} for any other seed
  * @example
  * ```ts
  * const rnd = seededRandom(42);
@@ -18,6 +20,9 @@ import { recordSeed } from "../provenance.js";
  * ```
  */
 export function seededRandom(seed: number): () => number {
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+    throw new DatasetError(`A seed must be an integer from 0 to 4294967295; got ${typeof seed === "string" ? JSON.stringify(seed) : String(seed)}.`, "");
+  }
   recordSeed(seed);
   let a = seed >>> 0;
   return () => {
@@ -75,8 +80,9 @@ export function assignSplits(labels: readonly (number | null)[], bounds: readonl
   const ratios = options.ratios ?? { train: 0.6, val: 0.2, test: 0.2 };
   const names = Object.keys(ratios);
   const total = names.reduce((a, k) => a + ratios[k]!, 0);
-  if (names.length === 0 || !(total > 0) || names.some((k) => !(ratios[k]! >= 0))) {
-    throw new DatasetError(`Split ratios must be non-negative with a positive sum, got ${JSON.stringify(ratios)}.`, "");
+  if (names.length === 0 || !(total > 0) || names.some((k) => !(ratios[k]! >= 0 && Number.isFinite(ratios[k])))) {
+    const bad = names.find((k) => !(ratios[k]! >= 0 && Number.isFinite(ratios[k])));
+    throw new DatasetError(`Split ratios must be finite, non-negative numbers with a positive sum, got ${bad === undefined ? JSON.stringify(ratios) : `${bad}: ${String(ratios[bad])}`}.`, "");
   }
   const cum: number[] = [];
   let run = 0;
@@ -98,11 +104,12 @@ export function assignSplits(labels: readonly (number | null)[], bounds: readonl
   };
   if (options.blockSize !== undefined) {
     const bs = options.blockSize;
-    if (!(bs > 0)) throw new DatasetError(`blockSize must be positive, got ${bs}.`, "");
+    if (!(bs > 0 && Number.isFinite(bs))) throw new DatasetError(`blockSize must be a positive number (CRS units), got ${bs}.`, "");
     const blocks = new Map<string, number[]>();
     labels.forEach((_, i) => {
       const b = bounds?.[i];
-      if (!b) throw new DatasetError(`Sample ${i} has no footprint (bounds), so spatial block splits are impossible; drop blockSize or give every sample its geometry.`, "");
+      if (!b) throw new DatasetError(`Sample ${i} has no footprint (bounds), so spatial block splits are impossible; drop blockSize, or give every sample its footprint (a manifest's minx, miny, maxx, maxy columns).`, "");
+      if (![b.minX, b.minY, b.maxX, b.maxY].every(Number.isFinite)) throw new DatasetError(`Sample ${i}'s footprint is not finite (${b.minX}, ${b.minY}, ${b.maxX}, ${b.maxY}); spatial block splits need finite bounds.`, "");
       const key = `${Math.floor((b.minX + b.maxX) / 2 / bs)},${Math.floor((b.minY + b.maxY) / 2 / bs)}`;
       let g = blocks.get(key);
       if (!g) blocks.set(key, (g = []));
