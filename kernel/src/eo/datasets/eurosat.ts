@@ -22,6 +22,12 @@ export const EUROSAT_BANDS = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "
 export interface OpenEuroSatOptions {
   /** Class folder names (label = position). Default {@link EUROSAT_CLASSES}; pass `"folders"` to use the folders found, sorted. */
   classes?: readonly string[] | "folders";
+  /**
+   * Patch size [height, width] every sample must have (another size is reported as a problem).
+   * Default [64, 64], EuroSAT's; with `classes: "folders"` (another layout) any size, unless given.
+   * Pass null for any size.
+   */
+  patchSize?: readonly [number, number] | null;
 }
 
 /**
@@ -43,7 +49,10 @@ export async function openEuroSat(root: string, options: OpenEuroSatOptions = {}
     throw new DatasetError(`EuroSAT folder ${root} cannot be read (${(e as Error).message}). Pass the folder holding the class folders (AnnualCrop, Forest, …).`, root, { cause: e });
   }
   const dirs: string[] = [];
-  for (const n of names) if ((await stat(join(root, n))).isDirectory()) dirs.push(n);
+  for (const n of names) {
+    // (an entry that cannot be followed — a dangling or looping link — is not a class folder)
+    if (await stat(join(root, n)).then((s) => s.isDirectory(), () => false)) dirs.push(n);
+  }
   const classes = options.classes === "folders" ? dirs : [...(options.classes ?? EUROSAT_CLASSES)];
   const present = classes.filter((c) => dirs.includes(c));
   if (present.length === 0) {
@@ -57,8 +66,9 @@ export async function openEuroSat(root: string, options: OpenEuroSatOptions = {}
     files.sort((a, b) => num(a) - num(b) || a.localeCompare(b));
     for (const f of files) entries.push({ id: f.replace(/\.tiff?$/i, ""), label, split: null, path: join(root, cls, f) });
   }
+  const patchSize = options.patchSize !== undefined ? options.patchSize : options.classes === "folders" ? null : [64, 64] as const;
   return new PatchDataset({
-    name: "EuroSAT", classes, bands: [...EUROSAT_BANDS], entries, rgb: [4, 3, 2],
+    name: "EuroSAT", classes, bands: [...EUROSAT_BANDS], entries, rgb: [4, 3, 2], patchSize,
     description: "EuroSAT (Helber et al. 2019): Sentinel-2 patches, 64×64 px, 13 bands, 10 land-use/land-cover classes.",
     load: async (e, signal) => {
       const src = await openRaster(e.path!);

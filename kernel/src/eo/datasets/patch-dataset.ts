@@ -50,6 +50,8 @@ export interface PatchDatasetInit {
   close?: () => Promise<void>;
   /** Free text: source, licence, layout. */
   description?: string;
+  /** Size [height, width] every sample must have (another size is a {@link SampleReadError}); null or absent: any. */
+  patchSize?: readonly [number, number] | null;
 }
 
 /** A sample that could not be read and was left out. */
@@ -162,6 +164,10 @@ export class PatchDataset implements AsyncIterable<Sample> {
       if (raster.count !== this.bands.length) {
         throw new SampleReadError(`Sample ${e.id}${e.path ? ` (${e.path})` : ""} has ${raster.count} bands; ${this.name} samples have ${this.bands.length} (${this.bands.join(", ")}).`, e.id, e.path);
       }
+      const size = this.#init.patchSize;
+      if (size && (raster.height !== size[0] || raster.width !== size[1])) {
+        throw new SampleReadError(`Sample ${e.id}${e.path ? ` (${e.path})` : ""} is ${raster.height}×${raster.width} pixels; ${this.name} samples are ${size[0]}×${size[1]}.`, e.id, e.path);
+      }
       return { ...e, raster };
     } catch (err) {
       if (err instanceof SampleReadError || (err as Error)?.name === "AbortError") throw err;
@@ -187,8 +193,12 @@ export class PatchDataset implements AsyncIterable<Sample> {
         yield await this.get(i, options.signal);
       } catch (err) {
         if (options.onError === "throw" || !(err instanceof SampleReadError)) throw err;
-        this.problems.push({ id: err.id, path: err.path, message: err.message });
-        process.emitWarning(err.message, { code: "AI4EO_SAMPLE_SKIPPED" });
+        // (each unreadable sample is listed and warned about once, however often it is visited)
+        const e = err;
+        if (!this.problems.some((p) => p.id === e.id && p.path === e.path)) {
+          this.problems.push({ id: e.id, path: e.path, message: e.message });
+          process.emitWarning(e.message, { code: "AI4EO_SAMPLE_SKIPPED" });
+        }
       }
     }
   }
@@ -272,12 +282,18 @@ export class PatchDataset implements AsyncIterable<Sample> {
     const max = new Array<number>(c).fill(-Infinity);
     const cnt = new Float64Array(c);
     let ds: PatchDataset = this;
+    if (options.maxSamples !== undefined && !(Number.isInteger(options.maxSamples) && options.maxSamples > 0)) {
+      throw new DatasetError(`bandStats: maxSamples must be a positive integer; got ${options.maxSamples}.`, "");
+    }
     if (options.maxSamples !== undefined && options.maxSamples < this.length) {
       const pick = seededShuffle(this.entries, seededRandom(options.seed ?? 0)).slice(0, options.maxSamples);
       ds = this.#derive(pick);
     }
     // two-level sums per sample keep float64 error small
+    let read = 0;
+    const problemsBefore = new Set(this.problems.map((p) => p.id));
     for await (const s of ds.samples({ signal: options.signal })) {
+      read++;
       for (let b = 0; b < c; b++) {
         const a = s.raster.band(b + 1);
         let s1 = 0;
@@ -301,7 +317,14 @@ export class PatchDataset implements AsyncIterable<Sample> {
         max[b] = hi;
       }
     }
-    if (cnt[0] === 0) throw new DatasetError(`No readable pixels in ${this.name}: cannot compute band statistics.`, "");
+    const empty = cnt.findIndex((v) => v === 0);
+    if (c === 0 || empty >= 0) {
+      const skipped = ds.entries.filter((e) => this.problems.some((p) => p.id === e.id) || problemsBefore.has(e.id)).length;
+      const why = ds.length === 0 ? "it has no samples (an empty split or filter? check the split name)"
+        : read === 0 ? `none of its ${ds.length} samples could be read (${skipped} skipped: see problems${this.problems[0] ? `; the first: ${this.problems[0].message}` : ""})`
+          : c === 0 ? "it has no bands" : `band ${this.bands[empty]} is NaN in every pixel of the ${read} samples read`;
+      throw new DatasetError(`No readable pixels in ${this.name}: ${why}. Cannot compute band statistics.`, "");
+    }
     const mean = Array.from(sum, (v, b) => v / cnt[b]!);
     const std = Array.from(sq, (v, b) => Math.sqrt(Math.max(0, v / cnt[b]! - mean[b]! ** 2)));
     return { bands: this.bands.slice(), mean, std, min, max, pixels: cnt[0]!, normalization: { type: "meanstd", mean, std: std.map((s) => (s > 0 ? s : 1)) } };
@@ -319,8 +342,10 @@ export class PatchDataset implements AsyncIterable<Sample> {
    */
   async *batches(options: BatchOptions = {}): AsyncGenerator<Batch> {
     const bs = options.batchSize ?? 32;
+    if (!(Number.isInteger(bs) && bs > 0)) throw new DatasetError(`batches: batchSize must be a positive integer; got ${bs}.`, "");
     const c = this.bands.length;
     const norm = options.normalization ?? { type: "none" as const };
+    checkNormalization(norm, this.bands, this.name);
     let buf: Sample[] = [];
     const make = (items: Sample[]): Batch => {
       const { width: w, height: h } = items[0]!.raster;
@@ -357,6 +382,9 @@ export class PatchDataset implements AsyncIterable<Sample> {
    */
   async sampleGrid(options: { count?: number; seed?: number; rgb?: [number, number, number]; scale?: number } = {}): Promise<SampleGrid> {
     const count = options.count ?? 16;
+    const scale = options.scale ?? 2;
+    if (!(Number.isInteger(count) && count >= 0)) throw new DatasetError(`sampleGrid: count must be a non-negative integer; got ${count}.`, "");
+    if (!(Number.isInteger(scale) && scale > 0)) throw new DatasetError(`sampleGrid: scale must be a positive integer (pixels per sample pixel); got ${scale}.`, "");
     const rgb = options.rgb ?? this.#init.rgb ?? [1, 2, 3].map((b) => Math.min(b, this.bands.length)) as [number, number, number];
     const entries = options.seed === undefined ? this.entries.slice(0, count) : seededShuffle(this.entries, seededRandom(options.seed)).slice(0, count);
     const samples: Sample[] = [];
@@ -371,7 +399,6 @@ export class PatchDataset implements AsyncIterable<Sample> {
       vals.sort((x, y) => x - y);
       return [vals[Math.floor(vals.length * 0.02)] ?? 0, vals[Math.floor(vals.length * 0.98)] ?? 1] as const;
     });
-    const scale = options.scale ?? 2;
     const tiles = samples.map((s) => {
       const { width: w, height: h } = s.raster;
       const W = w * scale;
@@ -410,6 +437,28 @@ export class PatchDataset implements AsyncIterable<Sample> {
       "text/html": `<div><p>${esc(head)}</p>${this.description ? `<p>${esc(this.description)}</p>` : ""}<table><tr><th>#</th><th>class</th>${splits.map((s) => `<th>${esc(s)}</th>`).join("")}</tr>${rows}</table>${this.problems.length ? `<p>${this.problems.length} unreadable samples skipped</p>` : ""}</div>`,
     };
   }
+}
+
+/** Refuses a normalization that does not fit the dataset's bands (it would give NaN or silently wrong channels). */
+function checkNormalization(norm: Normalization, bands: readonly string[], name: string): void {
+  const fail = (what: string): never => {
+    throw new DatasetError(`batches: the normalization for ${name} (${bands.length} bands: ${bands.join(", ")}) ${what}.`, "");
+  };
+  const arrays = (n: Record<string, unknown>, keys: string[]): void => {
+    for (const k of keys) {
+      const a = n[k];
+      if (!Array.isArray(a) && !ArrayBuffer.isView(a)) fail(`has no "${k}" array (a ${norm.type} normalization needs ${keys.join(" and ")}, one value a band)`);
+      const v = a as ArrayLike<number>;
+      if (v.length !== bands.length) fail(`has ${v.length} "${k}" values; it needs one a band (${bands.length})`);
+      for (let b = 0; b < v.length; b++) if (!Number.isFinite(v[b])) fail(`has ${k}[${b}] = ${v[b]} (band ${bands[b]}); values must be finite numbers`);
+    }
+  };
+  const n = norm as unknown as Record<string, unknown>;
+  if (norm.type === "meanstd") {
+    arrays(n, ["mean", "std"]);
+    norm.std.forEach((s, b) => s > 0 || fail(`has std[${b}] = ${s} (band ${bands[b]}); standard deviations must be positive`));
+  } else if (norm.type === "scaleoffset") arrays(n, ["scale", "offset"]);
+  else if (norm.type !== "none") fail(`has type ${JSON.stringify((norm as { type?: unknown }).type)}; use "meanstd", "scaleoffset" or "none"`);
 }
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { Raster } from "../raster/raster.js";
 import { DatasetError } from "./errors.js";
 import { PatchDataset, type DatasetEntry } from "./patch-dataset.js";
@@ -32,7 +32,42 @@ export interface OpenSo2SatOptions {
   split?: string | null;
 }
 
-interface H5Dataset { shape: number[] | null; slice(ranges: [number, number][]): unknown; value: unknown }
+interface H5Dataset {
+  type?: string;
+  shape: number[] | null;
+  /** HDF5 type class (0 integer, 1 float, 3 string, 6 compound, …), size in bytes. */
+  metadata?: { type: number; size: number; vlen?: boolean };
+  slice(ranges: [number, number][]): unknown;
+  value: unknown;
+}
+
+/** The 8-byte HDF5 signature, at offset 0 or after a user block of 512·2^k bytes. */
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Whether the file starts with the HDF5 signature (at 0, 512, 1024, 2048, … bytes). */
+function hasHdf5Signature(path: string, size: number): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(8);
+    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
+      if (readSync(fd, b, 0, 8, at) === 8 && b.equals(HDF5_SIGNATURE)) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why a dataset's element type cannot be read as So2Sat `k` (null when it can). */
+function unsupportedType(k: string, d: H5Dataset): string | null {
+  const m = d.metadata;
+  if (!m) return null;
+  if (m.vlen) return "variable-length";
+  if (m.type === 1 && m.size < 4) return `${m.size * 8}-bit float`;
+  if (m.type === 0 && m.size > 4 && k !== "label") return `${m.size * 8}-bit integer`;
+  if (m.type !== 0 && m.type !== 1 && !(k === "label" && m.type === 8)) return ({ 3: "string", 6: "compound", 9: "variable-length" } as Record<number, string>)[m.type] ?? `HDF5 type class ${m.type}`;
+  return null;
+}
 interface H5File { keys(): string[]; get(name: string): unknown; close(): unknown }
 
 /**
@@ -48,6 +83,11 @@ interface H5File { keys(): string[]; get(name: string): unknown; close(): unknow
  */
 export async function openSo2Sat(path: string, options: OpenSo2SatOptions = {}): Promise<PatchDataset> {
   if (!existsSync(path)) throw new DatasetError(`So2Sat file ${path} does not exist.`, path);
+  const st = statSync(path);
+  if (!st.isFile()) throw new DatasetError(`So2Sat file ${path} is not a file (a directory?). Pass the path of training.h5, validation.h5 or testing.h5.`, path);
+  if (!hasHdf5Signature(path, st.size)) {
+    throw new DatasetError(`${path} is not a readable HDF5 file: ${st.size === 0 ? "it is empty" : "it does not start with the HDF5 signature"}. So2Sat LCZ42 comes as HDF5 files (training.h5, validation.h5, testing.h5).`, path);
+  }
   const h5wasm = (await import("h5wasm/node")).default as unknown as { ready: Promise<unknown>; File: new (p: string, mode: string) => H5File };
   await h5wasm.ready;
   let f: H5File;
@@ -56,7 +96,7 @@ export async function openSo2Sat(path: string, options: OpenSo2SatOptions = {}):
     f = new h5wasm.File(path, "r");
     keys = f.keys();
   } catch (e) {
-    throw new DatasetError(`${path} is not a readable HDF5 file: ${(e as Error).message}`, path, { cause: e });
+    throw new DatasetError(`${path} is not a readable HDF5 file (truncated or damaged? ${(e as Error).message}); download or copy it again.`, path, { cause: e });
   }
   const modality = options.modality ?? "sen2";
   const need = ["label", ...(modality === "both" ? ["sen1", "sen2"] : [modality])];
@@ -66,6 +106,17 @@ export async function openSo2Sat(path: string, options: OpenSo2SatOptions = {}):
     throw new DatasetError(`${path} lacks the So2Sat dataset(s) ${missing.join(", ")}; it has [${keys.join(", ")}].`, path);
   }
   const ds = (k: string): H5Dataset => f.get(k) as H5Dataset;
+  for (const k of need) {
+    const d = ds(k) as H5Dataset | null;
+    const what = d?.type === "Dataset" ? unsupportedType(k, d) : null;
+    if (d?.type !== "Dataset" || what) {
+      f.close();
+      const is = what ? `holds ${what} values, which ai4eo does not read (float32/float64 and integers up to 32 bits)`
+        : d?.type === "ExternalLink" ? "an external link whose target cannot be opened"
+          : `a ${d?.type ?? "missing object"}, not a dataset`;
+      throw new DatasetError(`${path}: "${k}" is ${what ? `a dataset that ${is}` : is}.${what ? ` Convert it first, e.g. with h5py: f["${k}"][...].astype("float32").` : ""}`, path);
+    }
+  }
   const lab = ds("label");
   const n = lab.shape?.[0] ?? 0;
   const expect: Record<string, number[]> = { label: [n, 17], sen1: [n, 32, 32, 8], sen2: [n, 32, 32, 10] };
@@ -76,21 +127,33 @@ export async function openSo2Sat(path: string, options: OpenSo2SatOptions = {}):
       throw new DatasetError(`${path}: dataset "${k}" has shape [${s.join(", ")}], So2Sat LCZ42 has [${expect[k]!.join(", ")}].`, path);
     }
   }
-  const onehot = lab.value as Float64Array | Float32Array;
+  let onehot: Float64Array | Float32Array;
+  try {
+    onehot = lab.value as Float64Array | Float32Array;
+  } catch (e) {
+    f.close();
+    throw new DatasetError(`${path}: dataset "label" cannot be read (${(e as Error).message}).`, path, { cause: e });
+  }
   const stem = basename(path).replace(/\.h5$/i, "");
   const split = options.split !== undefined ? options.split
     : /^train/i.test(stem) ? "train" : /^valid/i.test(stem) ? "val" : /^test/i.test(stem) ? "test" : null;
   const entries: DatasetEntry[] = [];
+  let unlabelled = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
     for (let k = 1; k < 17; k++) if (onehot[i * 17 + k]! > onehot[i * 17 + best]!) best = k;
-    entries.push({ id: `${stem}:${i}`, label: onehot[i * 17 + best]! > 0 ? best : null, split, path });
+    const labelled = onehot[i * 17 + best]! > 0;
+    if (!labelled) unlabelled++;
+    entries.push({ id: `${stem}:${i}`, label: labelled ? best : null, split, path });
+  }
+  if (unlabelled) {
+    process.emitWarning(`${path}: ${unlabelled} of ${n} samples have no positive entry in their one-hot "label" row (all zero or NaN); they are unlabelled (label null).`, { code: "AI4EO_UNLABELLED" });
   }
   const parts = modality === "both" ? ["sen1", "sen2"] : [modality];
   const bands = parts.flatMap((p) => (p === "sen1" ? [...SO2SAT_SEN1_BANDS] : [...SO2SAT_SEN2_BANDS]));
   let open = true;
   return new PatchDataset({
-    name: `So2Sat LCZ42 ${stem} (${modality})`, classes: [...SO2SAT_CLASSES], bands, entries, rgb: modality === "sen1" ? [5, 6, 5] : modality === "both" ? [11, 10, 9] : [3, 2, 1],
+    name: `So2Sat LCZ42 ${stem} (${modality})`, classes: [...SO2SAT_CLASSES], bands, entries, patchSize: [32, 32], rgb: modality === "sen1" ? [5, 6, 5] : modality === "both" ? [11, 10, 9] : [3, 2, 1],
     description: "So2Sat LCZ42 (Zhu et al. 2020): co-registered Sentinel-1/Sentinel-2 patches, 32×32 px, 17 local climate zones.",
     load: async (e, signal) => {
       signal?.throwIfAborted();
