@@ -210,6 +210,17 @@ function unpackBits(b: Uint8Array, rows: number, rowSamples: number, bits: numbe
   }
 }
 
+/**
+ * `n` 3-byte unsigned samples, most significant byte first, as uint32. GDAL packs 24-bit samples
+ * MSB-first (as other odd bit depths); libtiff reverses each 3 bytes in big-endian files, and so
+ * does the byte swap of decodeBlock before this.
+ */
+function unpack24(b: Uint8Array, n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0, p = 0; i < n; i++, p += 3) out[i] = (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
+  return out;
+}
+
 /** Bytes of one block row once decoded. */
 export function rowBytes(img: TiffImage): number {
   const spp = img.planar === 2 ? 1 : img.samples;
@@ -334,6 +345,9 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
       f[i] = halfToFloat(h);
     }
     return f;
+  } else if (img.bits === 24) {
+    // 3-byte unsigned samples (GDAL's NBITS=24): widened to uint32 as GDAL does
+    out = unpack24(raw, n);
   } else if (byteAligned) {
     // a view of the stored bytes only where nothing below changes them in place
     const asIs = raw !== stored || (options.borrow === true && img.predictor === 1 && !(img.compression === 7 && img.photometric === 6));

@@ -1,0 +1,59 @@
+// Block decoding (tiff-image.ts decodeBlock) of sample layouts GDAL writes that need more than a
+// typed-array view: values must equal GDAL's, files libtiff cannot decode must fail clearly.
+import { test } from "node:test";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { openRaster } from "../../../kernel/src/eo/index.js";
+import { PY, compareWithGdal, gdalReference, tempDir } from "./gdal-compare.js";
+
+const dir = tempDir("ai4eo-tiff-image-");
+
+/** Runs `body` (Python with numpy as np, gdal, out = the fixture directory, drv = GTiff, rng). */
+function makeFixtures(body: string): void {
+  execFileSync(PY, ["-c", `
+import sys, numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+out = sys.argv[1]
+drv = gdal.GetDriverByName("GTiff")
+rng = np.random.default_rng(3)
+def make(name, w, h, n, gdt, co, planes, nodata=None):
+    ds = drv.Create(f"{out}/{name}.tif", w, h, n, gdt, co)
+    for i, p in enumerate(planes):
+        ds.GetRasterBand(i + 1).WriteArray(p)
+        if nodata is not None: ds.GetRasterBand(i + 1).SetNoDataValue(nodata[i])
+    ds = None
+${body}
+`, dir]);
+}
+
+async function compareAll(names: string[]): Promise<void> {
+  const refs = gdalReference(names.map((n) => join(dir, `${n}.tif`)));
+  for (let k = 0; k < names.length; k++) {
+    const src = await openRaster(join(dir, `${names[k]}.tif`));
+    await compareWithGdal(src, refs[k]!, { label: names[k] });
+    await src.close();
+  }
+}
+
+test("24-bit unsigned samples (NBITS=24) read as GDAL's uint32: both byte orders; uncompressed, DEFLATE and LZW; strips with a short last one and partial tiles; 1 band, 3 pixel- and band-interleaved", async () => {
+  const layouts: Record<string, string[]> = {
+    "none": ["BLOCKYSIZE=16"],
+    "deflate-band": ["COMPRESS=DEFLATE", "BLOCKYSIZE=16", "INTERLEAVE=BAND"],
+    "lzw-tiled": ["COMPRESS=LZW", "TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"],
+  };
+  const names: string[] = [];
+  const lines: string[] = [];
+  for (const endian of ["LITTLE", "BIG"]) {
+    for (const [layout, co] of Object.entries(layouts)) {
+      for (const bands of [1, 3]) {
+        const name = `u24-${endian}-${layout}-${bands}b`;
+        names.push(name);
+        const options = JSON.stringify([...co, "NBITS=24", `ENDIANNESS=${endian}`]);
+        lines.push(`make("${name}", 70, 45, ${bands}, gdal.GDT_UInt32, ${options}, [rng.integers(0, 2**24, (45, 70)).astype(np.uint32) for _ in range(${bands})])`);
+      }
+    }
+  }
+  makeFixtures(lines.join("\n"));
+  await compareAll(names);
+});
