@@ -57,3 +57,23 @@ test("24-bit unsigned samples (NBITS=24) read as GDAL's uint32: both byte orders
   makeFixtures(lines.join("\n"));
   await compareAll(names);
 });
+
+test("16-bit float samples (NBITS=16 on Float32) with predictor 2 or 3 equal GDAL's: one running sum per sample of a pixel (2 and 3 bands pixel-interleaved, band-interleaved), both byte orders", async () => {
+  const names: string[] = [];
+  const lines: string[] = [];
+  for (const endian of ["LITTLE", "BIG"]) {
+    for (const [layout, co] of Object.entries({
+      "p2-1b": ["PREDICTOR=2"], "p2-2b": ["PREDICTOR=2"], "p2-3b": ["PREDICTOR=2", "COMPRESS=LZW"],
+      "p2-3b-band": ["PREDICTOR=2", "INTERLEAVE=BAND"], "p3-2b": ["PREDICTOR=3"],
+    })) {
+      const name = `f16-${endian}-${layout}`;
+      const bands = Number(/(\d)b/.exec(layout)![1]);
+      names.push(name);
+      const options = JSON.stringify(["COMPRESS=DEFLATE", ...co, "NBITS=16", `ENDIANNESS=${endian}`, "BLOCKYSIZE=16"]);
+      // smooth values of both signs and sizes, so sums cross exponents
+      lines.push(`make("${name}", 70, 45, ${bands}, gdal.GDT_Float32, ${options}, [((rng.standard_normal((45, 70)).cumsum(axis=1)) * 10 ** (b - 1) * (-1) ** b).astype(np.float16).astype(np.float32) for b in range(${bands})])`);
+    }
+  }
+  makeFixtures(lines.join("\n"));
+  await compareAll(names);
+});

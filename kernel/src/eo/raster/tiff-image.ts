@@ -336,14 +336,15 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   }
   let out: BandArray;
   if (img.sampleFormat === 3 && img.bits === 16) {
-    const dv = new DataView(raw.buffer, raw.byteOffset, expected);
+    // half floats (little-endian by now); libtiff's predictor 2 adds them as 16-bit integers, one
+    // running sum per sample of a pixel (stride spp), before they are widened
+    const undo = img.predictor === 2 && !predicted;
+    const halves = raw.byteOffset % 2 === 0 && !(undo && raw === stored)
+      ? new Uint16Array(raw.buffer, raw.byteOffset, n)
+      : new Uint16Array(Uint8Array.prototype.slice.call(raw, 0, n * 2).buffer);
+    if (undo) undoHorizontalPredictor(halves, rows, img.blockWidth, spp);
     const f = new Float32Array(n);
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      let h = dv.getUint16(i * 2, true);
-      if (img.predictor === 2 && !predicted) { acc = (acc + h) & 0xffff; h = acc; if ((i + 1) % (img.blockWidth * spp) === 0) acc = 0; }
-      f[i] = halfToFloat(h);
-    }
+    for (let i = 0; i < n; i++) f[i] = halfToFloat(halves[i]!);
     return f;
   } else if (img.bits === 24) {
     // 3-byte unsigned samples (GDAL's NBITS=24): widened to uint32 as GDAL does
