@@ -1,10 +1,13 @@
 // Block decoding (tiff-image.ts decodeBlock) of sample layouts GDAL writes that need more than a
 // typed-array view: values must equal GDAL's, files libtiff cannot decode must fail clearly.
 import { test } from "node:test";
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openRaster } from "../../../kernel/src/eo/index.js";
+import { openRaster, UnsupportedRasterFeatureError } from "../../../kernel/src/eo/index.js";
 import { PY, compareWithGdal, gdalReference, tempDir } from "./gdal-compare.js";
+import { setTag } from "./tiff-patch.js";
 
 const dir = tempDir("ai4eo-tiff-image-");
 
@@ -76,4 +79,37 @@ test("16-bit float samples (NBITS=16 on Float32) with predictor 2 or 3 equal GDA
   }
   makeFixtures(lines.join("\n"));
   await compareAll(names);
+});
+
+test("complex samples (CInt16, CInt32, CFloat32) and Float32/Float64 with predictor 2 equal GDAL's: libtiff sums whole samples, carrying from one part into the other; both byte orders, 1 and 2 bands", async () => {
+  const names: string[] = [];
+  const lines: string[] = [];
+  const types = { cint16: "CInt16", cint32: "CInt32", cfloat32: "CFloat32", float32: "Float32", float64: "Float64" };
+  for (const endian of ["LITTLE", "BIG"]) {
+    for (const [t, gdt] of Object.entries(types)) {
+      for (const [layout, co] of Object.entries({ "1b": ["COMPRESS=DEFLATE"], "2b": ["COMPRESS=LZW"] })) {
+        const name = `${t}-p2-${endian}-${layout}`;
+        const bands = Number(layout[0]);
+        names.push(name);
+        const options = JSON.stringify([...co, "PREDICTOR=2", `ENDIANNESS=${endian}`, "BLOCKYSIZE=16"]);
+        // values of both signs (so the real parts' differences borrow from the imaginary parts)
+        const value = t.startsWith("c")
+          ? "rng.integers(-30000, 30000, (45, 70)) + 1j * rng.integers(-30000, 30000, (45, 70))"
+          : "rng.standard_normal((45, 70)).cumsum(axis=1) * 1000";
+        lines.push(`make("${name}", 70, 45, ${bands}, gdal.GDT_${gdt}, ${options}, [${value} for _ in range(${bands})])`);
+      }
+    }
+  }
+  makeFixtures(lines.join("\n"));
+  await compareAll(names);
+});
+
+test("a predictor libtiff cannot undo is an UnsupportedRasterFeatureError at open naming the file and the predictor (CFloat64 with predictor 2)", async () => {
+  makeFixtures(`make("cint32-p2", 16, 8, 1, gdal.GDT_CInt32, ["COMPRESS=DEFLATE", "PREDICTOR=2"], [np.ones((8, 16))])`);
+  const bytes = new Uint8Array(readFileSync(join(dir, "cint32-p2.tif")));
+  setTag(bytes, 339, 6); // SampleFormat complex float
+  setTag(bytes, 258, 128); // BitsPerSample
+  writeFileSync(join(dir, "cfloat64-p2.tif"), bytes);
+  await assert.rejects(openRaster(join(dir, "cfloat64-p2.tif")), (e: unknown) =>
+    e instanceof UnsupportedRasterFeatureError && e.field === "Predictor" && /cfloat64-p2\.tif: unsupported Predictor 2 with 128-bit samples\. The horizontal predictor works on 8, 16, 32 or 64-bit samples only/.test(e.message));
 });

@@ -78,6 +78,25 @@ export function dtypeOf(sampleFormat: number, bits: number): DType | undefined {
   }
 }
 
+/** Compression codes whose libtiff codec applies the Predictor tag (LZW, DEFLATE, LZMA, ZSTD). */
+const PREDICTOR_CODECS = new Set([5, 8, 32946, 34925, 50000]);
+
+/** Refuses, as libtiff does, predictors that do not exist or do not fit the samples. */
+function checkPredictor(file: string, predictor: number, bits: number, sampleFormat: number): void {
+  if (predictor !== 1 && predictor !== 2 && predictor !== 3) {
+    throw new UnsupportedRasterFeatureError(file, "Predictor", predictor,
+      "Only 1 (none), 2 (horizontal) and 3 (floating point) exist, and GDAL cannot read this file either: it is corrupt or was written by a non-standard tool.");
+  }
+  if (predictor === 2 && bits !== 8 && bits !== 16 && bits !== 32 && bits !== 64) {
+    throw new UnsupportedRasterFeatureError(file, "Predictor", `2 with ${bits}-bit samples`,
+      "The horizontal predictor works on 8, 16, 32 or 64-bit samples only (libtiff and GDAL cannot read this file either); write it again without the predictor (or with 8/16/32-bit samples) from the tool that made it.");
+  }
+  if (predictor === 3 && (sampleFormat !== 3 || (bits !== 16 && bits !== 24 && bits !== 32 && bits !== 64))) {
+    throw new UnsupportedRasterFeatureError(file, "Predictor", `3 with SampleFormat=${sampleFormat} BitsPerSample=${bits}`,
+      "The floating-point predictor needs 16, 24, 32 or 64-bit real float samples (libtiff and GDAL cannot read this file either).");
+  }
+}
+
 /** Describe the image of `ifd`. */
 export function describeImage(file: string, ifd: Ifd, ifdIndex: number, littleEndian: boolean): TiffImage {
   const width = tagNumber(ifd, Tag.ImageWidth, 0);
@@ -108,11 +127,12 @@ export function describeImage(file: string, ifd: Ifd, ifdIndex: number, littleEn
   if (offsets.length < needed || byteCounts.length < needed) {
     throw new RasterFormatError(file, `IFD ${ifdIndex} lists ${offsets.length} ${tiled ? "tile" : "strip"} offsets and ${byteCounts.length} byte counts but needs ${needed}: the file is corrupt.`);
   }
+  const compression = tagNumber(ifd, Tag.Compression, 1);
+  // libtiff ignores the predictor of uncompressed data
+  const predictor = compression === 1 ? 1 : tagNumber(ifd, Tag.Predictor, 1);
+  if (PREDICTOR_CODECS.has(compression)) checkPredictor(file, predictor, bits, sampleFormat);
   return {
-    file, ifdIndex, ifd, littleEndian, width, height, samples, bits, sampleFormat, planar,
-    compression: tagNumber(ifd, Tag.Compression, 1),
-    // libtiff ignores the predictor of uncompressed data
-    predictor: tagNumber(ifd, Tag.Compression, 1) === 1 ? 1 : tagNumber(ifd, Tag.Predictor, 1),
+    file, ifdIndex, ifd, littleEndian, width, height, samples, bits, sampleFormat, planar, compression, predictor,
     photometric: tagNumber(ifd, Tag.PhotometricInterpretation, 1), subfileType: tagNumber(ifd, Tag.NewSubfileType, 0),
     tiled, blockWidth, blockHeight, blocksAcross, blocksDown, offsets, byteCounts, dtype,
     extraSamples: tagNumbers(ifd, Tag.ExtraSamples),
@@ -182,6 +202,18 @@ function hp16Single(a: Uint16Array, rows: number, rowLen: number): void {
 }
 function hp32(a: Uint32Array, rows: number, rowLen: number, spp: number): void {
   for (let r = 0; r < rows; r++) for (let i = r * rowLen + spp, end = (r + 1) * rowLen; i < end; i++) a[i] = a[i]! + a[i - spp]!;
+}
+
+/** Predictor 2 over 64-bit words held as (low, high) 32-bit halves: `a[i] += a[i - spp]` modulo 2^64. */
+function hp64(a: Uint32Array, rows: number, rowLen: number, spp: number): void {
+  const d = spp * 2;
+  for (let r = 0; r < rows; r++) {
+    for (let i = (r * rowLen + spp) * 2, end = (r + 1) * rowLen * 2; i < end; i += 2) {
+      const lo = a[i]! + a[i - d]!;
+      a[i] = lo;
+      a[i + 1] = a[i + 1]! + a[i + 1 - d]! + (lo > 0xffffffff ? 1 : 0);
+    }
+  }
 }
 
 function undoHorizontalPredictor(a: BandArray, rows: number, width: number, spp: number): void {
@@ -326,13 +358,19 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   const bytesPer = img.bits / 8 / comp;
   const byteAligned = img.bits % 8 === 0 && img.bits >= 8;
   const predicted = pooled;
+  // libtiff's horizontal predictor adds whole samples as unsigned integers of BitsPerSample bits:
+  // both parts of a complex sample as one word (carries cross from one part into the other)
+  const undoWords = img.predictor === 2 && !predicted;
+  const wordBytes = img.bits / 8;
   if (img.predictor === 3 && !predicted) {
     if (img.sampleFormat !== 3) throw new UnsupportedRasterFeatureError(img.file, "Predictor", 3, "The floating-point predictor needs float samples.");
     raw = raw === stored ? Uint8Array.prototype.slice.call(raw, 0, expected) : raw;
     undoFloatPredictor(raw, rows, img.blockWidth, spp, img.bits / 8);
   } else if (byteAligned && bytesPer > 1 && !img.littleEndian) {
     raw = raw === stored ? Uint8Array.prototype.slice.call(raw, 0, expected) : raw;
-    swapInPlace(raw.subarray(0, expected), bytesPer);
+    // predicted complex samples are swapped as whole words, as libtiff does before its sums: in a
+    // big-endian file GDAL stores the imaginary part first there, and this puts both parts in place
+    swapInPlace(raw.subarray(0, expected), undoWords ? wordBytes : bytesPer);
   }
   let out: BandArray;
   if (img.sampleFormat === 3 && img.bits === 16) {
@@ -358,18 +396,13 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
     out = new Ctor(n);
     unpackBits(raw, rows, img.blockWidth * spp, img.bits, out as Uint8Array);
   }
-  if (img.predictor === 2 && !predicted) {
-    if (img.sampleFormat === 3) {
-      // libtiff differences floats as unsigned integers of the same width
-      const ints = img.bits === 64 ? new BigUint64Array(out.buffer, out.byteOffset, n) : new Uint32Array(out.buffer, out.byteOffset, n);
-      const rowLen = img.blockWidth * spp;
-      for (let r = 0; r < rows; r++) {
-        for (let i = r * rowLen + spp, end = (r + 1) * rowLen; i < end; i++) {
-          if (ints instanceof BigUint64Array) ints[i] = BigInt.asUintN(64, ints[i]! + ints[i - spp]!);
-          else ints[i] = ints[i]! + ints[i - spp]!;
-        }
-      }
-    } else undoHorizontalPredictor(out, rows, img.blockWidth, spp * comp);
+  if (undoWords) {
+    // floats and complex samples are differenced as unsigned integers of the sample's width
+    if (out.byteOffset % Math.min(wordBytes, 8) !== 0) out = out.slice();
+    const words = rows * img.blockWidth * spp;
+    if (wordBytes === 8) hp64(new Uint32Array(out.buffer, out.byteOffset, words * 2), rows, img.blockWidth * spp, spp);
+    else if (wordBytes === out.BYTES_PER_ELEMENT) undoHorizontalPredictor(out, rows, img.blockWidth, spp);
+    else undoHorizontalPredictor(new Uint32Array(out.buffer, out.byteOffset, words), rows, img.blockWidth, spp);
   }
   if (img.compression === 7 && img.photometric === 6 && spp >= 3) {
     const ss = tagNumbers(img.ifd, Tag.YCbCrSubSampling);
