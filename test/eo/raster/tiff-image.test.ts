@@ -113,3 +113,35 @@ test("a predictor libtiff cannot undo is an UnsupportedRasterFeatureError at ope
   await assert.rejects(openRaster(join(dir, "cfloat64-p2.tif")), (e: unknown) =>
     e instanceof UnsupportedRasterFeatureError && e.field === "Predictor" && /cfloat64-p2\.tif: unsupported Predictor 2 with 128-bit samples\. The horizontal predictor works on 8, 16, 32 or 64-bit samples only/.test(e.message));
 });
+
+test("missing (sparse) blocks read as GDAL reads them: each band's nodata converted to the data type (NaN, clamped and rounded integers, 0 without nodata, real part of complex), through decoded and uncompressed row reads", async () => {
+  // SPARSE_OK: GDAL writes no block where nothing was written; only the top-left 16×16 is written here
+  const cases: Record<string, [string, string[], number, string]> = {
+    "f32-nan-deflate": ["Float32", ["COMPRESS=DEFLATE"], 1, "float('nan')"],
+    "u8-m9999-deflate": ["Byte", ["COMPRESS=DEFLATE"], 1, "-9999"],
+    "u8-300": ["Byte", [], 1, "300"],
+    "u8-1.5-lzw": ["Byte", ["COMPRESS=LZW"], 1, "1.5"],
+    "i16-m2.5-big": ["Int16", ["ENDIANNESS=BIG"], 1, "-2.5"],
+    "i16-nan": ["Int16", [], 1, "float('nan')"],
+    "u16-none": ["UInt16", ["COMPRESS=DEFLATE"], 1, "None"],
+    "u16-7": ["UInt16", [], 1, "7"],
+    "cint16-5": ["CInt16", ["COMPRESS=DEFLATE"], 1, "5"],
+    "u16-3b-pixel": ["UInt16", ["INTERLEAVE=PIXEL"], 3, "9"],
+    "u16-3b-pixel-deflate": ["UInt16", ["INTERLEAVE=PIXEL", "COMPRESS=DEFLATE"], 3, "9"],
+    "f32-3b-band": ["Float32", ["INTERLEAVE=BAND"], 3, "-1"],
+  };
+  const lines = Object.entries(cases).map(([name, [gdt, co, bands, nodata]]) => {
+    const options = JSON.stringify(["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "SPARSE_OK=TRUE", ...co]);
+    return `
+ds = drv.Create(f"{out}/${name}.tif", 40, 35, ${bands}, gdal.GDT_${gdt}, ${options})
+for b in range(${bands}):
+    if ${nodata} is not None: ds.GetRasterBand(b + 1).SetNoDataValue(${nodata})
+    ds.GetRasterBand(b + 1).WriteArray(np.full((16, 16), 3 + b))
+ds = None`;
+  });
+  // bands with nodata values of their own (PAM side-car): 9, none, 2
+  lines.push(...["u16-3b-pixel", "u16-3b-pixel-deflate", "f32-3b-band"].map((name) => `
+open(f"{out}/${name}.tif.aux.xml", "w").write('<PAMDataset><PAMRasterBand band="2"><NoDataValue>nan</NoDataValue></PAMRasterBand><PAMRasterBand band="3"><NoDataValue>2</NoDataValue></PAMRasterBand></PAMDataset>')`));
+  makeFixtures(lines.join("\n"));
+  await compareAll(Object.keys(cases));
+});

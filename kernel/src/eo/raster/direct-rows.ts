@@ -9,7 +9,7 @@
 import type { ByteSource } from "./byte-source.js";
 import { isBuiltinDecoder } from "./codecs.js";
 import { RasterFormatError } from "./errors.js";
-import { blockRows, rowBytes, type TiffImage } from "./tiff-image.js";
+import { blockRows, missingBlock, rowBytes, type TiffImage } from "./tiff-image.js";
 import { arrayTypeFor, isComplex, type BandArray } from "./types.js";
 
 /** One block of a window read: its index in the block tables and its column and row in the block grid. */
@@ -89,12 +89,13 @@ export function blockPart(img: TiffImage, bx: number, by: number, win: { col: nu
 
 /**
  * Reads the window's rows of each job's block (see the module note) and hands them to `sink`;
- * missing blocks (offset or byte count 0) give `fill`. Call only when {@link readsRowsDirectly}.
+ * missing blocks (offset or byte count 0) give `fill` (per band, or one value for all: see
+ * missingBlock in tiff-image.ts). Call only when {@link readsRowsDirectly}.
  * @param onBlock called after each block (progress)
  * @throws {RasterFormatError} when a block is shorter than its rows or the file ends inside it
  */
 export async function readRowsDirect<J extends BlockJob>(img: TiffImage, src: ByteSource, jobs: readonly J[],
-  win: { col: number; row: number; width: number; height: number }, fill: number, signal: AbortSignal | undefined,
+  win: { col: number; row: number; width: number; height: number }, fill: number | readonly number[], signal: AbortSignal | undefined,
   buffers: RowBuffers, sink: RowSink<J>, onBlock?: () => void): Promise<void> {
   const readInto = src.readInto!.bind(src);
   const indices = jobs.map((j) => j.index);
@@ -114,7 +115,7 @@ export async function readRowsDirect<J extends BlockJob>(img: TiffImage, src: By
       const off = img.offsets.at(j.index);
       const stored = img.byteCounts.at(j.index);
       if (off === 0 || stored === 0) {
-        sink.copy(new Ctor(rows * valuesPerRow).fill(fill), j, first);
+        sink.copy(missingBlock(img, j.index, rows * valuesPerRow, fill), j, first);
         onBlock?.();
         continue;
       }

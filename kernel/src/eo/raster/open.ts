@@ -20,7 +20,7 @@ import { displayBundle, quicklookModule } from "./display-modules.js";
 import { readTiffStructure, Tag, tagNumbers, tagString } from "./tiff-ifd.js";
 import { gatherSamples } from "./gather-samples.js";
 import { blockPart, readRowsDirect, readsRowsDirectly, RowBuffers } from "./direct-rows.js";
-import { decodeBlock, describeImage, fetchBlocks, type TiffImage } from "./tiff-image.js";
+import { decodeBlock, describeImage, fetchBlocks, missingBlockValue, type TiffImage } from "./tiff-image.js";
 import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
 import {
   arrayTypeFor, isComplex,
@@ -404,7 +404,9 @@ export class RasterSource implements RasterSourceLike {
         } else jobs.push({ index: by * img.blocksAcross + bx, bx, by, targets: bands.map((b, oi) => [oi, b - 1] as [number, number]) });
       }
     }
-    const fill = this.nodata[0] !== null && this.nodata[0] !== undefined && Number.isFinite(this.nodata[0]) ? this.nodata[0] : 0;
+    // missing (sparse) blocks: each band's nodata as GDAL converts it to the data type; 0 in masks
+    const isMask = img === this.#mask || this.#maskOvr.includes(img);
+    const fill = isMask ? 0 : this.nodata.map((v) => missingBlockValue(img.dtype, v));
     const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
     if (readsRowsDirectly(img, this.#src)) {
       // uncompressed blocks of a local file: only the window's rows, read straight out (see direct-rows.ts)

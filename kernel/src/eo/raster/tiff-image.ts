@@ -284,18 +284,71 @@ export interface DecodeBlockOptions {
 
 let hereInflater: SyncInflater | undefined;
 
+const INTEGER_RANGE: Partial<Record<DType, readonly [number, number]>> = {
+  uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767], uint32: [0, 4294967295],
+  int32: [-2147483648, 2147483647], cint16: [-32768, 32767], cint32: [-2147483648, 2147483647],
+};
+
+/**
+ * The value GDAL gives the pixels of a missing (sparse) block of a band: its nodata value converted
+ * to the data type as GDALCopyWords does (integers: rounded half away from zero and clamped to the
+ * type's range, NaN gives 0; complex: the real part), or 0 when the band has no nodata.
+ * @example
+ * ```ts
+ * missingBlockValue("uint8", -9999); // 0
+ * missingBlockValue("float32", NaN); // NaN
+ * ```
+ */
+export function missingBlockValue(dtype: DType, nodata: number | null | undefined): number {
+  if (nodata === null || nodata === undefined) return 0;
+  const range = INTEGER_RANGE[dtype];
+  if (!range) return nodata;
+  if (Number.isNaN(nodata)) return 0;
+  const v = Math.min(range[1], Math.max(range[0], nodata));
+  return v >= 0 ? Math.floor(v + 0.5) : Math.ceil(v - 0.5);
+}
+
+/**
+ * The decoded form of missing block `index` (offset or byte count 0): `n` values, each sample the
+ * value of its band (`fill[band - 1]`, see {@link missingBlockValue}, or one number for every band);
+ * the imaginary parts of complex samples are 0, as in GDAL.
+ * @example
+ * ```ts
+ * const block = missingBlock(img, 7, img.blockWidth * img.blockHeight * img.samples, [0, NaN]);
+ * ```
+ */
+export function missingBlock(img: TiffImage, index: number, n: number, fill: number | readonly number[]): BandArray {
+  const a = new (arrayTypeFor(img.dtype))(n);
+  const comp = isComplex(img.dtype) ? 2 : 1;
+  const spp = img.planar === 2 ? 1 : img.samples;
+  const firstBand = img.planar === 2 ? Math.floor(index / (img.blocksAcross * img.blocksDown)) : 0;
+  const value = (s: number) => (typeof fill === "number" ? fill : fill[firstBand + s] ?? 0);
+  if (spp === 1 && comp === 1) {
+    const v = value(0);
+    if (v !== 0) a.fill(v);
+    return a;
+  }
+  const stride = spp * comp;
+  for (let s = 0; s < spp; s++) {
+    const v = value(s);
+    if (v !== 0) for (let i = s * comp; i < n; i += stride) a[i] = v;
+  }
+  return a;
+}
+
 /**
  * Decode the stored bytes of block `index` into a typed array of `rows × blockWidth × samples`
- * values (component type for complex: interleaved re/im). A missing block (offset 0) decodes to `fill`.
+ * values (component type for complex: interleaved re/im). A missing block (`stored` null) decodes
+ * to `fill`, per band or one value for all (see {@link missingBlock}).
  */
-export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number, options: DecodeBlockOptions = {}): Promise<BandArray> {
+export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number | readonly number[], options: DecodeBlockOptions = {}): Promise<BandArray> {
   const by = Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross);
   const rows = blockRows(img, by);
   const spp = img.planar === 2 ? 1 : img.samples;
   const comp = isComplex(img.dtype) ? 2 : 1;
   const n = rows * img.blockWidth * spp * comp;
   const Ctor = arrayTypeFor(img.dtype);
-  if (stored === null) return new Ctor(n).fill(fill);
+  if (stored === null) return missingBlock(img, index, n, fill);
   const expected = rows * rowBytes(img);
   const decoderP = getDecoder(img.compression);
   if (!decoderP) {
