@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openRaster, UnsupportedRasterFeatureError } from "../../../kernel/src/eo/index.js";
+import { openRaster, RasterFormatError, UnsupportedRasterFeatureError } from "../../../kernel/src/eo/index.js";
+import { setLibuvInflateSplit } from "../../../kernel/src/eo/raster/inflate-pool.js";
 import { PY, compareWithGdal, gdalReference, tempDir } from "./gdal-compare.js";
-import { setTag } from "./tiff-patch.js";
+import { getTag, setTag } from "./tiff-patch.js";
 
 const dir = tempDir("ai4eo-tiff-image-");
 
@@ -144,4 +145,99 @@ ds = None`;
 open(f"{out}/${name}.tif.aux.xml", "w").write('<PAMDataset><PAMRasterBand band="2"><NoDataValue>nan</NoDataValue></PAMRasterBand><PAMRasterBand band="3"><NoDataValue>2</NoDataValue></PAMRasterBand></PAMDataset>')`));
   makeFixtures(lines.join("\n"));
   await compareAll(Object.keys(cases));
+});
+
+/** GDAL's error for a whole read of `file`, or null when it reads. */
+function gdalReadError(file: string): string | null {
+  const r = execFileSync(PY, ["-c", `
+import sys
+from osgeo import gdal
+gdal.UseExceptions()
+try:
+    ds = gdal.Open(sys.argv[1])
+    for b in range(ds.RasterCount): ds.GetRasterBand(b + 1).ReadRaster()
+    print("OK")
+except Exception as e: print("ERROR", e)
+`, file], { encoding: "utf8" }).trim();
+  return r === "OK" ? null : r;
+}
+
+test("a compressed block whose stream is cut short (DEFLATE, LZW, PackBits, ZSTD, LZMA) is a RasterFormatError naming the file, block, codec and byte counts, as GDAL fails the read, on every DEFLATE path", async () => {
+  const codecs = ["DEFLATE", "LZW", "PACKBITS", "ZSTD", "LZMA"];
+  makeFixtures(`
+for c in ${JSON.stringify(codecs)}:
+    make(f"cut-{c}", 256, 256, 1, gdal.GDT_Byte, [f"COMPRESS={c}", "TILED=YES"], [rng.integers(0, 255, (256, 256))])
+# 25 tiles of 128 KiB: a whole read inflates on the worker pool
+make("cut-pool", 1280, 1280, 1, gdal.GDT_UInt16, ["COMPRESS=DEFLATE", "PREDICTOR=2", "TILED=YES"], [rng.integers(0, 4000, (1280, 1280))])
+# 3x3 tiles of 64 KiB, read as a window: inflated on this thread and on libuv's pool
+make("cut-few", 768, 768, 1, gdal.GDT_Byte, ["COMPRESS=DEFLATE", "TILED=YES"], [rng.integers(0, 255, (768, 768))])
+`);
+  const cut = (name: string, tile: number, bytesKept: (count: number) => number): { file: string; count: number } => {
+    const bytes = new Uint8Array(readFileSync(join(dir, `${name}.tif`)));
+    const count = bytesKept(getTag(bytes, 325, tile));
+    setTag(bytes, 325, count, tile);
+    const file = join(dir, `${name}-cut${tile}.tif`);
+    writeFileSync(file, bytes);
+    return { file, count };
+  };
+  for (const c of codecs) {
+    for (const keep of [(n: number) => n >> 1, () => 3]) {
+      const { file, count } = cut(`cut-${c}`, 0, keep);
+      assert.match(gdalReadError(file) ?? "GDAL read it", /TIFFReadEncodedTile\(\) failed|IReadBlock failed/, `${c}: GDAL fails too`);
+      const src = await openRaster(file);
+      await assert.rejects(src.read(), (e: unknown) => e instanceof RasterFormatError &&
+        e.message.startsWith(`${file}: `) && e.message.includes(`tile 0 (${c}, ${count} bytes stored)`) && /damaged|corrupt/.test(e.message) && /again|gdalinfo/.test(e.message),
+      `${c} with ${count} bytes`);
+      await src.close();
+    }
+  }
+  const pool = cut("cut-pool", 7, (n) => n >> 1);
+  assert.notEqual(gdalReadError(pool.file), null);
+  const src = await openRaster(pool.file, { cacheBytes: 0 });
+  await assert.rejects(src.read(), (e: unknown) => e instanceof RasterFormatError &&
+    e.message.includes(`tile 7 (DEFLATE, ${pool.count} bytes stored) decodes to `) && e.message.includes(`but needs ${256 * 256 * 2}`));
+  await src.close();
+  const few = cut("cut-few", 4, (n) => n >> 1);
+  for (const mode of ["always", "never"] as const) {
+    setLibuvInflateSplit(mode);
+    try {
+      const s = await openRaster(few.file);
+      await assert.rejects(s.read({ window: { col: 0, row: 0, width: 768, height: 768 } }), (e: unknown) => e instanceof RasterFormatError &&
+        e.message.includes(`tile 4 (DEFLATE, ${few.count} bytes stored) decodes to `), `split ${mode}`);
+      await s.close();
+    } finally {
+      setLibuvInflateSplit("auto");
+    }
+  }
+});
+
+test("a block the worker pool cannot inflate is reported with its stored size (not the 0 bytes left after handing it to the worker)", async () => {
+  makeFixtures(`make("bad-pool", 1280, 1280, 1, gdal.GDT_UInt16, ["COMPRESS=DEFLATE", "TILED=YES"], [rng.integers(0, 4000, (1280, 1280))])`);
+  const bytes = new Uint8Array(readFileSync(join(dir, "bad-pool.tif")));
+  setTag(bytes, 324, getTag(bytes, 324, 5) + 7, 5); // tile 5 starts 7 bytes late: no zlib header there
+  const file = join(dir, "bad-pool-offset.tif");
+  writeFileSync(file, bytes);
+  const src = await openRaster(file, { cacheBytes: 0 });
+  await assert.rejects(src.read(), (e: unknown) => e instanceof RasterFormatError &&
+    e.message.includes(`cannot decode tile 5 (DEFLATE, ${getTag(bytes, 325, 5)} bytes stored): `));
+  await src.close();
+});
+
+test("valid blocks that hold fewer rows (the last strip) or fewer bytes than a whole block still read as GDAL reads them: every codec, predictors, strips and tiles", async () => {
+  const names: string[] = [];
+  const lines: string[] = [];
+  for (const c of ["NONE", "DEFLATE", "LZW", "PACKBITS", "ZSTD", "LZMA"]) {
+    for (const [layout, co] of Object.entries({ strips: ["BLOCKYSIZE=16"], tiles: ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"] })) {
+      for (const [t, pred] of [["Byte", 1], ["UInt16", 2], ["Float32", 3], ["Int16", 1]] as const) {
+        if (c === "NONE" && pred !== 1) continue;
+        if (c === "PACKBITS" && pred !== 1) continue;
+        const name = `short-${c}-${layout}-${t}-p${pred}`;
+        names.push(name);
+        const options = JSON.stringify([`COMPRESS=${c}`, `PREDICTOR=${pred}`, ...co]);
+        lines.push(`make("${name}", 70, 45, 2, gdal.GDT_${t}, ${options}, [rng.standard_normal((45, 70)).cumsum(axis=1) * 20 + 100 for _ in range(2)])`);
+      }
+    }
+  }
+  makeFixtures(lines.join("\n"));
+  await compareAll(names);
 });

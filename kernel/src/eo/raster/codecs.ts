@@ -90,7 +90,10 @@ export const COMPRESSION_NAMES: Record<number, string> = {
   34887: "LERC", 34925: "LZMA", 50000: "ZSTD", 50001: "WEBP", 50002: "JXL",
 };
 
-/** TIFF LZW (MSB-first codes, with the "early change" libtiff writes). */
+/**
+ * TIFF LZW (MSB-first codes, with the "early change" libtiff writes). Returns `expected` bytes, or
+ * fewer when the codes end first (a truncated stream).
+ */
 export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
   const out = new Uint8Array(expected);
   const prefix = new Int32Array(4096);
@@ -142,10 +145,10 @@ export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
     old = code;
     if (next + 1 >= (1 << width) && width < 12) width++;
   }
-  return out;
+  return op < expected ? out.subarray(0, op) : out;
 }
 
-/** PackBits run-length decoding. */
+/** PackBits run-length decoding: `expected` bytes, or fewer when the input ends first (a truncated stream). */
 export function decodePackbits(input: Uint8Array, expected: number): Uint8Array {
   const out = new Uint8Array(expected);
   let ip = 0;
@@ -163,7 +166,7 @@ export function decodePackbits(input: Uint8Array, expected: number): Uint8Array 
       op += len;
     }
   }
-  return out;
+  return op < expected ? out.subarray(0, op) : out;
 }
 
 /** Load a geotiff.js decoder class (used for JPEG, ZSTD and LERC) and wrap it. */
@@ -188,7 +191,16 @@ registry.set(8, async () => deflate);
 registry.set(32946, async () => deflate);
 registry.set(5, async () => (b, ctx) => decodeLzw(b, ctx.expectedBytes));
 registry.set(32773, async () => (b, ctx) => decodePackbits(b, ctx.expectedBytes));
-registry.set(50000, () => geotiffDecoder(50000, () => ({})));
+registry.set(50000, async () => {
+  const zstd = await geotiffDecoder(50000, () => ({}));
+  return (bytes, ctx) => {
+    // zstddec returns megabytes of zeros for a stream cut inside its frame header: refuse it first
+    if (bytes.length < 6 || bytes[0] !== 0x28 || bytes[1] !== 0xb5 || bytes[2] !== 0x2f || bytes[3] !== 0xfd) {
+      throw new Error(bytes.length < 6 ? `not a whole ZSTD frame (${bytes.length} bytes)` : "not a ZSTD frame (no ZSTD magic number)");
+    }
+    return zstd(bytes, ctx);
+  };
+});
 registry.set(7, () => geotiffDecoder(7, (ctx) => ({ JPEGTables: ctx.jpegTables })));
 
 /** Typed-array constructor for TIFF sample format and bits (component type for complex). */

@@ -55,6 +55,7 @@ parentPort.on("message", (m) => {
   const input = new Uint8Array(m.bytes, 0, m.length);
   try {
     const buf = m.out && m.out.byteLength >= m.expected ? m.out : new ArrayBuffer(m.expected);
+    let got = m.expected;
     const out = new Uint8Array(buf, 0, m.expected);
     const { predictor, bytesPer, rowSamples, rows, spp } = m;
     if (predictor === 2 && k && (bytesPer === 1 || bytesPer === 2 || bytesPer === 4)) {
@@ -62,14 +63,15 @@ parentPort.on("message", (m) => {
       const have = k.memory.buffer.byteLength;
       if (have < m.expected) k.memory.grow(Math.ceil((m.expected - have) / 65536));
       const mem = new Uint8Array(k.memory.buffer, 0, m.expected);
-      const n = inflateInto(input, mem);
-      if (n < m.expected) mem.fill(0, n); // a short (truncated) block reads as zeros after its end
-      (bytesPer === 1 ? k.hp8 : bytesPer === 2 ? k.hp16 : k.hp32)(0, rows, rowSamples, spp);
-      out.set(mem);
+      got = inflateInto(input, mem);
+      // a short (truncated) stream goes back short, as it is: the main thread refuses it
+      if (got === m.expected) (bytesPer === 1 ? k.hp8 : bytesPer === 2 ? k.hp16 : k.hp32)(0, rows, rowSamples, spp);
+      out.set(mem.subarray(0, got));
     } else {
-      const n = inflateInto(input, out);
-      if (n < m.expected) out.fill(0, n); // a short (truncated) block reads as zeros after its end, as before
-      if (predictor === 2) {
+      got = inflateInto(input, out);
+      if (got < m.expected) {
+        // short (truncated): sent back as it is, the main thread refuses it
+      } else if (predictor === 2) {
         const count = rows * rowSamples;
         const a = bytesPer === 1 ? out : bytesPer === 2 ? new Uint16Array(buf, 0, count) : new Uint32Array(buf, 0, count);
         if (spp === 1) {
@@ -100,7 +102,7 @@ parentPort.on("message", (m) => {
     }
     if (buf !== m.out && m.out) back.push(m.out);
     back.push(buf);
-    parentPort.postMessage({ id: m.id, out: buf, bytes: m.bytes, spare: buf !== m.out ? m.out : undefined }, back);
+    parentPort.postMessage({ id: m.id, out: buf, got, bytes: m.bytes, spare: buf !== m.out ? m.out : undefined }, back);
   } catch (e) {
     if (m.out) back.push(m.out);
     parentPort.postMessage({ id: m.id, error: String(e && e.message || e), bytes: m.bytes, spare: m.out }, back);
@@ -153,7 +155,7 @@ class InflatePool {
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasm: RASTER_KERNELS_WASM } });
       w.unref();
       const entry = { w, busy: 0 };
-      w.on("message", (m: { id: number; out?: ArrayBuffer; spare?: ArrayBuffer; bytes?: ArrayBuffer; error?: string }) => {
+      w.on("message", (m: { id: number; out?: ArrayBuffer; got?: number; spare?: ArrayBuffer; bytes?: ArrayBuffer; error?: string }) => {
         entry.busy--;
         if (entry.busy === 0) w.unref();
         this.shelf.put(m.spare);
@@ -162,7 +164,7 @@ class InflatePool {
         this.#pending.delete(m.id);
         if (!p) return;
         if (m.error !== undefined) p.reject(new Error(m.error));
-        else p.resolve(new Uint8Array(m.out!, 0, p.expected));
+        else p.resolve(new Uint8Array(m.out!, 0, Math.min(m.got ?? p.expected, p.expected)));
       });
       w.on("error", (e) => {
         for (const [id, p] of this.#pending) { p.reject(e); this.#pending.delete(id); }
@@ -198,7 +200,8 @@ const INPUT_GRAIN = 65536;
 export const POOL_MIN_BYTES = 64 * 1024;
 
 /**
- * Inflate a DEFLATE block and undo its predictor on a worker thread.
+ * Inflate a DEFLATE block and undo its predictor on a worker thread. A stream that inflates to
+ * fewer than `job.expected` bytes (truncated) comes back that short, its predictor not undone.
  * @example
  * ```ts
  * const raw = await inflateInWorker(tileBytes, { expected: 512 * 512 * 2, predictor: 2, bytesPer: 2, rowSamples: 512, rows: 512, spp: 1 });

@@ -371,16 +371,20 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   const pooled = options.workers !== false && builtinDeflate && img.littleEndian && expected >= POOL_MIN_BYTES &&
     img.bits % 8 === 0 && !isComplex(img.dtype) && (img.predictor === 1 || img.predictor === 3 ||
       (img.predictor === 2 && img.sampleFormat !== 3 && bytesPerSample <= 4)) && img.bits !== 24;
+  // the stored size, read now: the worker pool takes the buffer of `stored` away
+  const storedBytes = stored.length;
+  const kind = img.tiled ? "tile" : "strip";
+  const codec = COMPRESSION_NAMES[img.compression] ?? String(img.compression);
   try {
     if (options.inflateHere && !pooled && builtinDeflate) {
       raw = new Uint8Array(expected);
-      (hereInflater ??= new SyncInflater()).inflateInto(stored, raw);
+      const got = (hereInflater ??= new SyncInflater()).inflateInto(stored, raw);
+      if (got < expected) raw = raw.subarray(0, got);
     } else if (pooled) {
+      // (a short stream comes back short, its predictor not undone: refused below)
       raw = await inflateInWorker(stored, { expected, predictor: img.predictor, bytesPer: bytesPerSample, rowSamples: img.blockWidth * spp, rows, spp });
-      const Cp = arrayTypeFor(img.dtype);
-      if (img.sampleFormat === 3 && img.bits === 16) {
-        // half floats: convert below from the predicted bytes
-      } else return new Cp(raw.buffer, raw.byteOffset, n);
+      if (raw.length === expected && !(img.sampleFormat === 3 && img.bits === 16)) return new Ctor(raw.buffer, raw.byteOffset, n);
+      // half floats: converted below from the predicted bytes
     } else if (builtinDeflate) {
       // on libuv's thread pool, started before any await (a window read inflates other blocks here meanwhile)
       raw = new Uint8Array(expected);
@@ -397,16 +401,16 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   } catch (e) {
     if (e instanceof UnsupportedRasterFeatureError) throw e;
     throw new RasterFormatError(img.file,
-      `cannot decode ${img.tiled ? "tile" : "strip"} ${index} (${COMPRESSION_NAMES[img.compression] ?? img.compression}, ${stored.length} bytes): ` +
+      `cannot decode ${kind} ${index} (${codec}, ${storedBytes} bytes stored): ` +
       `${e instanceof Error ? e.message : String(e)}. The file is probably truncated or corrupt; check it with gdalinfo -checksum.`, { cause: e });
   }
   if (raw.length < expected) {
-    if (img.compression === 1 && raw.length < expected) {
-      throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${index} has ${raw.length} bytes but needs ${expected}: the file is truncated.`);
-    }
-    const padded = new Uint8Array(expected);
-    padded.set(raw);
-    raw = padded;
+    // as libtiff ("Not enough data"): a block that decodes short is damaged, not zeros to pad with
+    // (the last strip of an image is not short here: `expected` counts only the rows it holds)
+    throw new RasterFormatError(img.file, img.compression === 1
+      ? `${kind} ${index} has ${raw.length} bytes but needs ${expected}: the file is truncated. Download or copy it again.`
+      : `${kind} ${index} (${codec}, ${storedBytes} bytes stored) decodes to ${raw.length} bytes but needs ${expected}: ` +
+        "its compressed data is cut short or corrupt, so the file is damaged. Download or copy it again (gdalinfo -checksum fails on it too).");
   }
   const bytesPer = img.bits / 8 / comp;
   const byteAligned = img.bits % 8 === 0 && img.bits >= 8;
