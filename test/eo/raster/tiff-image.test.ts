@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { openRaster, RasterFormatError, UnsupportedRasterFeatureError } from "../../../kernel/src/eo/index.js";
 import { setLibuvInflateSplit } from "../../../kernel/src/eo/raster/inflate-pool.js";
 import { PY, compareWithGdal, gdalReference, tempDir } from "./gdal-compare.js";
-import { getTag, setTag } from "./tiff-patch.js";
+import { getTag, setTag, setTagTyped } from "./tiff-patch.js";
 
 const dir = tempDir("ai4eo-tiff-image-");
 
@@ -240,4 +240,34 @@ test("valid blocks that hold fewer rows (the last strip) or fewer bytes than a w
   }
   makeFixtures(lines.join("\n"));
   await compareAll(names);
+});
+
+test("header values GDAL refuses (SamplesPerPixel 0, BitsPerSample 0, a fractional ImageWidth, Predictor 5) and block offsets that are fractional or negative are clear errors at open, from files and bytes", async () => {
+  makeFixtures(`
+make("hdr", 100, 100, 1, gdal.GDT_Byte, ["BLOCKYSIZE=100"], [(np.arange(10000) % 251).reshape(100, 100)])
+make("hdr-deflate", 100, 100, 1, gdal.GDT_Byte, ["COMPRESS=DEFLATE", "PREDICTOR=2"], [(np.arange(10000) % 251).reshape(100, 100)])
+`);
+  const base = readFileSync(join(dir, "hdr.tif"));
+  const variants: [string, (b: Uint8Array) => void, RegExp][] = [
+    ["spp0", (b) => setTag(b, 277, 0), /IFD 0 has SamplesPerPixel 0 .*corrupt/],
+    ["bits0", (b) => setTag(b, 258, 0), /IFD 0 has BitsPerSample 0 .*corrupt/],
+    ["width-float", (b) => setTagTyped(b, 256, 11, 99.5), /IFD 0 has no valid ImageWidth\/ImageLength \(99\.5×100/],
+    ["offset-float", (b) => setTagTyped(b, 273, 11, 200.5), /IFD 0 StripOffsets\[0\] is 200\.5, not a whole number of bytes/],
+    ["offset-negative", (b) => setTagTyped(b, 273, 9, -10000), /IFD 0 StripOffsets\[0\] is -10000, not a whole number/],
+    ["offset-minus1", (b) => setTagTyped(b, 273, 9, -1), /IFD 0 StripOffsets\[0\] is -1, not a whole number/],
+    ["count-negative", (b) => setTagTyped(b, 279, 9, -5), /IFD 0 StripByteCounts\[0\] is -5, not a whole number/],
+  ];
+  for (const [name, patch, message] of variants) {
+    const bytes = new Uint8Array(base);
+    patch(bytes);
+    const file = join(dir, `hdr-${name}.tif`);
+    writeFileSync(file, bytes);
+    await assert.rejects(openRaster(file), (e: unknown) => e instanceof RasterFormatError && e.message.startsWith(`${file}: `) && message.test(e.message), name);
+    await assert.rejects(openRaster(bytes), (e: unknown) => e instanceof RasterFormatError && e.message.startsWith("<bytes>: ") && message.test(e.message), `${name} (bytes)`);
+  }
+  const pred = new Uint8Array(readFileSync(join(dir, "hdr-deflate.tif")));
+  setTag(pred, 317, 5);
+  writeFileSync(join(dir, "hdr-pred5.tif"), pred);
+  await assert.rejects(openRaster(join(dir, "hdr-pred5.tif")), (e: unknown) => e instanceof UnsupportedRasterFeatureError &&
+    e.field === "Predictor" && /hdr-pred5\.tif: unsupported Predictor 5\. Only 1 \(none\), 2 \(horizontal\) and 3 \(floating point\) exist/.test(e.message));
 });

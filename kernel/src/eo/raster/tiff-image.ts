@@ -59,10 +59,26 @@ export interface BlockTable {
   ensure(indices: number[], signal?: AbortSignal): Promise<void>;
 }
 
-function blockTable(ifd: Ifd, tag: number): BlockTable {
+/** Whether `v` is a whole number ≥ 1 (a size or count). */
+function isCount(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 1;
+}
+
+/**
+ * The block table of `tag`. Values parsed at open are checked to be whole byte positions/counts
+ * ≥ 0 (a FLOAT or negative SLONG tag would otherwise read from a wrong place); deferred ones are
+ * unsigned integers by their type.
+ */
+function blockTable(file: string, ifdIndex: number, ifd: Ifd, tag: number, name: string): BlockTable {
   const v = ifd.tags.get(tag);
   if (v instanceof DeferredArray) return v;
   const values = tagNumbers(ifd, tag);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (!Number.isSafeInteger(x) || x < 0) {
+      throw new RasterFormatError(file, `IFD ${ifdIndex} ${name}[${i}] is ${x}, not a whole number of bytes ≥ 0: the file is corrupt. Download or copy it again.`);
+    }
+  }
   return { length: values.length, at: (i) => values[i]!, ensure: async () => undefined };
 }
 
@@ -101,10 +117,18 @@ function checkPredictor(file: string, predictor: number, bits: number, sampleFor
 export function describeImage(file: string, ifd: Ifd, ifdIndex: number, littleEndian: boolean): TiffImage {
   const width = tagNumber(ifd, Tag.ImageWidth, 0);
   const height = tagNumber(ifd, Tag.ImageLength, 0);
-  if (width <= 0 || height <= 0) throw new RasterFormatError(file, `IFD ${ifdIndex} has no valid ImageWidth/ImageLength: the file is corrupt.`);
+  if (!isCount(width) || !isCount(height)) {
+    throw new RasterFormatError(file, `IFD ${ifdIndex} has no valid ImageWidth/ImageLength (${width}×${height}; whole numbers ≥ 1 needed): the file is corrupt.`);
+  }
   const samples = tagNumber(ifd, Tag.SamplesPerPixel, 1);
+  if (!isCount(samples)) {
+    throw new RasterFormatError(file, `IFD ${ifdIndex} has SamplesPerPixel ${samples} (a whole number ≥ 1 needed): the file is corrupt, and GDAL refuses it too.`);
+  }
   const bitsAll = tagNumbers(ifd, Tag.BitsPerSample);
   const bits = bitsAll[0] ?? 1;
+  if (!isCount(bits)) {
+    throw new RasterFormatError(file, `IFD ${ifdIndex} has BitsPerSample ${bits} (a whole number ≥ 1 needed): the file is corrupt, and GDAL refuses it too.`);
+  }
   if (bitsAll.some((b) => b !== bits)) {
     throw new UnsupportedRasterFeatureError(file, "BitsPerSample", bitsAll.join(","), "Bands with different bit depths cannot be read; rewrite with gdal_translate -ot.");
   }
@@ -117,9 +141,11 @@ export function describeImage(file: string, ifd: Ifd, ifdIndex: number, littleEn
   const tiled = ifd.tags.has(Tag.TileWidth);
   const blockWidth = tiled ? tagNumber(ifd, Tag.TileWidth, 0) : width;
   const blockHeight = tiled ? tagNumber(ifd, Tag.TileLength, 0) : Math.min(tagNumber(ifd, Tag.RowsPerStrip, height), height);
-  if (blockWidth <= 0 || blockHeight <= 0) throw new RasterFormatError(file, `IFD ${ifdIndex} has a zero tile/strip size: the file is corrupt.`);
-  const offsets = blockTable(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets);
-  const byteCounts = blockTable(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
+  if (!isCount(blockWidth) || !isCount(blockHeight)) {
+    throw new RasterFormatError(file, `IFD ${ifdIndex} has a ${tiled ? "tile" : "strip"} size of ${blockWidth}×${blockHeight} (whole numbers ≥ 1 needed): the file is corrupt.`);
+  }
+  const offsets = blockTable(file, ifdIndex, ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets, tiled ? "TileOffsets" : "StripOffsets");
+  const byteCounts = blockTable(file, ifdIndex, ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts, tiled ? "TileByteCounts" : "StripByteCounts");
   const planar = samples > 1 ? tagNumber(ifd, Tag.PlanarConfiguration, 1) : 1;
   const blocksAcross = Math.ceil(width / blockWidth);
   const blocksDown = Math.ceil(height / blockHeight);
