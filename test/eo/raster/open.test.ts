@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { openRaster, RasterRangeError, RasterFormatError, RasterMemoryError } from "../../../kernel/src/eo/index.js";
 import { gdalReference, compareWithGdal, readInfo, assertBandEqual } from "./gdal-compare.js";
 
@@ -49,8 +51,20 @@ test("bad band, window, overview and memory budget give errors naming the file a
   const src = await openRaster(olinda[0]!, { maxReadBytes: 100_000 });
   await assert.rejects(src.read({ bands: [7] }), (e: unknown) => e instanceof RasterRangeError && /L7_ETMs\.tif: band 7 is out of range: this raster has bands 1\.\.6/.test(e.message));
   await assert.rejects(src.read({ window: { col: 300, row: 0, width: 100, height: 10 } }), (e: unknown) => e instanceof RasterRangeError && /outside the 349×352 raster/.test(e.message));
+  // options of the wrong type (a notebook without type checking): what is wrong, not "out of range"
+  const loose = src as unknown as { read(o: unknown): Promise<unknown> };
+  await assert.rejects(loose.read({ bands: 1 }), (e: unknown) => e instanceof RasterRangeError && /bands must be an array of band numbers like \[1\] or \[3, 2, 1\]; got 1\./.test(e.message));
+  await assert.rejects(loose.read({ bands: ["1"] }), (e: unknown) => e instanceof RasterRangeError && /band "1" \(a string\) is not a number/.test(e.message));
+  await assert.rejects(loose.read({ window: [0, 0, 10, 10] }), (e: unknown) => e instanceof RasterRangeError && /a window is \{ col, row, width, height \} with numbers .*; got \[0,0,10,10\]\./.test(e.message));
+  await assert.rejects(loose.read({ window: { col: "0", row: 0, width: 10, height: 10 } }), (e: unknown) => e instanceof RasterRangeError && /a window is \{ col, row, width, height \}.*got \{"col":"0"/.test(e.message));
   await assert.rejects(src.read({ overview: 5 }), (e: unknown) => e instanceof RasterRangeError && /overview 5 does not exist: this raster has 4 overview level/.test(e.message));
   await assert.rejects(src.read(), (e: unknown) => e instanceof RasterMemoryError && /over the budget.*Pass a window/.test(e.message));
+  // a file:// URL is decoded (a space in the folder name is %20 in the URL)
+  const spaced = join(mkdtempSync(join(tmpdir(), "ai4eo open ")), "a copy.tif");
+  copyFileSync(olinda[0]!, spaced);
+  const viaUrl = await openRaster(pathToFileURL(spaced).href);
+  assert.equal(viaUrl.width, 349);
+  await viaUrl.close();
   await assert.rejects(openRaster("data/olinda/nope.tif"), (e: unknown) => e instanceof RasterFormatError && /nope\.tif: no such file/.test(e.message));
   await assert.rejects(openRaster(new TextEncoder().encode("hello, not a tiff")), /not a TIFF\/GeoTIFF file/);
   const bytes = readFileSync(olinda[0]!);

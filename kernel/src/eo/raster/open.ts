@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { interruptSignal, progress as startProgress } from "../progress.js";
 import { BlockCache } from "./block-cache.js";
 import { BytesSource, FileSource, HttpSource, type ByteSource } from "./byte-source.js";
@@ -226,7 +227,13 @@ export class RasterSource implements RasterSourceLike {
     const signal = options.signal ?? interruptSignal();
     signal?.throwIfAborted();
     const bands = options.bands ?? Array.from({ length: this.count }, (_, i) => i + 1);
+    if (!Array.isArray(bands)) {
+      throw new RasterRangeError(this.name, "band", `bands must be an array of band numbers like [1] or [3, 2, 1]; got ${describe(bands)}.`);
+    }
     for (const b of bands) {
+      if (typeof b !== "number") {
+        throw new RasterRangeError(this.name, "band", `band ${describe(b)} is not a number: pass band numbers like [1] or [3, 2, 1] (1..${this.count}, 1-based as in GDAL).`);
+      }
       if (!Number.isInteger(b) || b < 1 || b > this.count) {
         throw new RasterRangeError(this.name, "band", `band ${b} is out of range: this raster has bands 1..${this.count} (band numbers are 1-based, as in GDAL).`);
       }
@@ -352,6 +359,10 @@ export class RasterSource implements RasterSourceLike {
 
   #resolve(window: Window | undefined, overview: number | undefined, ovrs: TiffImage[], main: TiffImage = this.#main) {
     const w = window ?? { col: 0, row: 0, width: this.width, height: this.height };
+    if (typeof w !== "object" || w === null || Array.isArray(w) || ![w.col, w.row, w.width, w.height].every((v) => typeof v === "number")) {
+      throw new RasterRangeError(this.name, "window",
+        `a window is { col, row, width, height } with numbers (pixels; col, row from the top-left corner); got ${describe(w)}.`);
+    }
     if (
       ![w.col, w.row, w.width, w.height].every(Number.isInteger) || w.width <= 0 || w.height <= 0 ||
       w.col < 0 || w.row < 0 || w.col + w.width > this.width || w.row + w.height > this.height
@@ -644,7 +655,8 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
       if (options.fetch) o.fetch = options.fetch;
       src = new HttpSource(s, o);
     } else {
-      localPath = s.startsWith("file://") ? new URL(s).pathname : s;
+      // (fileURLToPath decodes %20 and the like, which URL.pathname keeps)
+      localPath = /^file:\/\//i.test(s) ? fileURLToPath(s) : s;
       src = await FileSource.open(localPath);
     }
   }
@@ -700,4 +712,18 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
     }
     throw e;
   }
+}
+
+/** A short description of a value for messages: `1`, `"1"` (a string), `[0,0,10,10]`, `undefined`. */
+function describe(v: unknown): string {
+  if (typeof v === "string") return `${JSON.stringify(v)} (a string)`;
+  if (typeof v === "object" && v !== null) {
+    try {
+      const s = JSON.stringify(v);
+      return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+    } catch {
+      return Object.prototype.toString.call(v);
+    }
+  }
+  return String(v);
 }
