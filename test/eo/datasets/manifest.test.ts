@@ -135,3 +135,20 @@ test("windows and footprints: all four columns or none, numbers, sensible extent
   assert.equal(ds.entries[1]!.window, undefined);
   assert.equal(ds.entries[1]!.bounds, undefined);
 });
+
+test("ids: an id used twice names both lines; one sample in two splits is warned about (train/test leakage)", async () => {
+  await rejects("path,label,id\na.tif,water,s1\nb.tif,urban,s2\nc.tif,water,s1\n", [/line 4, column "id": id "s1" was already used on line 2\. .*make them unique/]);
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.message);
+  process.on("warning", onWarning);
+  try {
+    const ds = await open("path,label,split,col,row,width,height\na.tif,water,train,0,0,8,8\na.tif,water,test,0,0,8,8\na.tif,water,test,8,0,8,8\nb.tif,urban,train,,,,\nb.tif,urban,train,,,,\n");
+    assert.equal(ds.length, 5);
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off("warning", onWarning);
+  }
+  const leak = warnings.filter((w) => /listed in more than one split/.test(w));
+  assert.equal(leak.length, 1, warnings.join("\n"));
+  assert.match(leak[0]!, /: 1 sample\(s\) are listed in more than one split \(same file and window\), e\.g\. .*a\.tif \(window 0,0\) is in "train" on line 2 and in "test" on line 3; scores on the evaluation split would be inflated\./);
+});

@@ -276,7 +276,15 @@ export async function openManifest(path: string, options: OpenManifestOptions = 
     return [numbers[0]!, numbers[1]!, numbers[2]!, numbers[3]!];
   }
 
+  /** Explicit ids seen so far, with their lines (ids name samples in problems and tables: they must be unique). */
+  const idLines = new Map<string, number>();
   const entries: DatasetEntry[] = rows.map((r, i) => {
+    const id = r.get("id");
+    if (id) {
+      const first = idLines.get(id);
+      if (first !== undefined) throw new DatasetError(`${at(r, "id")}: id "${id}" was already used on line ${first}. Ids name samples in tables and problem lists; make them unique, or drop the column to number the rows.`, path);
+      idLines.set(id, r.line);
+    }
     const l = r.get("label") ?? "";
     const ci = classCells[i];
     let label: number | null = null;
@@ -321,6 +329,7 @@ export async function openManifest(path: string, options: OpenManifestOptions = 
     }
     return e;
   });
+  warnSplitLeaks(path, entries, rows.map((r) => r.line));
 
   const bands = options.bands ?? Array.from({ length: options.bandCount ?? 3 }, (_, i) => String(i + 1));
   const open = new Map<string, Promise<RasterSource>>();
@@ -357,4 +366,27 @@ export async function openOlindaBenchmark(): Promise<PatchDataset> {
   const classes = (JSON.parse(await readFile(dataPath("olinda-bench", "classes.json"), "utf8")) as { name: string }[]).map((c) => c.name);
   const ds = await openManifest(dataPath("olinda-bench", "patches.csv"), { classes, bands: ["B1", "B2", "B3", "B4", "B5", "B7"], name: "Olinda benchmark" });
   return ds;
+}
+
+/**
+ * Warns when one sample (same file and window) is listed in more than one split: its scores on the
+ * evaluation split would be inflated (a warning, not an error: a manifest may list it on purpose).
+ */
+function warnSplitLeaks(path: string, entries: readonly DatasetEntry[], lines: readonly number[]): void {
+  const seen = new Map<string, { split: string; line: number }>();
+  let leaks = 0;
+  let example = "";
+  entries.forEach((e, i) => {
+    if (e.split === null) return;
+    const key = `${e.path}\u0000${e.window ? `${e.window.col},${e.window.row},${e.window.width},${e.window.height}` : ""}`;
+    const first = seen.get(key);
+    if (!first) seen.set(key, { split: e.split, line: lines[i]! });
+    else if (first.split !== e.split) {
+      leaks++;
+      example ||= `${e.path}${e.window ? ` (window ${e.window.col},${e.window.row})` : ""} is in "${first.split}" on line ${first.line} and in "${e.split}" on line ${lines[i]}`;
+    }
+  });
+  if (leaks) {
+    process.emitWarning(`Manifest ${path}: ${leaks} sample(s) are listed in more than one split (same file and window), e.g. ${example}; scores on the evaluation split would be inflated.`, { code: "AI4EO_SPLIT_LEAK" });
+  }
 }
