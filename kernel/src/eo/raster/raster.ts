@@ -1,7 +1,7 @@
 import { Ai4eoError } from "../errors.js";
 import { displayBundle } from "./display-modules.js";
 import {
-  arrayTypeFor, isComplex,
+  arrayTypeFor, isComplex, DTYPES,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type RasterSourceLike, type ReadOptions,
 } from "./types.js";
 
@@ -29,6 +29,70 @@ export interface RasterInit {
   descriptions?: (string | null)[];
 }
 
+/** A value as a message shows it: strings quoted, so `"2"` is not mistaken for the number 2. */
+function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(describe).join(", ")}]`;
+  if (v !== null && typeof v === "object") return withArticle((v as object).constructor?.name ?? "object");
+  return String(v);
+}
+
+function withArticle(name: string): string {
+  return `${/^[AEIO]/i.test(name) ? "an" : "a"} ${name}`;
+}
+
+/** Checks the parts of a {@link RasterInit} whose wrong types would otherwise fail later or be silently dropped. */
+function checkInit(init: RasterInit): void {
+  if (init === null || typeof init !== "object") {
+    throw new RasterShapeError(`new Raster() needs an options object { width, height, dtype, bands }, got ${describe(init)}.`);
+  }
+  const { dtype, bands, crs, nodata, descriptions } = init;
+  if (!DTYPES.includes(dtype)) {
+    throw new RasterShapeError(`Unknown dtype ${describe(dtype)}; use one of ${DTYPES.join(", ")} (lower case, as GDAL names them).`, { dtype });
+  }
+  if (!Array.isArray(bands)) {
+    throw new RasterShapeError(
+      `bands must be an array with one typed array per band, got ${describe(bands)}. For a single band pass bands: [data].`,
+      { bands: typeof bands },
+    );
+  }
+  const count = bands.length;
+  if (crs !== undefined && (crs === null || typeof crs !== "object" || Array.isArray(crs))) {
+    throw new RasterShapeError(`crs must be an object such as { epsg: 4326 }, { proj4: "…" } or { wkt: "…" }, got ${describe(crs)}.`, { crs });
+  }
+  if (crs?.epsg !== undefined && (!Number.isInteger(crs.epsg) || crs.epsg <= 0)) {
+    throw new RasterShapeError(`crs.epsg must be a positive integer EPSG code such as 32633, got ${describe(crs.epsg)}.`, { crs });
+  }
+  for (const k of ["proj4", "wkt"] as const) {
+    if (crs?.[k] !== undefined && typeof crs[k] !== "string") throw new RasterShapeError(`crs.${k} must be a string, got ${describe(crs[k])}.`, { crs });
+  }
+  const ndList = Array.isArray(nodata) ? nodata : [nodata];
+  ndList.forEach((v, i) => {
+    if (v !== null && v !== undefined && typeof v !== "number") {
+      throw new RasterShapeError(
+        `nodata${Array.isArray(nodata) ? `[${i}]` : ""} must be a number (NaN allowed) or null, got ${describe(v)}.`,
+        { nodata },
+      );
+    }
+  });
+  if (Array.isArray(nodata) && nodata.length > count) {
+    throw new RasterShapeError(`${nodata.length} nodata values for ${count} band(s); pass one per band, or one number for all bands.`, { nodata });
+  }
+  if (descriptions !== undefined) {
+    if (!Array.isArray(descriptions)) {
+      throw new RasterShapeError(`descriptions must be an array with one name per band, e.g. ["B04", "B08"], got ${describe(descriptions)}.`);
+    }
+    if (descriptions.length > count) {
+      throw new RasterShapeError(`${descriptions.length} descriptions for ${count} band(s) [${descriptions.map(describe).join(", ")}]; pass at most one per band.`, { descriptions });
+    }
+    descriptions.forEach((d, i) => {
+      if (d !== null && d !== undefined && typeof d !== "string") {
+        throw new RasterShapeError(`descriptions[${i}] must be a string or null, got ${describe(d)}.`, { descriptions });
+      }
+    });
+  }
+}
+
 /** The identity geotransform used for rasters with no georeference. */
 export const PIXEL_TRANSFORM: GeoTransform = [0, 1, 0, 0, 0, 1];
 
@@ -54,9 +118,10 @@ export class Raster implements RasterSourceLike {
   readonly #bands: BandArray[];
 
   constructor(init: RasterInit) {
+    checkInit(init);
     const { width, height, dtype, bands } = init;
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-      throw new RasterShapeError(`Raster size must be positive integers, got ${width}×${height}.`, { width, height });
+      throw new RasterShapeError(`Raster size must be positive integers, got ${describe(width)}×${describe(height)}.`, { width, height });
     }
     if (bands.length === 0) throw new RasterShapeError("A Raster needs at least one band; got 0.");
     const per = (isComplex(dtype) ? 2 : 1) * width * height;
@@ -64,7 +129,7 @@ export class Raster implements RasterSourceLike {
     bands.forEach((b, i) => {
       if (!(b instanceof Ctor)) {
         throw new RasterShapeError(
-          `Band ${i + 1} is a ${b.constructor.name} but dtype "${dtype}" needs a ${Ctor.name}; convert it or pass the matching dtype.`,
+          `Band ${i + 1} is ${b === null || b === undefined ? String(b) : withArticle((b as object).constructor?.name ?? typeof b)} but dtype "${dtype}" needs a ${Ctor.name}; convert it (e.g. ${Ctor.name}.from(values)) or pass the matching dtype.`,
           { band: i + 1, dtype },
         );
       }
@@ -76,8 +141,11 @@ export class Raster implements RasterSourceLike {
       }
     });
     const t = init.transform ?? PIXEL_TRANSFORM;
-    if (t.length !== 6 || t.some((v) => !Number.isFinite(v))) {
-      throw new RasterShapeError(`A geotransform needs 6 finite numbers, got [${t.join(", ")}].`);
+    if (!Array.isArray(t) || t.length !== 6 || t.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
+      throw new RasterShapeError(
+        `A geotransform needs 6 finite numbers [originX, pixelWidth, rowRotation, originY, colRotation, pixelHeight], got ${Array.isArray(t) ? `[${t.map(describe).join(", ")}]` : describe(t)}.`,
+        { transform: t },
+      );
     }
     this.width = width;
     this.height = height;
@@ -97,7 +165,7 @@ export class Raster implements RasterSourceLike {
    */
   band(i: number): BandArray {
     if (!Number.isInteger(i) || i < 1 || i > this.count) {
-      throw new RasterShapeError(`Band ${i} is out of range: this raster has bands 1..${this.count}.`, { band: i });
+      throw new RasterShapeError(`Band ${describe(i)} is out of range: this raster has bands 1..${this.count} (1-based numbers, as in GDAL).`, { band: i });
     }
     return this.#bands[i - 1]!;
   }
