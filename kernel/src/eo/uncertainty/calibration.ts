@@ -5,7 +5,10 @@
  */
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, svgLines, textTable } from "./html.js";
-import { argmaxRow, toLabels, toProbabilities, type MatrixInput } from "./matrix.js";
+import { argmaxRow, describeValue, toLabels, toProbabilities, type MatrixInput } from "./matrix.js";
+
+/** Largest number of reliability bins accepted (a diagram with more bins than this has no meaning and would exhaust memory). */
+export const MAX_BINS = 100_000;
 
 /** How confidences are binned: `"uniform"` equal-width bins on [0, 1], `"quantile"` equal-mass (adaptive) bins. */
 export type Binning = "uniform" | "quantile";
@@ -74,11 +77,16 @@ export function reliability(probs: MatrixInput, labels: ArrayLike<number>, optio
   const m = toProbabilities(probs);
   const y = toLabels(labels, m.n, m.k);
   const nb = options.bins ?? 15;
-  if (!Number.isInteger(nb) || nb < 1) throw new UncertaintyInputError(`bins must be a positive integer, got ${nb}.`);
+  if (typeof nb !== "number" || !Number.isInteger(nb) || nb < 1 || nb > MAX_BINS) {
+    throw new UncertaintyInputError(`bins must be an integer in 1..${MAX_BINS}, got ${describeValue(nb)}; 10 or 15 is usual.`, { bins: nb });
+  }
   const binning = options.binning ?? "uniform";
+  if (binning !== "uniform" && binning !== "quantile") {
+    throw new UncertaintyInputError(`binning must be "uniform" (equal width) or "quantile" (equal mass), got ${describeValue(binning)}.`, { binning });
+  }
   const target = options.target ?? "top";
-  if (target !== "top" && !(Number.isInteger(target) && target >= 0 && target < m.k)) {
-    throw new UncertaintyInputError(`target class ${target} is not in 0..${m.k - 1}.`);
+  if (target !== "top" && !(typeof target === "number" && Number.isInteger(target) && target >= 0 && target < m.k)) {
+    throw new UncertaintyInputError(`target must be "top" or a class index in 0..${m.k - 1} (a number), got ${describeValue(target)}.`, { target });
   }
   const conf = new Float64Array(m.n);
   const hit = new Float64Array(m.n);

@@ -7,9 +7,9 @@
 import type { Tensor } from "../model/tensor.js";
 import { Raster } from "../raster/raster.js";
 import type { CRS, GeoTransform } from "../raster/types.js";
-import { AlphaRangeError, CalibrationSplitTooSmallError, LengthMismatchError } from "./errors.js";
+import { AlphaRangeError, CalibrationSplitTooSmallError, LengthMismatchError, UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, textTable } from "./html.js";
-import { toLabels, toProbabilities, toVector, type Matrix, type MatrixInput } from "./matrix.js";
+import { describeValue, toLabels, toProbabilities, toVector, type Matrix, type MatrixInput } from "./matrix.js";
 
 /**
  * Checks α ∈ (0, 1).
@@ -20,8 +20,17 @@ import { toLabels, toProbabilities, toVector, type Matrix, type MatrixInput } fr
  * ```
  */
 export function checkAlpha(alpha: number): number {
+  if (typeof alpha !== "number") {
+    throw new UncertaintyInputError(`alpha must be a number in (0, 1), got ${describeValue(alpha)}. Use e.g. 0.1 for 90% coverage.`, { alpha });
+  }
   if (!(alpha > 0 && alpha < 1)) throw new AlphaRangeError(alpha);
   return alpha;
+}
+
+function checkOptions(options: unknown, fn: string): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new UncertaintyInputError(`${fn}'s options must be an object such as { alpha: 0.1 }, got ${describeValue(options)}.`);
+  }
 }
 
 /**
@@ -35,6 +44,9 @@ export function checkAlpha(alpha: number): number {
 export function conformalQuantile(scores: Float64Array, alpha: number): number {
   checkAlpha(alpha);
   const n = scores.length;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(scores[i]!)) throw new UncertaintyInputError(`Calibration score ${i} is NaN; every nonconformity score must be a number.`, { index: i });
+  }
   const k = Math.ceil((n + 1) * (1 - alpha) - 1e-9);
   if (k > n) throw new CalibrationSplitTooSmallError(n, alpha, Math.ceil(1 / alpha) - 1);
   return Float64Array.from(scores).sort()[k - 1]!;
@@ -87,14 +99,17 @@ export class ConformalClassifier {
   readonly threshold: number;
   /** Size of the calibration split. */
   readonly calibrationSize: number;
+  /** Number of classes of the calibration probabilities (undefined: not checked). */
+  readonly classes: number | undefined;
   /** The last {@link evaluate} result, shown by the display. */
   lastEvaluation?: ConformalEvaluation;
 
-  constructor(alpha: number, method: "lac" | "aps", threshold: number, calibrationSize: number) {
+  constructor(alpha: number, method: "lac" | "aps", threshold: number, calibrationSize: number, classes?: number) {
     this.alpha = alpha;
     this.method = method;
     this.threshold = threshold;
     this.calibrationSize = calibrationSize;
+    this.classes = classes;
   }
 
   /**
@@ -106,6 +121,12 @@ export class ConformalClassifier {
    */
   predictSets(probs: MatrixInput): { data: Uint8Array; n: number; k: number } {
     const m = toProbabilities(probs);
+    if (this.classes !== undefined && m.k !== this.classes) {
+      throw new LengthMismatchError(
+        `probs have ${m.k} classes but this conformal classifier was calibrated on ${this.classes}; give the same model's probabilities for the same classes.`,
+        this.classes, m.k,
+      );
+    }
     const out = new Uint8Array(m.n * m.k);
     const q = this.threshold + 1e-12;
     for (let i = 0; i < m.n; i++) {
@@ -145,14 +166,22 @@ export class ConformalClassifier {
    * ```
    */
   setSizeMap(probs: Tensor, options: { index?: number; transform?: GeoTransform; crs?: CRS } = {}): Raster {
+    if (probs === null || typeof probs !== "object" || !Array.isArray(probs.dims) || !ArrayBuffer.isView(probs.data)) {
+      throw new UncertaintyInputError(`setSizeMap needs an N×K×H×W probability tensor { data, dims }, got ${describeValue(probs)}.`);
+    }
     if (probs.dims.length !== 4) {
       throw new LengthMismatchError(`setSizeMap needs N×K×H×W probabilities, got dims [${probs.dims.join(", ")}].`, 4, probs.dims.length);
     }
     const [N, K, H, W] = probs.dims as [number, number, number, number];
     const idx = options.index ?? 0;
+    if (!(typeof idx === "number" && Number.isInteger(idx) && idx >= 0 && idx < N)) {
+      throw new UncertaintyInputError(`index ${describeValue(idx)} is not an item of the batch of ${N}: use an integer in 0..${N - 1}.`, { index: idx, batch: N });
+    }
     const P = H * W;
+    if (probs.data.length !== N * K * P) {
+      throw new LengthMismatchError(`probs has ${probs.data.length} values but dims [${probs.dims.join(", ")}] need ${N * K * P}.`, N * K * P, probs.data.length);
+    }
     const one: Tensor = { data: probs.data.subarray(idx * K * P, (idx + 1) * K * P), dims: [1, K, H, W] };
-    void N;
     return new Raster({
       width: W, height: H, dtype: "int32", bands: [this.setSizes(one)], descriptions: [`conformal set size (α=${this.alpha})`],
       ...(options.transform ? { transform: options.transform } : {}), ...(options.crs ? { crs: options.crs } : {}),
@@ -201,13 +230,17 @@ export class ConformalClassifier {
  * ```
  */
 export function conformalClassifier(probs: MatrixInput, labels: ArrayLike<number>, options: ConformalClassifierOptions = {}): ConformalClassifier {
+  checkOptions(options, "conformalClassifier");
   const alpha = checkAlpha(options.alpha ?? 0.1);
   const method = options.method ?? "lac";
+  if (method !== "lac" && method !== "aps") {
+    throw new UncertaintyInputError(`method must be "lac" (smallest sets) or "aps" (adaptive sets), got ${describeValue(method)}.`, { method });
+  }
   const m = toProbabilities(probs, "calibration probs");
   const y = toLabels(labels, m.n, m.k, "calibration labels");
   const scores = new Float64Array(m.n);
   for (let i = 0; i < m.n; i++) scores[i] = method === "lac" ? 1 - m.data[i * m.k + y[i]!]! : apsScore(m, i, y[i]!);
-  return new ConformalClassifier(alpha, method, conformalQuantile(scores, alpha), m.n);
+  return new ConformalClassifier(alpha, method, conformalQuantile(scores, alpha), m.n, m.k);
 }
 
 /** Prediction intervals of a conformal regressor. */
@@ -305,6 +338,7 @@ function isArrayLike(x: unknown): x is ArrayLike<number> {
  * ```
  */
 export function conformalRegressor(pred: ArrayLike<number>, y: ArrayLike<number>, options: { alpha?: number } = {}): ConformalRegressor {
+  checkOptions(options, "conformalRegressor");
   const alpha = checkAlpha(options.alpha ?? 0.1);
   const p = toVector(pred, undefined, "calibration predictions");
   const t = toVector(y, p.length, "calibration targets");
@@ -326,6 +360,12 @@ export function conformalRegressor(pred: ArrayLike<number>, y: ArrayLike<number>
 export function conformalQuantileRegressor(
   quantiles: { lower: ArrayLike<number>; upper: ArrayLike<number> }, y: ArrayLike<number>, options: { alpha?: number } = {},
 ): ConformalRegressor {
+  checkOptions(options, "conformalQuantileRegressor");
+  if (quantiles === null || typeof quantiles !== "object" || isArrayLike(quantiles)) {
+    throw new UncertaintyInputError(
+      `conformalQuantileRegressor needs { lower, upper } quantile predictions, got ${describeValue(quantiles)}; for point predictions use conformalRegressor().`,
+    );
+  }
   const alpha = checkAlpha(options.alpha ?? 0.1);
   const lo = toVector(quantiles.lower, undefined, "calibration lower quantiles");
   const hi = toVector(quantiles.upper, lo.length, "calibration upper quantiles");

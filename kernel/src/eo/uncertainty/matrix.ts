@@ -34,6 +34,22 @@ function isMatrix(x: MatrixInput): x is Matrix {
   return !Array.isArray(x) && typeof (x as Matrix).n === "number" && typeof (x as Matrix).k === "number";
 }
 
+/** A short description of a value of the wrong kind, for error messages. */
+export function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return `${typeof v} ${String(v)}`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === "function") return "a function";
+  return "an object";
+}
+
+function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<number> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
 /**
  * Converts an input to a {@link Matrix}. Tensors with spatial dims are transposed so that each
  * pixel becomes a row (rows ordered by sample, then row, then column).
@@ -46,7 +62,21 @@ function isMatrix(x: MatrixInput): x is Matrix {
  * ```
  */
 export function toMatrix(input: MatrixInput, name = "probs"): Matrix {
+  if (ArrayBuffer.isView(input)) {
+    throw new UncertaintyInputError(
+      `${name} is a flat ${input.constructor.name}: give its shape as a tensor { data, dims: [N, K] } or pass one row per sample as nested arrays.`,
+    );
+  }
+  if (input === null || typeof input !== "object" || (!Array.isArray(input) && !("data" in input && isArrayLikeOfNumbers(input.data)))) {
+    throw new UncertaintyInputError(
+      `${name} must be an N×K tensor ({ data, dims }), nested arrays [[p0, p1, …], …] or a matrix { data, n, k }, got ${describeValue(input)}.`,
+      { input: describeValue(input) },
+    );
+  }
   if (isMatrix(input)) {
+    if (!(Number.isInteger(input.n) && input.n >= 1 && Number.isInteger(input.k) && input.k >= 1)) {
+      throw new UncertaintyInputError(`${name} must have n ≥ 1 rows and k ≥ 1 classes (positive integers), got n=${input.n}, k=${input.k}.`, { n: input.n, k: input.k });
+    }
     if (input.data.length !== input.n * input.k) {
       throw new LengthMismatchError(`${name} has ${input.data.length} values but n=${input.n} × k=${input.k} needs ${input.n * input.k}.`, input.n * input.k, input.data.length);
     }
@@ -56,9 +86,17 @@ export function toMatrix(input: MatrixInput, name = "probs"): Matrix {
     const rows = input as readonly ArrayLike<number>[];
     const n = rows.length;
     if (n === 0) throw new UncertaintyInputError(`${name} is empty: give at least one row of class scores.`);
-    const k = rows[0]!.length;
+    const k = isArrayLikeOfNumbers(rows[0]) ? rows[0].length : 0;
+    if (k === 0) {
+      throw new UncertaintyInputError(
+        `${name} row 0 is ${describeValue(rows[0])}, not a row of class scores: give one array of K ≥ 1 values per sample, e.g. [[0.2, 0.8], [0.9, 0.1]].`,
+      );
+    }
     const data = new Float64Array(n * k);
     rows.forEach((r, i) => {
+      if (!isArrayLikeOfNumbers(r)) {
+        throw new UncertaintyInputError(`${name} row ${i} is ${describeValue(r)}, not an array of ${k} class scores.`);
+      }
       if (r.length !== k) {
         throw new LengthMismatchError(`${name} row ${i} has ${r.length} values but row 0 has ${k}; every row needs one value per class.`, k, r.length);
       }
@@ -68,6 +106,14 @@ export function toMatrix(input: MatrixInput, name = "probs"): Matrix {
   }
   const t = input as Tensor;
   const dims = t.dims;
+  if (!Array.isArray(dims)) {
+    throw new UncertaintyInputError(`${name} is a tensor without dims: give { data, dims: [N, K] } (or [N, K, H, W]).`);
+  }
+  if (!dims.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new UncertaintyInputError(
+      `${name} has dims [${dims.join(", ")}]: every dimension must be a positive integer (an empty batch has nothing to evaluate).`, { dims },
+    );
+  }
   if (dims.length < 2) {
     throw new UncertaintyInputError(`${name} must be N×K or N×K×H×W…, got dims [${dims.join(", ")}].`, { dims });
   }
@@ -145,6 +191,11 @@ export function toProbabilities(input: MatrixInput, name = "probs"): Matrix {
  * ```
  */
 export function toLabels(labels: ArrayLike<number>, n: number, k?: number, name = "labels"): Int32Array {
+  if (!isArrayLikeOfNumbers(labels)) {
+    throw new UncertaintyInputError(
+      `${name} must be an array (or typed array) of ${n} class indices, got ${describeValue(labels)}.`, { labels: describeValue(labels) },
+    );
+  }
   if (labels.length !== n) {
     throw new LengthMismatchError(
       `${name} has ${labels.length} entries but the predictions have ${n} rows; give one label per sample (or pixel).`,
@@ -156,7 +207,8 @@ export function toLabels(labels: ArrayLike<number>, n: number, k?: number, name 
     const v = labels[i]!;
     if (!Number.isInteger(v) || v < 0 || (k !== undefined && v >= k)) {
       throw new UncertaintyInputError(
-        `${name}[${i}] is ${v}, not a class index in 0..${k === undefined ? "K" : k - 1}.`,
+        `${name}[${i}] is ${typeof v === "number" ? v : describeValue(v)}, not a class index in 0..${k === undefined ? "K" : k - 1}` +
+          `${typeof v === "number" ? "" : " (labels must be numbers, e.g. Int32Array or Number(...))"}.`,
         { index: i, value: v, classes: k },
       );
     }
@@ -173,16 +225,42 @@ export function toLabels(labels: ArrayLike<number>, n: number, k?: number, name 
  * ```
  */
 export function toVector(values: ArrayLike<number>, n: number | undefined, name: string): Float64Array {
+  if (!isArrayLikeOfNumbers(values)) {
+    throw new UncertaintyInputError(`${name} must be an array (or typed array) of numbers, got ${describeValue(values)}.`);
+  }
   if (n !== undefined && values.length !== n) {
     throw new LengthMismatchError(`${name} has ${values.length} entries but ${n} are needed (one per sample).`, n, values.length);
   }
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
+    if (typeof v !== "number") {
+      throw new UncertaintyInputError(
+        `${name}[${i}] is ${describeValue(v)}, not a number: give one number per sample` +
+          `${Array.isArray(v) || ArrayBuffer.isView(v) ? " (for class probabilities, compute a score per sample first, e.g. maxSoftmaxScore(probs))" : ""}.`,
+        { index: i },
+      );
+    }
     if (!Number.isFinite(v)) throw new UncertaintyInputError(`${name}[${i}] is ${v}; every value must be finite.`, { index: i, value: v });
     out[i] = v;
   }
   return out;
+}
+
+/**
+ * Checks a softmax temperature: a finite number > 0.
+ * @throws {UncertaintyInputError} naming the value.
+ * @example
+ * ```ts
+ * checkTemperature(2); // 2
+ * checkTemperature(0); // throws
+ * ```
+ */
+export function checkTemperature(temperature: number, name = "temperature"): number {
+  if (typeof temperature !== "number" || !(temperature > 0 && Number.isFinite(temperature))) {
+    throw new UncertaintyInputError(`${name} must be a finite number > 0, got ${describeValue(temperature)}. Use 1 for plain softmax.`, { temperature });
+  }
+  return temperature;
 }
 
 /**
@@ -195,6 +273,7 @@ export function toVector(values: ArrayLike<number>, n: number | undefined, name:
  * ```
  */
 export function softmaxMatrix(logits: Matrix, temperature = 1): Matrix {
+  checkTemperature(temperature);
   const { n, k } = logits;
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
@@ -221,7 +300,16 @@ export function softmaxMatrix(logits: Matrix, temperature = 1): Matrix {
  * ```
  */
 export function softmax(logits: Tensor, temperature = 1): Tensor {
+  checkTemperature(temperature);
+  if (logits === null || typeof logits !== "object" || !Array.isArray(logits.dims) || !ArrayBuffer.isView(logits.data)) {
+    throw new UncertaintyInputError(
+      `softmax needs a tensor { data, dims: [N, K(, H, W)] }, got ${describeValue(logits)}; for nested arrays use softmaxMatrix(toMatrix(rows)).`,
+    );
+  }
   const dims = logits.dims;
+  if (dims.length < 2) {
+    throw new UncertaintyInputError(`softmax works over the class axis (axis 1) of an N×K(×H×W) tensor, got dims [${dims.join(", ")}]; add the batch axis: dims [1, ${dims[0] ?? "K"}].`, { dims });
+  }
   const N = dims[0]!;
   const K = dims[1]!;
   const P = logits.data.length / (N * K);

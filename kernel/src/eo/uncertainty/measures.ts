@@ -152,7 +152,7 @@ export function regressionMeasures(
   options: { level?: number; varianceChannel?: "logvar" | "variance" } = {},
 ): RegressionMeasures {
   const level = options.level ?? 0.9;
-  if (!(level > 0 && level < 1)) throw new UncertaintyInputError(`level must be in (0, 1), got ${level}.`, { level });
+  if (typeof level !== "number" || !(level > 0 && level < 1)) throw new UncertaintyInputError(`level must be in (0, 1), got ${level}.`, { level });
   const dims = samples.dims;
   if (dims.length < 3) throw new UncertaintyInputError(`Regression samples must be S×N×C(×H×W), got dims [${dims.join(", ")}].`, { dims });
   const S = dims[0]!;
@@ -160,6 +160,13 @@ export function regressionMeasures(
   const C = dims[2]!;
   const spatial = dims.slice(3);
   const P = spatial.reduce((a, b) => a * b, 1);
+  if (samples.data.length !== S * N * C * P) {
+    throw new UncertaintyInputError(`Regression samples have ${samples.data.length} values but dims [${dims.join(", ")}] need ${S * N * C * P}.`, { dims });
+  }
+  const vc = options.varianceChannel ?? "logvar";
+  if (vc !== "logvar" && vc !== "variance") {
+    throw new UncertaintyInputError(`varianceChannel must be "logvar" or "variance", got ${JSON.stringify(vc) ?? String(vc)}.`, { varianceChannel: vc });
+  }
   const z = normalQuantile(0.5 + level / 2);
   const mean = new Float32Array(N * P);
   const ale = new Float32Array(N * P);

@@ -5,7 +5,7 @@
  */
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, svgLines, textTable } from "./html.js";
-import { toMatrix, toProbabilities, toVector, type MatrixInput } from "./matrix.js";
+import { checkTemperature, describeValue, toMatrix, toProbabilities, toVector, type MatrixInput } from "./matrix.js";
 import type { PredictiveDistribution } from "./predictive.js";
 
 /**
@@ -57,7 +57,16 @@ export function entropyScore(probs: MatrixInput): Float64Array {
  * ```
  */
 export function energyScore(logits: MatrixInput, temperature = 1): Float64Array {
+  checkTemperature(temperature);
   const m = toMatrix(logits, "logits");
+  for (let i = 0; i < m.data.length; i++) {
+    if (!Number.isFinite(m.data[i]!)) {
+      throw new UncertaintyInputError(
+        `logits row ${Math.floor(i / m.k)} class ${i % m.k} is ${m.data[i]}; the energy score needs finite logits (check the input patch for NaN/nodata).`,
+        { row: Math.floor(i / m.k), value: m.data[i] },
+      );
+    }
+  }
   const out = new Float64Array(m.n);
   for (let i = 0; i < m.n; i++) {
     let mx = -Infinity;
@@ -78,6 +87,12 @@ export function energyScore(logits: MatrixInput, temperature = 1): Float64Array 
  */
 export function mutualInformationScore(dist: PredictiveDistribution): Float64Array {
   return Float64Array.from(dist.classification.mutualInformation.data);
+}
+
+function nonEmpty(values: ArrayLike<number>, name: string, other: string): void {
+  if (values !== null && typeof values === "object" && values.length === 0) {
+    throw new UncertaintyInputError(`${name} are empty: ranking metrics need at least one ${name.replace(/ scores$/, "")} and one ${other} score.`, { name });
+  }
 }
 
 interface Curve { fpr: number[]; tpr: number[]; precision: number[]; recall: number[] }
@@ -108,6 +123,7 @@ function curves(pos: Float64Array, neg: Float64Array): Curve {
  * ```
  */
 export function rocAuc(positive: ArrayLike<number>, negative: ArrayLike<number>): number {
+  nonEmpty(positive, "positive scores", "negative"); nonEmpty(negative, "negative scores", "positive");
   const c = curves(toVector(positive, undefined, "positive scores"), toVector(negative, undefined, "negative scores"));
   let a = 0;
   for (let i = 1; i < c.fpr.length; i++) a += (c.fpr[i]! - c.fpr[i - 1]!) * (c.tpr[i]! + c.tpr[i - 1]!) / 2;
@@ -123,6 +139,7 @@ export function rocAuc(positive: ArrayLike<number>, negative: ArrayLike<number>)
  * ```
  */
 export function averagePrecision(positive: ArrayLike<number>, negative: ArrayLike<number>): number {
+  nonEmpty(positive, "positive scores", "negative"); nonEmpty(negative, "negative scores", "positive");
   const c = curves(toVector(positive, undefined, "positive scores"), toVector(negative, undefined, "negative scores"));
   let ap = 0, prev = 0;
   for (let i = 0; i < c.recall.length; i++) {
@@ -144,6 +161,10 @@ export function averagePrecision(positive: ArrayLike<number>, negative: ArrayLik
  */
 export function fprAtTpr(idScores: ArrayLike<number>, oodScores: ArrayLike<number>, tpr = 0.95): number {
   // ID positive with score −s; roc points from the curve; first point reaching tpr.
+  if (typeof tpr !== "number" || !(tpr > 0 && tpr <= 1)) {
+    throw new UncertaintyInputError(`tpr must be a rate in (0, 1], got ${describeValue(tpr)}; e.g. 0.95 for FPR at 95% TPR.`, { tpr });
+  }
+  nonEmpty(idScores, "in-distribution scores", "OOD"); nonEmpty(oodScores, "OOD scores", "in-distribution");
   const id = toVector(idScores, undefined, "in-distribution scores").map((v) => -v);
   const ood = toVector(oodScores, undefined, "OOD scores").map((v) => -v);
   const c = curves(id, ood);

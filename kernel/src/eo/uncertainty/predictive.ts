@@ -10,10 +10,10 @@ import type { CRS, GeoTransform, RasterSourceLike } from "../raster/types.js";
 import { UncertaintyInputError } from "./errors.js";
 import { reporter, type ReportingOptions } from "./reporter.js";
 import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
-import { softmax } from "./matrix.js";
+import { checkProbabilities, describeValue, softmax, toMatrix } from "./matrix.js";
 import { classificationMeasures, regressionMeasures, type ClassificationMeasures, type RegressionMeasures } from "./measures.js";
 import {
-  augment, concatBatch, DEFAULT_AUGMENTATIONS, inverseAugmentation, itemSize, repeatBatch, sliceBatch, type Augmentation,
+  augment, checkAugmentation, concatBatch, DEFAULT_AUGMENTATIONS, inverseAugmentation, itemSize, repeatBatch, sliceBatch, type Augmentation,
 } from "./tensor-ops.js";
 
 /**
@@ -128,7 +128,9 @@ export class PredictiveDistribution {
     }
     const N = dims[1]!, K = dims[2]!, H = dims[3]!, W = dims[4]!;
     const idx = options.index ?? 0;
-    if (!(idx >= 0 && idx < N)) throw new UncertaintyInputError(`index ${idx} is outside the batch of ${N}.`);
+    if (!(typeof idx === "number" && Number.isInteger(idx) && idx >= 0 && idx < N)) {
+      throw new UncertaintyInputError(`index ${describeValue(idx)} is not an item of the batch of ${N}: use an integer in 0..${N - 1}.`, { index: idx });
+    }
     const transform = options.like?.transform ?? options.transform;
     const crs = options.like?.crs ?? options.crs;
     if (options.like && (options.like.width !== W || options.like.height !== H)) {
@@ -193,7 +195,53 @@ export class PredictiveDistribution {
 }
 
 function toProbs(out: Tensor, opts: PredictiveOptions): Tensor {
-  return (opts.task ?? "classification") === "classification" && (opts.output ?? "logits") === "logits" ? softmax(out) : out;
+  if ((opts.task ?? "classification") !== "classification") return out;
+  if ((opts.output ?? "logits") === "logits") return softmax(out);
+  checkProbabilities(toMatrix(out, "model output"), "model output (output: \"probabilities\")");
+  return out;
+}
+
+/**
+ * Checks the options shared by the predictive-distribution builders and the predictor and input.
+ * @throws {UncertaintyInputError} naming the option and what to give instead.
+ */
+function checkPredictive(predictor: unknown, input: unknown, options: PredictiveOptions, fn: string): void {
+  if (predictor === null || typeof predictor !== "object" || typeof (predictor as Predictor).predict !== "function") {
+    throw new UncertaintyInputError(`${fn} needs a model (an object with a predict() method, e.g. from loadModel()), got ${describeValue(predictor)}.`);
+  }
+  checkTensor(input, fn);
+  if (options.task !== undefined && options.task !== "classification" && options.task !== "regression") {
+    throw new UncertaintyInputError(
+      `task must be "classification" (also for segmentation outputs N×K×H×W) or "regression", got ${describeValue(options.task)}.`, { task: options.task },
+    );
+  }
+  if (options.output !== undefined && options.output !== "logits" && options.output !== "probabilities") {
+    throw new UncertaintyInputError(`output must be "logits" (softmax is applied) or "probabilities", got ${describeValue(options.output)}.`, { output: options.output });
+  }
+  if (options.maxBatch !== undefined && !(typeof options.maxBatch === "number" && Number.isInteger(options.maxBatch) && options.maxBatch >= 1)) {
+    throw new UncertaintyInputError(`maxBatch must be a positive integer (items per forward pass), got ${describeValue(options.maxBatch)}.`, { maxBatch: options.maxBatch });
+  }
+  if (options.classes !== undefined && !Array.isArray(options.classes)) {
+    throw new UncertaintyInputError(`classes must be an array of class names, got ${describeValue(options.classes)}.`);
+  }
+}
+
+function checkTensor(input: unknown, fn: string): asserts input is Tensor {
+  const t = input as Tensor;
+  if (t === null || typeof t !== "object" || !Array.isArray(t.dims) || !ArrayBuffer.isView(t.data)) {
+    throw new UncertaintyInputError(`${fn} needs an input tensor { data: Float32Array, dims: [N, C, H, W] }, got ${describeValue(input)}.`);
+  }
+  const total = t.dims.reduce((a, b) => a * b, 1);
+  if (t.dims.length === 0 || !t.dims.every((d) => Number.isInteger(d) && d >= 1) || t.data.length !== total) {
+    throw new UncertaintyInputError(`${fn}: the input has ${t.data.length} values and dims [${t.dims.join(", ")}]; dims must be positive integers whose product is the number of values.`, { dims: t.dims });
+  }
+}
+
+function checkClasses(dist: PredictiveDistribution, classes: readonly string[] | undefined): void {
+  const K = dist.samples.dims[2]!;
+  if (dist.task === "classification" && classes !== undefined && classes.length !== K) {
+    throw new UncertaintyInputError(`classes lists ${classes.length} names but the model outputs ${K} classes; give one name per output class.`, { classes: classes.length, outputs: K });
+  }
 }
 
 function checkOutput(out: Tensor, n: number, what: string): void {
@@ -229,9 +277,13 @@ function stack(samples: Tensor[]): Tensor {
  * ```
  */
 export async function mcDropout(predictor: Predictor, input: Tensor, options: McDropoutOptions = {}): Promise<PredictiveDistribution> {
+  checkPredictive(predictor, input, options, "mcDropout");
   const S = options.samples ?? 20;
   const seed = options.seed === null ? undefined : options.seed ?? 0;
-  if (!Number.isInteger(S) || S < 1) throw new UncertaintyInputError(`samples must be a positive integer, got ${S}.`);
+  if (typeof S !== "number" || !Number.isInteger(S) || S < 1) throw new UncertaintyInputError(`samples must be a positive integer, got ${describeValue(S)}.`, { samples: S });
+  if (seed !== undefined && !(typeof seed === "number" && Number.isSafeInteger(seed))) {
+    throw new UncertaintyInputError(`seed must be an integer (or null to continue the model's random stream), got ${describeValue(seed)}.`, { seed });
+  }
   const N = input.dims[0]!;
   const maxBatch = options.maxBatch ?? 32;
   const perPass = Math.max(1, Math.min(S, Math.floor(maxBatch / Math.max(1, N))));
@@ -252,10 +304,10 @@ export async function mcDropout(predictor: Predictor, input: Tensor, options: Mc
     rep.tick();
   }
   rep.done();
-  return new PredictiveDistribution(stack(outs), {
+  return checked(new PredictiveDistribution(stack(outs), {
     ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
     method: `MC dropout (${S} samples in ${passes} passes${seed === undefined ? "" : `, seed ${seed}`})`,
-  });
+  }), options.classes);
 }
 
 /**
@@ -269,7 +321,11 @@ export async function mcDropout(predictor: Predictor, input: Tensor, options: Mc
  * ```
  */
 export async function deepEnsemble(predictors: readonly Predictor[], input: Tensor, options: PredictiveOptions = {}): Promise<PredictiveDistribution> {
+  if (!Array.isArray(predictors)) {
+    throw new UncertaintyInputError(`deepEnsemble needs an array of models ([model1, model2, …]), got ${describeValue(predictors)}.`);
+  }
   if (predictors.length === 0) throw new UncertaintyInputError("deepEnsemble needs at least one predictor.");
+  predictors.forEach((p, i) => checkPredictive(p, input, options, `deepEnsemble member ${i}`));
   const outs: Tensor[] = [];
   const rep = reporter(options, "ensemble", predictors.length);
   for (const p of predictors) {
@@ -277,10 +333,10 @@ export async function deepEnsemble(predictors: readonly Predictor[], input: Tens
     rep.tick();
   }
   rep.done();
-  return new PredictiveDistribution(stack(outs), {
+  return checked(new PredictiveDistribution(stack(outs), {
     ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
     method: `Deep ensemble (${predictors.length} members)`,
-  });
+  }), options.classes);
 }
 
 /**
@@ -294,7 +350,10 @@ export async function predictBatched(
   predictor: Predictor, input: Tensor, options: { maxBatch?: number; signal?: AbortSignal; mcDropout?: boolean } = {},
 ): Promise<Tensor> {
   const N = input.dims[0]!;
-  const maxBatch = Math.max(1, options.maxBatch ?? 32);
+  if (options.maxBatch !== undefined && !(typeof options.maxBatch === "number" && Number.isInteger(options.maxBatch) && options.maxBatch >= 1)) {
+    throw new UncertaintyInputError(`maxBatch must be a positive integer (items per forward pass), got ${describeValue(options.maxBatch)}.`, { maxBatch: options.maxBatch });
+  }
+  const maxBatch = options.maxBatch ?? 32;
   const parts: Tensor[] = [];
   for (let s = 0; s < N; s += maxBatch) {
     options.signal?.throwIfAborted();
@@ -326,7 +385,12 @@ export interface TtaOptions extends PredictiveOptions {
  * ```
  */
 export async function testTimeAugmentation(predictor: Predictor, input: Tensor, options: TtaOptions = {}): Promise<PredictiveDistribution> {
+  checkPredictive(predictor, input, options, "testTimeAugmentation");
   const augs = options.augmentations ?? DEFAULT_AUGMENTATIONS;
+  if (!Array.isArray(augs)) {
+    throw new UncertaintyInputError(`augmentations must be an array such as ["identity", "hflip"], got ${describeValue(augs)}.`);
+  }
+  augs.forEach((a) => checkAugmentation(a));
   if (augs.length === 0) throw new UncertaintyInputError("testTimeAugmentation needs at least one augmentation.");
   if (input.dims.length !== 4) throw new UncertaintyInputError(`testTimeAugmentation needs an N×C×H×W input, got dims [${input.dims.join(", ")}].`);
   const N = input.dims[0]!;
@@ -359,10 +423,15 @@ export async function testTimeAugmentation(predictor: Predictor, input: Tensor, 
     }
   }
   rep.done();
-  return new PredictiveDistribution(stack(outs), {
+  return checked(new PredictiveDistribution(stack(outs), {
     ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
     method: `Test-time augmentation (${augs.join(", ")})`,
-  });
+  }), options.classes);
+}
+
+function checked(dist: PredictiveDistribution, classes: readonly string[] | undefined): PredictiveDistribution {
+  checkClasses(dist, classes);
+  return dist;
 }
 
 /** Re-exported for callers that batch their own passes. */

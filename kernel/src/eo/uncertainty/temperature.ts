@@ -6,7 +6,7 @@
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, textTable } from "./html.js";
-import { softmax, softmaxMatrix, toLabels, toMatrix, type Matrix, type MatrixInput } from "./matrix.js";
+import { describeValue, softmax, softmaxMatrix, toLabels, toMatrix, type Matrix, type MatrixInput } from "./matrix.js";
 
 function nllAt(z: Matrix, y: Int32Array, beta: number): { f: number; g: number; h: number } {
   // f(β) = mean(logsumexp(β z) − β z_y); convex in β = 1/T.
@@ -58,6 +58,9 @@ export class TemperatureScaler {
    * ```
    */
   apply(logits: Tensor): Tensor {
+    if (Array.isArray(logits)) {
+      throw new UncertaintyInputError("apply() takes a logits tensor { data, dims }; for nested arrays of logits use applyMatrix().");
+    }
     return softmax(logits, this.temperature);
   }
 
@@ -88,6 +91,26 @@ export function fitTemperature(logits: MatrixInput, labels: ArrayLike<number>): 
   const z = toMatrix(logits, "logits");
   const y = toLabels(labels, z.n, z.k);
   if (z.n < 2) throw new UncertaintyInputError(`Temperature scaling needs a validation split of at least 2 samples, got ${z.n}.`, { n: z.n });
+  let probabilityRows = 0;
+  for (let i = 0; i < z.n; i++) {
+    let s = 0, inUnit = true;
+    for (let j = 0; j < z.k; j++) {
+      const v = z.data[i * z.k + j]!;
+      if (!Number.isFinite(v)) {
+        throw new UncertaintyInputError(`logits row ${i} class ${j} is ${v}; temperature scaling needs finite logits (drop rows with NaN/nodata inputs).`, { row: i, value: v });
+      }
+      s += v;
+      if (v < 0 || v > 1) inUnit = false;
+    }
+    if (inUnit && Math.abs(s - 1) <= 1e-3) probabilityRows++;
+  }
+  if (z.k > 1 && probabilityRows === z.n) {
+    throw new UncertaintyInputError(
+      `These look like probabilities, not logits: every row of logits is in [0, 1] and sums to 1. fitTemperature needs the model's raw logits ` +
+        `(model.predict output before softmax); if you only have probabilities, pass their logarithms (rows.map((r) => r.map(Math.log))).`,
+      { n: z.n },
+    );
+  }
   let beta = 1;
   let cur = nllAt(z, y, beta);
   const before = cur.f;
@@ -120,8 +143,16 @@ export function fitTemperature(logits: MatrixInput, labels: ArrayLike<number>): 
  * ```
  */
 export function withTemperature<P extends Predictor>(predictor: P, temperature: TemperatureScaler | number): P {
-  const T = typeof temperature === "number" ? temperature : temperature.temperature;
-  if (!(T > 0 && Number.isFinite(T))) throw new UncertaintyInputError(`The temperature must be a positive number, got ${T}.`, { temperature: T });
+  if (predictor === null || typeof predictor !== "object" || typeof predictor.predict !== "function") {
+    throw new UncertaintyInputError(`withTemperature needs a model (an object with a predict() method), got ${describeValue(predictor)}.`);
+  }
+  const T = temperature instanceof TemperatureScaler ? temperature.temperature : temperature;
+  if (typeof T !== "number" || !(T > 0 && Number.isFinite(T))) {
+    throw new UncertaintyInputError(
+      `The temperature must be a positive number, got ${typeof T === "number" ? T : describeValue(T)}; pass fitTemperature()'s result or a number such as 1.5.`,
+      { temperature: T },
+    );
+  }
   const wrapped = Object.create(predictor) as P;
   wrapped.predict = async (input, options) => {
     const out = await predictor.predict(input, options);

@@ -80,6 +80,23 @@ export type Augmentation = "identity" | "hflip" | "vflip" | "rot90" | "rot180" |
  */
 export const DEFAULT_AUGMENTATIONS: readonly Augmentation[] = ["identity", "hflip", "vflip", "rot90", "rot180", "rot270"];
 
+const AUGMENTATIONS: readonly Augmentation[] = ["identity", "hflip", "vflip", "rot90", "rot180", "rot270", "transpose"];
+
+/**
+ * Checks an augmentation name.
+ * @throws {UncertaintyInputError} listing the known names.
+ * @example
+ * ```ts
+ * checkAugmentation("hflip"); // ok
+ * checkAugmentation("flip"); // throws
+ * ```
+ */
+export function checkAugmentation(a: unknown): asserts a is Augmentation {
+  if (!AUGMENTATIONS.includes(a as Augmentation)) {
+    throw new UncertaintyInputError(`Unknown augmentation ${JSON.stringify(a) ?? String(a)}: use one of ${AUGMENTATIONS.map((x) => `"${x}"`).join(", ")}.`, { augmentation: a });
+  }
+}
+
 /**
  * The augmentation that undoes `a`.
  * @example
@@ -100,6 +117,7 @@ export function inverseAugmentation(a: Augmentation): Augmentation {
  * ```
  */
 export function augment(t: Tensor, a: Augmentation): Tensor {
+  checkAugmentation(a);
   const dims = t.dims;
   if (dims.length < 2) throw new UncertaintyInputError(`Augmentations need …×H×W tensors, got dims [${dims.join(", ")}].`);
   const H = dims[dims.length - 2]!;
