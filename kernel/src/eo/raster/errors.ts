@@ -46,7 +46,7 @@ export class RasterHttpError extends Ai4eoError {
 
 /** Writing a raster failed or the options are inconsistent with the raster. */
 export class RasterWriteError extends Ai4eoError {
-  constructor(readonly file: string, message: string) {
-    super(`${file}: ${message}`);
+  constructor(readonly file: string, message: string, options?: { cause?: unknown }) {
+    super(`${file}: ${message}`, options);
   }
 }

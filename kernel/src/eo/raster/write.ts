@@ -3,7 +3,8 @@
  * overviews), keeping georeference, nodata and band descriptions, readable by GDAL.
  * @module
  */
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { deflate } from "node:zlib";
 import { promisify } from "node:util";
 import { RasterWriteError } from "./errors.js";
@@ -152,6 +153,81 @@ function gdalMetadataXml(r: Raster): string | undefined {
   return items.length ? `<GDALMetadata>\n${items.join("\n")}\n</GDALMetadata>` : undefined;
 }
 
+/** ASCII tags hold UTF-8 bytes, as GDAL writes and reads GDAL_METADATA (was: each UTF-16 unit cut to 8 bits). */
+function utf8(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+const INT_RANGE: Partial<Record<DType, [number, number]>> = {
+  uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767], uint32: [0, 4294967295], int32: [-2147483648, 2147483647],
+};
+
+/** Why `nd` cannot be the nodata of a `dtype` band, or undefined when it can. */
+function nodataProblem(nd: number, dtype: DType): string | undefined {
+  const range = INT_RANGE[dtype];
+  if (range) {
+    if (!Number.isInteger(nd) || nd < range[0] || nd > range[1]) {
+      return `${nodataString(nd)} cannot be stored in ${dtype} (integers ${range[0]}..${range[1]}): no pixel could ever equal it`;
+    }
+  } else if ((dtype === "float32" || dtype === "cfloat32") && Number.isFinite(nd) && !Number.isFinite(Math.fround(nd))) {
+    return `${nd} is beyond the float32 range (±3.4e38): GDAL would read it as ${Math.fround(nd)}`;
+  }
+  return undefined;
+}
+
+function checkOptions(raster: Raster, options: WriteRasterOptions, name: string): void {
+  if (!(raster instanceof Raster)) {
+    throw new RasterWriteError(name, `writeRaster needs a Raster, got ${raster === null || typeof raster !== "object" ? String(raster) : (raster as object).constructor?.name ?? "an object"}. ` +
+      "Read a source first (await source.read()) or build one with new Raster({ width, height, dtype, bands }).");
+  }
+  if (options === null || typeof options !== "object") {
+    throw new RasterWriteError(name, `options must be an object such as { cog: true, compress: "deflate" }, got ${JSON.stringify(options)}.`);
+  }
+  const { compress = "deflate", level, predictor, tileSize, overviewResampling } = options;
+  if (!["deflate", "zstd", "none"].includes(compress)) throw new RasterWriteError(name, `unknown compression ${JSON.stringify(compress)}: use "deflate", "zstd" or "none".`);
+  if (level !== undefined && compress !== "none") {
+    const [lo, hi] = compress === "zstd" ? [1, 22] : [0, 9];
+    if (typeof level !== "number" || !Number.isInteger(level) || level < lo || level > hi) {
+      throw new RasterWriteError(name, `level ${JSON.stringify(level)} does not fit ${compress}: use an integer ${lo}–${hi} (default ${compress === "zstd" ? 9 : 6}).`);
+    }
+  }
+  if (predictor !== undefined && predictor !== 1 && predictor !== 2 && predictor !== 3) {
+    throw new RasterWriteError(name, `predictor must be the number 1 (none), 2 (horizontal, integers) or 3 (floating point), got ${JSON.stringify(predictor)}.`);
+  }
+  if (tileSize !== undefined && (typeof tileSize !== "number" || !Number.isInteger(tileSize) || tileSize % 16 !== 0 || tileSize <= 0 || tileSize > 65520)) {
+    throw new RasterWriteError(name, `tileSize must be a positive multiple of 16 up to 65520 (TIFF stores it in 16 bits), got ${JSON.stringify(tileSize)}.`);
+  }
+  if (overviewResampling !== undefined && overviewResampling !== "average" && overviewResampling !== "nearest") {
+    throw new RasterWriteError(name, `overviewResampling must be "average" or "nearest", got ${JSON.stringify(overviewResampling)}.`);
+  }
+  if (raster.count > 65535) {
+    throw new RasterWriteError(name, `a GeoTIFF holds at most 65535 bands (SamplesPerPixel is 16 bits), this raster has ${raster.count}. Write the bands in several files.`);
+  }
+  const nds = raster.nodata.map((v) => v ?? null);
+  const first = nds[0] ?? null;
+  nds.forEach((v, i) => {
+    if (!Object.is(v, first) && !(v !== null && first !== null && v === first)) {
+      throw new RasterWriteError(name, `band ${i + 1} has nodata ${v === null ? "none" : nodataString(v)} but band 1 has ${first === null ? "none" : nodataString(first)}; ` +
+        "a GeoTIFF stores one nodata value for all bands (GDAL_NODATA), so the file would give every band band 1's. Use one nodata value for all bands, or write the bands to separate files.");
+    }
+  });
+  if (first !== null) {
+    const problem = nodataProblem(first, raster.dtype);
+    if (problem) {
+      throw new RasterWriteError(name, `nodata ${problem}. Pick a nodata value the ${raster.dtype} type can hold, convert the raster to a type that holds it (e.g. float32 for NaN), or pass nodata: null.`);
+    }
+  }
+  const epsg = epsgOf(raster.crs);
+  if (epsg !== undefined && epsg > 65535) {
+    throw new RasterWriteError(name, `EPSG code ${epsg} cannot be stored in GeoTIFF keys (16-bit values, codes up to 65535). Reproject to a CRS with a smaller code.`);
+  }
+  if (epsg === undefined && (raster.crs.wkt !== undefined || raster.crs.proj4 !== undefined)) {
+    throw new RasterWriteError(name, "this raster's CRS has no EPSG code (only " +
+      `${raster.crs.proj4 !== undefined ? `proj4 "${raster.crs.proj4}"` : "a WKT"}), and writeRaster stores CRSs as EPSG codes: the file would have no CRS. ` +
+      "Give the raster its EPSG code (crs: { epsg: … }), or write it without a CRS by building it with crs: {}.");
+  }
+}
+
 function nodataString(v: number): string {
   if (Number.isNaN(v)) return "nan";
   if (v === Infinity) return "inf";
@@ -162,23 +238,43 @@ function nodataString(v: number): string {
 /**
  * Write `raster` to `path` as a tiled GeoTIFF (default) or a COG with overviews.
  * Band-interleaved, little-endian, classic TIFF (BigTIFF beyond 4 GiB). Georeference (EPSG code
- * GeoKeys; a proj4-only CRS is written when it is WGS 84 UTM/longlat), nodata (GDAL_NODATA; the
- * first band's value applies to all, as in GDAL's GeoTIFF driver) and band descriptions
- * (GDAL_METADATA) are kept.
- * @throws {RasterWriteError} when options do not fit the raster (e.g. predictor 3 on integers).
+ * GeoKeys; a proj4-only CRS is written when it is WGS 84 UTM/longlat), nodata (GDAL_NODATA: one
+ * value for all bands, as in GDAL's GeoTIFF driver) and band descriptions (GDAL_METADATA, UTF-8)
+ * are kept.
+ * @throws {RasterWriteError} when options do not fit the raster (e.g. predictor 3 on integers, a
+ * level out of range), when the file could not keep what the raster has (nodata the data type cannot
+ * hold or that differs per band, a CRS without an EPSG code, more than 65535 bands), or when the
+ * folder does not exist or the file cannot be written.
  * @example
  * ```ts
  * await writeRaster("prediction.tif", prediction, { cog: true, compress: "deflate" });
  * ```
  */
 export async function writeRaster(path: string, raster: Raster, options: WriteRasterOptions = {}): Promise<void> {
+  if (typeof path !== "string" || path === "") {
+    throw new RasterWriteError(String(path), `writeRaster needs a file path (a non-empty string) such as "out.tif", got ${JSON.stringify(path) ?? String(path)}.`);
+  }
+  // check where the file goes before encoding, which can take long
+  const dir = dirname(resolve(path));
+  const d = await stat(dir).catch(() => undefined);
+  if (!d?.isDirectory()) throw new RasterWriteError(path, `${d ? `${dir} is a file, not a folder` : `the folder ${dir} does not exist`}. Create the folder first, e.g. await mkdir(dir, { recursive: true }) from "node:fs/promises".`);
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new RasterWriteError(path, "is a folder. Pass a file path such as folder/out.tif.");
   const bytes = await encodeRaster(raster, options, path);
   options.signal?.throwIfAborted();
-  await writeFile(path, bytes);
+  try {
+    await writeFile(path, bytes);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? "no permission to write here (read-only file or folder). Choose a writable path." :
+      code === "ENOSPC" ? `the disk is full (${(bytes.length / 2 ** 20).toFixed(1)} MiB to write). Free space or write elsewhere.` :
+      `could not be written (${(e as Error).message}).`;
+    throw new RasterWriteError(path, why, { cause: e });
+  }
 }
 
 /** Encode `raster` as GeoTIFF bytes (what {@link writeRaster} writes). */
 export async function encodeRaster(raster: Raster, options: WriteRasterOptions = {}, name = "<bytes>"): Promise<Uint8Array> {
+  checkOptions(raster, options, name);
   const dtype = raster.dtype;
   const floatish = dtype === "float32" || dtype === "float64";
   const complex = isComplex(dtype);
@@ -267,7 +363,7 @@ export async function encodeRaster(raster: Raster, options: WriteRasterOptions =
   const TS: Record<number, number> = { 2: 1, 3: 2, 4: 4, 12: 8, 16: 8 };
   const entrySize = bigTiff ? 20 : 12;
   const inline = bigTiff ? 8 : 4;
-  const valueBytes = (e: Entry) => (typeof e.values === "string" ? e.values.length + 1 : e.values.length) * TS[e.type]!;
+  const valueBytes = (e: Entry) => (typeof e.values === "string" ? utf8(e.values).length + 1 : e.values.length) * TS[e.type]!;
   let pos = bigTiff ? 16 : 8;
   const ifdPos: number[] = [];
   const ifdSize: number[] = [];
@@ -296,7 +392,7 @@ export async function encodeRaster(raster: Raster, options: WriteRasterOptions =
     for (const e of entries) {
       dv.setUint16(p, e.tag, true);
       dv.setUint16(p + 2, e.type, true);
-      const count = typeof e.values === "string" ? e.values.length + 1 : e.values.length;
+      const count = typeof e.values === "string" ? utf8(e.values).length + 1 : e.values.length;
       if (bigTiff) dv.setBigUint64(p + 4, BigInt(count), true); else dv.setUint32(p + 4, count, true);
       const vb = valueBytes(e);
       let at = p + (bigTiff ? 12 : 8);
@@ -305,7 +401,7 @@ export async function encodeRaster(raster: Raster, options: WriteRasterOptions =
         at = extra;
         extra += vb + (vb & 1);
       }
-      if (typeof e.values === "string") { for (let i = 0; i < e.values.length; i++) out[at + i] = e.values.charCodeAt(i) & 0xff; }
+      if (typeof e.values === "string") out.set(utf8(e.values), at);
       else {
         const vals = e.values;
         for (let i = 0; i < vals.length; i++) {
