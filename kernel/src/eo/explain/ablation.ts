@@ -7,6 +7,7 @@
  */
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { AttributionMap, GroupAttribution } from "./attribution.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError, UnknownBandGroupError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
 import type { Segments } from "./superpixels.js";
@@ -64,7 +65,13 @@ export function spectralGroups(bandNames: readonly string[], options: { sensor?:
 }
 
 function resolveGroups(groups: BandGroups, names: readonly string[]): { name: string; bands: number[] }[] {
+  if (groups === null || typeof groups !== "object" || Array.isArray(groups)) {
+    throw new ExplainInputError(`groups must be an object of named band lists, e.g. { visible: ["B2", "B3", "B4"], nir: ["B8"] }, got ${describeValue(groups)}.`);
+  }
   return Object.entries(groups).map(([g, members]) => {
+    if (!Array.isArray(members)) {
+      throw new ExplainInputError(`Band group "${g}" must be an array of band names or indices, e.g. { ${JSON.stringify(g)}: ["B8"] }, got ${describeValue(members)}.`, { group: g });
+    }
     if (members.length === 0) throw new ExplainInputError(`Band group "${g}" is empty; list at least one band.`);
     return {
       name: g,
@@ -141,13 +148,22 @@ export interface SegmentAblationOptions extends ExplainOptions {
  */
 export async function segmentAblation(predictor: Predictor, input: Tensor, options: SegmentAblationOptions): Promise<AttributionMap> {
   const [N, C, H, W] = imageDims(input);
-  const seg = options.segments;
+  const seg = options?.segments;
+  if (seg === null || typeof seg !== "object" || !(seg.labels instanceof Int32Array) || !Number.isInteger(seg.count) || seg.count < 1) {
+    throw new ExplainInputError(`segmentAblation needs options.segments from gridSegments() or slicSegments(), got ${describeValue(seg)}.`);
+  }
   if (seg.height !== H || seg.width !== W) {
     throw new ExplainInputError(`The segments are ${seg.width}×${seg.height} but the input patches are ${W}×${H}.`);
   }
   const { targets, baseScores } = await resolveTargets(predictor, input, options);
   const P = H * W, size = C * P, S = seg.count;
+  if (seg.labels.length !== P) throw new ExplainInputError(`The segments have ${seg.labels.length} labels but the ${H}×${W} patches have ${P} pixels.`);
   const members: number[][] = Array.from({ length: S }, () => []);
+  seg.labels.forEach((l, p) => {
+    if (!(l >= 0 && l < S)) {
+      throw new ExplainInputError(`Segment label ${l} at pixel ${p} is outside 0..${S - 1} (count ${S}); labels must be 0-based and below count.`, { label: l, pixel: p });
+    }
+  });
   seg.labels.forEach((l, p) => members[l]!.push(p));
   const baselines = Array.from({ length: N }, (_, n) => baselineImage(input.data.subarray(n * size, (n + 1) * size), C, H, W, options.baseline ?? 0, 2));
   const jobs = {

@@ -7,6 +7,7 @@
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { DISPLAY, htmlTable, svgLines, textTable } from "../uncertainty/html.js";
 import { AttributionMap } from "./attribution.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
 import { imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";
@@ -88,12 +89,22 @@ export function trapezoid(x: ArrayLike<number>, y: ArrayLike<number>): number {
 async function curve(kind: "deletion" | "insertion", predictor: Predictor, input: Tensor, attribution: AttributionMap | Float32Array, options: CurveOptions): Promise<FaithfulnessCurve> {
   const [N, C, H, W] = imageDims(input);
   const P = H * W, size = C * P;
-  const maps = attribution instanceof AttributionMap ? attribution.data : attribution;
+  if (!(attribution instanceof AttributionMap) && !Array.isArray(attribution) && !ArrayBuffer.isView(attribution)) {
+    throw new ExplainInputError(`The attribution must be an AttributionMap (e.g. from occlusion()) or N×H×W values, got ${describeValue(attribution)}.`);
+  }
+  const maps = attribution instanceof AttributionMap ? attribution.data : Float32Array.from(attribution as ArrayLike<number>);
+  for (let i = 0; i < maps.length; i++) {
+    if (!Number.isFinite(maps[i]!)) {
+      throw new ExplainInputError(`The attribution of item ${Math.floor(i / P)} pixel ${i % P} is ${maps[i]}; pixels cannot be ranked by non-finite values.`, { index: i });
+    }
+  }
   if (maps.length !== N * P) {
     throw new ExplainInputError(`The attribution maps have ${maps.length} values but ${N} item(s) of ${H}×${W} need ${N * P}.`);
   }
   const steps = options.steps ?? 20;
-  if (!Number.isInteger(steps) || steps < 1) throw new ExplainInputError(`steps must be a positive integer, got ${steps}.`);
+  if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1 || steps > P) {
+    throw new ExplainInputError(`steps must be an integer in 1..${P} (the ${H}×${W} patch has ${P} pixels), got ${describeValue(steps)}.`, { steps });
+  }
   const targetOpts: CurveOptions = attribution instanceof AttributionMap && options.target === undefined ? { ...options, target: Array.from(attribution.targets) } : options;
   const { targets } = await resolveTargets(predictor, input, targetOpts);
   const orders = Array.from({ length: N }, (_, n) => rankPixels(maps.subarray(n * P, (n + 1) * P)));

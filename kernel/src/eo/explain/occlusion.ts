@@ -9,7 +9,8 @@ import type { Predictor, Tensor } from "../model/tensor.js";
 import { softmax } from "../uncertainty/matrix.js";
 import { AttributionMap } from "./attribution.js";
 import { ExplainInputError, WindowSizeError } from "./errors.js";
-import { imageDims, resolveTargets, runPerturbations, scorePerturbations, type ExplainOptions, type Perturbation } from "./target.js";
+import { describeValue } from "../uncertainty/matrix.js";
+import { checkExplainOptions, imageDims, resolveTargets, runPerturbations, scorePerturbations, type ExplainOptions, type Perturbation } from "./target.js";
 
 /** What replaces perturbed pixels: a constant, each band's mean over the patch, or a blurred copy. */
 export type Baseline = number | "mean" | "blur" | readonly number[];
@@ -82,6 +83,33 @@ export function boxBlur(item: Float32Array, C: number, H: number, W: number, r: 
 }
 
 /**
+ * Checks a baseline: a finite number, `"mean"`, `"blur"` or one finite number per band.
+ * @throws {ExplainInputError} naming the value.
+ * @example
+ * ```ts
+ * checkBaseline("mean", 6); // ok
+ * ```
+ */
+export function checkBaseline(baseline: unknown, C: number): void {
+  if (baseline === "mean" || baseline === "blur") return;
+  if (typeof baseline === "number") {
+    if (!Number.isFinite(baseline)) throw new ExplainInputError(`The baseline is ${baseline}; use a finite number (e.g. 0), "mean" or "blur".`, { baseline });
+    return;
+  }
+  if (Array.isArray(baseline) || ArrayBuffer.isView(baseline)) {
+    const b = baseline as ArrayLike<unknown>;
+    if (b.length !== C) throw new ExplainInputError(`The baseline has ${b.length} values but the input has ${C} bands; give one per band.`);
+    for (let c = 0; c < C; c++) {
+      if (typeof b[c] !== "number" || !Number.isFinite(b[c] as number)) {
+        throw new ExplainInputError(`The baseline of band ${c} is ${describeValue(b[c])}; give a finite number per band.`, { band: c });
+      }
+    }
+    return;
+  }
+  throw new ExplainInputError(`baseline must be a number, one number per band, "mean" or "blur", got ${describeValue(baseline)}.`, { baseline: describeValue(baseline) });
+}
+
+/**
  * The baseline image (C×H×W) of one item.
  * @example
  * ```ts
@@ -89,6 +117,7 @@ export function boxBlur(item: Float32Array, C: number, H: number, W: number, r: 
  * ```
  */
 export function baselineImage(item: Float32Array, C: number, H: number, W: number, baseline: Baseline, blurRadius: number): Float32Array {
+  checkBaseline(baseline, C);
   const P = H * W;
   if (baseline === "blur") return boxBlur(item, C, H, W, Math.max(1, blurRadius));
   const out = new Float32Array(C * P);
@@ -123,6 +152,11 @@ export function baselineImage(item: Float32Array, C: number, H: number, W: numbe
  */
 export async function occlusion(predictor: Predictor, input: Tensor, options: OcclusionOptions = {}): Promise<AttributionMap> {
   const [N, C, H, W] = imageDims(input);
+  checkExplainOptions(predictor, options);
+  checkBaseline(options.baseline ?? 0, C);
+  if (options.halo !== undefined && options.halo !== null && !(typeof options.halo === "number" && Number.isInteger(options.halo) && options.halo >= 0)) {
+    throw new ExplainInputError(`halo must be a non-negative integer (pixels of context on each side), or null to disable it, got ${describeValue(options.halo)}.`, { halo: options.halo });
+  }
   const win = options.window === undefined ? [Math.min(8, H), Math.min(8, W)] as [number, number] : pair(options.window, "window");
   if (win[0] > H || win[1] > W) throw new WindowSizeError(win, [H, W]);
   const stride = options.stride === undefined ? [Math.max(1, win[0] >> 1), Math.max(1, win[1] >> 1)] as [number, number] : pair(options.stride, "stride");

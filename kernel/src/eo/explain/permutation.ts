@@ -9,7 +9,9 @@ import { predictBatched } from "../uncertainty/predictive.js";
 import { seededRandom, shuffleInPlace } from "../uncertainty/random.js";
 import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
 import { DISPLAY, htmlTable, svgBars, textTable } from "../uncertainty/html.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError } from "./errors.js";
+import { checkPositiveInteger, checkSeed } from "./target.js";
 
 /** A metric of predictions against targets, where larger is better. */
 export type Metric = (output: Tensor, y: ArrayLike<number>) => number;
@@ -110,11 +112,34 @@ export class PermutationImportance {
  * ```
  */
 export async function permutationImportance(predictor: Predictor, input: Tensor, y: ArrayLike<number>, options: PermutationOptions = {}): Promise<PermutationImportance> {
+  if (predictor === null || typeof predictor !== "object" || typeof predictor.predict !== "function") {
+    throw new ExplainInputError(`The model must be an object with a predict() method (e.g. from loadModel()), got ${describeValue(predictor)}.`);
+  }
+  if (input === null || typeof input !== "object" || !Array.isArray(input.dims) || !ArrayBuffer.isView(input.data)) {
+    throw new ExplainInputError(`permutationImportance needs an N×F tensor { data: Float32Array, dims: [N, F] }, got ${describeValue(input)}.`);
+  }
   if (input.dims.length !== 2) throw new ExplainInputError(`permutationImportance needs an N×F table, got dims [${input.dims.join(", ")}].`);
   const [N, F] = input.dims as [number, number];
+  if (!(Number.isInteger(N) && N >= 1 && Number.isInteger(F) && F >= 1)) {
+    throw new ExplainInputError(`permutationImportance needs at least one row and one feature, got dims [${N}, ${F}].`, { dims: input.dims });
+  }
+  if (input.data.length !== N * F) {
+    throw new ExplainInputError(`The input has ${input.data.length} values but dims [${N}, ${F}] need ${N * F}.`, { dims: input.dims, values: input.data.length });
+  }
+  if (!(Array.isArray(y) || ArrayBuffer.isView(y))) throw new ExplainInputError(`y must be an array of ${N} targets, got ${describeValue(y)}.`);
   if (y.length !== N) throw new ExplainInputError(`y has ${y.length} entries but the input has ${N} rows.`, { n: N, y: y.length });
+  for (let i = 0; i < N; i++) {
+    if (typeof y[i] !== "number" || !Number.isFinite(y[i]!)) {
+      throw new ExplainInputError(`y[${i}] is ${describeValue(y[i])}; every target must be a finite number (drop samples without a target).`, { index: i });
+    }
+  }
   const R = options.repeats ?? 5;
-  if (!Number.isInteger(R) || R < 1) throw new ExplainInputError(`repeats must be a positive integer, got ${R}.`);
+  if (typeof R !== "number" || !Number.isInteger(R) || R < 1) throw new ExplainInputError(`repeats must be a positive integer, got ${describeValue(R)}.`);
+  checkSeed(options.seed);
+  checkPositiveInteger(options.maxBatch, "maxBatch", "rows per forward pass");
+  if (options.metric !== undefined && typeof options.metric !== "function" && options.metric !== "mse" && options.metric !== "accuracy") {
+    throw new ExplainInputError(`metric must be "mse", "accuracy" or a function (output, y) => score (larger = better), got ${describeValue(options.metric)}.`, { metric: describeValue(options.metric) });
+  }
   const names = options.featureNames ?? Array.from({ length: F }, (_, i) => `feature ${i}`);
   if (names.length !== F) throw new ExplainInputError(`featureNames lists ${names.length} names but the input has ${F} columns.`);
   const batchOpts = { maxBatch: options.maxBatch ?? 1024, ...(options.signal ? { signal: options.signal } : {}) };
@@ -122,6 +147,13 @@ export async function permutationImportance(predictor: Predictor, input: Tensor,
   const K = base.data.length / N;
   const metric: Metric = typeof options.metric === "function" ? options.metric
     : (options.metric ?? (K === 1 ? "mse" : "accuracy")) === "mse" ? negMeanSquaredError : accuracyMetric;
+  if (metric === accuracyMetric) {
+    for (let i = 0; i < N; i++) {
+      if (!(Number.isInteger(y[i]) && y[i]! >= 0 && y[i]! < K)) {
+        throw new ExplainInputError(`y[${i}] is ${y[i]}, not a class index in 0..${K - 1} of this ${K}-output model; the accuracy metric needs class labels (use metric: "mse" for regression targets).`, { index: i, classes: K });
+      }
+    }
+  }
   const baselineScore = metric(base, y);
   const rand = seededRandom(options.seed ?? 0);
   const values = new Float64Array(F * R);

@@ -9,7 +9,11 @@ import { seededRandom } from "../uncertainty/random.js";
 import { AttributionMap } from "./attribution.js";
 import { ExplainInputError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
-import { imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";
+import { describeValue } from "../uncertainty/matrix.js";
+import { checkSeed, imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";
+
+/** Largest number of mask values (masks × H × W) RISE holds at once (1 GiB of float32). */
+export const MAX_RISE_MASK_VALUES = 2 ** 28;
 
 /** Options of {@link rise}. */
 export interface RiseOptions extends ExplainOptions {
@@ -37,7 +41,15 @@ export function riseMasks(H: number, W: number, options: { masks?: number; cells
   const M = options.masks ?? 1000, s = options.cells ?? 8, keep = options.keep ?? 0.5;
   if (!Number.isInteger(M) || M < 1) throw new ExplainInputError(`masks must be a positive integer, got ${M}.`);
   if (!Number.isInteger(s) || s < 1 || s > Math.min(H, W)) throw new ExplainInputError(`cells must be an integer in 1..${Math.min(H, W)} for a ${H}×${W} patch, got ${s}.`);
-  if (!(keep > 0 && keep < 1)) throw new ExplainInputError(`keep must be in (0, 1), got ${keep}.`);
+  if (typeof keep !== "number" || !(keep > 0 && keep < 1)) throw new ExplainInputError(`keep must be a number in (0, 1), got ${describeValue(keep)}.`, { keep });
+  checkSeed(options.seed);
+  if (M * H * W > MAX_RISE_MASK_VALUES) {
+    throw new ExplainInputError(
+      `${M} masks of ${H}×${W} need ${M * H * W} values (${((M * H * W * 4) / 2 ** 30).toFixed(1)} GiB), more than RISE holds at once (${MAX_RISE_MASK_VALUES}); ` +
+        `use at most ${Math.floor(MAX_RISE_MASK_VALUES / (H * W))} masks, or smaller patches.`,
+      { masks: M, height: H, width: W },
+    );
+  }
   const rand = seededRandom(options.seed ?? 0);
   const ch = Math.ceil(H / s), cw = Math.ceil(W / s);
   const G = s + 2;

@@ -7,6 +7,7 @@
 import type { Predictor } from "../model/tensor.js";
 import { DISPLAY, htmlTable, textTable } from "../uncertainty/html.js";
 import { AttributionMap } from "./attribution.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError } from "./errors.js";
 
 function ranks(a: ArrayLike<number>): Float64Array {
@@ -29,7 +30,13 @@ function ranks(a: ArrayLike<number>): Float64Array {
  * ```
  */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new ExplainInputError(`Cannot correlate ${a.length} and ${b.length} values; give two sequences of the same length.`);
   const n = a.length;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(a[i]!) || !Number.isFinite(b[i]!)) {
+      throw new ExplainInputError(`Value ${i} is ${Number.isFinite(a[i]!) ? b[i] : a[i]}; correlations need finite values.`, { index: i });
+    }
+  }
   let ma = 0, mb = 0;
   for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
   ma /= n; mb /= n;
@@ -50,6 +57,11 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
  */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, absolute = false): number {
   if (a.length !== b.length) throw new ExplainInputError(`Cannot correlate maps of ${a.length} and ${b.length} values.`);
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i]!) || !Number.isFinite(b[i]!)) {
+      throw new ExplainInputError(`Value ${i} is ${Number.isFinite(a[i]!) ? b[i] : a[i]}; rank correlations need finite values.`, { index: i });
+    }
+  }
   const f = (x: ArrayLike<number>) => (absolute ? Array.from(x, Math.abs) : x);
   return pearson(ranks(f(a)), ranks(f(b)));
 }
@@ -104,10 +116,24 @@ export class SanityCheck {
 export async function sanityCheck(
   explain: (model: Predictor) => Promise<AttributionMap>, trained: Predictor, randomized: Predictor, options: { threshold?: number } = {},
 ): Promise<SanityCheck> {
+  if (typeof explain !== "function") {
+    throw new ExplainInputError(`explain must be a function (model) => attribution, e.g. (m) => occlusion(m, patch, { target: 0 }), got ${describeValue(explain)}.`);
+  }
+  const threshold = options.threshold ?? 0.5;
+  if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
+    throw new ExplainInputError(`threshold must be a correlation in (0, 1], got ${describeValue(threshold)}; 0.5 is usual.`, { threshold });
+  }
   const a = await explain(trained);
   const b = await explain(randomized);
-  if (a.data.length !== b.data.length) throw new ExplainInputError(`The two attribution maps differ in size (${a.data.length} vs ${b.data.length}).`);
+  for (const [m, which] of [[a, "trained"], [b, "randomized"]] as const) {
+    if (!(m instanceof AttributionMap)) {
+      throw new ExplainInputError(`explain returned ${describeValue(m)} for the ${which} model; it must return an AttributionMap (occlusion(), rise(), segmentAblation(), a gradient method).`);
+    }
+  }
+  if (a.dims.join("x") !== b.dims.join("x")) {
+    throw new ExplainInputError(`The two attribution maps differ in shape ([${a.dims.join(", ")}] vs [${b.dims.join(", ")}]); explain the same input with both models.`);
+  }
   const [n, h, w] = a.dims;
   const rho = Float64Array.from({ length: n }, (_, i) => spearman(a.data.subarray(i * h * w, (i + 1) * h * w), b.data.subarray(i * h * w, (i + 1) * h * w), true));
-  return new SanityCheck(a.method, rho, options.threshold ?? 0.5);
+  return new SanityCheck(a.method, rho, threshold);
 }

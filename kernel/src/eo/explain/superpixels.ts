@@ -22,7 +22,10 @@ export interface Segments {
  * ```
  */
 export function gridSegments(height: number, width: number, size: number | readonly [number, number]): Segments {
-  const [bh, bw] = typeof size === "number" ? [size, size] : size;
+  const [bh, bw] = typeof size === "number" ? [size, size] : Array.isArray(size) ? size : [NaN, NaN];
+  if (typeof bh !== "number" || typeof bw !== "number" || !Number.isInteger(bh) || !Number.isInteger(bw)) {
+    throw new ExplainInputError(`Grid block size must be an integer or [rows, cols] integers, got ${JSON.stringify(size) ?? String(size)}.`, { size });
+  }
   if (!(bh >= 1 && bw >= 1) || bh > height || bw > width) {
     throw new ExplainInputError(`Grid blocks of ${bh}×${bw} do not fit a ${height}×${width} patch; use blocks of at most ${height}×${width}.`);
   }
@@ -56,6 +59,13 @@ export function slicSegments(input: Tensor, options: SlicOptions & { index?: num
   const [, C, H, W] = input.dims as [number, number, number, number];
   const P = H * W;
   const idx = options.index ?? 0;
+  const N = input.dims[0]!;
+  if (!(typeof idx === "number" && Number.isInteger(idx) && idx >= 0 && idx < N)) {
+    throw new ExplainInputError(`index ${JSON.stringify(idx) ?? String(idx)} is not an item of the batch of ${N}: use an integer in 0..${N - 1}.`, { index: idx });
+  }
+  if (options.segments !== undefined && !(typeof options.segments === "number" && Number.isInteger(options.segments) && options.segments >= 1)) {
+    throw new ExplainInputError(`segments must be a positive integer (approximate number of superpixels), got ${JSON.stringify(options.segments) ?? String(options.segments)}.`);
+  }
   const x = input.data.subarray(idx * C * P, (idx + 1) * C * P);
   // Standardize bands.
   const f = new Float64Array(C * P);

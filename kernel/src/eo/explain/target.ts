@@ -7,7 +7,7 @@
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { predictBatched } from "../uncertainty/predictive.js";
 import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
-import { softmax } from "../uncertainty/matrix.js";
+import { describeValue, softmax } from "../uncertainty/matrix.js";
 import { ExplainInputError, TargetMismatchError } from "./errors.js";
 
 /** Options shared by every attribution method. */
@@ -53,12 +53,29 @@ export interface ResolvedTargets {
  * ```
  */
 export function imageDims(input: Tensor, what = "input"): [number, number, number, number] {
+  if (input === null || typeof input !== "object" || !Array.isArray(input.dims) || !ArrayBuffer.isView(input.data)) {
+    throw new ExplainInputError(`${what} must be an N×C×H×W tensor { data: Float32Array, dims }, got ${describeValue(input)}.`);
+  }
   if (input.dims.length !== 4) {
     throw new ExplainInputError(`${what} must be an N×C×H×W batch, got dims [${input.dims.join(", ")}].`, { dims: input.dims });
   }
   const [n, c, h, w] = input.dims as [number, number, number, number];
   if (input.data.length !== n * c * h * w) {
     throw new ExplainInputError(`${what} has ${input.data.length} values but dims [${input.dims.join(", ")}] need ${n * c * h * w}.`);
+  }
+  if (!input.dims.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ExplainInputError(`${what} has dims [${input.dims.join(", ")}]; every dimension must be a positive integer.`, { dims: input.dims });
+  }
+  const P = h * w;
+  for (let i = 0; i < input.data.length; i++) {
+    if (!Number.isFinite(input.data[i]!)) {
+      const item = Math.floor(i / (c * P)), band = Math.floor(i / P) % c, p = i % P;
+      throw new ExplainInputError(
+        `${what} item ${item} band ${band} pixel (row ${Math.floor(p / w)}, col ${p % w}) is ${input.data[i]}: attributions of non-finite inputs are NaN. ` +
+          `Fill nodata first (e.g. with the band mean, 0 after normalization) or pick a patch without it.`,
+        { item, band, row: Math.floor(p / w), col: p % w },
+      );
+    }
   }
   return [n, c, h, w];
 }
@@ -96,6 +113,55 @@ export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "pr
 }
 
 /**
+ * Checks the model and the options shared by every attribution method (target, score, maxBatch).
+ * @throws {ExplainInputError} naming the option and what to give instead.
+ * @example
+ * ```ts
+ * checkExplainOptions(model, { target: 2, score: "probability" });
+ * ```
+ */
+export function checkExplainOptions(predictor: Predictor, options: ExplainOptions): void {
+  if (predictor === null || typeof predictor !== "object" || typeof predictor.predict !== "function") {
+    throw new ExplainInputError(`The model must be an object with a predict() method (e.g. from loadModel()), got ${describeValue(predictor)}.`);
+  }
+  const t = options.target;
+  if (t !== undefined && t !== "predicted" && typeof t !== "number" && !Array.isArray(t) && !ArrayBuffer.isView(t)) {
+    throw new ExplainInputError(`target must be "predicted", a class index or one class index per item, got ${describeValue(t)}.`, { target: t });
+  }
+  if (options.score !== undefined && options.score !== "raw" && options.score !== "probability") {
+    throw new ExplainInputError(`score must be "raw" (the model's output) or "probability" (softmax first), got ${describeValue(options.score)}.`, { score: options.score });
+  }
+  checkPositiveInteger(options.maxBatch, "maxBatch", "perturbed items per forward pass");
+}
+
+/**
+ * Checks an optional positive-integer option.
+ * @example
+ * ```ts
+ * checkPositiveInteger(options.masks, "masks", "random masks");
+ * ```
+ */
+export function checkPositiveInteger(v: unknown, name: string, what: string): void {
+  if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= 1)) {
+    throw new ExplainInputError(`${name} must be a positive integer (${what}), got ${describeValue(v)}.`, { [name]: v });
+  }
+}
+
+/**
+ * Checks an optional seed: an integer in [0, 2³²) (the generator has 32 bits of state; larger
+ * seeds would silently repeat smaller ones).
+ * @example
+ * ```ts
+ * checkSeed(options.seed); // ok for undefined, 0, 42
+ * ```
+ */
+export function checkSeed(seed: unknown, name = "seed"): void {
+  if (seed !== undefined && !(typeof seed === "number" && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
+    throw new ExplainInputError(`${name} must be an integer in 0..4294967295 (the generator has 32 bits of state), got ${describeValue(seed)}.`, { seed });
+  }
+}
+
+/**
  * Runs the unperturbed batch and resolves the explained target of each item.
  * @example
  * ```ts
@@ -103,6 +169,7 @@ export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "pr
  * ```
  */
 export async function resolveTargets(predictor: Predictor, input: Tensor, options: ExplainOptions): Promise<ResolvedTargets> {
+  checkExplainOptions(predictor, options);
   const N = input.dims[0]!;
   const out = await predictBatched(predictor, input, { maxBatch: options.maxBatch ?? 64, ...(options.signal ? { signal: options.signal } : {}) });
   const K = out.dims.length > 1 ? out.dims[1]! : 1;
