@@ -6,8 +6,8 @@
  */
 import { Ai4eoError } from "../errors.js";
 import { Raster } from "../raster/raster.js";
-import type { BandArray } from "../raster/types.js";
-import { findBand, getSensor, sensorBandNumbers, type Sensor } from "../sensors/sensor.js";
+import { isComplex, type BandArray } from "../raster/types.js";
+import { findBand, getSensor, listSensors, sensorBandNumbers, type Sensor } from "../sensors/sensor.js";
 
 /** A numeric band: any typed array or number array, all of one length. */
 export type BandValues = ArrayLike<number>;
@@ -31,11 +31,44 @@ export interface IndexOptions {
 /** Missing inputs or bands of different lengths. */
 export class IndexInputError extends Ai4eoError {}
 
+/** What `v` is, for messages. */
+function what(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
+  if (typeof v === "object") { const n = (v as object).constructor?.name ?? "object"; return `${/^[AEIO]/i.test(n) ? "an" : "a"} ${n}`; }
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Check that `a` is a typed array or an array of numbers (not a Raster, a string or BigInts). */
+function checkBand(a: unknown, label: string, index: string): BandValues {
+  if (a instanceof Raster) {
+    throw new IndexInputError(`${index}: band "${label}" is a Raster; pass its pixels, e.g. raster.band(4), or use spectralIndex(raster, …) for whole rasters.`);
+  }
+  const numeric = ArrayBuffer.isView(a) ? !(a instanceof BigInt64Array || a instanceof BigUint64Array || a instanceof DataView) :
+    Array.isArray(a) && a.every((v) => typeof v === "number");
+  if (!numeric) {
+    throw new IndexInputError(`${index}: band "${label}" must be a typed array or an array of numbers, got ${what(a)}${Array.isArray(a) ? " with non-number values" : ""}. Convert it, e.g. Float32Array.from(values, Number).`);
+  }
+  return a as BandValues;
+}
+
+function checkOptions(options: unknown, index: string): IndexOptions {
+  if (options === null || typeof options !== "object") throw new IndexInputError(`${index}: options must be an object such as { nodata: 0 }, got ${what(options)}.`);
+  const nd = (options as IndexOptions).nodata;
+  if (nd !== undefined && nd !== null && typeof nd !== "number") {
+    throw new IndexInputError(`${index}: nodata must be a number or null, got ${what(nd)}; a string never equals a pixel value.`);
+  }
+  return options as IndexOptions;
+}
+
 function need(bands: IndexBands, names: (keyof IndexBands)[], index: string): BandValues[] {
+  if (bands === null || typeof bands !== "object" || bands instanceof Raster || ArrayBuffer.isView(bands) || Array.isArray(bands)) {
+    throw new IndexInputError(`${index} needs its bands by name, { ${names.map((x) => `${x}: …`).join(", ")} }, got ${what(bands)}.${bands instanceof Raster ? " For a Raster use spectralIndex(raster, name, { sensor })." : ""}`);
+  }
   const arrs = names.map((n) => {
     const a = bands[n];
     if (!a) throw new IndexInputError(`${index} needs the ${names.join(", ")} bands; "${n}" is missing. Pass { ${names.map((x) => `${x}: …`).join(", ")} }.`);
-    return a;
+    return checkBand(a, n, index);
   });
   const len = arrs[0]!.length;
   arrs.forEach((a, i) => {
@@ -68,6 +101,9 @@ function compute(arrs: BandValues[], nodata: number | null | undefined, f: (v: n
  * ```
  */
 export function normalizedDifference(a: BandValues, b: BandValues, options: IndexOptions = {}): Float32Array {
+  checkBand(a, "a", "normalizedDifference");
+  checkBand(b, "b", "normalizedDifference");
+  checkOptions(options, "normalizedDifference");
   if (a.length !== b.length) throw new IndexInputError(`normalizedDifference: the bands have ${a.length} and ${b.length} values; they must be on one grid.`);
   return compute([a, b], options.nodata, ([x, y]) => (x! - y!) / (x! + y!));
 }
@@ -80,36 +116,42 @@ export function normalizedDifference(a: BandValues, b: BandValues, options: Inde
  * ```
  */
 export function ndvi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "NDVI");
   const [nir, red] = need(bands, ["nir", "red"], "NDVI");
   return normalizedDifference(nir!, red!, options);
 }
 
 /** NDWI = (Green − NIR) / (Green + NIR). McFeeters (1996), Int. J. Remote Sensing 17(7). @example `ndwi({ green, nir })` */
 export function ndwi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "NDWI");
   const [g, nir] = need(bands, ["green", "nir"], "NDWI");
   return normalizedDifference(g!, nir!, options);
 }
 
 /** MNDWI = (Green − SWIR1.6) / (Green + SWIR1.6). Xu (2006), Int. J. Remote Sensing 27(14). @example `mndwi({ green, swir16 })` */
 export function mndwi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "MNDWI");
   const [g, s] = need(bands, ["green", "swir16"], "MNDWI");
   return normalizedDifference(g!, s!, options);
 }
 
 /** NDBI = (SWIR1.6 − NIR) / (SWIR1.6 + NIR). Zha et al. (2003), Int. J. Remote Sensing 24(3). @example `ndbi({ swir16, nir })` */
 export function ndbi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "NDBI");
   const [s, nir] = need(bands, ["swir16", "nir"], "NDBI");
   return normalizedDifference(s!, nir!, options);
 }
 
 /** NBR = (NIR − SWIR2.2) / (NIR + SWIR2.2). Key & Benson (2006), FIREMON Landscape Assessment. @example `nbr({ nir, swir22 })` */
 export function nbr(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "NBR");
   const [nir, s] = need(bands, ["nir", "swir22"], "NBR");
   return normalizedDifference(nir!, s!, options);
 }
 
 /** NDSI = (Green − SWIR1.6) / (Green + SWIR1.6). Hall et al. (1995), Remote Sens. Environ. 54(2). @example `ndsi({ green, swir16 })` */
 export function ndsi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "NDSI");
   const [g, s] = need(bands, ["green", "swir16"], "NDSI");
   return normalizedDifference(g!, s!, options);
 }
@@ -122,6 +164,7 @@ export function ndsi(bands: IndexBands, options: IndexOptions = {}): Float32Arra
  * ```
  */
 export function evi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "EVI");
   const arrs = need(bands, ["nir", "red", "blue"], "EVI");
   return compute(arrs, options.nodata, ([n, r, b]) => (2.5 * (n! - r!)) / (n! + 6 * r! - 7.5 * b! + 1));
 }
@@ -134,7 +177,9 @@ export function evi(bands: IndexBands, options: IndexOptions = {}): Float32Array
  * ```
  */
 export function savi(bands: IndexBands, options: IndexOptions & { L?: number } = {}): Float32Array {
+  checkOptions(options, "SAVI");
   const L = options.L ?? 0.5;
+  if (typeof L !== "number" || !Number.isFinite(L) || L < 0) throw new IndexInputError(`SAVI: L must be a finite number ≥ 0 (0.5 for most canopies), got ${what(L)}.`);
   const arrs = need(bands, ["nir", "red"], "SAVI");
   return compute(arrs, options.nodata, ([n, r]) => ((1 + L) * (n! - r!)) / (n! + r! + L));
 }
@@ -147,6 +192,7 @@ export function savi(bands: IndexBands, options: IndexOptions & { L?: number } =
  * ```
  */
 export function bsi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
+  checkOptions(options, "BSI");
   const arrs = need(bands, ["swir16", "red", "nir", "blue"], "BSI");
   return compute(arrs, options.nodata, ([s, r, n, b]) => (s! + r! - (n! + b!)) / (s! + r! + n! + b!));
 }
@@ -180,10 +226,30 @@ export interface SpectralIndexOptions {
  * ```
  */
 export function spectralIndex(raster: Raster, name: IndexName, options: SpectralIndexOptions): Raster {
+  if (!(raster instanceof Raster)) {
+    throw new IndexInputError(`spectralIndex needs a Raster, got ${what(raster)}. Read one with await (await openRaster(path)).read(), or call ndvi({ nir, red }) on band arrays.`);
+  }
+  if (!Object.hasOwn(NEEDS, name)) {
+    const lower = typeof name === "string" && Object.hasOwn(NEEDS, name.toLowerCase()) ? ` (did you mean "${name.toLowerCase()}"?)` : "";
+    throw new IndexInputError(`Unknown index ${JSON.stringify(name) ?? String(name)}${lower}; use one of ${Object.keys(NEEDS).join(", ")}.`);
+  }
+  if (options === null || typeof options !== "object" || options.sensor === undefined) {
+    throw new IndexInputError(`spectralIndex needs { sensor } saying whose bands the raster holds, e.g. spectralIndex(raster, "${name}", { sensor: "s2" }) (sensors: ${listSensors().join(", ")}).`);
+  }
+  if (isComplex(raster.dtype)) throw new IndexInputError(`spectralIndex: this raster is ${raster.dtype} (complex); spectral indices need real-valued reflectance or digital numbers.`);
   const sensor = getSensor(options.sensor);
   const common = (c: keyof IndexBands) => (c === "nir" ? "nir" : c);
   const names = NEEDS[name];
   const numbers = sensorBandNumbers(sensor, names.map(common), options.order);
+  numbers.forEach((n, i) => {
+    if (n > raster.count) {
+      const band = findBand(sensor, names[i]!).name;
+      throw new IndexInputError(
+        `${name.toUpperCase()} needs ${names[i]} (${sensor.id} band ${band}), which is band ${n} in ${options.order ? "the given order" : `${sensor.id}'s own band order`}, but this raster has ${raster.count} band(s). ` +
+        `Pass { order: [...] } naming the raster's ${raster.count} band(s), e.g. order: [${raster.descriptions.every((d) => d) ? raster.descriptions.map((d) => JSON.stringify(d)).join(", ") : '"B04", "B08"'}].`,
+      );
+    }
+  });
   const reflectance = options.reflectance ?? (name === "evi" || name === "savi");
   const bands: IndexBands = {};
   names.forEach((c, i) => {

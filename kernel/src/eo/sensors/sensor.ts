@@ -45,6 +45,9 @@ export class UnknownSensorError extends Ai4eoError {
   }
 }
 
+/** A sensor definition or a sensor argument of the wrong shape (e.g. a band without a name, two bands with one name). */
+export class SensorInputError extends Ai4eoError {}
+
 const b = (name: string, commonName: string | undefined, center: number, fwhm: number | undefined, resolution: number, extra: Partial<SensorBand> = {}): SensorBand =>
   ({ name, ...(commonName ? { commonName } : {}), center, ...(fwhm ? { fwhm } : {}), resolution, ...extra });
 
@@ -104,7 +107,47 @@ const shortIds: Record<string, string> = { s2: "sentinel-2-msi", sentinel2: "sen
  * ```
  */
 export function addSensor(sensor: Sensor): void {
+  checkSensor(sensor);
   registry.set(sensor.id, sensor);
+}
+
+/** A value as messages show it: strings quoted, NaN as NaN. */
+function shown(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
+
+/** Checks a sensor definition where it is made, so that lookups do not fail later or pick the wrong band. */
+function checkSensor(sensor: Sensor): void {
+  const where = (s: string) => `Sensor definition${typeof sensor?.id === "string" ? ` "${sensor.id}"` : ""}: ${s}`;
+  if (sensor === null || typeof sensor !== "object") throw new SensorInputError(`A sensor must be an object { id, name, bands }, got ${String(sensor)}.`);
+  if (typeof sensor.id !== "string" || sensor.id === "") throw new SensorInputError(where(`id must be a non-empty string, got ${JSON.stringify(sensor.id) ?? "undefined"}.`));
+  if (!Array.isArray(sensor.bands) || sensor.bands.length === 0) {
+    throw new SensorInputError(where("bands must be a non-empty array of { name, commonName?, center, resolution }."));
+  }
+  const seen = new Map<string, number>();
+  sensor.bands.forEach((band, i) => {
+    if (band === null || typeof band !== "object" || typeof band.name !== "string" || band.name === "") {
+      throw new SensorInputError(where(`band ${i + 1} needs a name (a non-empty string) such as "B04".`));
+    }
+    for (const k of ["center", "resolution"] as const) {
+      if (typeof band[k] !== "number" || !(band[k] > 0) || !Number.isFinite(band[k])) {
+        throw new SensorInputError(where(`band "${band.name}" needs ${k} as a positive number (${k === "center" ? "micrometres" : "metres"}), got ${shown(band[k])}.`));
+      }
+    }
+    for (const k of ["scale", "offset"] as const) {
+      if (band[k] !== undefined && (typeof band[k] !== "number" || !Number.isFinite(band[k]))) {
+        throw new SensorInputError(where(`band "${band.name}" has ${k} ${shown(band[k])}; it must be a finite number or left out.`));
+      }
+    }
+    for (const n of [band.name, ...(band.aliases ?? [])]) {
+      const k = n.toLowerCase();
+      const other = seen.get(k);
+      if (other !== undefined && other !== i) {
+        throw new SensorInputError(where(`the name "${n}" is used by bands ${other + 1} ("${sensor.bands[other]!.name}") and ${i + 1} ("${band.name}"); band names and aliases must be unique, or lookups pick the first.`));
+      }
+      seen.set(k, i);
+    }
+  });
 }
 
 /** The ids of all registered sensors. */
@@ -121,8 +164,15 @@ export function listSensors(): string[] {
  * ```
  */
 export function getSensor(id: string | Sensor): Sensor {
-  if (typeof id !== "string") return id;
-  const s = registry.get(id) ?? registry.get(shortIds[id.toLowerCase()] ?? "");
+  if (typeof id !== "string") {
+    if (id === null || typeof id !== "object") {
+      throw new SensorInputError(`A sensor is an id such as "s2", "l8", "sentinel-2-msi" or a Sensor object, got ${String(id)} (registered: ${listSensors().join(", ")}).`);
+    }
+    checkSensor(id);
+    return id;
+  }
+  const lower = id.toLowerCase();
+  const s = registry.get(id) ?? registry.get(shortIds[lower] ?? "") ?? [...registry.values()].find((x) => x.id.toLowerCase() === lower);
   if (!s) throw new UnknownSensorError(id, listSensors());
   return s;
 }
@@ -138,6 +188,9 @@ export function getSensor(id: string | Sensor): Sensor {
  */
 export function findBand(sensor: string | Sensor, key: string): SensorBand {
   const s = getSensor(sensor);
+  if (typeof key !== "string") {
+    throw new SensorInputError(`Band names are strings such as "B04" or "red", got ${typeof key} ${String(key)}${typeof key === "number" ? ` (for band numbers in a file, index the raster: raster.band(${key}))` : ""}.`);
+  }
   const k = key.toLowerCase();
   const hit = s.bands.find((x) => x.name.toLowerCase() === k) ?? s.bands.find((x) => x.commonName?.toLowerCase() === k) ??
     s.bands.find((x) => x.aliases?.some((a) => a.toLowerCase() === k));
@@ -156,10 +209,21 @@ export function findBand(sensor: string | Sensor, key: string): SensorBand {
  */
 export function sensorBandNumbers(sensor: string | Sensor, keys: string[], order?: string[]): number[] {
   const s = getSensor(sensor);
+  if (!Array.isArray(keys)) throw new SensorInputError(`Band names must be an array such as ["red", "nir"], got ${JSON.stringify(keys) ?? String(keys)}.`);
+  if (order !== undefined && (!Array.isArray(order) || order.some((n) => typeof n !== "string"))) {
+    throw new SensorInputError(`order must be an array of band names, one per band of the file, e.g. ["B02", "B03", "B04", "B08"], got ${JSON.stringify(order) ?? String(order)}.`);
+  }
   const names = order ?? s.bands.map((x) => x.name);
+  // each entry of the order is resolved to a sensor band (by id, common name or alias), so two entries
+  // naming one band, or an entry the sensor does not have, are caught instead of silently picking the first
+  const resolved = order ? names.map((n) => findBand(s, n).name) : names;
+  resolved.forEach((r, i) => {
+    const j = resolved.indexOf(r);
+    if (j !== i) throw new SensorInputError(`order names ${s.id} band ${r} twice ("${names[j]}" at position ${j + 1} and "${names[i]}" at ${i + 1}); name each band of the file once.`);
+  });
   return keys.map((k) => {
     const band = findBand(s, k);
-    const i = names.findIndex((n) => n.toLowerCase() === band.name.toLowerCase() || band.aliases?.some((a) => a.toLowerCase() === n.toLowerCase()));
+    const i = resolved.indexOf(band.name);
     if (i < 0) throw new UnknownSensorBandError(s.id, `${k} (${band.name}) in this file's bands [${names.join(", ")}]`, names);
     return i + 1;
   });
