@@ -13,6 +13,24 @@ export class SarInputError extends Ai4eoError {}
 /** What a real-valued (detected) raster holds; complex rasters are always re/im. */
 export type DetectedKind = "amplitude" | "intensity";
 
+/** Check the raster and the `input` option of an operation (a wrong kind was silently taken as the other). */
+/** A value as messages show it: strings quoted, NaN as NaN. */
+function shown(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
+
+function checkArgs(r: Raster, name: string, options: unknown, example = '{ input: "intensity" }'): void {
+  if (!(r instanceof Raster)) {
+    const got = r === null || typeof r !== "object" ? String(r) : (r as object).constructor?.name ?? "an object";
+    throw new SarInputError(`${name} needs a Raster, got ${got}. Read one with await (await openRaster(path)).read().`);
+  }
+  if (options === null || typeof options !== "object") throw new SarInputError(`${name}: options must be an object such as ${example}, got ${String(options)}.`);
+  const input = (options as { input?: unknown }).input;
+  if (input !== undefined && input !== "amplitude" && input !== "intensity") {
+    throw new SarInputError(`${name}: input must be "amplitude" or "intensity" (what a real-valued raster holds), got ${shown(input)}. Power/sigma0/gamma0 in linear units is "intensity".`);
+  }
+}
+
 function map(r: Raster, name: string, f: (re: number, im: number) => number, real?: (v: number) => number): Raster {
   const complex = isComplex(r.dtype);
   if (!complex && !real) throw new SarInputError(`${name} needs complex (SLC) data; this raster is ${r.dtype}. Use amplitude()/intensity() on detected images.`);
@@ -41,20 +59,23 @@ function map(r: Raster, name: string, f: (re: number, im: number) => number, rea
  * ```
  */
 export function amplitude(r: Raster, options: { input?: DetectedKind } = {}): Raster {
+  checkArgs(r, "amplitude", options);
   const kind = options.input ?? "intensity";
   return map(r, "amplitude", (re, im) => Math.hypot(re, im), (v) => (kind === "intensity" ? Math.sqrt(v) : v));
 }
 
 /**
  * Intensity |z|² = re² + im² of complex data; of detected data: amplitude² (or the intensity itself).
+ * A negative amplitude is not an amplitude: it gives NaN (as a negative intensity does in {@link amplitude}).
  * @example
  * ```ts
  * const i = intensity(slc);
  * ```
  */
 export function intensity(r: Raster, options: { input?: DetectedKind } = {}): Raster {
+  checkArgs(r, "intensity", options);
   const kind = options.input ?? "amplitude";
-  return map(r, "intensity", (re, im) => re * re + im * im, (v) => (kind === "amplitude" ? v * v : v));
+  return map(r, "intensity", (re, im) => re * re + im * im, (v) => (kind === "amplitude" ? (v < 0 ? NaN : v * v) : v));
 }
 
 /**
@@ -66,6 +87,7 @@ export function intensity(r: Raster, options: { input?: DetectedKind } = {}): Ra
  * ```
  */
 export function phase(r: Raster): Raster {
+  checkArgs(r, "phase", {});
   return map(r, "phase", (re, im) => Math.atan2(im, re));
 }
 
@@ -77,6 +99,7 @@ export function phase(r: Raster): Raster {
  * ```
  */
 export function toDb(r: Raster, options: { input?: DetectedKind } = {}): Raster {
+  checkArgs(r, "toDb", options);
   if (isComplex(r.dtype)) r = intensity(r);
   const k = (options.input ?? "intensity") === "amplitude" ? 20 : 10;
   return map(r, "dB", () => NaN, (v) => (v > 0 ? k * Math.log10(v) : NaN));
@@ -101,10 +124,28 @@ export interface LeeOptions {
  * ```
  */
 export function leeFilter(r: Raster, options: LeeOptions = {}): Raster {
+  checkArgs(r, "leeFilter", options, "{ size: 7, looks: 1 }");
   const size = options.size ?? 7;
-  if (!Number.isInteger(size) || size < 3 || size % 2 === 0) throw new SarInputError(`leeFilter size must be an odd integer ≥ 3, got ${size}.`);
-  const cu2 = 1 / (options.looks ?? 1);
+  if (!Number.isInteger(size) || size < 3 || size % 2 === 0) throw new SarInputError(`leeFilter size must be an odd integer ≥ 3, got ${shown(size)}.`);
+  const looks = options.looks ?? 1;
+  // looks 0 or NaN gave all-NaN output, negative looks no filtering at all
+  if (typeof looks !== "number" || !Number.isFinite(looks) || looks <= 0) {
+    throw new SarInputError(`leeFilter looks (equivalent number of looks) must be a positive number, e.g. 1 for single-look data, 4.4 for Sentinel-1 IW GRD; got ${shown(looks)}.`);
+  }
+  const cu2 = 1 / looks;
   const src = isComplex(r.dtype) ? intensity(r) : map(r, "", () => NaN, (v) => v);
+  for (let bi = 1; bi <= src.count; bi++) {
+    const a = src.band(bi);
+    let neg = 0;
+    let min = Infinity;
+    for (let i = 0; i < a.length; i++) { const v = a[i]!; if (v < 0) { neg++; if (v < min) min = v; } }
+    if (neg > 0) {
+      throw new SarInputError(
+        `leeFilter works on intensity (≥ 0), but band ${bi}${r.descriptions[bi - 1] ? ` ("${r.descriptions[bi - 1]}")` : ""} has ${neg} negative value(s) (min ${min}). ` +
+        "If the data are in dB, convert to linear first (10 ** (dB / 10)); if they are small negatives left by noise removal, set them to 0 or nodata.",
+      );
+    }
+  }
   const { width: w, height: h } = src;
   const half = (size - 1) / 2;
   const bands = Array.from({ length: src.count }, (_, bi) => {
