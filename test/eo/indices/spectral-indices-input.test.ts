@@ -50,3 +50,14 @@ test("spectralIndex: an order by common names works and equals the order by band
   assert.equal(byId[1], 0);
   assert.ok(Number.isNaN(byId[2]!), "nodata 0 gives NaN");
 });
+
+test("spectralIndex: bands whose descriptions contradict the order are refused (a raster in another order gave a wrong index silently)", () => {
+  const r = (descriptions: string[]) => new Raster({ width: 2, height: 1, dtype: "uint16", nodata: 0, descriptions, bands: [Uint16Array.from([100, 0]), Uint16Array.from([900, 0])] });
+  assert.throws(si(r(["B08", "B04"]), "ndvi", { sensor: "s2", order: ["B04", "B08"] }),
+    indexError(/NDVI would read nir \(sentinel-2-msi band B08\) from band 2 as the given order says, but band 2 is described as "B04" \(B04\)\. Pass \{ order: \["B08", "B04"\] \} \(the raster's descriptions\)/));
+  assert.throws(si(r(["nir", "red"]), "ndvi", { sensor: "s2", order: ["red", "nir"] }), indexError(/band 2 is described as "red" \(B04\)/));
+  // descriptions that agree, or that name no sensor band, are not in the way
+  const want = (900 - 100) / (900 + 100);
+  assert.ok(Math.abs(spectralIndex(r(["B04", "B08"]), "ndvi", { sensor: "s2", order: ["B04", "B08"] }).band(1)[0]! - want) < 1e-7);
+  assert.ok(Math.abs(spectralIndex(r(["my band", "other"]), "ndvi", { sensor: "s2", order: ["B04", "B08"] }).band(1)[0]! - want) < 1e-7);
+});

@@ -216,6 +216,34 @@ export interface SpectralIndexOptions {
   reflectance?: boolean;
 }
 
+/** The sensor band a description names, or undefined when it names none. */
+function bandOfDescription(sensor: Sensor, d: string | null | undefined): string | undefined {
+  if (!d) return undefined;
+  try { return findBand(sensor, d.trim()).name; } catch { return undefined; }
+}
+
+/**
+ * When the raster's band descriptions name the sensor's bands (e.g. "B04", "nir"), the bands the
+ * order picks must be the ones the descriptions name: a raster in another order would give a wrong
+ * index without any error.
+ */
+function checkDescriptions(raster: Raster, sensor: Sensor, needed: (keyof IndexBands)[], numbers: number[], order: string[] | undefined, index: string): void {
+  needed.forEach((c, i) => {
+    const n = numbers[i]!;
+    if (n > raster.count) return;
+    const described = bandOfDescription(sensor, raster.descriptions[n - 1]);
+    const want = findBand(sensor, c).name;
+    if (described !== undefined && described !== want) {
+      const fix = raster.descriptions.every((d) => bandOfDescription(sensor, d) !== undefined) ?
+        `Pass { order: [${raster.descriptions.map((d) => JSON.stringify(d)).join(", ")}] } (the raster's descriptions)` : "Pass { order: [...] } naming the raster's bands in their order";
+      throw new IndexInputError(
+        `${index.toUpperCase()} would read ${c} (${sensor.id} band ${want}) from band ${n} ${order ? "as the given order says" : `(${sensor.id}'s own band order)`}, ` +
+        `but band ${n} is described as "${raster.descriptions[n - 1]}" (${described}). ${fix}.`,
+      );
+    }
+  });
+}
+
 /**
  * Compute an index on a Raster whose bands follow a sensor's band list; returns a one-band Float32
  * Raster on the same grid, NaN where an input is nodata.
@@ -241,6 +269,7 @@ export function spectralIndex(raster: Raster, name: IndexName, options: Spectral
   const common = (c: keyof IndexBands) => (c === "nir" ? "nir" : c);
   const names = NEEDS[name];
   const numbers = sensorBandNumbers(sensor, names.map(common), options.order);
+  checkDescriptions(raster, sensor, names, numbers, options.order, name);
   numbers.forEach((n, i) => {
     if (n > raster.count) {
       const band = findBand(sensor, names[i]!).name;
