@@ -3,20 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Tensor } from "../../../kernel/src/eo/model/tensor.js";
+import { bandZeroAndNegation } from "../toy-models.js";
 import { ExplainInputError, occlusion } from "../../../kernel/src/eo/explain/index.js";
 
-/** N×C×H×W → N×2×H×W: band 0 and its negation per pixel (a dense model). */
-const seg = {
-  async predict(x: Tensor): Promise<Tensor> {
-    const [N, C, H, W] = x.dims as [number, number, number, number];
-    const out = new Float32Array(N * 2 * H * W);
-    for (let n = 0; n < N; n++) for (let p = 0; p < H * W; p++) {
-      out[n * 2 * H * W + p] = x.data[n * C * H * W + p]!;
-      out[(n * 2 + 1) * H * W + p] = -x.data[n * C * H * W + p]!;
-    }
-    return { data: out, dims: [N, 2, H, W] };
-  },
-};
+const seg = bandZeroAndNegation;
 const x: Tensor = { data: Float32Array.from({ length: 2 * 3 * 8 * 8 }, (_, i) => Math.sin(i)), dims: [2, 3, 8, 8] };
 const q = { progress: false };
 

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Tensor } from "../../../kernel/src/eo/model/tensor.js";
+import { bandZeroAndNegation } from "../toy-models.js";
 import {
   augment, deepEnsemble, mcDropout, ProbabilityError, regressionMeasures, testTimeAugmentation, UncertaintyInputError,
 } from "../../../kernel/src/eo/uncertainty/index.js";
@@ -21,18 +22,7 @@ const cls = {
     return { data: out, dims: [N, 3] };
   },
 };
-/** N×C×H×W → N×2×H×W (band 0 and its negation). */
-const seg = {
-  async predict(x: Tensor): Promise<Tensor> {
-    const [N, C, H, W] = x.dims as [number, number, number, number];
-    const out = new Float32Array(N * 2 * H * W);
-    for (let n = 0; n < N; n++) for (let p = 0; p < H * W; p++) {
-      out[n * 2 * H * W + p] = x.data[n * C * H * W + p]!;
-      out[(n * 2 + 1) * H * W + p] = -x.data[n * C * H * W + p]!;
-    }
-    return { data: out, dims: [N, 2, H, W] };
-  },
-};
+const seg = bandZeroAndNegation;
 const x: Tensor = { data: Float32Array.from({ length: 2 * 3 * 4 * 4 }, (_, i) => Math.sin(i)), dims: [2, 3, 4, 4] };
 const q = { progress: false };
 
