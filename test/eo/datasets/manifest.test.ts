@@ -152,3 +152,15 @@ test("ids: an id used twice names both lines; one sample in two splits is warned
   assert.equal(leak.length, 1, warnings.join("\n"));
   assert.match(leak[0]!, /: 1 sample\(s\) are listed in more than one split \(same file and window\), e\.g\. .*a\.tif \(window 0,0\) is in "train" on line 2 and in "test" on line 3; scores on the evaluation split would be inflated\./);
 });
+
+test("bands: a 6-band file under the default 3 bands says to pass bandCount; bad bands/bandCount options are named", async () => {
+  const scene = dataPath("olinda-bench", "ood_le07_195025.tif");
+  const ds = await open(`path,label,col,row,width,height\n${scene},urban,0,0,8,8\n`);
+  await assert.rejects(ds.get(0), (e: unknown) => e instanceof Error && /has 6 bands; .* samples have 3 \(1, 2, 3\)\. openManifest assumes 3 bands when given neither `bands` nor `bandCount`: pass the files' band count \(bandCount\)/.test(e.message));
+  await ds.close();
+  const six = await open(`path,label,col,row,width,height\n${scene},urban,0,0,8,8\n`, { bandCount: 6 });
+  assert.equal((await six.get(0)).raster.count, 6);
+  await six.close();
+  await rejects("path,label\na.tif,water\n", [/bandCount must be a whole number ≥ 1 .*; got 0\./], { bandCount: 0 });
+  await rejects("path,label\na.tif,water\n", [/bands must be a non-empty array of band names .*; got \[\]\./], { bands: [] });
+});

@@ -331,10 +331,18 @@ export async function openManifest(path: string, options: OpenManifestOptions = 
   });
   warnSplitLeaks(path, entries, rows.map((r) => r.line));
 
+  if (options.bands !== undefined && !(Array.isArray(options.bands) && options.bands.length > 0 && options.bands.every((b) => typeof b === "string"))) {
+    throw new DatasetError(`openManifest ${path}: bands must be a non-empty array of band names (e.g. ["B2", "B3", "B4"]); got ${JSON.stringify(options.bands)}.`, path);
+  }
+  if (options.bandCount !== undefined && !(Number.isInteger(options.bandCount) && options.bandCount >= 1)) {
+    throw new DatasetError(`openManifest ${path}: bandCount must be a whole number ≥ 1 (the bands of every sample file); got ${JSON.stringify(options.bandCount)}.`, path);
+  }
   const bands = options.bands ?? Array.from({ length: options.bandCount ?? 3 }, (_, i) => String(i + 1));
   const open = new Map<string, Promise<RasterSource>>();
   return new PatchDataset({
     name: options.name ?? path.split(/[\\/]/).pop()!, classes: classList, bands, entries,
+    bandsHint: options.bands || options.bandCount ? undefined
+      : "openManifest assumes 3 bands when given neither `bands` nor `bandCount`: pass the files' band count (bandCount) or band names (bands).",
     load: async (e, signal) => {
       let src = open.get(e.path!);
       if (!src) {

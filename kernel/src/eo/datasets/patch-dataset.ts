@@ -52,6 +52,8 @@ export interface PatchDatasetInit {
   description?: string;
   /** Size [height, width] every sample must have (another size is a {@link SampleReadError}); null or absent: any. */
   patchSize?: readonly [number, number] | null;
+  /** Added to the error of a sample with another band count: how to tell the loader the right one. */
+  bandsHint?: string;
 }
 
 /** A sample that could not be read and was left out. */
@@ -162,7 +164,7 @@ export class PatchDataset implements AsyncIterable<Sample> {
     try {
       const raster = await this.#init.load(e, signal);
       if (raster.count !== this.bands.length) {
-        throw new SampleReadError(`Sample ${e.id}${e.path ? ` (${e.path})` : ""} has ${raster.count} bands; ${this.name} samples have ${this.bands.length} (${this.bands.join(", ")}).`, e.id, e.path);
+        throw new SampleReadError(`Sample ${e.id}${e.path ? ` (${e.path})` : ""} has ${raster.count} bands; ${this.name} samples have ${this.bands.length} (${this.bands.join(", ")}).${this.#init.bandsHint ? ` ${this.#init.bandsHint}` : ""}`, e.id, e.path);
       }
       const size = this.#init.patchSize;
       if (size && (raster.height !== size[0] || raster.width !== size[1])) {
