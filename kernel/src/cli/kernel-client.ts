@@ -222,12 +222,12 @@ export class KernelClient {
   }
 
   /** Sends a raw frame sequence on a channel (tests use it for malformed messages). */
-  async sendRaw(channel: "shell" | "control", frames: Buffer[]): Promise<void> {
+  async sendRaw(channel: "shell" | "control", frames: (Buffer | string)[]): Promise<void> {
     await this.#sendFrames(channel, frames);
   }
 
   /** Sends in order on a channel; zeromq.js would throw EBUSY on a send behind its deferred 513th. */
-  async #sendFrames(channel: "shell" | "control" | "stdin", frames: Buffer[]): Promise<void> {
+  async #sendFrames(channel: "shell" | "control" | "stdin", frames: (Buffer | string)[]): Promise<void> {
     const socket = channel === "shell" ? this.#shell : channel === "control" ? this.#control : this.#stdin;
     let sender = this.#senders.get(socket);
     if (!sender) {

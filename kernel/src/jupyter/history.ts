@@ -5,8 +5,9 @@
  * @example
  * ```ts
  * const h = HistoryStore.open(); // ~/.local/share/ai4eo/history.jsonl, or $AI4EO_HISTORY_FILE
- * h.append(1, "1 + 1", "2");
+ * h.append(1, "1 + 1", "2"); // in memory now, in the file after this turn of the event loop
  * h.tail(10, false); // [[session, 1, "1 + 1"]]
+ * h.flush(); // or write it now
  * ```
  * @module
  */
@@ -41,6 +42,10 @@ function globToRegExp(glob: string): RegExp {
   }
   return new RegExp(`^${re}$`);
 }
+
+/** Stores with lines not yet written; written when the process exits. */
+const unflushed = new Set<HistoryStore>();
+let exitHookInstalled = false;
 
 /** The history of this user: earlier sessions read from disk plus the current one. */
 export class HistoryStore {
@@ -83,28 +88,50 @@ export class HistoryStore {
   }
 
   #dirMade = false;
+  /** Lines appended but not yet written to the file. */
+  #unwritten: string[] = [];
 
-  /** Records a cell of the current session (and appends it to the file). */
+  /**
+   * Records a cell of the current session. It is in {@link tail}/{@link range}/{@link search} at
+   * once; the file gets it after the current turn of the event loop (so the write is not between a
+   * cell's reply and its idle status), at {@link flush}, or when the process exits.
+   */
   append(line: number, input: string, output?: string): void {
     const e: HistoryEntry = { session: this.session, line, input, ...(output !== undefined ? { output } : {}) };
     this.entries.push(e);
-    if (this.file) {
-      const text = `${JSON.stringify(e)}\n`;
+    if (!this.file) return;
+    this.#unwritten.push(`${JSON.stringify(e)}\n`);
+    if (this.#unwritten.length > 1) return;
+    unflushed.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on("exit", () => {
+        for (const store of unflushed) store.flush();
+      });
+    }
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes the lines appended so far to the file (a write failure is reported on stderr; the lines stay in memory). */
+  flush(): void {
+    unflushed.delete(this);
+    if (!this.file || this.#unwritten.length === 0) return;
+    const text = this.#unwritten.join("");
+    this.#unwritten = [];
+    try {
+      // the directory is made once per store (a mkdir per write is a syscall more on every cell),
+      // and again if it has gone since
+      if (!this.#dirMade) mkdirSync(dirname(this.file), { recursive: true });
+      this.#dirMade = true;
       try {
-        // the directory is made once per store (a mkdir per cell is a syscall more on every cell),
-        // and again if it has gone since
-        if (!this.#dirMade) mkdirSync(dirname(this.file), { recursive: true });
-        this.#dirMade = true;
-        try {
-          appendFileSync(this.file, text);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-          mkdirSync(dirname(this.file), { recursive: true });
-          appendFileSync(this.file, text);
-        }
+        appendFileSync(this.file, text);
       } catch (err) {
-        process.stderr.write(`ai4eo: cannot write history file ${this.file}: ${(err as Error).message}\n`);
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+        mkdirSync(dirname(this.file), { recursive: true });
+        appendFileSync(this.file, text);
       }
+    } catch (err) {
+      process.stderr.write(`ai4eo: cannot write history file ${this.file}: ${(err as Error).message}\n`);
     }
   }
 

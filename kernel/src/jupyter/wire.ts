@@ -92,28 +92,34 @@ export class WireCodec {
     this.#algorithm = scheme.startsWith("hmac-") ? scheme.slice(5) : "sha256";
   }
 
-  /** The signature of the four JSON frames (hex), or "" when signing is off. */
-  sign(frames: Buffer[]): string {
+  /** The signature of the four JSON frames (hex), or "" when signing is off. Strings count as their UTF-8 bytes. */
+  sign(frames: readonly (Buffer | string)[]): string {
     if (this.#key.length === 0) return "";
     const h = createHmac(this.#algorithm, this.#key);
     for (const f of frames) h.update(f);
     return h.digest("hex");
   }
 
-  /** Encodes a message into ZeroMQ frames. */
-  encode(msg: JupyterMessage<unknown>): Buffer[] {
-    const json = [msg.header, msg.parent_header, msg.metadata, msg.content].map((p) => Buffer.from(JSON.stringify(p), "utf8"));
+  /**
+   * Encodes a message into ZeroMQ frames. The delimiter, signature and JSON frames are strings
+   * (zeromq.js sends them as their UTF-8 bytes): a Buffer of more than 128 bytes would be sent
+   * zero-copy, which costs a reference and a wake-up of the main thread to release it afterwards.
+   */
+  encode(msg: JupyterMessage<unknown>): (Buffer | string)[] {
+    const json = [JSON.stringify(msg.header), JSON.stringify(msg.parent_header), JSON.stringify(msg.metadata), JSON.stringify(msg.content)];
     return [
       ...msg.identities,
-      Buffer.from(DELIMITER),
-      Buffer.from(this.sign(json)),
+      DELIMITER,
+      this.sign(json),
       ...json,
       ...msg.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
     ];
   }
 
   /** Decodes and verifies ZeroMQ frames; throws {@link WireError} when they are not a valid signed message. */
-  decode(frames: Buffer[]): JupyterMessage {
+  decode(input: readonly (Buffer | string)[]): JupyterMessage {
+    // frames from a socket are Buffers; strings (as encode makes them) are taken as their UTF-8 bytes
+    const frames = input.map((f) => (typeof f === "string" ? Buffer.from(f, "utf8") : f));
     const at = frames.findIndex((f) => f.length === DELIMITER.length && f.toString() === DELIMITER);
     if (at < 0) throw new WireError("no <IDS|MSG> delimiter frame");
     if (frames.length < at + 6) throw new WireError(`expected at least 5 frames after the delimiter, got ${frames.length - at - 1}`);
