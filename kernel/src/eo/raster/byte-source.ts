@@ -3,7 +3,7 @@
  * URL read with range requests.
  * @module
  */
-import { closeSync, fstatSync, openSync, read as fsRead, readSync } from "node:fs";
+import { closeSync, constants as fsConstants, openSync, read as fsRead, readSync, statSync, type Stats } from "node:fs";
 import { RasterFormatError, RasterHttpError } from "./errors.js";
 
 /** Something the TIFF reader can read byte ranges from. */
@@ -66,27 +66,28 @@ export class FileSource implements ByteSource {
     finalizer.register(this, fd, this);
   }
 
-  /** Open `path` for reading (a synchronous open: no trip through the thread pool). */
+  /**
+   * Open `path` for reading (a synchronous open: no trip through the thread pool). The path is
+   * stat-ed first and only a regular file is opened: opening a named pipe waits for a writer,
+   * which would block the kernel's only thread for good.
+   * @throws {RasterFormatError} for a missing path, a directory, pipe, socket or device, or a file that cannot be opened.
+   */
   static async open(path: string): Promise<FileSource> {
+    let st: Stats;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      throw openError(path, e);
+    }
+    if (!st.isFile()) throw new RasterFormatError(path, notAFile(st));
     let fd: number;
     try {
-      fd = openSync(path, "r");
+      // non-blocking: should a pipe replace the file after the stat, the open still returns at once
+      fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new RasterFormatError(path, code === "ENOENT"
-        ? "no such file. Check the path (relative paths are resolved from the current directory)."
-        : `cannot open the file (${code ?? String(e)}).`, { cause: e });
+      throw openError(path, e);
     }
-    let size: number;
-    try {
-      const st = fstatSync(fd);
-      if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-      size = st.size;
-    } catch (e) {
-      closeSync(fd);
-      throw new RasterFormatError(path, `cannot open the file (${(e as NodeJS.ErrnoException).code ?? String(e)}).`, { cause: e });
-    }
-    return new FileSource(path, fd, size);
+    return new FileSource(path, fd, st.size);
   }
 
   #descriptor(): number {
@@ -136,6 +137,23 @@ export class FileSource implements ByteSource {
     await Promise.allSettled([...this.#inFlight]);
     closeSync(fd);
   }
+}
+
+/** The RasterFormatError for a failed stat or open of `path`. */
+function openError(path: string, e: unknown): RasterFormatError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new RasterFormatError(path, code === "ENOENT"
+    ? "no such file. Check the path (relative paths are resolved from the current directory)."
+    : `cannot open the file (${code ?? String(e)}).`, { cause: e });
+}
+
+/** What a path that is not a regular file is, and what to do instead. */
+function notAFile(st: Stats): string {
+  if (st.isDirectory()) return "is a directory, not a file. Pass the path of a GeoTIFF file (e.g. one inside this directory).";
+  const kind = st.isFIFO() ? "a named pipe (FIFO)" : st.isSocket() ? "a socket" : st.isCharacterDevice() ? "a character device" :
+    st.isBlockDevice() ? "a block device" : "a special file";
+  return `is ${kind}, not a regular file: it is not opened, since reading it could wait forever or never end. ` +
+    "Copy the data to a regular file and open that, or read the bytes yourself and pass them: openRaster(bytes).";
 }
 
 /** Options for {@link HttpSource}. */

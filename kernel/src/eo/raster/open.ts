@@ -3,7 +3,7 @@
  * lazy {@link RasterSource}; pixels are read window by window with `read()`.
  * @module
  */
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { interruptSignal, progress as startProgress } from "../progress.js";
@@ -693,8 +693,10 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
     const metaStr = tagString(first.ifd, Tag.GdalMetadata);
     let pam = new Map();
     if (localPath && options.readPam !== false) {
-      // a stat first: most files have no side-car, and a failed read costs an error object
-      const xml = existsSync(`${localPath}.aux.xml`) ? await readFile(`${localPath}.aux.xml`, "utf8").catch(() => undefined) : undefined;
+      // a stat first: most files have no side-car, and a failed read costs an error object; only a
+      // regular file is read (a named pipe would keep the read waiting for a writer)
+      const pamPath = `${localPath}.aux.xml`;
+      const xml = statSync(pamPath, { throwIfNoEntry: false })?.isFile() ? await readFile(pamPath, "utf8").catch(() => undefined) : undefined;
       if (xml) pam = parsePam(xml);
     }
     const source = new RasterSource({
