@@ -4,12 +4,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { openRaster, RasterFormatError } from "../../../kernel/src/eo/index.js";
-import { tempDir } from "./gdal-compare.js";
+import { encodeRaster, openRaster, Raster, RasterFormatError } from "../../../kernel/src/eo/index.js";
+import { PY, tempDir } from "./gdal-compare.js";
+import { getTag, setTag } from "./tiff-patch.js";
 
 const dir = tempDir("ai4eo-robustness-");
 
@@ -46,4 +47,126 @@ test("a directory, a character device and a socket are refused by kind before an
     server.close();
   }
   await assert.rejects(openRaster(join(dir, "missing.tif")), (e: unknown) => e instanceof RasterFormatError && /missing\.tif: no such file\. Check the path/.test(e.message));
+});
+
+/** 160×160 uint16 written by writeRaster as 25 DEFLATE tiles of 32×32 (byte counts are LONGs, so any value can be patched in). */
+async function tiledFixture(compress: "deflate" | "none" = "deflate"): Promise<Uint8Array> {
+  const band = new Uint16Array(160 * 160).map((_, i) => (i * 2654435761) % 4000);
+  return encodeRaster(new Raster({ width: 160, height: 160, dtype: "uint16", bands: [band] }), { compress, tileSize: 32 });
+}
+
+/** A copy of `base` with value `index` of tag `tag` set to `value` (checked to be stored as given). */
+function patched(base: Uint8Array, tag: number, index: number, value: number): Uint8Array {
+  const b = new Uint8Array(base);
+  setTag(b, tag, value, index);
+  assert.equal(getTag(b, tag, index), value, `tag ${tag}[${index}] holds ${value}`);
+  return b;
+}
+
+/** Band 1's checksum as gdalinfo -checksum computes it (-1 when GDAL fails to read a block). */
+function gdalChecksum(file: string): number {
+  return Number(execFileSync(PY, ["-c", `
+import sys
+from osgeo import gdal
+gdal.PushErrorHandler("CPLQuietErrorHandler")
+ds = gdal.Open(sys.argv[1])
+print(ds.GetRasterBand(1).Checksum())
+`, file], { encoding: "utf8" }).trim());
+}
+
+/** Band 1 of `source` (a window of it), the source closed after. */
+async function readBand1(source: string | Uint8Array, window?: { col: number; row: number; width: number; height: number }): Promise<ArrayLike<number>> {
+  const src = await openRaster(source);
+  try {
+    return (await src.read(window ? { window, bands: [1] } : { bands: [1] })).band(1);
+  } finally {
+    await src.close();
+  }
+}
+
+/** A fetch serving `body` with range requests, recording the length of each range asked for. */
+function rangeFetch(body: Uint8Array, asked: number[]): typeof fetch {
+  return async (_url, init) => {
+    const m = /bytes=(\d+)-(\d+)/.exec(new Headers(init?.headers).get("range") ?? "")!;
+    const a = Number(m[1]);
+    const b = Math.min(Number(m[2]), body.length - 1);
+    asked.push(Number(m[2]) - a + 1);
+    return new Response(body.slice(a, b + 1), { status: 206, headers: { "content-range": `bytes ${a}-${b}/${body.length}` } });
+  };
+}
+
+test("byte counts of gigabytes and offsets past the end of the file are RasterFormatErrors naming the file, the tile and the numbers, before anything is read or allocated (a whole-image read kept 25 × 3 GB of input buffers)", async () => {
+  const base = await tiledFixture();
+  const size = base.length;
+  const offset0 = getTag(base, 324, 0);
+  const counts = new Uint8Array(base);
+  for (let k = 0; k < 25; k++) setTag(counts, 325, 3e9, k);
+  const file = join(dir, "counts-3g.tif");
+  writeFileSync(file, counts);
+  const countError = (name: string, tile: number, offset: number) => (e: unknown) => e instanceof RasterFormatError && e.file === name &&
+    e.message === `${name}: tile ${tile} should have 3000000000 bytes at offset ${offset} (its TileByteCounts value) but the file ends ` +
+      `${size - offset} bytes after that offset (${size} bytes): the file is probably truncated or corrupt. Check it with gdalinfo -checksum, and download or copy it again.`;
+  const before = process.memoryUsage().arrayBuffers;
+  const src = await openRaster(file, { cacheBytes: 0 });
+  await assert.rejects(src.read(), countError(file, 0, offset0), "whole image (worker pool, recycled input buffers)");
+  await assert.rejects(src.read({ window: { col: 0, row: 0, width: 64, height: 64 } }), countError(file, 0, offset0), "4 tiles (this thread and libuv's pool)");
+  await src.close();
+  const grown = process.memoryUsage().arrayBuffers - before;
+  assert.ok(grown < 64 * 2 ** 20, `array buffers grew by ${(grown / 2 ** 20).toFixed(0)} MiB`);
+  // one tile inside, from bytes and over HTTP (the size the server reported refuses it before a request)
+  const one = patched(base, 325, 12, 3e9);
+  const offset12 = getTag(base, 324, 12);
+  const fromBytes = await openRaster(one);
+  await assert.rejects(fromBytes.read({ window: { col: 64, row: 64, width: 32, height: 32 } }), countError("<bytes>", 12, offset12));
+  const asked: number[] = [];
+  const url = "http://example.invalid/one.tif";
+  const remote = await openRaster(url, { fetch: rangeFetch(one, asked) });
+  await assert.rejects(remote.read(), countError(url, 12, offset12));
+  assert.deepEqual(asked, [16384], "one request, for the header: none for the tiles");
+  // an offset past the end (tile 5: the first of the second row of tiles)
+  const far = patched(base, 324, 5, 4e9);
+  writeFileSync(join(dir, "offset-far.tif"), far);
+  for (const [s, name] of [[far, "<bytes>"], [join(dir, "offset-far.tif"), join(dir, "offset-far.tif")]] as const) {
+    const r = await openRaster(s);
+    await assert.rejects(r.read({ window: { col: 0, row: 40, width: 10, height: 10 } }), (e: unknown) => e instanceof RasterFormatError &&
+      e.message === `${name}: tile 5 starts at byte 4000000000 (its TileOffsets value), past the end of the file (${size} bytes): ` +
+        "the file is probably truncated or corrupt. Check it with gdalinfo -checksum, and download or copy it again.", name);
+    await r.close();
+  }
+});
+
+test("a byte count larger than any block can use is limited as libtiff limits it, so blocks GDAL reads despite the count read the same: compressed tiles to 10 × their decoded size + 4096 bytes (no more is fetched), uncompressed strips to their decoded size (from bytes this was a 'truncated' error)", async () => {
+  // 1024×1024 uint16 in DEFLATE tiles of 256×256 (128 KiB decoded: the limit is 1 314 816 bytes)
+  let x = 12345;
+  const band = new Uint16Array(1024 * 1024).map(() => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16);
+  const base = await encodeRaster(new Raster({ width: 1024, height: 1024, dtype: "uint16", bands: [band] }), { compress: "deflate", tileSize: 256 });
+  const loose = patched(base, 325, 0, 1_900_000);
+  assert.ok(getTag(base, 324, 0) + 1_900_000 < base.length, "the count stays inside the file");
+  const files = { base: join(dir, "loose-base.tif"), loose: join(dir, "loose.tif") };
+  writeFileSync(files.base, base);
+  writeFileSync(files.loose, loose);
+  assert.equal(gdalChecksum(files.loose), gdalChecksum(files.base), "GDAL reads the tile, limiting the count");
+  const window = { col: 0, row: 0, width: 256, height: 256 };
+  const want = await readBand1(base, window);
+  const asked: number[] = [];
+  const remote = await openRaster("http://example.invalid/loose.tif", { fetch: rangeFetch(loose, asked) });
+  assert.deepEqual((await remote.read({ window })).band(1), want);
+  assert.equal(Math.max(...asked.slice(1)), 10 * 256 * 256 * 2 + 4096, "tile 0 is fetched up to the limit");
+  assert.deepEqual(await readBand1(files.loose, window), want);
+  // uncompressed strips of 256 rows (128 KiB: LONG byte counts), the middle one said to be 3 GB
+  const strips = join(dir, "strips.tif");
+  execFileSync(PY, ["-c", `
+import sys, numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+ds = gdal.GetDriverByName("GTiff").Create(sys.argv[1], 256, 600, 1, gdal.GDT_UInt16, ["BLOCKYSIZE=256"])
+ds.GetRasterBand(1).WriteArray((np.arange(256 * 600) % 65521).reshape(600, 256).astype(np.uint16))
+`, strips]);
+  const stripBytes = new Uint8Array(readFileSync(strips));
+  const huge = patched(stripBytes, 279, 1, 3e9);
+  writeFileSync(join(dir, "strips-huge.tif"), huge);
+  assert.equal(gdalChecksum(join(dir, "strips-huge.tif")), gdalChecksum(strips), "GDAL reads the strip");
+  const all = await readBand1(strips);
+  assert.deepEqual(await readBand1(huge), all, "from bytes");
+  assert.deepEqual(await readBand1(join(dir, "strips-huge.tif")), all, "from the file");
 });

@@ -494,18 +494,53 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   return out;
 }
 
+/** Byte counts above this are limited as libtiff limits them (see {@link storedBytesToRead}). */
+const LOOSE_COUNT_MIN = 1 << 20;
+
+/**
+ * How many stored bytes of block `index` (whose byte count is `count`) to read: the count, but
+ * never more than a block can use. Uncompressed blocks use their decoded size; for compressed
+ * ones a count over 1 MiB is limited, as libtiff limits it (TIFFFillStrip/TIFFFillTile), to 10 ×
+ * the decoded size of a whole block + 4096 bytes: no codec stores a block that loosely (random
+ * data through GDAL: CCITT fax ~5.5×, LZW 1.4×, JPEG at quality 100 ≤ 1.4×, LERC, PackBits, ZSTD,
+ * LZMA, WebP ~1×), so GDAL reads such a block as this reader does, and a corrupt count of
+ * gigabytes costs no more memory than that (for 256×256 uint16 tiles: 1 314 816 bytes).
+ */
+function storedBytesToRead(img: TiffImage, index: number, count: number): number {
+  const by = Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross);
+  if (img.compression === 1 && isBuiltinDecoder(1)) return Math.min(count, blockRows(img, by) * rowBytes(img));
+  const whole = img.blockHeight * rowBytes(img);
+  return count > LOOSE_COUNT_MIN && count > 10 * whole + 4096 ? 10 * whole + 4096 : count;
+}
+
+/**
+ * Refuses block `index`, stored as `count` bytes at `offset` of which `length` are to be read,
+ * when it does not lie inside a source of `size` bytes (unknown size: not checked here).
+ */
+function checkBlockInSource(img: TiffImage, index: number, offset: number, count: number, length: number, size: number | undefined): void {
+  if (size === undefined || offset + length <= size) return;
+  const kind = img.tiled ? "tile" : "strip";
+  const what = offset >= size
+    ? `${kind} ${index} starts at byte ${offset} (its ${img.tiled ? "TileOffsets" : "StripOffsets"} value), past the end of the file (${size} bytes)`
+    : `${kind} ${index} should have ${count} bytes at offset ${offset} (its ${img.tiled ? "TileByteCounts" : "StripByteCounts"} value) but the file ends ${size - offset} bytes after that offset (${size} bytes)`;
+  throw new RasterFormatError(img.file, `${what}: the file is probably truncated or corrupt. Check it with gdalinfo -checksum, and download or copy it again.`);
+}
+
 /**
  * Fetch the stored bytes of the given blocks (near ranges merged by HTTP sources); missing blocks
- * (offset or byte count 0) map to null.
- * @throws {RasterFormatError} when the file ends before a block does.
+ * (offset or byte count 0) map to null. Blocks are checked against the source's size before
+ * anything is read or allocated, and no more of a block is read than {@link storedBytesToRead} says.
+ * @throws {RasterFormatError} when a block lies past the end of the file or the file ends before it does.
  */
 export async function fetchBlocks(
   img: TiffImage, src: ByteSource, indices: number[], signal?: AbortSignal, alloc?: (length: number) => Uint8Array,
 ): Promise<Map<number, Uint8Array | null>> {
   await Promise.all([img.offsets.ensure(indices, signal), img.byteCounts.ensure(indices, signal)]);
   const off = (i: number) => img.offsets.at(i);
-  const len = (i: number) => img.byteCounts.at(i);
-  const present = indices.filter((i) => off(i) > 0 && len(i) > 0);
+  const present = indices.filter((i) => off(i) > 0 && img.byteCounts.at(i) > 0);
+  const lengths = new Map(present.map((i) => [i, storedBytesToRead(img, i, img.byteCounts.at(i))]));
+  const len = (i: number) => lengths.get(i)!;
+  for (const i of present) checkBlockInSource(img, i, off(i), img.byteCounts.at(i), len(i), src.size);
   let bytes: Uint8Array[];
   if (alloc && src.readInto) {
     // local files: read each block into a (recycled) buffer of the caller's
@@ -520,7 +555,7 @@ export async function fetchBlocks(
   present.forEach((i, k) => {
     const b = bytes[k]!;
     if (b.length < len(i)) {
-      throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${i} should have ${len(i)} bytes at offset ${off(i)} but the file ends after ${b.length}: the file is truncated. Download or copy it again.`);
+      throw new RasterFormatError(img.file, `${img.tiled ? "tile" : "strip"} ${i} should have ${img.byteCounts.at(i)} bytes at offset ${off(i)} but the file ends after ${b.length}: the file is truncated. Download or copy it again.`);
     }
     byIndex.set(i, b);
   });
