@@ -8,9 +8,9 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { encodeRaster, openRaster, Raster, RasterFormatError } from "../../../kernel/src/eo/index.js";
+import { encodeRaster, openRaster, Raster, RasterFormatError, UnsupportedRasterFeatureError } from "../../../kernel/src/eo/index.js";
 import { PY, tempDir } from "./gdal-compare.js";
-import { getTag, setTag } from "./tiff-patch.js";
+import { getTag, setTag, setTagTyped } from "./tiff-patch.js";
 
 const dir = tempDir("ai4eo-robustness-");
 
@@ -169,4 +169,39 @@ ds.GetRasterBand(1).WriteArray((np.arange(256 * 600) % 65521).reshape(600, 256).
   const all = await readBand1(strips);
   assert.deepEqual(await readBand1(huge), all, "from bytes");
   assert.deepEqual(await readBand1(join(dir, "strips-huge.tif")), all, "from the file");
+});
+
+test("an image of 10⁶×10⁶ pixels in a tiny file: opening refuses it at once when the block tables do not cover it; one giant block of a few stored bytes is refused before its memory is allocated, a giant missing block clearly (a bare RangeError)", async () => {
+  const small = await encodeRaster(new Raster({ width: 32, height: 32, dtype: "uint8", bands: [new Uint8Array(1024).fill(7)] }), { tileSize: 16 });
+  const huge = new Uint8Array(small);
+  setTagTyped(huge, 256, 4, 1e6);
+  setTagTyped(huge, 257, 4, 1e6);
+  writeFileSync(join(dir, "huge-image.tif"), huge);
+  for (const [s, name] of [[huge, "<bytes>"], [join(dir, "huge-image.tif"), join(dir, "huge-image.tif")]] as const) {
+    const t0 = performance.now();
+    await assert.rejects(openRaster(s), (e: unknown) => e instanceof RasterFormatError &&
+      e.message === `${name}: IFD 0 lists 4 tile offsets and 4 byte counts but needs 3906250000: the file is corrupt.`);
+    assert.ok(performance.now() - t0 < 1000, "refused at once");
+  }
+  // one tile of 40000×40000 (1.6 GB decoded) or 10⁶×10⁶ holding the 12 DEFLATE bytes of 16×16 pixels
+  const oneTile = await encodeRaster(new Raster({ width: 16, height: 16, dtype: "uint8", bands: [new Uint8Array(256).fill(7)] }), { tileSize: 16 });
+  const stored = getTag(oneTile, 325, 0);
+  const giant = (side: number) => {
+    const b = new Uint8Array(oneTile);
+    for (const tag of [256, 257, 322, 323]) setTagTyped(b, tag, 4, side);
+    return b;
+  };
+  const before = process.memoryUsage().arrayBuffers;
+  for (const side of [40000, 1e6]) {
+    await assert.rejects(readBand1(giant(side), { col: 0, row: 0, width: 10, height: 10 }), (e: unknown) => e instanceof RasterFormatError &&
+      e.message === `<bytes>: tile 0 (DEFLATE, ${stored} bytes stored) cannot hold the ${side * side} bytes its ${side}×${side} pixels need ` +
+        "(DEFLATE expands at most 1032×): the file is truncated, or its byte count or the image or block size in its header is corrupt. " +
+        "Check it with gdalinfo -checksum, and download or copy it again.", String(side));
+  }
+  assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 2 ** 20, "no memory for the giant tile");
+  const sparse = giant(1e6);
+  setTag(sparse, 324, 0, 0);
+  await assert.rejects(readBand1(sparse, { col: 0, row: 0, width: 10, height: 10 }), (e: unknown) => e instanceof UnsupportedRasterFeatureError &&
+    e.field === "tile size" && e.message.startsWith("<bytes>: unsupported tile size 1000000×1000000. tile 0 of IFD 0 decodes to 1000000000000 bytes, more than one block can hold in memory (4 GiB). ") &&
+    e.message.includes("rewrite it with smaller blocks (gdal_translate -co TILED=YES); otherwise its header is corrupt"));
 });

@@ -3,6 +3,7 @@
  * decoding of one block into a typed array.
  * @module
  */
+import { constants as bufferConstants } from "node:buffer";
 import type { ByteSource } from "./byte-source.js";
 import { ycbcrBlockToRgb } from "./jpeg-ycbcr.js";
 import { inflateInWorker, POOL_MIN_BYTES } from "./inflate-pool.js";
@@ -363,6 +364,42 @@ export function missingBlock(img: TiffImage, index: number, n: number, fill: num
 }
 
 /**
+ * Refuses a block of more than 4 GiB decoded (`bytes`), which no typed array holds: a block size
+ * in the header that is corrupt (a 10⁶×10⁶ tile), or a valid file with giant blocks (one strip for
+ * a whole large image), which is refused clearly instead of a bare RangeError at allocation.
+ */
+function checkBlockFits(img: TiffImage, index: number, rows: number, bytes: number): void {
+  if (bytes <= bufferConstants.MAX_LENGTH) return;
+  const kind = img.tiled ? "tile" : "strip";
+  throw new UnsupportedRasterFeatureError(img.file, `${kind} size`, `${img.blockWidth}×${rows}`,
+    `${kind} ${index} of IFD ${img.ifdIndex} decodes to ${bytes} bytes, more than one block can hold in memory ` +
+    `(${(bufferConstants.MAX_LENGTH / 2 ** 30).toFixed(0)} GiB). If gdalinfo -checksum reads the file, rewrite it with smaller blocks ` +
+    "(gdal_translate -co TILED=YES); otherwise its header is corrupt: download or copy it again.");
+}
+
+/**
+ * Most bytes one stored byte can decode to, for codecs where that is known exactly: a DEFLATE
+ * match of 258 bytes costs at least 2 bits, a PackBits run of 128 bytes 2 bytes; uncompressed, 1.
+ */
+const MAX_EXPANSION: Partial<Record<number, number>> = { 1: 1, 8: 1032, 32946: 1032, 32773: 64 };
+
+/**
+ * Refuses a block whose `storedBytes` cannot decode to the `expected` bytes its rows need with
+ * its (built-in) codec, before memory for them is allocated: such a block would decode short
+ * anyway, and a corrupt image or block size must not allocate gigabytes for a few stored bytes.
+ */
+function checkExpansion(img: TiffImage, index: number, storedBytes: number, expected: number): void {
+  const max = MAX_EXPANSION[img.compression];
+  if (max === undefined || !isBuiltinDecoder(img.compression) || expected <= storedBytes * max) return;
+  const codec = COMPRESSION_NAMES[img.compression] ?? String(img.compression);
+  const rows = blockRows(img, Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross));
+  throw new RasterFormatError(img.file,
+    `${img.tiled ? "tile" : "strip"} ${index} (${codec}, ${storedBytes} bytes stored) cannot hold the ${expected} bytes its ` +
+    `${img.blockWidth}×${rows} pixels need (${max === 1 ? "uncompressed" : `${codec} expands at most ${max}×`}): the file is truncated, or its ` +
+    "byte count or the image or block size in its header is corrupt. Check it with gdalinfo -checksum, and download or copy it again.");
+}
+
+/**
  * Decode the stored bytes of block `index` into a typed array of `rows × blockWidth × samples`
  * values (component type for complex: interleaved re/im). A missing block (`stored` null) decodes
  * to `fill`, per band or one value for all (see {@link missingBlock}).
@@ -374,13 +411,19 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   const comp = isComplex(img.dtype) ? 2 : 1;
   const n = rows * img.blockWidth * spp * comp;
   const Ctor = arrayTypeFor(img.dtype);
-  if (stored === null) return missingBlock(img, index, n, fill);
+  if (stored === null) {
+    checkBlockFits(img, index, rows, n * Ctor.BYTES_PER_ELEMENT);
+    return missingBlock(img, index, n, fill);
+  }
   const expected = rows * rowBytes(img);
   const decoderP = getDecoder(img.compression);
   if (!decoderP) {
     throw new UnsupportedRasterFeatureError(img.file, "compression", `${img.compression} (${COMPRESSION_NAMES[img.compression] ?? "unknown"})`,
       "Register a decoder with addDecoder(code, ...) or convert the file with gdal_translate -co COMPRESS=DEFLATE.");
   }
+  // a corrupt size is told as such when the stored bytes show it; else a giant block is refused
+  checkExpansion(img, index, stored.length, expected);
+  checkBlockFits(img, index, rows, n * Ctor.BYTES_PER_ELEMENT);
   const ctx: DecodeContext = {
     file: img.file, compression: img.compression, expectedBytes: expected, blockWidth: img.blockWidth, blockHeight: rows,
     samples: spp, bitsPerSample: img.bits, sampleFormat: img.sampleFormat, photometric: img.photometric,
