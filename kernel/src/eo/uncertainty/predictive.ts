@@ -45,6 +45,16 @@ export interface PredictiveOptions extends ReportingOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Largest number of sample values (samples × items × output values per item) {@link mcDropout}
+ * holds at once: 2^28 float32 values, 1 GiB (the budget of RISE's masks, `MAX_RISE_MASK_VALUES`).
+ * @example
+ * ```ts
+ * const most = Math.floor(MAX_MC_SAMPLE_VALUES / (patches.dims[0] * 4)); // samples of a 4-class patch classifier
+ * ```
+ */
+export const MAX_MC_SAMPLE_VALUES = 2 ** 28;
+
 /** Options of {@link mcDropout}. */
 export interface McDropoutOptions extends PredictiveOptions {
   /** Number of stochastic samples S; default 20. */
@@ -263,6 +273,25 @@ function stack(samples: Tensor[]): Tensor {
 }
 
 /**
+ * The number of values of `S` samples of `N` items with `perItem` output values each, refused when
+ * over {@link MAX_MC_SAMPLE_VALUES}.
+ */
+function checkSampleBudget(S: number, N: number, perItem: number): number {
+  const values = S * N * perItem;
+  if (values > MAX_MC_SAMPLE_VALUES) {
+    const fit = Math.floor(MAX_MC_SAMPLE_VALUES / (N * perItem));
+    throw new UncertaintyInputError(
+      `MC dropout with ${S} samples of ${N} item${N === 1 ? "" : "s"} × ${perItem} output values needs ${values} values ` +
+        `(${((values * 4) / 2 ** 30).toFixed(1)} GiB of float32), more than it holds at once (MAX_MC_SAMPLE_VALUES = ${MAX_MC_SAMPLE_VALUES}, 1 GiB); ` +
+        (fit >= 1 ? `use at most ${fit} samples, or ` : "") +
+        `pass fewer items per call (split the batch; sceneUncertainty() goes through a scene strip by strip).`,
+      { samples: S, items: N, perItem, values, bytes: values * 4, budget: MAX_MC_SAMPLE_VALUES * 4 },
+    );
+  }
+  return values;
+}
+
+/**
  * MC dropout: `samples` stochastic forward passes with Dropout active. Several samples share one
  * forward pass (the batch is repeated up to `maxBatch` items), so 20 samples of one patch cost one
  * or two passes rather than twenty. The first pass carries `seed` (see {@link SeededPredictOptions}).
@@ -270,6 +299,8 @@ function stack(samples: Tensor[]): Tensor {
  * @param predictor a model whose `predict` honours `{ mcDropout: true }`
  * @param input `N×C×H×W` batch, normalized as the model expects
  * @param options {@link McDropoutOptions}: `samples` (20), `seed` (0), `maxBatch` (32), `task`, `output`
+ * @throws {UncertaintyInputError} when the samples would need more than {@link MAX_MC_SAMPLE_VALUES}
+ *   values (checked after the first pass, which tells the output size), naming the memory and how many samples fit
  * @example
  * ```ts
  * const dist = await mcDropout(model, patches, { samples: 20, seed: 1 });
@@ -288,7 +319,10 @@ export async function mcDropout(predictor: Predictor, input: Tensor, options: Mc
   const maxBatch = options.maxBatch ?? 32;
   const perPass = Math.max(1, Math.min(S, Math.floor(maxBatch / Math.max(1, N))));
   const passes = Math.ceil(S / perPass);
-  const outs: Tensor[] = [];
+  // The S samples go straight into one array, allocated after the first pass tells the output size
+  // (checked against MAX_MC_SAMPLE_VALUES): no per-sample objects, no second copy.
+  let all: Float32Array | undefined;
+  let sampleDims: number[] = [];
   const rep = reporter(options, "MC dropout", passes);
   for (let pass = 0; pass < passes; pass++) {
     options.signal?.throwIfAborted();
@@ -300,11 +334,18 @@ export async function mcDropout(predictor: Predictor, input: Tensor, options: Mc
     const out = await predictor.predict(batch, opts);
     checkOutput(out, N * r, "MC dropout pass");
     const probs = toProbs(out, options);
-    for (let j = 0; j < r; j++) outs.push(sliceBatch(probs, j * N, N));
+    const dims = [N, ...probs.dims.slice(1)];
+    if (all === undefined) {
+      sampleDims = dims;
+      all = new Float32Array(checkSampleBudget(S, N, itemSize(probs)));
+    } else if (dims.join("x") !== sampleDims.join("x")) {
+      throw new UncertaintyInputError(`Sample ${pass * perPass} has dims [${dims.join(", ")}] but sample 0 has [${sampleDims.join(", ")}].`);
+    }
+    all.set(probs.data, pass * perPass * (all.length / S));
     rep.tick();
   }
   rep.done();
-  return checked(new PredictiveDistribution(stack(outs), {
+  return checked(new PredictiveDistribution({ data: all!, dims: [S, ...sampleDims] }, {
     ...(options.task ? { task: options.task } : {}), ...(options.classes ? { classes: options.classes } : {}),
     method: `MC dropout (${S} samples in ${passes} passes${seed === undefined ? "" : `, seed ${seed}`})`,
   }), options.classes);
