@@ -3,7 +3,8 @@
  * strip by strip (bounded memory), with the per-pixel measures as georeferenced rasters.
  * Patch classifiers give each patch's measures to its pixels; dense models (segmentation,
  * pixel regression) give per-pixel measures. Tiles do not overlap (the last row/column of tiles
- * is flush with the scene edge).
+ * is flush with the scene edge). Nodata pixels (any band equal to its nodata value, or NaN) are fed
+ * to the model as 0 and get no result: NaN in the maps, -1 in `predicted` (the rasters' nodata).
  * @module
  */
 import type { Predictor, Tensor } from "../model/tensor.js";
@@ -13,6 +14,7 @@ import { Raster } from "../raster/raster.js";
 import type { RasterSourceLike } from "../raster/types.js";
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
+import { describeValue } from "./matrix.js";
 import { classificationMeasures, regressionMeasures } from "./measures.js";
 import { mcDropout, testTimeAugmentation, type PredictiveDistribution } from "./predictive.js";
 import { reporter, type ReportingOptions } from "./reporter.js";
@@ -22,7 +24,7 @@ import type { Augmentation } from "./tensor-ops.js";
 export interface SceneUncertaintyOptions extends ReportingOptions {
   /** `"mc-dropout"` (default) or `"tta"` (test-time augmentation). */
   method?: "mc-dropout" | "tta";
-  /** MC samples; default 20. */
+  /** MC samples; default 20 (at most {@link MAX_MC_SAMPLE_VALUES} values per strip, see {@link mcDropout}). */
   samples?: number;
   /** Seed of the MC passes, given to the first pass of the first strip; later strips continue the stream. Default 0. */
   seed?: number;
@@ -62,7 +64,8 @@ export class SceneUncertainty {
   /**
    * Classification: `mean` (K bands), `predicted`, `confidence`, `predictiveEntropy`,
    * `expectedEntropy`, `mutualInformation`, `std`. Regression: `mean`, `aleatoricStd`,
-   * `epistemicStd`, `totalStd`, `lower`, `upper`.
+   * `epistemicStd`, `totalStd`, `lower`, `upper`. Nodata pixels of the scene are NaN (`predicted`: -1),
+   * the rasters' nodata value.
    */
   readonly rasters: Record<string, Raster>;
   readonly method: string;
@@ -80,7 +83,7 @@ export class SceneUncertainty {
     const first = Object.values(this.rasters)[0]!;
     const cap = `${this.method} over a ${first.width}×${first.height} scene: ${this.tiles} tiles in ${this.seconds.toFixed(2)} s`;
     const rows = Object.entries(this.rasters).filter(([k]) => k !== "mean" || first.count === 1).map(([k, r]) => {
-      const s = stats(Array.from(r.band(1)).filter((v) => Number.isFinite(v)));
+      const s = stats(Array.from(r.band(1)).filter((v) => Number.isFinite(v) && v !== r.nodata[0]));
       return [k, s.min, s.mean, s.max] as (string | number)[];
     });
     return { "text/plain": textTable(cap, ["map", "min", "mean", "max"], rows), "text/html": htmlTable(cap, ["map", "min", "mean", "max"], rows) };
@@ -130,6 +133,11 @@ export interface SceneTileStrip {
   coreCols: readonly (readonly [number, number])[];
   /** `N×C×size×size` normalized tiles, one per column. */
   input: Tensor;
+  /**
+   * Per tile pixel (`N×size×size`): 0 where the source is nodata (any band equal to its nodata
+   * value, or NaN; fed to the model as 0 in every channel), 1 elsewhere. Absent when the strip has no nodata.
+   */
+  valid?: Uint8Array;
   /** Number of strips in the scene. */
   strips: number;
 }
@@ -143,6 +151,7 @@ export interface SceneTileStrip {
  * ```
  */
 export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike, options: SceneTilesOptions = {}): AsyncGenerator<SceneTileStrip> {
+  checkSceneInputs(predictor, source, options, "sceneTiles");
   const card = (predictor as { card?: ModelCard }).card;
   const patch = card?.input.patchSize ?? null;
   const t = options.tileSize ?? patch?.[0] ?? 64;
@@ -152,6 +161,12 @@ export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike
   const W = source.width, H = source.height;
   if (t > W || t > H) throw new UncertaintyInputError(`The scene (${W}×${H}) is smaller than one ${t}×${t} tile.`);
   const bands = options.bands ?? (card ? selectBands(source, card) : Array.from({ length: source.count }, (_, i) => i + 1));
+  const bad = bands.findIndex((b) => !(Number.isInteger(b) && b >= 1 && b <= source.count));
+  if (bad >= 0) {
+    throw new UncertaintyInputError(
+      `bands[${bad}] is ${describeValue(bands[bad])}, not a band of the scene: give 1-based band numbers in 1..${source.count}, e.g. [1, 2, 3].`, { bands },
+    );
+  }
   const prepare = options.prepare ?? (card ? (r: Raster) => rasterToTensor(r, card) : (r: Raster) => {
     const data = new Float32Array(r.count * r.width * r.height);
     for (let b = 0; b < r.count; b++) data.set(Float32Array.from(r.band(b + 1)), b * r.width * r.height);
@@ -166,17 +181,104 @@ export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike
   for (const y0 of ys) {
     options.signal?.throwIfAborted();
     const strip = await source.read({ window: { col: 0, row: y0, width: W, height: t }, bands, ...(options.signal ? { signal: options.signal } : {}) });
+    const mask = nodataMask(strip);
     const x = prepare(strip);
-    const C = x.dims[1]!;
+    const C = checkPrepared(x, t, W);
+    const P = t * W;
+    for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) {
+      if (mask && !mask[p]) x.data[c * P + p] = 0;
+      else if (!Number.isFinite(x.data[c * P + p]!)) {
+        throw new UncertaintyInputError(
+          `prepare returned ${x.data[c * P + p]} for channel ${c} at scene row ${y0 + Math.floor(p / W)}, col ${p % W}, a pixel that is not nodata in the source: ` +
+            "the model's input must be finite. Fix the normalization, or set that value as the band's nodata.",
+          { channel: c, row: y0 + Math.floor(p / W), col: p % W },
+        );
+      }
+    }
     const N = xs.length;
     const batch = new Float32Array(N * C * t * t);
+    const valid = mask ? new Uint8Array(N * t * t) : undefined;
     xs.forEach((x0, n) => {
       for (let c = 0; c < C; c++) for (let r = 0; r < t; r++) {
         const src = c * t * W + r * W + x0;
         batch.set(x.data.subarray(src, src + t), ((n * C + c) * t + r) * t);
       }
+      if (valid) for (let r = 0; r < t; r++) valid.set(mask!.subarray(r * W + x0, r * W + x0 + t), (n * t + r) * t);
     });
-    yield { row: y0, cols: xs, size: t, coreRows: core(y0, t, H, halo), coreCols, input: { data: batch, dims: [N, C, t, t] }, strips: ys.length };
+    yield {
+      row: y0, cols: xs, size: t, coreRows: core(y0, t, H, halo), coreCols, input: { data: batch, dims: [N, C, t, t] }, strips: ys.length,
+      ...(valid ? { valid } : {}),
+    };
+  }
+}
+
+/** Per pixel of a strip: 1 valid, 0 nodata (any band equal to its nodata value, or NaN); null when every pixel is valid. */
+function nodataMask(strip: Raster): Uint8Array | null {
+  const P = strip.width * strip.height;
+  let mask: Uint8Array | null = null;
+  for (let b = 1; b <= strip.count; b++) {
+    const v = strip.band(b), nd = strip.nodata[b - 1];
+    for (let p = 0; p < P; p++) {
+      const x = v[p]!;
+      if (x !== x || (nd !== null && nd !== undefined && x === nd)) (mask ??= new Uint8Array(P).fill(1))[p] = 0;
+    }
+  }
+  return mask;
+}
+
+/** Checks what `prepare` returned for a strip of `t` rows × `W` columns; returns its channel count. */
+function checkPrepared(x: unknown, t: number, W: number): number {
+  const v = x as Tensor;
+  if (v === null || typeof v !== "object" || !Array.isArray(v.dims) || !(v.data instanceof Float32Array)) {
+    throw new UncertaintyInputError(`prepare must return a tensor { data: Float32Array, dims: [1, C, ${t}, ${W}] } for a ${W}×${t} strip, got ${describeValue(x)}.`);
+  }
+  const C = v.dims[1]!;
+  if (v.dims.length !== 4 || v.dims[0] !== 1 || !(Number.isInteger(C) && C >= 1) || v.dims[2] !== t || v.dims[3] !== W || v.data.length !== C * t * W) {
+    throw new UncertaintyInputError(
+      `prepare returned dims [${v.dims.join(", ")}] with ${v.data.length} values for a ${W}×${t} strip of the scene; it must return 1×C×${t}×${W} ` +
+        "(the whole strip, C bands, normalized as the model expects).",
+      { dims: v.dims },
+    );
+  }
+  return C;
+}
+
+/**
+ * Checks the model, the scene and the tiling options of {@link sceneTiles} (and the scene functions built on it).
+ * @throws {UncertaintyInputError} naming the argument and what to pass.
+ */
+function checkSceneInputs(predictor: unknown, source: unknown, options: SceneTilesOptions, fn: string): asserts source is RasterSourceLike {
+  if (predictor === null || typeof predictor !== "object" || typeof (predictor as Predictor).predict !== "function") {
+    throw new UncertaintyInputError(`${fn} needs a model (an object with a predict() method, e.g. from loadModel()), got ${describeValue(predictor)}.`);
+  }
+  const s = source as RasterSourceLike;
+  if (s === null || typeof s !== "object" || typeof s.read !== "function" || !(Number.isInteger(s.width) && Number.isInteger(s.height) && Number.isInteger(s.count))) {
+    const tensor = s !== null && typeof s === "object" && "dims" in s && "data" in s;
+    throw new UncertaintyInputError(
+      `${fn} needs a scene: an opened raster (openRaster()) or a Raster, got ${describeValue(source)}` +
+        `${tensor ? " (a tensor: for a batch of patches use mcDropout(), testTimeAugmentation() or deepEnsemble())" : ""}.`,
+    );
+  }
+  if (s.dtype.startsWith("c")) {
+    throw new UncertaintyInputError(`The scene is ${s.dtype} (complex); the model needs real values. Convert it first, e.g. intensity(await scene.read()).`, { dtype: s.dtype });
+  }
+  if (options === null || typeof options !== "object") throw new UncertaintyInputError(`options must be an object such as { tileSize: 64 }, got ${describeValue(options)}.`);
+  if (options.tileSize !== undefined && !(typeof options.tileSize === "number" && Number.isInteger(options.tileSize) && options.tileSize >= 1)) {
+    throw new UncertaintyInputError(`tileSize must be a positive integer (tile edge in pixels), got ${describeValue(options.tileSize)}.`, { tileSize: options.tileSize });
+  }
+  if (options.bands !== undefined && (!Array.isArray(options.bands) || options.bands.length === 0)) {
+    throw new UncertaintyInputError(`bands must be a non-empty array of 1-based band numbers such as [1, 2, 3], got ${describeValue(options.bands)}.`);
+  }
+  if (options.prepare !== undefined && typeof options.prepare !== "function") {
+    throw new UncertaintyInputError(`prepare must be a function (strip: Raster) => Tensor, got ${describeValue(options.prepare)}.`);
+  }
+  checkSignal(options.signal);
+}
+
+/** Checks an optional abort signal. */
+function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal !== null && typeof signal === "object" && typeof (signal as AbortSignal).throwIfAborted === "function")) {
+    throw new UncertaintyInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(signal)}.`);
   }
 }
 
@@ -195,6 +297,16 @@ export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike
  */
 export async function sceneUncertainty(predictor: Predictor, source: RasterSourceLike, options: SceneUncertaintyOptions = {}): Promise<SceneUncertainty> {
   const t0 = performance.now();
+  checkSceneInputs(predictor, source, options, "sceneUncertainty");
+  if (options.method !== undefined && options.method !== "mc-dropout" && options.method !== "tta") {
+    throw new UncertaintyInputError(`method must be "mc-dropout" or "tta" (test-time augmentation), got ${describeValue(options.method)}.`, { method: options.method });
+  }
+  if (options.samples !== undefined && !(typeof options.samples === "number" && Number.isInteger(options.samples) && options.samples >= 1)) {
+    throw new UncertaintyInputError(`samples must be a positive integer, got ${describeValue(options.samples)}.`, { samples: options.samples });
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new UncertaintyInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
+  }
   const card = (predictor as { card?: ModelCard }).card;
   const W = source.width, H = source.height;
   const task = options.task ?? (card?.task === "regression" ? "regression" : "classification");
@@ -209,11 +321,11 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
   const S = options.samples ?? 20;
   let tiles = 0;
   const tileOpts: SceneTilesOptions = {
-    ...(options.tileSize ? { tileSize: options.tileSize } : {}), ...(options.halo !== undefined ? { halo: options.halo } : {}),
+    ...(options.tileSize !== undefined ? { tileSize: options.tileSize } : {}), ...(options.halo !== undefined ? { halo: options.halo } : {}),
     ...(options.bands ? { bands: options.bands } : {}),
     ...(options.prepare ? { prepare: options.prepare } : {}), ...(options.signal ? { signal: options.signal } : {}),
   };
-  for await (const { row: y0, cols: xs, size: t, input, strips, coreRows, coreCols } of sceneTiles(predictor, source, tileOpts)) {
+  for await (const { row: y0, cols: xs, size: t, input, strips, coreRows, coreCols, valid } of sceneTiles(predictor, source, tileOpts)) {
     rep ??= reporter(options, `scene ${method}`, strips);
     const N = xs.length;
     tiles += N;
@@ -229,7 +341,7 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
         const dst = (out[key] ??= new Float32Array(P).fill(NaN));
         xs.forEach((x0, n) => {
           for (let r = coreRows[0]; r < coreRows[1]; r++) for (let c = coreCols[n]![0]; c < coreCols[n]![1]; c++) {
-            dst[(y0 + r) * W + x0 + c] = dense ? data[((n * channels + k) * t + r) * t + c]! : data[n * channels + k]!;
+            dst[(y0 + r) * W + x0 + c] = valid && !valid[(n * t + r) * t + c] ? NaN : dense ? data[((n * channels + k) * t + r) * t + c]! : data[n * channels + k]!;
           }
         });
       }
@@ -241,7 +353,7 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
       const pr = (predicted ??= new Int32Array(P));
       xs.forEach((x0, n) => {
         for (let r = coreRows[0]; r < coreRows[1]; r++) for (let c = coreCols[n]![0]; c < coreCols[n]![1]; c++) {
-          pr[(y0 + r) * W + x0 + c] = dense ? m.predicted.data[(n * t + r) * t + c]! : m.predicted.data[n]!;
+          pr[(y0 + r) * W + x0 + c] = valid && !valid[(n * t + r) * t + c] ? -1 : dense ? m.predicted.data[(n * t + r) * t + c]! : m.predicted.data[n]!;
         }
       });
       for (const f of ["confidence", "predictiveEntropy", "expectedEntropy", "mutualInformation", "std"] as const) write(f, m[f].data, 1);
@@ -252,11 +364,11 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
     rep.tick();
   }
   rep?.done();
-  const geo = { transform: source.transform, crs: source.crs };
+  const geo = { transform: source.transform, crs: source.crs, nodata: NaN };
   const rasters: Record<string, Raster> = {};
   if (task === "classification") {
     rasters.mean = new Raster({ width: W, height: H, dtype: "float32", bands: Array.from({ length: K }, (_, k) => out[`mean:${k}`]!), descriptions: classes ? [...classes] : [], ...geo });
-    rasters.predicted = new Raster({ width: W, height: H, dtype: "int32", bands: [predicted!], descriptions: ["predicted class"], ...geo });
+    rasters.predicted = new Raster({ width: W, height: H, dtype: "int32", bands: [predicted!], descriptions: ["predicted class"], ...geo, nodata: -1 });
     for (const f of ["confidence", "predictiveEntropy", "expectedEntropy", "mutualInformation", "std"]) rasters[f] = new Raster({ width: W, height: H, dtype: "float32", bands: [out[f]!], descriptions: [f], ...geo });
   } else {
     for (const f of ["mean", "aleatoricStd", "epistemicStd", "totalStd", "lower", "upper"]) rasters[f] = new Raster({ width: W, height: H, dtype: "float32", bands: [out[f]!], descriptions: [f], ...geo });
