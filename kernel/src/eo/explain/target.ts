@@ -8,6 +8,7 @@ import type { Predictor, Tensor } from "../model/tensor.js";
 import { predictBatched } from "../uncertainty/predictive.js";
 import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
 import { describeValue, softmax } from "../uncertainty/matrix.js";
+import { UncertaintyInputError } from "../uncertainty/errors.js";
 import { ExplainInputError, TargetMismatchError } from "./errors.js";
 
 /** Options shared by every attribution method. */
@@ -93,6 +94,11 @@ export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "pr
   const N = o.dims[0]!;
   const K = o.dims.length > 1 ? o.dims[1]! : 1;
   const P = o.data.length / (N * K);
+  if (region && P === 1) {
+    throw new ExplainInputError(
+      `region selects pixels of dense outputs (N×K×H×W), but this model outputs [${o.dims.join(", ")}], one value per class and item; omit region (to explain a part of a patch, occlude the rest, e.g. with a baseline).`,
+    );
+  }
   if (region && region.length !== P) {
     throw new ExplainInputError(`The region mask has ${region.length} values but the model's output has ${P} pixels per item; give one value per output pixel.`);
   }
@@ -132,6 +138,43 @@ export function checkExplainOptions(predictor: Predictor, options: ExplainOption
     throw new ExplainInputError(`score must be "raw" (the model's output) or "probability" (softmax first), got ${describeValue(options.score)}.`, { score: options.score });
   }
   checkPositiveInteger(options.maxBatch, "maxBatch", "perturbed items per forward pass");
+  const region = options.region;
+  if (region !== undefined && !((Array.isArray(region) || (ArrayBuffer.isView(region) && !(region instanceof DataView))) && Array.prototype.every.call(region, (v: unknown) => typeof v === "number"))) {
+    throw new ExplainInputError(`region must be an H×W mask of numbers (an array or typed array, non-zero = explain this pixel), got ${describeValue(region)}.`);
+  }
+  if (options.signal !== undefined && !(options.signal !== null && typeof options.signal === "object" && typeof options.signal.throwIfAborted === "function")) {
+    throw new ExplainInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(options.signal)}.`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new ExplainInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
+  }
+}
+
+/**
+ * Checks what a model's predict() returned for a batch of `n` items: a tensor with `n` items whose
+ * dims match its values, all finite.
+ * @param what the batch, for messages, e.g. "the input" or "a perturbed copy of item 3"
+ */
+function checkModelOutput(out: unknown, n: number, what: (index: number) => string): asserts out is Tensor {
+  const o = out as Tensor;
+  if (o === null || typeof o !== "object" || !Array.isArray(o.dims) || !ArrayBuffer.isView(o.data)) {
+    throw new ExplainInputError(`The model's predict() returned ${describeValue(out)}; a Predictor must return a tensor { data: Float32Array, dims: [N, K(, H, W)] }.`);
+  }
+  if (o.dims[0] !== n) throw new ExplainInputError(`The model returned ${o.dims[0]} outputs for a batch of ${n}.`);
+  const total = o.dims.reduce((a, b) => a * b, 1);
+  if (o.data.length !== total) {
+    throw new ExplainInputError(`The model returned ${o.data.length} values with dims [${o.dims.join(", ")}], which need ${total}; its output tensor is inconsistent.`);
+  }
+  const per = total / n;
+  for (let i = 0; i < o.data.length; i++) {
+    if (!Number.isFinite(o.data[i]!)) {
+      throw new ExplainInputError(
+        `The model returned ${o.data[i]} for ${what(Math.floor(i / per))} (output value ${i % per} of the item): attributions would be NaN. ` +
+          "The inputs are finite, so check the model (and its normalization), or a baseline it cannot handle.",
+        { item: Math.floor(i / per), index: i % per },
+      );
+    }
+  }
 }
 
 /**
@@ -171,8 +214,19 @@ export function checkSeed(seed: unknown, name = "seed"): void {
 export async function resolveTargets(predictor: Predictor, input: Tensor, options: ExplainOptions): Promise<ResolvedTargets> {
   checkExplainOptions(predictor, options);
   const N = input.dims[0]!;
-  const out = await predictBatched(predictor, input, { maxBatch: options.maxBatch ?? 64, ...(options.signal ? { signal: options.signal } : {}) });
+  let out: Tensor;
+  try {
+    out = await predictBatched(predictor, input, { maxBatch: options.maxBatch ?? 64, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (e) {
+    // predictBatched checks the batch sizes the model returns; its errors are this module's here.
+    if (e instanceof UncertaintyInputError) throw new ExplainInputError(e.message, e.details);
+    throw e;
+  }
+  checkModelOutput(out, N, (i) => `item ${i} of the input`);
   const K = out.dims.length > 1 ? out.dims[1]! : 1;
+  if (options.score === "probability" && K === 1) {
+    throw new ExplainInputError(`score "probability" needs a model with several classes; this one has a single output, whose softmax is always 1 (every attribution would be 0). Use score "raw".`);
+  }
   const P = out.data.length / (N * K);
   // Regression models explain their first output (the mean), never an argmax over mean/log-variance.
   const task = (predictor as { card?: { task?: string } }).card?.task;
@@ -194,6 +248,9 @@ export async function resolveTargets(predictor: Predictor, input: Tensor, option
       throw new TargetMismatchError(`${arr.length} targets were given for a batch of ${N} items; give one class per item or a single class.`, K);
     }
     arr.forEach((v, i) => {
+      if (typeof v !== "number") {
+        throw new TargetMismatchError(`Target of item ${i} is ${describeValue(v)}, not a class index; give numbers (0..${K - 1}).`, K);
+      }
       if (!Number.isInteger(v) || v < 0 || v >= K) {
         throw new TargetMismatchError(`Target class ${v} (item ${i}) does not exist: the model outputs ${K} class${K === 1 ? "" : "es"} (0..${K - 1}).`, K);
       }
@@ -234,7 +291,7 @@ export async function runPerturbations(
       const data = new Float32Array(n * size);
       for (let j = 0; j < n; j++) get(start + j).fill(data.subarray(j * size, (j + 1) * size));
       const out = await predictor.predict({ data, dims: [n, ...itemDims] }, options.signal ? { signal: options.signal } : {});
-      if (out.dims[0] !== n) throw new ExplainInputError(`The model returned ${out.dims[0]} outputs for a batch of ${n}.`);
+      checkModelOutput(out, n, (j) => `a perturbed copy of item ${get(start + j).item} (${label})`);
       onOutput(out, start, n);
       rep.tick();
     }

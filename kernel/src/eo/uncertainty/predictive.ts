@@ -255,6 +255,9 @@ function checkClasses(dist: PredictiveDistribution, classes: readonly string[] |
 }
 
 function checkOutput(out: Tensor, n: number, what: string): void {
+  if (out === null || typeof out !== "object" || !Array.isArray(out.dims) || !ArrayBuffer.isView(out.data)) {
+    throw new UncertaintyInputError(`${what} returned ${describeValue(out)}; a Predictor must return a tensor { data: Float32Array, dims: [N, …] }.`);
+  }
   if (out.dims[0] !== n) {
     throw new UncertaintyInputError(`${what} returned a batch of ${out.dims[0]} for an input batch of ${n}; a Predictor must return one output per input item.`);
   }
