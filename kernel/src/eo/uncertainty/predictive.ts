@@ -234,6 +234,12 @@ function checkPredictive(predictor: unknown, input: unknown, options: Predictive
   if (options.classes !== undefined && !Array.isArray(options.classes)) {
     throw new UncertaintyInputError(`classes must be an array of class names, got ${describeValue(options.classes)}.`);
   }
+  if (options.signal !== undefined && !(options.signal !== null && typeof options.signal === "object" && typeof options.signal.throwIfAborted === "function")) {
+    throw new UncertaintyInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(options.signal)}.`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new UncertaintyInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
+  }
 }
 
 function checkTensor(input: unknown, fn: string): asserts input is Tensor {
