@@ -4,9 +4,12 @@
  * one-hot for a class), outputs `logits` and `input_grad` = d(Σ_k target[k]·logits[k]) / d(input).
  * @module
  */
+import { readFile } from "node:fs/promises";
 import type ort from "onnxruntime-node";
 import { onnxruntime } from "../lazy-deps.js";
+import { ModelLoadError } from "../model/errors.js";
 import type { PredictOptions, Tensor } from "../model/tensor.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError, GradientUnavailableError } from "./errors.js";
 import type { GradientPredictor } from "./gradients.js";
 
@@ -20,7 +23,7 @@ export interface GradientModelOptions {
   logits?: string;
   /** Name of the gradient output; default `"input_grad"`. */
   gradient?: string;
-  /** Threads per operator; default 1. */
+  /** Threads per operator; default 1 (0 lets onnxruntime choose). */
   threads?: number;
 }
 
@@ -37,8 +40,29 @@ export class GradientModel implements GradientPredictor {
     this.#names = names;
   }
 
+  /** Checks a batch against the graph's input: a float32 N×C×H×W tensor with the graph's fixed dims. */
+  #check(input: unknown): asserts input is Tensor {
+    const t = input as Tensor;
+    if (t === null || typeof t !== "object" || !Array.isArray(t.dims) || !(t.data instanceof Float32Array)) {
+      throw new ExplainInputError(`This gradient model needs a tensor { data: Float32Array, dims: [N, C, H, W] }, got ${describeValue(input)}${t !== null && typeof t === "object" && ArrayBuffer.isView(t.data) ? ` with a ${t.data.constructor.name} (convert it to Float32Array)` : ""}.`);
+    }
+    const meta = this.session.inputMetadata.find((m) => m.name === this.#names.input);
+    const shape = meta && meta.isTensor ? meta.shape : [];
+    const want = shape.map((d, i) => (i === 0 ? "N" : typeof d === "number" ? String(d) : "?")).join("×");
+    const d = t.dims;
+    const bad = d.length !== shape.length || !d.every((v) => Number.isInteger(v) && v >= 1) || shape.some((s, i) => i > 0 && typeof s === "number" && s !== d[i]);
+    if (bad) {
+      const what = d.length === 4 && shape.length === 4 && typeof shape[1] === "number" && d[1] !== shape[1] ? `${d[1]} bands where the model takes ${shape[1]} (dims [${d.join(", ")}])`
+        : d.length === 4 && shape.length === 4 ? `patches of ${d[2]}×${d[3]} (dims [${d.join(", ")}])` : `dims [${d.join(", ")}]`;
+      throw new ExplainInputError(`This gradient model takes ${want} input ("${this.#names.input}"), got ${what}.`, { dims: d, expected: shape });
+    }
+    const n = d.reduce((a, b) => a * b, 1);
+    if (t.data.length !== n) throw new ExplainInputError(`The input has ${t.data.length} values but dims [${d.join(", ")}] need ${n}.`, { dims: d });
+  }
+
   async #run(input: Tensor, weights: Float32Array, signal?: AbortSignal): Promise<ort.InferenceSession.OnnxValueMapType> {
     signal?.throwIfAborted();
+    this.#check(input);
     const n = input.dims[0]!;
     return this.session.run({
       [this.#names.input]: new (onnxruntime().Tensor)("float32", input.data, [...input.dims]),
@@ -49,15 +73,22 @@ export class GradientModel implements GradientPredictor {
   /** Logits of a normalized N×C×H×W batch. */
   async predict(input: Tensor, options: PredictOptions = {}): Promise<Tensor> {
     if (options.mcDropout) throw new ExplainInputError("This gradient model has no MC-dropout switch.");
+    this.#check(input);
     const out = (await this.#run(input, new Float32Array(input.dims[0]! * this.classes), options.signal))[this.#names.logits]!;
     return { data: Float32Array.from(out.data as Float32Array), dims: out.dims.map(Number) };
   }
 
   /** d(Σ_k weights[n,k]·logits[n,k]) / d(input) for each item. */
   async inputGradient(input: Tensor, weights: Tensor, options: { signal?: AbortSignal } = {}): Promise<Tensor> {
-    if (weights.dims[1] !== this.classes || weights.dims[0] !== input.dims[0]) {
-      throw new ExplainInputError(`Target weights must be ${input.dims[0]}×${this.classes}, got [${weights.dims.join(", ")}].`);
+    this.#check(input);
+    if (weights === null || typeof weights !== "object" || !Array.isArray(weights.dims) || !(weights.data instanceof Float32Array)) {
+      throw new ExplainInputError(`Target weights must be a tensor { data: Float32Array, dims: [${input.dims[0]}, ${this.classes}] } (one-hot for a class), got ${describeValue(weights)}.`);
     }
+    if (weights.dims.length !== 2 || weights.dims[1] !== this.classes || weights.dims[0] !== input.dims[0] || weights.data.length !== input.dims[0]! * this.classes) {
+      throw new ExplainInputError(`Target weights must be ${input.dims[0]}×${this.classes}, got [${weights.dims.join(", ")}] with ${weights.data.length} values.`);
+    }
+    const w = weights.data.findIndex((v) => !Number.isFinite(v));
+    if (w >= 0) throw new ExplainInputError(`Target weight ${w} (item ${Math.floor(w / this.classes)}, class ${w % this.classes}) is ${weights.data[w]}; weights must be finite.`);
     const out = (await this.#run(input, weights.data, options.signal))[this.#names.gradient]!;
     return { data: Float32Array.from(out.data as Float32Array), dims: out.dims.map(Number) };
   }
@@ -74,13 +105,42 @@ export class GradientModel implements GradientPredictor {
  * ```
  */
 export async function loadGradientModel(source: string | Uint8Array, options: GradientModelOptions = {}): Promise<GradientModel> {
+  if (typeof source !== "string" && !(source instanceof Uint8Array)) {
+    throw new ExplainInputError(`loadGradientModel needs the path of an .onnx file or its bytes (a Uint8Array), got ${describeValue(source)}.`);
+  }
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { gradient: "input_grad" }, got ${describeValue(options)}.`);
+  for (const k of ["input", "target", "logits", "gradient"] as const) {
+    if (options[k] !== undefined && (typeof options[k] !== "string" || options[k] === "")) {
+      throw new ExplainInputError(`${k} must be the name of a graph ${k === "input" || k === "target" ? "input" : "output"} (a string), got ${describeValue(options[k])}.`, { [k]: options[k] });
+    }
+  }
+  const threads = options.threads ?? 1;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 0) {
+    throw new ExplainInputError(`threads must be a whole number ≥ 0 (threads per operator; 0 lets onnxruntime choose), got ${describeValue(threads)}.`, { threads });
+  }
   const names = {
     input: options.input ?? "input", target: options.target ?? "target",
     logits: options.logits ?? "logits", gradient: options.gradient ?? "input_grad",
   };
-  const session = typeof source === "string"
-    ? await onnxruntime().InferenceSession.create(source, { intraOpNumThreads: options.threads ?? 1 })
-    : await onnxruntime().InferenceSession.create(source, { intraOpNumThreads: options.threads ?? 1 });
+  const path = typeof source === "string" ? source : "<bytes>";
+  let bytes: Uint8Array;
+  if (typeof source === "string") {
+    try {
+      bytes = await readFile(source);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ModelLoadError(
+        code === "ENOENT" ? `Model file ${source} does not exist. Check the path (relative paths start at ${process.cwd()}).` : `Cannot read model file ${source}: ${(e as Error).message}.`,
+        source, { cause: e },
+      );
+    }
+  } else bytes = source;
+  let session: ort.InferenceSession;
+  try {
+    session = await onnxruntime().InferenceSession.create(bytes, { intraOpNumThreads: threads });
+  } catch (e) {
+    throw new ModelLoadError(`onnxruntime cannot load ${path}: ${(e as Error).message}`, path, { cause: e });
+  }
   const missing = [
     ...[names.input, names.target].filter((n) => !session.inputNames.includes(n)).map((n) => `input "${n}"`),
     ...[names.logits, names.gradient].filter((n) => !session.outputNames.includes(n)).map((n) => `output "${n}"`),

@@ -7,9 +7,10 @@
  */
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { AttributionMap } from "./attribution.js";
-import { GradientUnavailableError } from "./errors.js";
+import { ExplainInputError, GradientUnavailableError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
-import { imageDims, resolveTargets, scoresOf, type ExplainOptions } from "./target.js";
+import { checkExplainOptions, checkPositiveInteger, imageDims, resolveTargets, scoresOf, type ExplainOptions } from "./target.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { reporter } from "../uncertainty/reporter.js";
 
 /** A predictor that can also return d(Σ_k weights[n,k]·output[n,k]) / d(input). */
@@ -29,7 +30,57 @@ export interface GradientPredictor extends Predictor {
  * ```
  */
 export function hasInputGradient(p: Predictor): p is GradientPredictor {
-  return typeof (p as Partial<GradientPredictor>).inputGradient === "function";
+  return p !== null && typeof p === "object" && typeof (p as Partial<GradientPredictor>).inputGradient === "function";
+}
+
+/**
+ * Checks the model and the options of a gradient method: the gradient is of the model's raw
+ * output for whole items, so `score: "probability"` and `region` cannot be honoured.
+ */
+function checkGradientOptions(predictor: Predictor, options: ExplainOptions, method: string): asserts predictor is GradientPredictor {
+  if (options === null || typeof options !== "object") {
+    throw new ExplainInputError(`options must be an object such as { target: 0 }, got ${describeValue(options)}.`);
+  }
+  checkExplainOptions(predictor, options);
+  if (!hasInputGradient(predictor)) throw new GradientUnavailableError(method);
+  if (options.score === "probability") {
+    throw new ExplainInputError(
+      `${method} explains the raw output (the model's input gradient is of its logits), so score "probability" cannot be used; ` +
+        `omit score, or use occlusion() or rise() for probabilities.`, { score: options.score },
+    );
+  }
+  if (options.region !== undefined) {
+    throw new ExplainInputError(
+      `${method} cannot explain a region: the model's input gradient is of whole-item outputs (N×K target weights). Omit region, or use occlusion() or rise() with it.`,
+    );
+  }
+}
+
+/** Checks what `inputGradient` returned for an input of dims `dims`: a tensor of the same dims, all finite. */
+function checkGradient(g: unknown, dims: readonly number[]): Tensor {
+  const t = g as Tensor;
+  if (t === null || typeof t !== "object" || !Array.isArray(t.dims) || !ArrayBuffer.isView(t.data)) {
+    throw new ExplainInputError(`The model's inputGradient() returned ${describeValue(g)}; it must return a tensor { data, dims } with the input's dims [${dims.join(", ")}].`);
+  }
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (t.dims.join("x") !== dims.join("x") || t.data.length !== n) {
+    throw new ExplainInputError(
+      `The model's inputGradient() returned dims [${t.dims.join(", ")}] (${t.data.length} values) for an input of dims [${dims.join(", ")}]; ` +
+        "the gradient must have the input's shape (check the model's input_grad output).",
+      { dims: t.dims, expected: dims },
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(t.data[i]!)) {
+      const P = dims[2]! * dims[3]!;
+      throw new ExplainInputError(
+        `The model's input gradient is ${t.data[i]} at item ${Math.floor(i / (dims[1]! * P))} band ${Math.floor(i / P) % dims[1]!} (row ${Math.floor((i % P) / dims[3]!)}, col ${i % dims[3]!}); ` +
+          "attributions would be NaN. Check the model's input_grad output.",
+        { index: i },
+      );
+    }
+  }
+  return t;
 }
 
 function oneHot(targets: Int32Array, K: number): Tensor {
@@ -53,10 +104,14 @@ export interface SaliencyOptions extends ExplainOptions {
  * ```
  */
 export async function saliency(predictor: Predictor, input: Tensor, options: SaliencyOptions = {}): Promise<AttributionMap> {
-  if (!hasInputGradient(predictor)) throw new GradientUnavailableError("Saliency");
+  checkGradientOptions(predictor, options, "Saliency");
+  if (options.aggregate !== undefined && options.aggregate !== "maxabs" && options.aggregate !== "sum") {
+    throw new ExplainInputError(`aggregate must be "maxabs" (max |gradient| over bands) or "sum" (signed sum), got ${describeValue(options.aggregate)}.`, { aggregate: options.aggregate });
+  }
   const [N, C, H, W] = imageDims(input);
   const { targets, baseScores, classes } = await resolveTargets(predictor, input, options);
-  const g = await predictor.inputGradient(input, oneHot(targets, classes), options.signal ? { signal: options.signal } : {});
+  options.signal?.throwIfAborted();
+  const g = checkGradient(await predictor.inputGradient(input, oneHot(targets, classes), options.signal ? { signal: options.signal } : {}), input.dims);
   const P = H * W;
   const data = new Float32Array(N * P);
   for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) {
@@ -99,7 +154,8 @@ export interface IntegratedGradientsResult {
  * ```
  */
 export async function integratedGradients(predictor: Predictor, input: Tensor, options: IntegratedGradientsOptions = {}): Promise<IntegratedGradientsResult> {
-  if (!hasInputGradient(predictor)) throw new GradientUnavailableError("Integrated Gradients");
+  checkGradientOptions(predictor, options, "Integrated Gradients");
+  checkPositiveInteger(options.steps, "steps", "Riemann steps along the path, e.g. 32");
   const [N, C, H, W] = imageDims(input);
   const steps = options.steps ?? 32;
   const { targets, baseScores, classes } = await resolveTargets(predictor, input, options);
@@ -119,7 +175,7 @@ export async function integratedGradients(predictor: Predictor, input: Tensor, o
       for (let i = 0; i < N * size; i++) data[j * N * size + i] = base[i]! + a * (input.data[i]! - base[i]!);
       tg.set(targets, j * N);
     }
-    const g = await predictor.inputGradient({ data, dims: [r * N, C, H, W] }, oneHot(tg, classes), options.signal ? { signal: options.signal } : {});
+    const g = checkGradient(await predictor.inputGradient({ data, dims: [r * N, C, H, W] }, oneHot(tg, classes), options.signal ? { signal: options.signal } : {}), [r * N, C, H, W]);
     for (let j = 0; j < r; j++) for (let i = 0; i < N * size; i++) grad[i]! += g.data[j * N * size + i]!;
     rep.tick();
   }
@@ -129,7 +185,12 @@ export async function integratedGradients(predictor: Predictor, input: Tensor, o
   const P = H * W;
   const map = new Float32Array(N * P);
   for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) map[n * P + p]! += attr[(n * C + c) * P + p]!;
-  const baseOut = scoresOf(await predictor.predict({ data: base, dims: [N, C, H, W] }), targets, "raw");
+  const baseOut = scoresOf(await predictor.predict({ data: base, dims: [N, C, H, W] }, options.signal ? { signal: options.signal } : {}), targets, "raw");
+  baseOut.forEach((v, n) => {
+    if (!Number.isFinite(v)) {
+      throw new ExplainInputError(`The model's output for the baseline of item ${n} is ${v}: the completeness gap would be NaN. Use another baseline (e.g. 0 or "blur").`, { item: n });
+    }
+  });
   const delta = Float64Array.from({ length: N }, (_, n) => {
     let s = 0;
     for (let i = 0; i < size; i++) s += attr[n * size + i]!;
