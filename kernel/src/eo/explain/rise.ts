@@ -38,9 +38,18 @@ export interface RiseOptions extends ExplainOptions {
  * ```
  */
 export function riseMasks(H: number, W: number, options: { masks?: number; cells?: number; keep?: number; seed?: number } = {}): Float32Array {
+  for (const [name, v] of [["H", H], ["W", W]] as const) {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+      throw new ExplainInputError(`${name} must be a positive integer (the patch ${name === "H" ? "height" : "width"} in pixels), got ${describeValue(v)}.`, { [name]: v });
+    }
+  }
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { masks: 1000 }, got ${describeValue(options)}.`);
   const M = options.masks ?? 1000, s = options.cells ?? 8, keep = options.keep ?? 0.5;
-  if (!Number.isInteger(M) || M < 1) throw new ExplainInputError(`masks must be a positive integer, got ${M}.`);
-  if (!Number.isInteger(s) || s < 1 || s > Math.min(H, W)) throw new ExplainInputError(`cells must be an integer in 1..${Math.min(H, W)} for a ${H}×${W} patch, got ${s}.`);
+  const shown = (v: unknown) => (typeof v === "number" ? String(v) : describeValue(v));
+  if (typeof M !== "number" || !Number.isInteger(M) || M < 1) throw new ExplainInputError(`masks must be a positive integer, got ${shown(M)}.`, { masks: M });
+  if (typeof s !== "number" || !Number.isInteger(s) || s < 1 || s > Math.min(H, W)) {
+    throw new ExplainInputError(`cells must be an integer in 1..${Math.min(H, W)} for a ${H}×${W} patch, got ${shown(s)}.`, { cells: s });
+  }
   if (typeof keep !== "number" || !(keep > 0 && keep < 1)) throw new ExplainInputError(`keep must be a number in (0, 1), got ${describeValue(keep)}.`, { keep });
   checkSeed(options.seed);
   if (M * H * W > MAX_RISE_MASK_VALUES) {
@@ -84,6 +93,7 @@ export function riseMasks(H: number, W: number, options: { masks?: number; cells
  * ```
  */
 export async function rise(predictor: Predictor, input: Tensor, options: RiseOptions = {}): Promise<AttributionMap> {
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { masks: 1000 }, got ${describeValue(options)}.`);
   const [N, C, H, W] = imageDims(input);
   const M = options.masks ?? 1000;
   const keep = options.keep ?? 0.5;
