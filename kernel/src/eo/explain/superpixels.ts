@@ -4,6 +4,7 @@
  * @module
  */
 import type { Tensor } from "../model/tensor.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError } from "./errors.js";
 
 /** A label per pixel (`H×W`, row-major), 0-based and contiguous. */
@@ -22,6 +23,11 @@ export interface Segments {
  * ```
  */
 export function gridSegments(height: number, width: number, size: number | readonly [number, number]): Segments {
+  for (const [name, v] of [["height", height], ["width", width]] as const) {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+      throw new ExplainInputError(`The patch ${name} must be a positive integer (pixels), got ${describeValue(v)}; e.g. gridSegments(64, 64, 8).`, { [name]: v });
+    }
+  }
   const [bh, bw] = typeof size === "number" ? [size, size] : Array.isArray(size) ? size : [NaN, NaN];
   if (typeof bh !== "number" || typeof bw !== "number" || !Number.isInteger(bh) || !Number.isInteger(bw)) {
     throw new ExplainInputError(`Grid block size must be an integer or [rows, cols] integers, got ${JSON.stringify(size) ?? String(size)}.`, { size });
@@ -41,7 +47,7 @@ export interface SlicOptions {
   segments?: number;
   /** Compactness m: larger = squarer superpixels; default 10 (in units of the band values' std). */
   compactness?: number;
-  /** k-means iterations; default 10. */
+  /** k-means iterations (at most: stops when no label changes); default 10. */
   iterations?: number;
 }
 
@@ -55,7 +61,14 @@ export interface SlicOptions {
  * ```
  */
 export function slicSegments(input: Tensor, options: SlicOptions & { index?: number } = {}): Segments {
+  if (input === null || typeof input !== "object" || !Array.isArray(input.dims) || !ArrayBuffer.isView(input.data)) {
+    throw new ExplainInputError(`slicSegments needs an N×C×H×W tensor { data: Float32Array, dims }, got ${describeValue(input)}.`);
+  }
   if (input.dims.length !== 4) throw new ExplainInputError(`slicSegments needs an N×C×H×W tensor, got dims [${input.dims.join(", ")}].`);
+  if (!input.dims.every((d) => Number.isInteger(d) && d >= 1) || input.data.length !== input.dims.reduce((a, b) => a * b, 1)) {
+    throw new ExplainInputError(`slicSegments: the input has ${input.data.length} values and dims [${input.dims.join(", ")}]; dims must be positive integers whose product is the number of values.`, { dims: input.dims });
+  }
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { segments: 64 }, got ${describeValue(options)}.`);
   const [, C, H, W] = input.dims as [number, number, number, number];
   const P = H * W;
   const idx = options.index ?? 0;
@@ -66,7 +79,22 @@ export function slicSegments(input: Tensor, options: SlicOptions & { index?: num
   if (options.segments !== undefined && !(typeof options.segments === "number" && Number.isInteger(options.segments) && options.segments >= 1)) {
     throw new ExplainInputError(`segments must be a positive integer (approximate number of superpixels), got ${JSON.stringify(options.segments) ?? String(options.segments)}.`);
   }
+  if (options.compactness !== undefined && !(typeof options.compactness === "number" && Number.isFinite(options.compactness) && options.compactness >= 0)) {
+    throw new ExplainInputError(`compactness must be a finite number ≥ 0 (larger = squarer superpixels; 10 is usual), got ${describeValue(options.compactness)}.`, { compactness: options.compactness });
+  }
+  if (options.iterations !== undefined && !(typeof options.iterations === "number" && Number.isInteger(options.iterations) && options.iterations >= 1)) {
+    throw new ExplainInputError(`iterations must be a positive integer (k-means iterations; 10 is usual), got ${describeValue(options.iterations)}.`, { iterations: options.iterations });
+  }
   const x = input.data.subarray(idx * C * P, (idx + 1) * C * P);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!)) {
+      const p = i % P;
+      throw new ExplainInputError(
+        `slicSegments: item ${idx} band ${Math.floor(i / P)} pixel (row ${Math.floor(p / W)}, col ${p % W}) is ${x[i]}; superpixels need finite values. Fill nodata first (e.g. with the band mean).`,
+        { item: idx, band: Math.floor(i / P), row: Math.floor(p / W), col: p % W },
+      );
+    }
+  }
   // Standardize bands.
   const f = new Float64Array(C * P);
   for (let c = 0; c < C; c++) {
@@ -88,7 +116,9 @@ export function slicSegments(input: Tensor, options: SlicOptions & { index?: num
   const labels = new Int32Array(P).fill(-1);
   const dist = new Float64Array(P);
   const w = (m / S) ** 2;
+  const previous = new Int32Array(P);
   for (let it = 0; it < (options.iterations ?? 10); it++) {
+    previous.set(labels);
     dist.fill(Infinity);
     centers.forEach((c, k) => {
       const y0 = Math.max(0, Math.floor(c.y - 2 * S)), y1 = Math.min(H, Math.ceil(c.y + 2 * S));
@@ -111,6 +141,8 @@ export function slicSegments(input: Tensor, options: SlicOptions & { index?: num
       if (a.n === 0) return;
       centers[k] = { y: a.y / a.n, x: a.x / a.n, v: a.v.map((s) => s / a.n) };
     });
+    // Same labels as the last iteration: the centers are the same too, so every later iteration would be.
+    if (it > 0 && labels.every((l, p) => l === previous[p])) break;
   }
   const remap = new Map<number, number>();
   for (let p = 0; p < P; p++) {
