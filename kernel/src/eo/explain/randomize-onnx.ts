@@ -4,8 +4,10 @@
  * bytes, so the graph, shapes and value scale stay the same while the learned structure is gone.
  * @module
  */
+import { describeValue } from "../uncertainty/matrix.js";
 import { seededRandom, shuffleInPlace } from "../uncertainty/random.js";
 import { ExplainInputError } from "./errors.js";
+import { checkSeed } from "./target.js";
 
 function readVarint(b: Uint8Array, pos: number): [number, number] {
   let v = 0, mul = 1, p = pos;
@@ -52,6 +54,8 @@ export interface RandomizeOptions {
  * A copy of an ONNX model whose float32 initializers are randomly permuted (seeded).
  * @param model the `.onnx` file bytes
  * @returns the new bytes and the names of the randomized initializers
+ * @throws {ExplainInputError} when there is nothing to randomize (no float32 initializer with ≥ 2
+ *   values, or none that `include` selects): the copy would be the trained model
  * @example
  * ```ts
  * const { bytes } = randomizeOnnxWeights(readFileSync("model.onnx"), { seed: 1 });
@@ -59,11 +63,23 @@ export interface RandomizeOptions {
  * ```
  */
 export function randomizeOnnxWeights(model: Uint8Array, options: RandomizeOptions = {}): { bytes: Uint8Array; randomized: string[] } {
+  if (!(model instanceof Uint8Array)) {
+    throw new ExplainInputError(
+      `randomizeOnnxWeights needs the .onnx file's bytes as a Uint8Array, e.g. readFileSync(path), got ${describeValue(model)}` +
+        `${typeof model === "string" ? " (a path? read the file first)" : (model as unknown) instanceof ArrayBuffer ? " (wrap it: new Uint8Array(buffer))" : ""}.`,
+    );
+  }
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { seed: 1 }, got ${describeValue(options)}.`);
+  checkSeed(options.seed);
+  if (options.include !== undefined && typeof options.include !== "function") {
+    throw new ExplainInputError(`include must be a function (name) => boolean selecting initializers, e.g. (n) => n.startsWith("fc."), got ${describeValue(options.include)}.`);
+  }
   const b = Uint8Array.from(model);
   const graph = fields(b, 0, b.length).find((f) => f.field === 7 && f.wire === 2);
   if (!graph) throw new ExplainInputError("This file has no ONNX graph (ModelProto field 7); is it an .onnx model?");
   const rand = seededRandom(options.seed ?? 0);
   const names: string[] = [];
+  const candidates: string[] = [];
   for (const init of fields(b, graph.start, graph.end).filter((f) => f.field === 5 && f.wire === 2)) {
     const tf = fields(b, init.start, init.end);
     const type = tf.find((f) => f.field === 2 && f.wire === 0);
@@ -71,12 +87,22 @@ export function randomizeOnnxWeights(model: Uint8Array, options: RandomizeOption
     const nameF = tf.find((f) => f.field === 8 && f.wire === 2);
     const name = nameF ? new TextDecoder().decode(b.subarray(nameF.start, nameF.end)) : "";
     const raw = tf.find((f) => (f.field === 9 || f.field === 4) && f.wire === 2);
-    if (dataType !== 1 || !raw || raw.end - raw.start < 8 || (options.include && !options.include(name))) continue;
+    if (dataType !== 1 || !raw || raw.end - raw.start < 8) continue;
+    candidates.push(name);
+    if (options.include && !options.include(name)) continue;
     const copy = b.slice(raw.start, raw.end);
     const vals = new Float32Array(copy.buffer, 0, copy.length / 4);
     shuffleInPlace(vals, rand);
     b.set(copy, raw.start);
     names.push(name);
+  }
+  if (names.length === 0) {
+    throw new ExplainInputError(
+      candidates.length === 0
+        ? "This model has no float32 initializer with 2 or more values to randomize (weights held in Constant nodes are not touched), so the copy would be the trained model and a sanity check would compare a model with itself. Export the model with its weights as initializers."
+        : `include selected none of the ${candidates.length} float32 initializers [${candidates.join(", ")}], so the copy would be the trained model; select at least one.`,
+      { initializers: candidates },
+    );
   }
   return { bytes: b, randomized: names };
 }
