@@ -22,6 +22,20 @@ function ranks(a: ArrayLike<number>): Float64Array {
   return r;
 }
 
+/** Both sides of a correlation must be arrays (or typed arrays) of at least 2 numbers. */
+function checkSequences(a: unknown, b: unknown): void {
+  for (const [v, side] of [[a, "first"], [b, "second"]] as const) {
+    if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) {
+      throw new ExplainInputError(`The ${side} sequence to correlate is ${describeValue(v)}; give two arrays (or typed arrays) of numbers.`);
+    }
+    const bad = Array.prototype.findIndex.call(v, (x: unknown) => typeof x !== "number");
+    if (bad >= 0) throw new ExplainInputError(`Value ${bad} of the ${side} sequence is ${describeValue((v as unknown[])[bad])}; correlations need numbers.`, { index: bad });
+  }
+  if ((a as ArrayLike<number>).length < 2 && (a as ArrayLike<number>).length === (b as ArrayLike<number>).length) {
+    throw new ExplainInputError(`Cannot correlate ${(a as ArrayLike<number>).length} value(s); a correlation needs at least 2 pairs.`);
+  }
+}
+
 /**
  * Pearson correlation (0 when either side is constant).
  * @example
@@ -30,6 +44,7 @@ function ranks(a: ArrayLike<number>): Float64Array {
  * ```
  */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  checkSequences(a, b);
   if (a.length !== b.length) throw new ExplainInputError(`Cannot correlate ${a.length} and ${b.length} values; give two sequences of the same length.`);
   const n = a.length;
   for (let i = 0; i < n; i++) {
@@ -56,6 +71,7 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * ```
  */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>, absolute = false): number {
+  checkSequences(a, b);
   if (a.length !== b.length) throw new ExplainInputError(`Cannot correlate maps of ${a.length} and ${b.length} values.`);
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(a[i]!) || !Number.isFinite(b[i]!)) {
@@ -119,6 +135,17 @@ export async function sanityCheck(
   if (typeof explain !== "function") {
     throw new ExplainInputError(`explain must be a function (model) => attribution, e.g. (m) => occlusion(m, patch, { target: 0 }), got ${describeValue(explain)}.`);
   }
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { threshold: 0.5 }, got ${describeValue(options)}.`);
+  for (const [m, which] of [[trained, "trained"], [randomized, "randomized"]] as const) {
+    if (m === null || typeof m !== "object" || typeof m.predict !== "function") {
+      throw new ExplainInputError(`The ${which} model must be an object with a predict() method (e.g. from loadModel()), got ${describeValue(m)}.`);
+    }
+  }
+  if (trained === randomized) {
+    throw new ExplainInputError(
+      "trained and randomized are the same model, so the maps can only agree; pass a copy with randomized weights, e.g. await loadModel(randomizeOnnxWeights(bytes).bytes, { card: model.card }).",
+    );
+  }
   const threshold = options.threshold ?? 0.5;
   if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
     throw new ExplainInputError(`threshold must be a correlation in (0, 1], got ${describeValue(threshold)}; 0.5 is usual.`, { threshold });
@@ -134,6 +161,16 @@ export async function sanityCheck(
     throw new ExplainInputError(`The two attribution maps differ in shape ([${a.dims.join(", ")}] vs [${b.dims.join(", ")}]); explain the same input with both models.`);
   }
   const [n, h, w] = a.dims;
+  for (let i = 0; i < n; i++) {
+    const m = a.data.subarray(i * h * w, (i + 1) * h * w);
+    if (m.every((v) => Math.abs(v) === Math.abs(m[0]!))) {
+      throw new ExplainInputError(
+        `The trained model's attribution map of item ${i} is constant (|value| ${Math.abs(m[0]!)} everywhere): it ranks no pixel, so there is nothing to compare ` +
+          `(the check would pass by the correlation's convention). Check the target and the method's options (e.g. a smaller occlusion window).`,
+        { item: i },
+      );
+    }
+  }
   const rho = Float64Array.from({ length: n }, (_, i) => spearman(a.data.subarray(i * h * w, (i + 1) * h * w), b.data.subarray(i * h * w, (i + 1) * h * w), true));
   return new SanityCheck(a.method, rho, threshold);
 }
