@@ -69,6 +69,11 @@ export class FaithfulnessCurve {
  * ```
  */
 export function rankPixels(map: ArrayLike<number>): Int32Array {
+  for (let i = 0; i < map.length; i++) {
+    if (typeof map[i] !== "number" || !Number.isFinite(map[i]!)) {
+      throw new ExplainInputError(`Pixel ${i} of the map is ${describeValue(map[i])}; pixels cannot be ranked by non-finite or non-numeric values.`, { index: i });
+    }
+  }
   const idx = Int32Array.from({ length: map.length }, (_, i) => i);
   return idx.sort((a, b) => (map[b]! - map[a]!) || a - b);
 }
@@ -81,16 +86,30 @@ export function rankPixels(map: ArrayLike<number>): Int32Array {
  * ```
  */
 export function trapezoid(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length !== y.length) throw new ExplainInputError(`trapezoid needs one y per x, got ${x.length} x and ${y.length} y values.`);
   let a = 0;
   for (let i = 1; i < x.length; i++) a += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;
   return a;
 }
 
 async function curve(kind: "deletion" | "insertion", predictor: Predictor, input: Tensor, attribution: AttributionMap | Float32Array, options: CurveOptions): Promise<FaithfulnessCurve> {
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { steps: 20 }, got ${describeValue(options)}.`);
   const [N, C, H, W] = imageDims(input);
   const P = H * W, size = C * P;
   if (!(attribution instanceof AttributionMap) && !Array.isArray(attribution) && !ArrayBuffer.isView(attribution)) {
     throw new ExplainInputError(`The attribution must be an AttributionMap (e.g. from occlusion()) or N×H×W values, got ${describeValue(attribution)}.`);
+  }
+  if (attribution instanceof AttributionMap && attribution.dims.join("x") !== [N, H, W].join("x")) {
+    throw new ExplainInputError(
+      `The attribution map has dims [${attribution.dims.join(", ")}] but the input is ${N} item(s) of ${H}×${W}; use the map made for this input (dims [${N}, ${H}, ${W}]).`,
+      { dims: attribution.dims, expected: [N, H, W] },
+    );
+  }
+  if (Array.isArray(attribution)) {
+    const bad = attribution.findIndex((v) => typeof v !== "number");
+    if (bad >= 0) {
+      throw new ExplainInputError(`The attribution values must be numbers (N×H×W values, flat), but value ${bad} is ${describeValue(attribution[bad])}.`, { index: bad });
+    }
   }
   const maps = attribution instanceof AttributionMap ? attribution.data : Float32Array.from(attribution as ArrayLike<number>);
   for (let i = 0; i < maps.length; i++) {
