@@ -9,6 +9,7 @@ import { predictBatched } from "../uncertainty/predictive.js";
 import { seededRandom, shuffleInPlace } from "../uncertainty/random.js";
 import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
 import { DISPLAY, htmlTable, svgBars, textTable } from "../uncertainty/html.js";
+import { UncertaintyInputError } from "../uncertainty/errors.js";
 import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError } from "./errors.js";
 import { checkPositiveInteger, checkSeed } from "./target.js";
@@ -112,6 +113,7 @@ export class PermutationImportance {
  * ```
  */
 export async function permutationImportance(predictor: Predictor, input: Tensor, y: ArrayLike<number>, options: PermutationOptions = {}): Promise<PermutationImportance> {
+  if (options === null || typeof options !== "object") throw new ExplainInputError(`options must be an object such as { repeats: 5 }, got ${describeValue(options)}.`);
   if (predictor === null || typeof predictor !== "object" || typeof predictor.predict !== "function") {
     throw new ExplainInputError(`The model must be an object with a predict() method (e.g. from loadModel()), got ${describeValue(predictor)}.`);
   }
@@ -125,6 +127,15 @@ export async function permutationImportance(predictor: Predictor, input: Tensor,
   }
   if (input.data.length !== N * F) {
     throw new ExplainInputError(`The input has ${input.data.length} values but dims [${N}, ${F}] need ${N * F}.`, { dims: input.dims, values: input.data.length });
+  }
+  if (N < 2) throw new ExplainInputError(`permutationImportance needs at least 2 rows: shuffling a single row changes nothing (every importance would be 0), got ${N}.`, { rows: N });
+  for (let i = 0; i < input.data.length; i++) {
+    if (!Number.isFinite(input.data[i]!)) {
+      throw new ExplainInputError(
+        `The input row ${Math.floor(i / F)} feature ${i % F} is ${input.data[i]}; importances would be NaN. Fill or drop missing values first.`,
+        { row: Math.floor(i / F), feature: i % F },
+      );
+    }
   }
   if (!(Array.isArray(y) || ArrayBuffer.isView(y))) throw new ExplainInputError(`y must be an array of ${N} targets, got ${describeValue(y)}.`);
   if (y.length !== N) throw new ExplainInputError(`y has ${y.length} entries but the input has ${N} rows.`, { n: N, y: y.length });
@@ -140,10 +151,40 @@ export async function permutationImportance(predictor: Predictor, input: Tensor,
   if (options.metric !== undefined && typeof options.metric !== "function" && options.metric !== "mse" && options.metric !== "accuracy") {
     throw new ExplainInputError(`metric must be "mse", "accuracy" or a function (output, y) => score (larger = better), got ${describeValue(options.metric)}.`, { metric: describeValue(options.metric) });
   }
+  if (options.featureNames !== undefined && !(Array.isArray(options.featureNames) && options.featureNames.every((n) => typeof n === "string"))) {
+    throw new ExplainInputError(`featureNames must be an array of ${F} strings (one name per column), got ${describeValue(options.featureNames)}${Array.isArray(options.featureNames) ? " with non-strings" : ""}.`);
+  }
   const names = options.featureNames ?? Array.from({ length: F }, (_, i) => `feature ${i}`);
   if (names.length !== F) throw new ExplainInputError(`featureNames lists ${names.length} names but the input has ${F} columns.`);
+  if (options.signal !== undefined && !(options.signal !== null && typeof options.signal === "object" && typeof options.signal.throwIfAborted === "function")) {
+    throw new ExplainInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(options.signal)}.`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new ExplainInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
+  }
   const batchOpts = { maxBatch: options.maxBatch ?? 1024, ...(options.signal ? { signal: options.signal } : {}) };
-  const base = await predictBatched(predictor, input, batchOpts);
+  const predict = async (x: Tensor, what: string): Promise<Tensor> => {
+    let out: Tensor;
+    try {
+      out = await predictBatched(predictor, x, batchOpts);
+    } catch (e) {
+      if (e instanceof UncertaintyInputError) throw new ExplainInputError(e.message, e.details);
+      throw e;
+    }
+    const bad = out.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new ExplainInputError(`The model returned ${out.data[bad]} for row ${Math.floor(bad / (out.data.length / N))} of ${what}; the scores would be NaN. Check the model and its input scaling.`);
+    }
+    return out;
+  };
+  const scored = (out: Tensor, what: string): number => {
+    const v = metric(out, y);
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new ExplainInputError(`The metric returned ${describeValue(v)} for ${what}; it must return a finite number (larger = better).`);
+    }
+    return v;
+  };
+  const base = await predict(input, "the input");
   const K = base.data.length / N;
   const metric: Metric = typeof options.metric === "function" ? options.metric
     : (options.metric ?? (K === 1 ? "mse" : "accuracy")) === "mse" ? negMeanSquaredError : accuracyMetric;
@@ -154,7 +195,7 @@ export async function permutationImportance(predictor: Predictor, input: Tensor,
       }
     }
   }
-  const baselineScore = metric(base, y);
+  const baselineScore = scored(base, "the unshuffled data");
   const rand = seededRandom(options.seed ?? 0);
   const values = new Float64Array(F * R);
   const rep = reporter(options, "permutation importance", F * R);
@@ -167,8 +208,8 @@ export async function permutationImportance(predictor: Predictor, input: Tensor,
       shuffleInPlace(perm, rand);
       data.set(input.data);
       for (let i = 0; i < N; i++) data[i * F + f] = input.data[perm[i]! * F + f]!;
-      const out = await predictBatched(predictor, { data, dims: [N, F] }, batchOpts);
-      values[f * R + r] = baselineScore - metric(out, y);
+      const out = await predict({ data, dims: [N, F] }, `the data with ${names[f]} shuffled`);
+      values[f * R + r] = baselineScore - scored(out, `the data with ${names[f]} shuffled (repeat ${r})`);
       rep.tick();
     }
   }
