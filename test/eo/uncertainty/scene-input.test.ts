@@ -103,3 +103,11 @@ test("pixels equal to a band's nodata value get no result with the shipped class
   assert.ok(Number.isNaN(u.rasters.mutualInformation!.band(1)[3 * 16 + 4]!));
   await model.dispose();
 });
+
+test("too many MC samples for a strip are refused with the scene's numbers: tiles per strip, GiB and how many samples fit", async () => {
+  let passes = 0;
+  const dense = { async predict(t: Tensor): Promise<Tensor> { passes++; return seg.predict(t); } };
+  await assert.rejects(sceneUncertainty(dense, r, { ...q, samples: 2e6 }),
+    isInputError(/2000000 MC samples of a strip of 3 8×8 tiles \(128 output values each\) need 2\.9 GiB, over MC dropout's budget of 1 GiB; use at most 699050 samples, or a smaller tileSize/));
+  assert.equal(passes, 1);
+});

@@ -332,7 +332,18 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
     const common = { task, maxBatch: options.maxBatch ?? 1024, progress: false as const, ...(options.signal ? { signal: options.signal } : {}), ...(classes ? { classes } : {}) };
     const dist: PredictiveDistribution = method === "tta"
       ? await testTimeAugmentation(predictor, input, { ...common, ...(options.augmentations ? { augmentations: options.augmentations } : {}) })
-      : await mcDropout(predictor, input, { ...common, samples: S, seed });
+      : await mcDropout(predictor, input, { ...common, samples: S, seed }).catch((e: unknown) => {
+        // mcDropout's memory refusal speaks of batches; here the batch is a strip of tiles.
+        const d = e instanceof UncertaintyInputError ? e.details : {};
+        if (typeof d.budget !== "number" || typeof d.perItem !== "number") throw e;
+        const fit = Math.floor((d.budget as number) / 4 / (N * (d.perItem as number)));
+        throw new UncertaintyInputError(
+          `${S} MC samples of a strip of ${N} ${t}×${t} tiles (${d.perItem} output values each) need ${((d.bytes as number) / 2 ** 30).toFixed(1)} GiB, ` +
+            `over MC dropout's budget of ${((d.budget as number) / 2 ** 30).toFixed(0)} GiB; ` +
+            `${fit >= 1 ? `use at most ${fit} samples` : "use a smaller tileSize"}${(d.perItem as number) >= t * t && fit >= 1 ? ", or a smaller tileSize" : ""}.`,
+          { ...d, tiles: N },
+        );
+      });
     seed = null;
     const dense = dist.samples.dims.length === 5;
     const write = (name: string, data: Float32Array | Int32Array, channels: number) => {
