@@ -35,9 +35,8 @@ test("compactness and iterations are checked (before: NaN compactness a TypeErro
   }
 });
 
-test("SLIC stops when the labels no longer change: a huge iteration count gives the converged result at once (before: 1e5 iterations took seconds, 1e9 hours)", () => {
-  const t0 = performance.now();
-  const many = slicSegments(x, { segments: 8, iterations: 1e5 });
-  assert.ok(performance.now() - t0 < 3000, `${performance.now() - t0} ms`);
+// (the timeout only guards against a hang: without the early stop, 1e9 iterations take hours)
+test("SLIC stops when the labels no longer change: a huge iteration count gives the converged result (before: 1e5 iterations took seconds, 1e9 hours)", { timeout: 120_000 }, () => {
+  const many = slicSegments(x, { segments: 8, iterations: 1e9 });
   assert.deepEqual(many, slicSegments(x, { segments: 8, iterations: 60 }));
 });
