@@ -13,3 +13,18 @@ export const bandZeroAndNegation = {
     return { data: out, dims: [N, 2, H, W] };
   },
 };
+
+/** N×C×H×W → N×3 logits from the item mean m: [m, −m, 2m] (a patch classifier). */
+export const itemMeanClassifier = {
+  async predict(x: Tensor): Promise<Tensor> {
+    const [N] = x.dims as [number];
+    const P = x.data.length / N;
+    const out = new Float32Array(N * 3);
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (let i = 0; i < P; i++) s += x.data[n * P + i]!;
+      out.set([s / P, -s / P, (2 * s) / P], n * 3);
+    }
+    return { data: out, dims: [N, 3] };
+  },
+};

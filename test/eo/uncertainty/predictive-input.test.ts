@@ -3,25 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Tensor } from "../../../kernel/src/eo/model/tensor.js";
-import { bandZeroAndNegation } from "../toy-models.js";
+import { bandZeroAndNegation, itemMeanClassifier } from "../toy-models.js";
 import {
   augment, deepEnsemble, mcDropout, ProbabilityError, regressionMeasures, testTimeAugmentation, UncertaintyInputError,
 } from "../../../kernel/src/eo/uncertainty/index.js";
 
-/** N×C×H×W → N×3 logits (mean of the item and two multiples). */
-const cls = {
-  async predict(x: Tensor): Promise<Tensor> {
-    const [N] = x.dims as [number];
-    const P = x.data.length / N;
-    const out = new Float32Array(N * 3);
-    for (let n = 0; n < N; n++) {
-      let s = 0;
-      for (let i = 0; i < P; i++) s += x.data[n * P + i]!;
-      out.set([s / P, -s / P, (2 * s) / P], n * 3);
-    }
-    return { data: out, dims: [N, 3] };
-  },
-};
+const cls = itemMeanClassifier;
 const seg = bandZeroAndNegation;
 const x: Tensor = { data: Float32Array.from({ length: 2 * 3 * 4 * 4 }, (_, i) => Math.sin(i)), dims: [2, 3, 4, 4] };
 const q = { progress: false };

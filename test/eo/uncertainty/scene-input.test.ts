@@ -8,22 +8,9 @@ import { loadModel } from "../../../kernel/src/eo/model/load-model.js";
 import { openRaster } from "../../../kernel/src/eo/raster/open.js";
 import { Raster } from "../../../kernel/src/eo/raster/raster.js";
 import { sceneTiles, sceneUncertainty, UncertaintyInputError } from "../../../kernel/src/eo/uncertainty/index.js";
-import { bandZeroAndNegation } from "../toy-models.js";
+import { bandZeroAndNegation, itemMeanClassifier } from "../toy-models.js";
 
-/** N×C×H×W → N×3 logits from the item mean (a patch classifier). */
-const cls = {
-  async predict(x: Tensor): Promise<Tensor> {
-    const [N] = x.dims as [number];
-    const P = x.data.length / N;
-    const out = new Float32Array(N * 3);
-    for (let n = 0; n < N; n++) {
-      let s = 0;
-      for (let i = 0; i < P; i++) s += x.data[n * P + i]!;
-      out.set([s / P, -s / P, (2 * s) / P], n * 3);
-    }
-    return { data: out, dims: [N, 3] };
-  },
-};
+const cls = itemMeanClassifier;
 const seg = bandZeroAndNegation;
 const scene = (f: (b: number, i: number) => number = (b, i) => Math.sin(i + b)) =>
   new Raster({ width: 24, height: 16, dtype: "float32", bands: [0, 1, 2].map((b) => Float32Array.from({ length: 384 }, (_, i) => f(b, i))) });

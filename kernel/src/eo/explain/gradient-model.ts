@@ -4,10 +4,10 @@
  * one-hot for a class), outputs `logits` and `input_grad` = d(Σ_k target[k]·logits[k]) / d(input).
  * @module
  */
-import { readFile } from "node:fs/promises";
 import type ort from "onnxruntime-node";
 import { onnxruntime } from "../lazy-deps.js";
 import { ModelLoadError } from "../model/errors.js";
+import { readModelBytes } from "../model/read-model-bytes.js";
 import type { PredictOptions, Tensor } from "../model/tensor.js";
 import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError, GradientUnavailableError } from "./errors.js";
@@ -123,18 +123,7 @@ export async function loadGradientModel(source: string | Uint8Array, options: Gr
     logits: options.logits ?? "logits", gradient: options.gradient ?? "input_grad",
   };
   const path = typeof source === "string" ? source : "<bytes>";
-  let bytes: Uint8Array;
-  if (typeof source === "string") {
-    try {
-      bytes = await readFile(source);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new ModelLoadError(
-        code === "ENOENT" ? `Model file ${source} does not exist. Check the path (relative paths start at ${process.cwd()}).` : `Cannot read model file ${source}: ${(e as Error).message}.`,
-        source, { cause: e },
-      );
-    }
-  } else bytes = source;
+  const bytes = await readModelBytes(source);
   let session: ort.InferenceSession;
   try {
     session = await onnxruntime().InferenceSession.create(bytes, { intraOpNumThreads: threads });

@@ -9,6 +9,7 @@ import { onnxruntime } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { cardHtml, cardMarkdown, parseModelCard, type ModelCard } from "./card.js";
 import { ModelCardError, ModelInputError, ModelLoadError } from "./errors.js";
+import { readModelBytes } from "./read-model-bytes.js";
 import { readOnnxModelInfo, type OnnxModelInfo } from "./onnx-metadata.js";
 import { withDropoutSeed } from "./onnx-dropout-seed.js";
 import { recordInput, recordSeed } from "../provenance.js";
@@ -389,18 +390,7 @@ function checkCardAgainstGraph(card: ModelCard, session: ort.InferenceSession, s
  */
 export async function loadModel(source: string | Uint8Array, options: LoadModelOptions = {}): Promise<Model> {
   const path = typeof source === "string" ? source : "<bytes>";
-  let bytes: Uint8Array;
-  if (typeof source === "string") {
-    try {
-      bytes = await readFile(source);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new ModelLoadError(
-        code === "ENOENT" ? `Model file ${source} does not exist. Check the path (relative paths start at ${process.cwd()}).` : `Cannot read model file ${source}: ${(e as Error).message}.`,
-        source, { cause: e },
-      );
-    }
-  } else bytes = source;
+  const bytes = await readModelBytes(source);
   const info = readOnnxModelInfo(bytes, path);
   let card: ModelCard;
   let cardSource: string;
