@@ -7,7 +7,7 @@
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { predictBatched } from "../uncertainty/predictive.js";
 import { seededRandom, shuffleInPlace } from "../uncertainty/random.js";
-import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
+import { reporter, reportingOptionsProblem, type ReportingOptions } from "../uncertainty/reporter.js";
 import { DISPLAY, htmlTable, svgBars, textTable } from "../uncertainty/html.js";
 import { UncertaintyInputError } from "../uncertainty/errors.js";
 import { describeValue } from "../uncertainty/matrix.js";
@@ -156,12 +156,8 @@ export async function permutationImportance(predictor: Predictor, input: Tensor,
   }
   const names = options.featureNames ?? Array.from({ length: F }, (_, i) => `feature ${i}`);
   if (names.length !== F) throw new ExplainInputError(`featureNames lists ${names.length} names but the input has ${F} columns.`);
-  if (options.signal !== undefined && !(options.signal !== null && typeof options.signal === "object" && typeof options.signal.throwIfAborted === "function")) {
-    throw new ExplainInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(options.signal)}.`);
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new ExplainInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
-  }
+  const problem = reportingOptionsProblem(options);
+  if (problem) throw new ExplainInputError(problem);
   const batchOpts = { maxBatch: options.maxBatch ?? 1024, ...(options.signal ? { signal: options.signal } : {}) };
   const predict = async (x: Tensor, what: string): Promise<Tensor> => {
     let out: Tensor;

@@ -6,7 +6,7 @@
  */
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { predictBatched } from "../uncertainty/predictive.js";
-import { reporter, type ReportingOptions } from "../uncertainty/reporter.js";
+import { reporter, reportingOptionsProblem, type ReportingOptions } from "../uncertainty/reporter.js";
 import { describeValue, softmax } from "../uncertainty/matrix.js";
 import { UncertaintyInputError } from "../uncertainty/errors.js";
 import { ExplainInputError, TargetMismatchError } from "./errors.js";
@@ -142,12 +142,8 @@ export function checkExplainOptions(predictor: Predictor, options: ExplainOption
   if (region !== undefined && !((Array.isArray(region) || (ArrayBuffer.isView(region) && !(region instanceof DataView))) && Array.prototype.every.call(region, (v: unknown) => typeof v === "number"))) {
     throw new ExplainInputError(`region must be an H×W mask of numbers (an array or typed array, non-zero = explain this pixel), got ${describeValue(region)}.`);
   }
-  if (options.signal !== undefined && !(options.signal !== null && typeof options.signal === "object" && typeof options.signal.throwIfAborted === "function")) {
-    throw new ExplainInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(options.signal)}.`);
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new ExplainInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
-  }
+  const problem = reportingOptionsProblem(options);
+  if (problem) throw new ExplainInputError(problem);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { PredictOptions, Predictor, Tensor } from "../model/tensor.js";
 import { Raster } from "../raster/raster.js";
 import type { CRS, GeoTransform, RasterSourceLike } from "../raster/types.js";
 import { UncertaintyInputError } from "./errors.js";
-import { reporter, type ReportingOptions } from "./reporter.js";
+import { reporter, reportingOptionsProblem, type ReportingOptions } from "./reporter.js";
 import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
 import { checkProbabilities, describeValue, softmax, toMatrix } from "./matrix.js";
 import { classificationMeasures, regressionMeasures, type ClassificationMeasures, type RegressionMeasures } from "./measures.js";
@@ -234,12 +234,8 @@ function checkPredictive(predictor: unknown, input: unknown, options: Predictive
   if (options.classes !== undefined && !Array.isArray(options.classes)) {
     throw new UncertaintyInputError(`classes must be an array of class names, got ${describeValue(options.classes)}.`);
   }
-  if (options.signal !== undefined && !(options.signal !== null && typeof options.signal === "object" && typeof options.signal.throwIfAborted === "function")) {
-    throw new UncertaintyInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(options.signal)}.`);
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new UncertaintyInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
-  }
+  const problem = reportingOptionsProblem(options);
+  if (problem) throw new UncertaintyInputError(problem);
 }
 
 function checkTensor(input: unknown, fn: string): asserts input is Tensor {

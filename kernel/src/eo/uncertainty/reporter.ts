@@ -5,6 +5,7 @@
  */
 import { currentDisplayHost } from "../display.js";
 import { progress, type Progress } from "../progress.js";
+import { describeValue } from "./matrix.js";
 
 /** Progress of a long computation: `done` of `total` forward passes. */
 export interface ProgressInfo {
@@ -48,4 +49,22 @@ export function reporter(options: ReportingOptions, label: string, total: number
       bar?.done();
     },
   };
+}
+
+/**
+ * What is wrong with the `signal` and `onProgress` of {@link ReportingOptions}, as a sentence for
+ * the caller's own input error, or undefined when both are absent or usable.
+ * @example
+ * ```ts
+ * const problem = reportingOptionsProblem(options);
+ * if (problem) throw new UncertaintyInputError(problem);
+ * ```
+ */
+export function reportingOptionsProblem(options: { signal?: unknown; onProgress?: unknown }): string | undefined {
+  const { signal, onProgress } = options;
+  if (signal !== undefined && !(signal !== null && typeof signal === "object" && typeof (signal as AbortSignal).throwIfAborted === "function")) {
+    return `signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(signal)}.`;
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") return `onProgress must be a function ({ done, total }) => void, got ${describeValue(onProgress)}.`;
+  return undefined;
 }

@@ -17,7 +17,7 @@ import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
 import { describeValue } from "./matrix.js";
 import { classificationMeasures, regressionMeasures } from "./measures.js";
 import { mcDropout, testTimeAugmentation, type PredictiveDistribution } from "./predictive.js";
-import { reporter, type ReportingOptions } from "./reporter.js";
+import { reporter, reportingOptionsProblem, type ReportingOptions } from "./reporter.js";
 import type { Augmentation } from "./tensor-ops.js";
 
 /** Options of {@link sceneUncertainty}. */
@@ -277,9 +277,8 @@ function checkSceneInputs(predictor: unknown, source: unknown, options: SceneTil
 
 /** Checks an optional abort signal. */
 function checkSignal(signal: unknown): void {
-  if (signal !== undefined && !(signal !== null && typeof signal === "object" && typeof (signal as AbortSignal).throwIfAborted === "function")) {
-    throw new UncertaintyInputError(`signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(signal)}.`);
-  }
+  const problem = reportingOptionsProblem({ signal });
+  if (problem) throw new UncertaintyInputError(problem);
 }
 
 /**
