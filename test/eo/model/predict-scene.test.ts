@@ -221,7 +221,12 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
   const u8Bands = await openRaster(gdal("u8-bands.tif", "INTERLEAVE=BAND", "TILED=YES"));
   execFileSync("gdal_translate", ["-q", "-ot", "UInt16", "-scale", "0", "255", "0", "1020", "-co", "INTERLEAVE=PIXEL", "-co", "TILED=YES", "-co", "BLOCKXSIZE=48", "-co", "BLOCKYSIZE=16", "data/olinda/L7_ETMs.tif", join(dir, "u16-scaled.tif")]);
   const u16Scaled = await openRaster(join(dir, "u16-scaled.tif"));
+  // one tile per strip: the strip buffers come round while the workers still hold earlier strips' batches
+  execFileSync("gdal_translate", ["-q", "-srcwin", "40", "0", "64", "352", "-co", "INTERLEAVE=PIXEL", "data/olinda/L7_ETMs.tif", join(dir, "u8-narrow.tif")]);
+  const u8Narrow = await openRaster(join(dir, "u8-narrow.tif"));
+  const seg2 = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 }); // two workers: four batches in flight
   cases.push(
+    ["segmenter, one tile per strip", seg2, u8Narrow, { tileSize: 64, overlap: 12, outputs: ["class", "probabilities"] }],
     ["segmenter, pixel-interleaved DEFLATE tiles", seg, u8Pixels, { tileSize: 64, outputs: ["class", "probabilities", "confidence"] }],
     ["segmenter, pixel-interleaved strips, class only", seg, u8Strips, { tileSize: 72, overlap: 20, batchSize: 3, outputs: ["class"] }],
     ["segmenter, band-interleaved file", seg, u8Bands, { tileSize: 64, outputs: ["class"] }],
@@ -235,7 +240,7 @@ test("WebAssembly kernels and JavaScript loops give bit-identical scenes (uint8,
       same(wasm, js, `${what}, worker ${worker}`);
     }
   }
-  await Promise.all([seg.dispose(), reg.dispose(), cls.dispose(), u8Pixels.close(), u8Strips.close(), u8Bands.close(), u16Scaled.close()]);
+  await Promise.all([seg.dispose(), seg2.dispose(), reg.dispose(), cls.dispose(), u8Pixels.close(), u8Strips.close(), u8Bands.close(), u16Scaled.close(), u8Narrow.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 

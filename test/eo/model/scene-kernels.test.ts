@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
 import { SCENE_KERNELS_WASM } from "../../../kernel/src/eo/model/scene-kernels-wasm.js";
+import { SCENE_KERNELS_PRIVATE_WASM } from "../../../kernel/src/eo/model/scene-kernels-private-wasm.js";
 import { compileKernels } from "../../../scripts/build-wasm-kernels.mjs";
 
 /** A seeded LCG in [0, 1). */
@@ -23,6 +24,14 @@ const sameBits = (a: Float32Array, b: Float32Array, what: string): void => {
 test("committed wasm bytes equal the compiled scene-kernels.wat", async () => {
   const bytes = await compileKernels("scene");
   assert.equal(Buffer.from(bytes).toString("base64"), SCENE_KERNELS_WASM, "run node scripts/build-wasm-kernels.mjs scene");
+  // the workers' copy differs only in its memory: not shared (onnxruntime reads what they normalize there)
+  const own = await compileKernels("scenePrivate");
+  assert.equal(Buffer.from(own).toString("base64"), SCENE_KERNELS_PRIVATE_WASM, "run node scripts/build-wasm-kernels.mjs scenePrivate");
+  assert.equal(own.length, bytes.length);
+  assert.deepEqual([...own.keys()].filter((i) => own[i] !== bytes[i]).length, 1, "one byte: the memory limits' shared flag");
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  assert.ok(!(memory.buffer instanceof SharedArrayBuffer));
+  assert.ok(new WebAssembly.Instance(new WebAssembly.Module(own), { env: { memory } }));
 });
 
 test("normalize equals the f32 JavaScript loop bit for bit (uint8, uint16, float32; tile widths with tails)", () => {

@@ -89,3 +89,33 @@ test("after dropQueued (with a release of shared memory queued) the worker serve
   assert.deepEqual(again.dims, [8, 4, 128, 128]);
   await model.dispose();
 });
+
+test("predictTiles (the worker normalizes tiles of a pixel strip) equals predictShared on the batch normalized here, uint8 and uint16; bad tiles are refused", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const [runner] = await model.sceneWorkers();
+  assert.ok(runner);
+  const [W, th, tw, C] = [90, 24, 32, 6];
+  const xs = [0, 26, 58]; // overlapping tiles, the last one at the strip's right edge
+  const tileLen = C * th * tw;
+  for (const bpe of [1, 2] as const) {
+    const k = SceneKernels.create(SceneKernels.bytes(th * W * C * bpe, 2 * xs.length * tileLen * 4, xs.length * tileLen * 4, 2 * C * 4, C * C * 16 + 16))!;
+    const strip = bpe === 1 ? k.u8(th * W * C) : k.u16(th * W * C);
+    for (let i = 0; i < strip.length; i++) strip[i] = (i * 2654435761) % (bpe === 1 ? 256 : 4096);
+    const mul = k.f32(C);
+    const add = k.f32(C);
+    for (let b = 0; b < C; b++) [mul[b], add[b]] = [1 / (40 + 13 * b) / bpe ** 4, -0.3 * b];
+    const batch = k.f32(xs.length * tileLen);
+    xs.forEach((x, q) => k.normalizeInterleaved(strip, x, W, C, C, batch, q * tileLen, th, tw, mul, add));
+    const [o1, o2] = [0, 1].map(() => k.f32(xs.length * 4 * th * tw));
+    const viaTiles = await runner.predictTiles(strip, W, C, C, th, tw, xs, mul, add, o1!);
+    const viaBatch = await runner.predictShared(batch, [xs.length, C, th, tw], o2!);
+    assert.deepEqual(viaTiles.dims, [3, 4, th, tw]);
+    assert.equal(viaTiles.data.buffer, k.buffer, "the output is a view of the shared memory");
+    assert.deepEqual(Array.from(viaTiles.data), Array.from(viaBatch.data), `${bpe === 1 ? "uint8" : "uint16"} tiles`);
+    runner.releaseShared(k.buffer);
+    assert.throws(() => runner.predictTiles(strip, W, C, C, th, tw, [60], mul, add, o1!), /tiles at \[60\] \(24×32, 6 of 6 samples\) do not fit a strip of \d+ samples, 90 pixels wide/);
+    assert.throws(() => runner.predictTiles(strip, W, C, C, th, tw, [26, 0], mul, add, o1!), /do not fit/, "columns must ascend");
+    assert.throws(() => runner.predictTiles(strip, W, C, C, th, tw, [0], mul, add, new Float32Array(8)), /one SharedArrayBuffer/);
+  }
+  await model.dispose();
+});

@@ -290,9 +290,12 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const pixelsWanted = options.wasm !== false && typeof readPixels === "function" && (source as { interleave?: string }).interleave !== "BAND" &&
     (bpe === 1 || bpe === 2) && C === source.count &&
     bands.every((b, i) => b === i + 1) && nodata.every((v) => v === null);
+  // Pixel strips: one being tiled, the next being read, and with workers one more, whose tiles the
+  // workers may still be reading (they normalize tiles of pixel strips themselves).
+  const STRIPS = useWorker ? 3 : 2;
   const kern = options.wasm === false ? null : SceneKernels.create(SceneKernels.bytes(
     K * th * W * 4, th * W * 4, tw * 8, th * W, ...Array<number>(C).fill(th * W * bpe),
-    ...(pixelsWanted ? [th * W * C * bpe, th * W * C * bpe, C * 4, C * 4, C * C * 16 /* swizzle masks */] : []),
+    ...(pixelsWanted ? [...Array<number>(STRIPS).fill(th * W * C * bpe), C * 4, C * 4, C * C * 16 /* swizzle masks */] : []),
     ...Array<number>(SLOTS).fill(bs * tileLen * 4), ...Array<number>(SLOTS).fill(bs * per * 4),
     ...Array<number>(xs.length).fill(tw * 4), ...Array<number>(ys.length).fill(th * 4)));
   // Accumulators for the rows [ys[i], ys[i] + th) of the current strip.
@@ -303,9 +306,9 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const rawK: KernelSource[] | null = kern && bpe
     ? Array.from({ length: C }, () => (bpe === 1 ? kern.u8(th * W) : bpe === 2 ? kern.u16(th * W) : kern.f32(th * W)))
     : null;
-  /** Two pixel-interleaved strips in kernel memory (strip yi in pixelStrips[yi % 2]), while reading whole pixels works. */
+  /** STRIPS pixel-interleaved strips in kernel memory (strip yi in pixelStrips[yi % STRIPS]), while reading whole pixels works. */
   let pixelStrips: (Uint8Array | Uint16Array)[] | null = kern && pixelsWanted
-    ? [0, 1].map(() => (bpe === 1 ? kern.u8(th * W * C) : kern.u16(th * W * C)))
+    ? Array.from({ length: STRIPS }, () => (bpe === 1 ? kern.u8(th * W * C) : kern.u16(th * W * C)))
     : null;
   const mulK = kern && pixelStrips ? kern.f32(C) : null;
   const addK = kern && pixelStrips ? kern.f32(C) : null;
@@ -432,7 +435,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     const k0 = strip.kept;
     if (strip.pixels) {
       // the rows this strip shares with the previous one, from the previous strip's half
-      if (k0) strip.pixels.set(pixelStrips![(yi + 1) % 2]!.subarray((th - k0) * W * C, th * W * C));
+      if (k0) strip.pixels.set(pixelStrips![(yi + STRIPS - 1) % STRIPS]!.subarray((th - k0) * W * C, th * W * C));
       return;
     }
     let all = true;
@@ -465,7 +468,10 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     if (pixelStrips) {
       // whole pixels straight into this strip's half of kernel memory (below the rows kept from the previous strip)
       const kept = yi > 0 ? Math.max(0, ys[yi - 1]! + th - ys[yi]!) : 0;
-      const px = pixelStrips[yi % 2]!;
+      const px = pixelStrips[yi % STRIPS]!;
+      // the workers may still be reading tiles of the strip this one replaces
+      const users = queue.filter((b) => b.yi <= yi - STRIPS).map((b) => b.promise.catch(() => undefined));
+      if (users.length) await Promise.all(users);
       const bytes = new Uint8Array(px.buffer, px.byteOffset + kept * W * C * bpe, (th - kept) * W * C * bpe);
       if (await readPixels!.call(source, bytes, { window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, signal })) {
         return { raw: [], invalid: null, kept, pixels: px };
@@ -490,8 +496,11 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     }
     return { raw: Array.from({ length: C }, (_, b) => strip.band(b + 1)), invalid, kept };
   };
+  /** Whether the workers normalize `strip`'s tiles themselves (pixel strips in kernel memory): then a batch is a list of tile columns. */
+  const workersTile = (strip: Strip): boolean => Boolean(strip.pixels && runners.length && outSlots && mulK && addK);
   /** Normalizes the tile at column `x0` of `strip` straight into batch slot `slot`. */
   const fillTile = (strip: Strip, x0: number, slot: number): void => {
+    if (workersTile(strip)) return; // (the worker does it: see launch)
     if (strip.pixels) {
       kern!.normalizeInterleaved(strip.pixels, x0, W, C, C, batch, slot * tileLen, th, tw, mulK!, addK!);
       return;
@@ -555,12 +564,21 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     }
     return undefined;
   };
-  const launch = async (queued: number[], yi: number): Promise<void> => {
+  const launch = async (queued: number[], yi: number, strip: Strip): Promise<void> => {
     signal?.throwIfAborted();
     const n = queued.length;
     const input = { data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] };
     const runner = runners.length ? runners[launched % runners.length]! : null;
-    if (runner && inSlots && outSlots) {
+    if (runner && outSlots && workersTile(strip)) {
+      // The worker takes the tiles out of the pixel strip in shared memory and normalizes them into
+      // memory onnxruntime reads: no float batch is written here, nor copied there.
+      const slot = launched % SLOTS;
+      const promise = runner.predictTiles(strip.pixels!, W, C, C, th, tw, queued.map((xi) => xs[xi]!), mulK!, addK!, outSlots[slot]!, Boolean(options.mcDropout));
+      promise.catch(() => undefined); // rejections surface where it is awaited
+      launched++;
+      queue.push({ promise, queued, yi });
+      while (queue.length > DEPTH) await drainOne();
+    } else if (runner && inSlots && outSlots) {
       // The worker reads the batch from and writes the output into shared memory; SLOTS buffers
       // of each rotate (at most DEPTH batches wait, so a slot is free again when it comes round).
       const slot = launched % SLOTS;
@@ -628,13 +646,13 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
         fillTile(cur, xs[xi]!, queued.length);
         queued.push(xi);
         if (queued.length === bs) {
-          await launch(queued, yi);
+          await launch(queued, yi, cur);
           queued = [];
           // Read the next strip while the worker runs this one's batches.
           if (!nextStrip && runners.length && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
         }
       }
-      if (queued.length) await launch(queued, yi);
+      if (queued.length) await launch(queued, yi, cur);
       if (!nextStrip && yi + 1 < ys.length) (nextStrip = prepareStrip(yi + 1)).catch(() => undefined);
       // The strip is finished once its last batch is blended (in the worker case, later, when the
       // next strip's batches are already queued).

@@ -10,6 +10,7 @@ import type ort from "onnxruntime-node";
 import type { Model } from "./load-model.js";
 import type { Tensor } from "./tensor.js";
 import { ModelOutputError } from "./errors.js";
+import { SCENE_KERNELS_PRIVATE_WASM } from "./scene-kernels-private-wasm.js";
 
 const WORKER_CODE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -26,6 +27,55 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
   const shutdown = () => { s.release().catch(() => undefined).finally(() => process.exit(0)); };
   // the shared memory of the latest caller (sent once with the first request that uses it)
   let shared = { key: -1, sab: null };
+  // tiles normalized here (predictTiles): the scene kernels over a memory of this thread's own,
+  // which onnxruntime reads directly (it takes no SharedArrayBuffer views)
+  let tk = null;
+  const align = (n) => Math.ceil(n / 16) * 16;
+  const tilesInput = (sab, t) => {
+    const n = t.xs.length;
+    const x0 = t.xs[0];
+    const U = t.xs[n - 1] + t.tw - x0; // the columns the batch's tiles span
+    const tileLen = t.C * t.th * t.tw;
+    const simd = t.bpe === 1 && t.spp <= 16;
+    const layout = { mul: 0, add: align(t.C * 4), masks: 2 * align(t.C * 4) };
+    layout.stage = layout.masks + (simd ? align(t.C * t.spp * 16) : 0);
+    layout.out = layout.stage + align(t.th * U * t.spp * t.bpe);
+    const bytes = layout.out + n * tileLen * 4;
+    if (!tk || tk.memory.buffer.byteLength < bytes) {
+      const module = tk ? tk.module : new WebAssembly.Module(Buffer.from(workerData.kernels, "base64"));
+      const pages = Math.ceil(bytes / 65536);
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      tk = { module, memory, ex: new WebAssembly.Instance(module, { env: { memory } }).exports, masksFor: "" };
+    }
+    const u8 = new Uint8Array(tk.memory.buffer);
+    new Float32Array(tk.memory.buffer, layout.mul, t.C).set(t.mul);
+    new Float32Array(tk.memory.buffer, layout.add, t.C).set(t.add);
+    const key = t.spp + ":" + t.C + ":" + layout.masks;
+    if (simd && tk.masksFor !== key) {
+      // band b of 16 pixels out of vector v of their 16·spp bytes: lane i takes byte i·spp + b − 16v, else none (0x80)
+      for (let b = 0; b < t.C; b++) for (let v = 0; v < t.spp; v++) for (let i = 0; i < 16; i++) {
+        const at = i * t.spp + b - 16 * v;
+        u8[layout.masks + (b * t.spp + v) * 16 + i] = at >= 0 && at < 16 ? at : 0x80;
+      }
+      tk.masksFor = key;
+    }
+    // the rows of the batch's columns, out of the strip, then each tile normalized into the batch
+    const row = t.W * t.spp * t.bpe;
+    const span = U * t.spp * t.bpe;
+    const src = new Uint8Array(sab, t.off, t.th * row);
+    for (let r = 0; r < t.th; r++) {
+      const from = r * row + x0 * t.spp * t.bpe;
+      u8.set(src.subarray(from, from + span), layout.stage + r * span);
+    }
+    for (let q = 0; q < n; q++) {
+      const at = layout.stage + (t.xs[q] - x0) * t.spp * t.bpe;
+      const dst = layout.out + q * tileLen * 4;
+      if (simd) tk.ex.normalize_il_u8x16(at, U, t.spp, dst, t.th * t.tw * 4, t.th, t.tw, layout.mul, layout.add, t.C, layout.masks);
+      else if (t.bpe === 1) tk.ex.normalize_il_u8(at, U, t.spp, dst, t.th * t.tw * 4, t.th, t.tw, layout.mul, layout.add, t.C);
+      else tk.ex.normalize_il_u16(at, U, t.spp, dst, t.th * t.tw * 4, t.th, t.tw, layout.mul, layout.add, t.C);
+    }
+    return new Float32Array(tk.memory.buffer, layout.out, n * tileLen);
+  };
   const next = () => {
     if (busy || queue.length === 0) return;
     busy = true;
@@ -44,9 +94,19 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
         return next();
       }
       m.sab = shared.sab;
-      if (!priv || priv.length !== m.len) priv = new Float32Array(m.len);
-      priv.set(new Float32Array(m.sab, m.inOff, m.len));
-      data = priv;
+      if (m.tiles) {
+        try {
+          data = tilesInput(m.sab, m.tiles);
+        } catch (e) {
+          parentPort.postMessage({ id: m.id, error: "normalizing the batch's tiles failed: " + String(e && e.message || e) });
+          busy = false;
+          return next();
+        }
+      } else {
+        if (!priv || priv.length !== m.len) priv = new Float32Array(m.len);
+        priv.set(new Float32Array(m.sab, m.inOff, m.len));
+        data = priv;
+      }
     } else data = new Float32Array(m.buf, 0, m.len);
     const feeds = { [workerData.inputName]: new ort.Tensor("float32", data, m.dims) };
     if (workerData.mcInput) feeds[workerData.mcInput] = new ort.Tensor("bool", [m.mc], []);
@@ -167,7 +227,7 @@ export class WorkerRunner {
     const worker = new Worker(WORKER_CODE, {
       eval: true,
       workerData: {
-        ortPath, bytes: model.source.bytes, sessionOptions: workerSessionOptions(model.source.sessionOptions, threads),
+        ortPath, bytes: model.source.bytes, sessionOptions: workerSessionOptions(model.source.sessionOptions, threads), kernels: SCENE_KERNELS_PRIVATE_WASM,
         inputName: model.card.input.name, outputName: model.card.output.name, mcInput: model.card.mcDropout?.input ?? null,
       },
     });
@@ -225,6 +285,41 @@ export class WorkerRunner {
     if (!(sab instanceof SharedArrayBuffer) || output.buffer !== sab) {
       throw new RangeError("predictShared needs input and output views of one SharedArrayBuffer.");
     }
+    return this.#sendShared(sab, output, { inOff: input.byteOffset, len: input.length, dims, mc: mcDropout });
+  }
+
+  /**
+   * Runs the tiles at columns `xs` (pixels, ascending) of a pixel-interleaved strip (`strip`: th
+   * rows of W pixels of `spp` samples, in a SharedArrayBuffer) as one batch of shape
+   * [xs.length, C, th, tw]: the worker normalizes each tile's first C samples (f32(f32(v · mul[b]) + add[b]),
+   * the arithmetic of {@link SceneKernels.normalizeInterleaved}) into memory of its own that
+   * onnxruntime reads, and writes the primary output into `output` (same SharedArrayBuffer), as
+   * {@link WorkerRunner.predictShared} does. The strip must not change until the request has settled.
+   * @example
+   * ```ts
+   * const k = SceneKernels.create(SceneKernels.bytes(6 * 64 * 256, 4 * 2 * 64 * 64 * 4))!;
+   * const strip = k.u8(6 * 64 * 256), output = k.f32(4 * 2 * 64 * 64);
+   * const out = await runner.predictTiles(strip, 256, 6, 6, 64, 64, [0, 56], Float32Array.of(1, 1, 1, 1, 1, 1), new Float32Array(6), output);
+   * ```
+   */
+  predictTiles(strip: Uint8Array | Uint16Array, W: number, spp: number, C: number, th: number, tw: number, xs: readonly number[],
+    mul: Float32Array, add: Float32Array, output: Float32Array, mcDropout = false): Promise<Tensor> {
+    const sab = strip.buffer;
+    if (!(sab instanceof SharedArrayBuffer) || output.buffer !== sab) {
+      throw new RangeError("predictTiles needs the strip and the output in one SharedArrayBuffer.");
+    }
+    if (xs.length === 0 || C > spp || mul.length < C || add.length < C || strip.length < th * W * spp ||
+      xs.some((x, i) => !Number.isInteger(x) || x < 0 || x + tw > W || (i > 0 && x < xs[i - 1]!))) {
+      throw new RangeError(`predictTiles: tiles at [${xs.join(", ")}] (${th}×${tw}, ${C} of ${spp} samples) do not fit a strip of ${strip.length} samples, ${W} pixels wide.`);
+    }
+    const bpe = strip.BYTES_PER_ELEMENT;
+    return this.#sendShared(sab, output, {
+      tiles: { off: strip.byteOffset, W, spp, C, th, tw, bpe, xs: [...xs], mul: Array.from(mul.subarray(0, C)), add: Array.from(add.subarray(0, C)) },
+      dims: [xs.length, C, th, tw], mc: mcDropout,
+    });
+  }
+
+  #sendShared(sab: SharedArrayBuffer, output: Float32Array, request: Record<string, unknown>): Promise<Tensor> {
     const id = this.#next++;
     return new Promise<Tensor>((resolve, reject) => {
       this.#pending.set(id, {
@@ -235,7 +330,7 @@ export class WorkerRunner {
       // the SharedArrayBuffer goes to the worker once; later requests name it by key
       const fresh = this.#shared.sab !== sab;
       if (fresh) this.#shared = { sab, key: this.#shared.key + 1 };
-      this.#worker.postMessage({ id, sabKey: this.#shared.key, sab: fresh ? sab : undefined, inOff: input.byteOffset, len: input.length, dims, outOff: output.byteOffset, outCap: output.length, mc: mcDropout });
+      this.#worker.postMessage({ id, sabKey: this.#shared.key, sab: fresh ? sab : undefined, outOff: output.byteOffset, outCap: output.length, ...request });
     });
   }
 
