@@ -434,7 +434,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const toKernel = (strip: Strip, yi: number): void => {
     const k0 = strip.kept;
     if (strip.pixels) {
-      // the rows this strip shares with the previous one, from the previous strip's half
+      // the rows this strip shares with the previous one, from the previous strip's part
       if (k0) strip.pixels.set(pixelStrips![(yi + STRIPS - 1) % STRIPS]!.subarray((th - k0) * W * C, th * W * C));
       return;
     }
@@ -466,7 +466,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const prepareStrip = async (yi: number): Promise<Strip> => {
     signal?.throwIfAborted();
     if (pixelStrips) {
-      // whole pixels straight into this strip's half of kernel memory (below the rows kept from the previous strip)
+      // whole pixels straight into this strip's part of kernel memory (below the rows kept from the previous strip)
       const kept = yi > 0 ? Math.max(0, ys[yi - 1]! + th - ys[yi]!) : 0;
       const px = pixelStrips[yi % STRIPS]!;
       // the workers may still be reading tiles of the strip this one replaces
