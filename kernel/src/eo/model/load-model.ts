@@ -26,7 +26,10 @@ export interface LoadModelOptions {
    * key `ai4eo.card`, else a sidecar file `<model without .onnx>.card.json`.
    */
   card?: ModelCard | string;
-  /** Threads onnxruntime uses inside one operator. Default `os.availableParallelism()`. */
+  /**
+   * Threads onnxruntime uses inside one operator: an integer from 1 to {@link MAX_MODEL_THREADS}.
+   * Default `os.availableParallelism()`.
+   */
   threads?: number;
   /**
    * onnxruntime graph optimization level. Default `"all"`. For models with an MC-dropout switch the
@@ -372,6 +375,26 @@ function checkCardAgainstGraph(card: ModelCard, session: ort.InferenceSession, s
   }
 }
 
+/** The most intra-op threads {@link loadModel} accepts (onnxruntime starts them all, whatever the cores). */
+export const MAX_MODEL_THREADS = 256;
+
+const OPTIMIZATION_LEVELS = ["disabled", "basic", "extended", "all"] as const;
+
+/** Refuses options onnxruntime would misread: threads that are not a whole number in range (a million froze the process), an unknown optimization level. */
+function checkLoadOptions(options: LoadModelOptions, path: string): LoadModelOptions {
+  if (typeof options !== "object") throw new ModelLoadError(`loadModel(${path}): options must be an object such as { threads: 2 }; got ${typeof options}.`, path);
+  const t = options.threads;
+  if (t !== undefined && !(typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= MAX_MODEL_THREADS)) {
+    throw new ModelLoadError(
+      `loadModel(${path}): threads must be a whole number from 1 to ${MAX_MODEL_THREADS} (this machine has ${availableParallelism()} cores); got ${typeof t === "string" ? JSON.stringify(t) : String(t)}. Leave it out for one per core.`, path);
+  }
+  const o = options.optimization;
+  if (o !== undefined && !(OPTIMIZATION_LEVELS as readonly unknown[]).includes(o)) {
+    throw new ModelLoadError(`loadModel(${path}): optimization must be one of ${OPTIMIZATION_LEVELS.map((l) => `"${l}"`).join(", ")}; got ${JSON.stringify(o)}.`, path);
+  }
+  return options;
+}
+
 /**
  * Loads an ONNX model and its card. The card comes from `options.card`, else the ONNX
  * `metadata_props` key `ai4eo.card`, else the sidecar `<name>.card.json`, and is checked against
@@ -390,6 +413,7 @@ function checkCardAgainstGraph(card: ModelCard, session: ort.InferenceSession, s
  */
 export async function loadModel(source: string | Uint8Array, options: LoadModelOptions = {}): Promise<Model> {
   const path = typeof source === "string" ? source : "<bytes>";
+  options = checkLoadOptions(options ?? {}, path);
   const bytes = await readModelBytes(source);
   const info = readOnnxModelInfo(bytes, path);
   let card: ModelCard;
