@@ -2,6 +2,7 @@
 // files) naming what is wrong, instead of NaN maps, silently ignored options or onnxruntime's errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import type { Tensor } from "../../../kernel/src/eo/model/tensor.js";
 import { ModelLoadError } from "../../../kernel/src/eo/model/errors.js";
 import {
@@ -74,7 +75,9 @@ test("loadGradientModel: a non-path, a missing file, non-ONNX bytes and bad opti
   await assert.rejects(loadGradientModel("/nonexistent/model.onnx"), (e: unknown) => e instanceof ModelLoadError && /Model file \/nonexistent\/model.onnx does not exist/.test(e.message));
   await assert.rejects(loadGradientModel(new TextEncoder().encode("not a model")), (e: unknown) => e instanceof ModelLoadError && /onnxruntime cannot load <bytes>/.test(e.message));
   const bytes = fixtureBytes("grad_cnn.onnx");
-  await assert.rejects(loadGradientModel(bytes, { threads: -1 }), isInputError(/threads must be a whole number ≥ 0 .*got number -1/));
+  await assert.rejects(loadGradientModel(bytes, { threads: -1 }), isInputError(/threads must be a whole number from 0 to 256 .*got number -1/));
+  // (a million: onnxruntime tried to start them all and never returned)
+  await assert.rejects(loadGradientModel(bytes, { threads: 1e6 }), isInputError(/threads must be a whole number from 0 to 256 .*got number 1000000/));
   await assert.rejects(loadGradientModel(bytes, { gradient: 5 as never }), isInputError(/gradient must be the name of a graph output \(a string\), got number 5/));
   await assert.rejects(loadGradientModel(bytes, null as never), isInputError(/options must be an object/));
 });
@@ -92,4 +95,18 @@ test("a gradient model checks its input against the graph: bands, patch size, dt
   } finally {
     await m.session.release();
   }
+});
+
+test("a gradient model is in the provenance record; dispose releases it, calls after it are refused, twice is harmless", async () => {
+  const { provenance } = await import("../../../kernel/src/eo/provenance.js");
+  const bytes = fixtureBytes("grad_cnn.onnx");
+  const m = await loadGradientModel(bytes);
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  assert.ok(provenance().toJSON().files.some((f) => f.kind === "model" && f.sha256 === sha), "the model's bytes are recorded as an input");
+  const t = randomTensor([1, 3, 8, 8], 3);
+  assert.deepEqual((await m.predict(t)).dims, [1, 3]);
+  await m.dispose();
+  await assert.rejects(m.predict(t), isInputError(/This gradient model was disposed; load it again with loadGradientModel/));
+  await assert.rejects(saliency(m, t, q), isInputError(/was disposed/));
+  await m.dispose();
 });

@@ -7,6 +7,8 @@
 import type ort from "onnxruntime-node";
 import { onnxruntime } from "../lazy-deps.js";
 import { ModelLoadError } from "../model/errors.js";
+import { MAX_MODEL_THREADS } from "../model/load-model.js";
+import { recordInput } from "../provenance.js";
 import { readModelBytes } from "../model/read-model-bytes.js";
 import type { PredictOptions, Tensor } from "../model/tensor.js";
 import { describeValue } from "../uncertainty/matrix.js";
@@ -23,7 +25,7 @@ export interface GradientModelOptions {
   logits?: string;
   /** Name of the gradient output; default `"input_grad"`. */
   gradient?: string;
-  /** Threads per operator; default 1 (0 lets onnxruntime choose). */
+  /** Threads per operator, at most {@link MAX_MODEL_THREADS}; default 1 (0 lets onnxruntime choose). */
   threads?: number;
 }
 
@@ -33,6 +35,7 @@ export class GradientModel implements GradientPredictor {
   /** Number of output classes K (from the target input's shape). */
   readonly classes: number;
   readonly #names: Required<Omit<GradientModelOptions, "threads">>;
+  #disposed = false;
 
   constructor(session: ort.InferenceSession, classes: number, names: Required<Omit<GradientModelOptions, "threads">>) {
     this.session = session;
@@ -42,6 +45,7 @@ export class GradientModel implements GradientPredictor {
 
   /** Checks a batch against the graph's input: a float32 N×C×H×W tensor with the graph's fixed dims. */
   #check(input: unknown): asserts input is Tensor {
+    if (this.#disposed) throw new ExplainInputError("This gradient model was disposed; load it again with loadGradientModel.");
     const t = input as Tensor;
     if (t === null || typeof t !== "object" || !Array.isArray(t.dims) || !(t.data instanceof Float32Array)) {
       throw new ExplainInputError(`This gradient model needs a tensor { data: Float32Array, dims: [N, C, H, W] }, got ${describeValue(input)}${t !== null && typeof t === "object" && ArrayBuffer.isView(t.data) ? ` with a ${t.data.constructor.name} (convert it to Float32Array)` : ""}.`);
@@ -92,6 +96,21 @@ export class GradientModel implements GradientPredictor {
     const out = (await this.#run(input, weights.data, options.signal))[this.#names.gradient]!;
     return { data: Float32Array.from(out.data as Float32Array), dims: out.dims.map(Number) };
   }
+
+  /**
+   * Releases the onnxruntime session (its weights and buffers); later calls are refused. Twice is harmless.
+   * @example
+   * ```ts
+   * const model = await loadGradientModel("my-model-with-grad.onnx");
+   * const maps = await saliency(model, patches);
+   * await model.dispose();
+   * ```
+   */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.session.release();
+  }
 }
 
 /**
@@ -115,8 +134,8 @@ export async function loadGradientModel(source: string | Uint8Array, options: Gr
     }
   }
   const threads = options.threads ?? 1;
-  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 0) {
-    throw new ExplainInputError(`threads must be a whole number ≥ 0 (threads per operator; 0 lets onnxruntime choose), got ${describeValue(threads)}.`, { threads });
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 0 || threads > MAX_MODEL_THREADS) {
+    throw new ExplainInputError(`threads must be a whole number from 0 to ${MAX_MODEL_THREADS} (threads per operator; 0 lets onnxruntime choose), got ${describeValue(threads)}.`, { threads });
   }
   const names = {
     input: options.input ?? "input", target: options.target ?? "target",
@@ -144,5 +163,6 @@ export async function loadGradientModel(source: string | Uint8Array, options: Gr
     await session.release();
     throw new ExplainInputError(`The "${names.target}" input must have a fixed class dimension (N×K); its shape is ${JSON.stringify(meta && meta.isTensor ? meta.shape : null)}.`);
   }
+  recordInput("model", source, bytes);
   return new GradientModel(session, k, names);
 }
