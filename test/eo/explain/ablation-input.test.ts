@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Tensor } from "../../../kernel/src/eo/model/tensor.js";
-import { bandGroupAblation, ExplainInputError, gridSegments, segmentAblation, slicSegments } from "../../../kernel/src/eo/explain/index.js";
+import { bandGroupAblation, ExplainInputError, featureAblation, gridSegments, occlusion, segmentAblation, slicSegments, windowStarts } from "../../../kernel/src/eo/explain/index.js";
 
 const cls = {
   async predict(x: Tensor): Promise<Tensor> {
@@ -41,4 +41,26 @@ test("grid sizes and SLIC options of the wrong type are named (before: '2×undef
   assert.throws(() => slicSegments(x, { index: 5 }), /index 5 is not an item of the batch of 1: use an integer in 0..0/);
   assert.throws(() => slicSegments(x, { segments: Number.NaN }), /segments must be a positive integer \(approximate number of superpixels\), got null/);
   assert.ok(slicSegments(x, { segments: 4 }).count >= 1);
+});
+
+test("null or non-object options and an empty groups object are named (before: TypeErrors; {} gave a result with no groups)", async () => {
+  const x: Tensor = { data: new Float32Array(3 * 4 * 4).fill(0.5), dims: [1, 3, 4, 4] };
+  const named = (re: RegExp) => (e: unknown) => e instanceof ExplainInputError && re.test(e.message);
+  for (const options of [null, 3, [] as unknown]) {
+    const what = options === null ? "null" : Array.isArray(options) ? "an array" : "number 3";
+    await assert.rejects(bandGroupAblation(cls, x, options as never), named(new RegExp(`options must be an object such as \\{ target: "predicted" \\} \\(or left out\\), got ${what}`)));
+    await assert.rejects(featureAblation(cls, x, options as never), named(/options must be an object/));
+    await assert.rejects(occlusion(cls, x, options as never), named(/options must be an object/));
+  }
+  await assert.rejects(bandGroupAblation(cls, x, { groups: {} }), named(/groups is empty: name at least one group of bands/));
+  // left out, one group per band
+  assert.deepEqual((await bandGroupAblation(cls, x)).groups, ["band 0", "band 1", "band 2"]);
+});
+
+test("windowStarts refuses a zero stride (an endless loop), a window larger than the axis and non-numbers", () => {
+  assert.deepEqual(windowStarts(10, 4, 3), [0, 3, 6]);
+  assert.deepEqual(windowStarts(4, 4, 1), [0]);
+  for (const [size, win, stride] of [[10, 4, 0], [10, 11, 1], [10, 4, 1.5], [10, 0, 1], [NaN, 4, 1], ["10", 4, 1]] as const) {
+    assert.throws(() => windowStarts(size as number, win, stride), (e: unknown) => e instanceof ExplainInputError && /windowStarts needs positive whole numbers with win ≤ size/.test(e.message), `${size}, ${win}, ${stride}`);
+  }
 });

@@ -11,7 +11,7 @@ import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError, UnknownBandGroupError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
 import type { Segments } from "./superpixels.js";
-import { imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";
+import { checkOptionsObject, imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";
 
 /** Band groups by name: group → band names (as in the model card) or 0-based band indices. */
 export type BandGroups = Record<string, readonly (string | number)[]>;
@@ -68,6 +68,9 @@ function resolveGroups(groups: BandGroups, names: readonly string[]): { name: st
   if (groups === null || typeof groups !== "object" || Array.isArray(groups)) {
     throw new ExplainInputError(`groups must be an object of named band lists, e.g. { visible: ["B2", "B3", "B4"], nir: ["B8"] }, got ${describeValue(groups)}.`);
   }
+  if (Object.keys(groups).length === 0) {
+    throw new ExplainInputError(`groups is empty: name at least one group of bands, e.g. { visible: ["B2", "B3", "B4"], nir: ["B8"] }, or leave groups out for one group per band.`, { groups });
+  }
   return Object.entries(groups).map(([g, members]) => {
     if (!Array.isArray(members)) {
       throw new ExplainInputError(`Band group "${g}" must be an array of band names or indices, e.g. { ${JSON.stringify(g)}: ["B8"] }, got ${describeValue(members)}.`, { group: g });
@@ -98,6 +101,7 @@ function resolveGroups(groups: BandGroups, names: readonly string[]): { name: st
  * ```
  */
 export async function bandGroupAblation(predictor: Predictor, input: Tensor, options: BandAblationOptions = {}): Promise<GroupAttribution> {
+  checkOptionsObject(options);
   const [N, C, H, W] = imageDims(input);
   const names = options.bandNames ?? Array.from({ length: C }, (_, i) => `band ${i}`);
   if (names.length !== C) {
@@ -202,5 +206,7 @@ export async function segmentAblation(predictor: Predictor, input: Tensor, optio
 export function featureAblation(predictor: Predictor, input: Tensor, options: SegmentAblationOptions): Promise<AttributionMap>;
 export function featureAblation(predictor: Predictor, input: Tensor, options?: BandAblationOptions): Promise<GroupAttribution>;
 export function featureAblation(predictor: Predictor, input: Tensor, options: BandAblationOptions | SegmentAblationOptions = {}): Promise<AttributionMap | GroupAttribution> {
-  return "segments" in options && options.segments ? segmentAblation(predictor, input, options) : bandGroupAblation(predictor, input, options as BandAblationOptions);
+  // (options that are not an object go to bandGroupAblation, which rejects them)
+  const seg = options !== null && typeof options === "object" && "segments" in options && options.segments;
+  return seg ? segmentAblation(predictor, input, options as SegmentAblationOptions) : bandGroupAblation(predictor, input, options as BandAblationOptions);
 }

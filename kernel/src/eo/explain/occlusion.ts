@@ -44,12 +44,18 @@ function pair(v: number | readonly [number, number], what: string): [number, num
 
 /**
  * Window start positions along one axis: every `stride`, plus a last one flush with the edge.
+ * @throws {ExplainInputError} unless size, win and stride are positive whole numbers with win ≤ size
+ * (a stride of 0 would never end)
  * @example
  * ```ts
  * windowStarts(10, 4, 3); // [0, 3, 6]
  * ```
  */
 export function windowStarts(size: number, win: number, stride: number): number[] {
+  const whole = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= 1;
+  if (!whole(size) || !whole(win) || !whole(stride) || win > size) {
+    throw new ExplainInputError(`windowStarts needs positive whole numbers with win ≤ size, got size ${describeValue(size)}, win ${describeValue(win)}, stride ${describeValue(stride)}.`, { size, win, stride });
+  }
   const out: number[] = [];
   for (let s = 0; s + win <= size; s += stride) out.push(s);
   if (out[out.length - 1]! + win < size) out.push(size - win);

@@ -119,6 +119,21 @@ export function scoresOf(output: Tensor, targets: Int32Array, score: "raw" | "pr
 }
 
 /**
+ * Refuses options that are not an object (null, a number, an array), which would otherwise fail as
+ * a bare TypeError on the first option read.
+ * @throws {ExplainInputError}
+ * @example
+ * ```ts
+ * checkOptionsObject({ target: 2 }); // fine; checkOptionsObject(null) throws
+ * ```
+ */
+export function checkOptionsObject(options: unknown): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new ExplainInputError(`options must be an object such as { target: "predicted" } (or left out), got ${describeValue(options)}.`, { options });
+  }
+}
+
+/**
  * Checks the model and the options shared by every attribution method (target, score, maxBatch).
  * @throws {ExplainInputError} naming the option and what to give instead.
  * @example
@@ -130,6 +145,7 @@ export function checkExplainOptions(predictor: Predictor, options: ExplainOption
   if (predictor === null || typeof predictor !== "object" || typeof predictor.predict !== "function") {
     throw new ExplainInputError(`The model must be an object with a predict() method (e.g. from loadModel()), got ${describeValue(predictor)}.`);
   }
+  checkOptionsObject(options);
   const t = options.target;
   if (t !== undefined && t !== "predicted" && typeof t !== "number" && !Array.isArray(t) && !ArrayBuffer.isView(t)) {
     throw new ExplainInputError(`target must be "predicted", a class index or one class index per item, got ${describeValue(t)}.`, { target: t });
