@@ -16,6 +16,8 @@ const scene = (f: (b: number, i: number) => number = (b, i) => Math.sin(i + b)) 
   new Raster({ width: 24, height: 16, dtype: "float32", bands: [0, 1, 2].map((b) => Float32Array.from({ length: 384 }, (_, i) => f(b, i))) });
 const r = scene();
 const q = { progress: false, samples: 3, tileSize: 8 };
+/** The same without MC dropout's samples, for test-time augmentation. */
+const tq = { progress: false, tileSize: 8 };
 const isInputError = (re: RegExp) => (e: unknown) => e instanceof UncertaintyInputError && re.test(e.message);
 
 test("a non-model, a non-scene and null options are named (before: bare TypeErrors)", async () => {
@@ -29,7 +31,14 @@ test("a non-model, a non-scene and null options are named (before: bare TypeErro
 
 test("an unknown method is refused (before: 'TTA' silently ran MC dropout)", async () => {
   await assert.rejects(sceneUncertainty(cls, r, { ...q, method: "TTA" as never }), isInputError(/method must be "mc-dropout" or "tta" \(test-time augmentation\), got the string "TTA"/));
-  assert.match((await sceneUncertainty(cls, r, { ...q, method: "tta" })).method, /Test-time augmentation/);
+  assert.match((await sceneUncertainty(cls, r, { ...tq, method: "tta" })).method, /Test-time augmentation/);
+});
+
+test("options of the other method are refused (before: samples and seed silently ignored by TTA, augmentations by MC dropout)", async () => {
+  await assert.rejects(sceneUncertainty(cls, r, { ...q, method: "tta" }), isInputError(/^samples is for method "mc-dropout"; test-time augmentation runs one pass per augmentation \(choose them with augmentations\)\. Leave it out/));
+  await assert.rejects(sceneUncertainty(cls, r, { ...tq, method: "tta", samples: 5, seed: 1 }), isInputError(/^samples and seed are for method "mc-dropout"; .*Leave them out/));
+  await assert.rejects(sceneUncertainty(cls, r, { ...q, augmentations: ["hflip"] }), isInputError(/augmentations are for method "tta" \(test-time augmentation\); MC dropout draws samples/));
+  await assert.rejects(sceneUncertainty(cls, r, { ...q, method: "mc-dropout", augmentations: ["hflip"] }), isInputError(/augmentations are for method "tta"/));
 });
 
 test("tileSize must be a positive integer (before: 0 and NaN silently meant 64, 1.5 a bare RangeError, '8' an error about the strip raster)", async () => {
@@ -62,8 +71,8 @@ test("NaN pixels of a scene get no result: NaN maps and predicted -1 there, the 
   assert.ok(Number.isFinite(u.rasters.confidence!.band(1)[4]!) && Number.isFinite(u.rasters.mutualInformation!.band(1)[7 * 24 + 7]!));
   assert.ok(u.rasters.predicted!.band(1)[4]! >= 0);
   // Dense model: only that pixel is masked, the others equal the clean scene's.
-  const d = await sceneUncertainty(seg, bad, { ...q, method: "tta" });
-  const clean = await sceneUncertainty(seg, r, { ...q, method: "tta" });
+  const d = await sceneUncertainty(seg, bad, { ...tq, method: "tta" });
+  const clean = await sceneUncertainty(seg, r, { ...tq, method: "tta" });
   assert.ok(Number.isNaN(d.rasters.predictiveEntropy!.band(1)[5]!));
   for (const p of [4, 6, 100]) assert.equal(d.rasters.predictiveEntropy!.band(1)[p], clean.rasters.predictiveEntropy!.band(1)[p]);
   // sceneTiles says which tile pixels were nodata.

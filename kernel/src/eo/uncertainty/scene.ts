@@ -306,6 +306,15 @@ export async function sceneUncertainty(predictor: Predictor, source: RasterSourc
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     throw new UncertaintyInputError(`onProgress must be a function ({ done, total }) => void, got ${describeValue(options.onProgress)}.`);
   }
+  // options of the other method would be ignored without a word
+  if (options.method === "tta") {
+    const mc = (["samples", "seed"] as const).filter((k) => options[k] !== undefined);
+    if (mc.length) {
+      throw new UncertaintyInputError(`${mc.join(" and ")} ${mc.length > 1 ? "are" : "is"} for method "mc-dropout"; test-time augmentation runs one pass per augmentation (choose them with augmentations). Leave ${mc.length > 1 ? "them" : "it"} out, or use method "mc-dropout".`, { method: "tta", ...Object.fromEntries(mc.map((k) => [k, options[k]])) });
+    }
+  } else if (options.augmentations !== undefined) {
+    throw new UncertaintyInputError(`augmentations are for method "tta" (test-time augmentation); MC dropout draws samples (choose how many with samples). Add method: "tta", or leave augmentations out.`, { method: options.method ?? "mc-dropout" });
+  }
   const card = (predictor as { card?: ModelCard }).card;
   const W = source.width, H = source.height;
   const task = options.task ?? (card?.task === "regression" ? "regression" : "classification");
