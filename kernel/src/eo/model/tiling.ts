@@ -2,10 +2,14 @@
  * Tile layout and blending weights for whole-scene inference.
  * @module
  */
+import { describeValue } from "../uncertainty/matrix.js";
+import { ModelInputError } from "./errors.js";
 
 /**
  * Start offsets of tiles of length `tile` covering `0..total` with at most `stride` between
  * starts; the last tile ends exactly at `total` (no padding). `tile` must be ≤ `total`.
+ * @throws {ModelInputError} unless total and tile are positive whole numbers with tile ≤ total
+ * (an infinite total or tile never ended)
  * @example
  * ```ts
  * tileStarts(10, 4, 3); // [0, 3, 6]
@@ -13,6 +17,16 @@
  * ```
  */
 export function tileStarts(total: number, tile: number, stride: number): number[] {
+  const whole = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= 1;
+  if (!whole(total) || !whole(tile) || tile > total) {
+    throw new ModelInputError(
+      `tileStarts needs positive whole numbers with tile ≤ total, got total ${describeValue(total)}, tile ${describeValue(tile)}; e.g. tileStarts(10, 4, 3).`,
+      "positive whole numbers with tile ≤ total", { total, tile },
+    );
+  }
+  if (typeof stride !== "number") {
+    throw new ModelInputError(`tileStarts needs a number as stride (at most this many pixels between starts), got ${describeValue(stride)}; e.g. tileStarts(10, 4, 3).`, "a number", stride);
+  }
   const out: number[] = [];
   const s = Math.max(1, Math.floor(stride));
   for (let x = 0; x + tile < total; x += s) out.push(x);

@@ -1,0 +1,24 @@
+// tileStarts' sizes: an infinite total or tile never ended (the loop pushed starts until V8 aborted
+// the process), a tile larger than the total gave a negative start. Each is a ModelInputError.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ModelInputError, tileStarts } from "../../../kernel/src/eo/index.js";
+
+test("tileStarts refuses an infinite, zero, fractional or string total or tile, and a tile larger than the total", { timeout: 10_000 }, () => {
+  for (const [total, tile] of [[Infinity, 4], [10, -Infinity], [0, 4], [10, 0], [10, 2.5], [NaN, 4], ["10", 4], [3, 4]] as const) {
+    assert.throws(() => tileStarts(total as number, tile as number, 3), (e: unknown) => {
+      assert.ok(e instanceof ModelInputError, String(e));
+      assert.match(e.message, /^tileStarts needs positive whole numbers with tile ≤ total, got total .+, tile .+; e\.g\. tileStarts\(10, 4, 3\)\.$/);
+      assert.deepEqual(e.got, { total, tile });
+      return true;
+    }, `${String(total)}, ${String(tile)}`);
+  }
+  assert.throws(() => tileStarts(10, 4, "3" as unknown as number), (e: unknown) => e instanceof ModelInputError && /got the string "3"|got "3"/.test(e.message));
+});
+
+test("valid layouts are unchanged, and a stride below 1 still means 1", () => {
+  assert.deepEqual(tileStarts(10, 4, 3), [0, 3, 6]);
+  assert.deepEqual(tileStarts(11, 4, 3), [0, 3, 6, 7]);
+  assert.deepEqual(tileStarts(4, 4, 3), [0]);
+  assert.deepEqual(tileStarts(5, 4, 0), [0, 1]);
+});
