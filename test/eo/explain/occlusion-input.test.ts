@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Tensor } from "../../../kernel/src/eo/model/tensor.js";
 import { bandZeroAndNegation } from "../toy-models.js";
-import { ExplainInputError, occlusion } from "../../../kernel/src/eo/explain/index.js";
+import { baselineImage, boxBlur, ExplainInputError, occlusion } from "../../../kernel/src/eo/explain/index.js";
 
 const seg = bandZeroAndNegation;
 const x: Tensor = { data: Float32Array.from({ length: 2 * 3 * 8 * 8 }, (_, i) => Math.sin(i)), dims: [2, 3, 8, 8] };
@@ -42,4 +42,27 @@ test("a non-tensor input, a non-model and a bad maxBatch are named (before: Type
   await assert.rejects(occlusion({} as never, x, q), /The model must be an object with a predict\(\) method/);
   await assert.rejects(occlusion(seg, x, { ...q, maxBatch: Number.NaN }), /maxBatch must be a positive integer \(perturbed items per forward pass\), got number NaN/);
   await assert.rejects(occlusion(seg, x, { ...q, maxBatch: "8" as never }), /got the string "8"/);
+});
+
+test("boxBlur refuses an infinite, huge, negative or fractional radius and sizes that do not match the item (before: Infinity or 1e9 never returned)", { timeout: 10_000 }, () => {
+  const item = Float32Array.from({ length: 3 * 8 * 8 }, (_, i) => i % 5);
+  for (const r of [Infinity, 1e9, 9, -1, 1.5, Number.NaN, "2"]) {
+    assert.throws(() => boxBlur(item, 3, 8, 8, r as number), (e: unknown) => e instanceof ExplainInputError &&
+      /^boxBlur: the radius must be a whole number from 0 to 8 \(the 8×8 item's longer side\), got /.test(e.message), String(r));
+  }
+  for (const [C, H, W] of [[3, Infinity, 8], [3, 1e9, 8], [3, 8, 4], [0, 8, 8], [3, 8, 8.5]]) {
+    assert.throws(() => boxBlur(item, C!, H!, W!, 1), (e: unknown) => e instanceof ExplainInputError &&
+      /^boxBlur: C, H and W must be positive whole numbers whose product is the item's 192 values, got C number .+, H number .+, W number .+\.$/.test(e.message), `${C} ${H} ${W}`);
+  }
+  assert.equal(boxBlur(item, 3, 8, 8, 8).length, 192);
+  assert.deepEqual(boxBlur(item, 3, 8, 8, 0), item);
+});
+
+test("baselineImage checks the item's sizes and caps a blur radius at the longer side (before: Infinity never returned)", { timeout: 10_000 }, () => {
+  const item = Float32Array.from({ length: 3 * 8 * 8 }, (_, i) => i % 5);
+  assert.deepEqual(baselineImage(item, 3, 8, 8, "blur", Infinity), boxBlur(item, 3, 8, 8, 8));
+  assert.deepEqual(baselineImage(item, 3, 8, 8, "blur", 2), boxBlur(item, 3, 8, 8, 2));
+  const pixel = Float32Array.of(0.3, -2, 7);
+  assert.deepEqual(baselineImage(pixel, 3, 1, 1, "blur", 2), pixel);
+  assert.throws(() => baselineImage(item, 3, 1e9, 8, "mean", 2), /^ExplainInputError: baselineImage: C, H and W must be positive whole numbers whose product is the item's 192 values, got C number 3, H number 1000000000, W number 8\.$/);
 });

@@ -6,6 +6,7 @@
 import { Raster } from "../raster/raster.js";
 import type { CRS, GeoTransform, RasterSourceLike } from "../raster/types.js";
 import { DISPLAY, escapeHtml, fmt, htmlTable, stats, svgBars, textTable } from "../uncertainty/html.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import { ExplainInputError } from "./errors.js";
 
 /** Georeference options for rasters made from per-pixel results. */
@@ -31,8 +32,18 @@ function diverging(v: number): string {
  * ```ts
  * svgHeatmap("occlusion", attr.map(0), 64, 64); // "<svg …>"
  * ```
+ * @throws {ExplainInputError} unless H and W are positive whole numbers and data has H×W values
+ * (a size not matching the data read past its end, for ever when infinite)
  */
 export function svgHeatmap(title: string, data: ArrayLike<number>, H: number, W: number): string {
+  const whole = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= 1;
+  const n = data === null || typeof data !== "object" ? undefined : data.length;
+  if (!whole(H) || !whole(W) || n !== H * W) {
+    throw new ExplainInputError(
+      `svgHeatmap needs positive whole numbers H and W with H×W values, got H ${describeValue(H)}, W ${describeValue(W)} and ${n === undefined ? describeValue(data) : `${n} values`}; e.g. svgHeatmap("occlusion", attr.map(0), 64, 64).`,
+      { H, W, length: n },
+    );
+  }
   const cells = 48;
   const fy = Math.max(1, Math.ceil(H / cells)), fx = Math.max(1, Math.ceil(W / cells));
   const h = Math.ceil(H / fy), w = Math.ceil(W / fx);

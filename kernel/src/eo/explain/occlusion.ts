@@ -62,14 +62,32 @@ export function windowStarts(size: number, win: number, stride: number): number[
   return out;
 }
 
+/** Checks that C, H and W are positive whole numbers whose product is the item's length. */
+function checkItemDims(fn: string, item: Float32Array, C: number, H: number, W: number): void {
+  const whole = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= 1;
+  if (!(item instanceof Float32Array)) throw new ExplainInputError(`${fn} needs one C×H×W item as a Float32Array, got ${describeValue(item)}.`);
+  if (!whole(C) || !whole(H) || !whole(W) || C * H * W !== item.length) {
+    throw new ExplainInputError(
+      `${fn}: C, H and W must be positive whole numbers whose product is the item's ${item.length} values, got C ${describeValue(C)}, H ${describeValue(H)}, W ${describeValue(W)}.`,
+      { C, H, W, length: item.length },
+    );
+  }
+}
+
 /**
  * Box blur of one C×H×W item (radius r, edges clamped), used as the "blur" baseline.
+ * @throws {ExplainInputError} unless C×H×W is the item's length and r is a whole number from 0 to max(H, W)
+ * (a wider window only repeats edge pixels; an infinite radius never ended)
  * @example
  * ```ts
  * const blurred = boxBlur(item, 6, 64, 64, 4);
  * ```
  */
 export function boxBlur(item: Float32Array, C: number, H: number, W: number, r: number): Float32Array {
+  checkItemDims("boxBlur", item, C, H, W);
+  if (!(typeof r === "number" && Number.isInteger(r) && r >= 0 && r <= Math.max(H, W))) {
+    throw new ExplainInputError(`boxBlur: the radius must be a whole number from 0 to ${Math.max(H, W)} (the ${H}×${W} item's longer side), got ${describeValue(r)}.`, { radius: r });
+  }
   const tmp = new Float32Array(item.length);
   const out = new Float32Array(item.length);
   for (let c = 0; c < C; c++) {
@@ -123,9 +141,11 @@ export function checkBaseline(baseline: unknown, C: number): void {
  * ```
  */
 export function baselineImage(item: Float32Array, C: number, H: number, W: number, baseline: Baseline, blurRadius: number): Float32Array {
+  checkItemDims("baselineImage", item, C, H, W);
   checkBaseline(baseline, C);
   const P = H * W;
-  if (baseline === "blur") return boxBlur(item, C, H, W, Math.max(1, blurRadius));
+  // A radius beyond the longer side only repeats edge pixels (e.g. radius 2 on a 1×1 patch: the pixel itself).
+  if (baseline === "blur") return boxBlur(item, C, H, W, Math.min(Math.max(1, blurRadius), Math.max(H, W)));
   const out = new Float32Array(C * P);
   for (let c = 0; c < C; c++) {
     let v: number;
