@@ -74,12 +74,54 @@ function targetGrid(src: GridLike, o: ReprojectOptions): GridLike {
   return { width, height, transform: [b.minX, rx, 0, b.maxY, 0, -ry], crs: dstCrs };
 }
 
+/** A value as a message shows it: strings quoted, so "8" is not mistaken for the number 8. */
+function shown(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(shown).join(", ")}]` : String(v);
+}
+
+/**
+ * Checks the options that size the target grid and its transform sampling: a NaN among them made
+ * the column loop never end, zero or infinite sizes asked for arrays that cannot exist.
+ */
+function checkGridOptions(o: ReprojectOptions): void {
+  const e = o.exactEvery;
+  if (e !== undefined && !(typeof e === "number" && e >= 1)) {
+    throw new CrsError(o.crs, `exactEvery must be a number ≥ 1 (target columns between exact transforms; 1 = exact, default 8), got ${shown(e)}.`);
+  }
+  if (o.like !== undefined) {
+    const { width, height, transform } = o.like;
+    if (![width, height].every((v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 1)) {
+      throw new CrsError(o.like.crs, `like must be a grid of positive whole width and height (e.g. a Raster), got ${shown(width)}×${shown(height)}.`);
+    }
+    const t = transform as ArrayLike<unknown> | null | undefined;
+    if (t === null || typeof t !== "object" || t.length !== 6 || !Array.from(t).every((v) => typeof v === "number" && Number.isFinite(v))) {
+      throw new CrsError(o.like.crs, `like.transform must be 6 finite numbers (a GDAL geotransform), got ${t !== null && typeof t === "object" ? `[${Array.from(t).map(shown).join(", ")}]` : shown(t)}.`);
+    }
+    return;
+  }
+  if (o.resolution !== undefined) {
+    const r = o.resolution;
+    const parts = typeof r === "number" ? [r] : Array.isArray(r) && r.length === 2 ? r : undefined;
+    if (!parts || !parts.every((v) => typeof v === "number" && Number.isFinite(v) && v > 0)) {
+      throw new CrsError(o.crs, `resolution must be a finite pixel size > 0 in target CRS units, or [x, y] sizes, got ${shown(r)}.`);
+    }
+  }
+  if (o.bounds !== undefined) {
+    const b = o.bounds;
+    const vals = b === null || typeof b !== "object" ? [] : [b.minX, b.minY, b.maxX, b.maxY];
+    if (vals.length !== 4 || !vals.every((v) => typeof v === "number" && Number.isFinite(v)) || !(b.maxX > b.minX && b.maxY > b.minY)) {
+      throw new CrsError(o.crs, `bounds must be finite numbers { minX, minY, maxX, maxY } in target CRS units with minX < maxX and minY < maxY, got ${b === null || typeof b !== "object" ? shown(b) : `{ minX: ${shown(b.minX)}, minY: ${shown(b.minY)}, maxX: ${shown(b.maxX)}, maxY: ${shown(b.maxY)} }`}.`);
+    }
+  }
+}
+
 /**
  * Reproject (warp) a raster onto a target grid. Source pixels are located for each target pixel
  * centre through proj4 (exactly every 8th column, linearly in between, like gdalwarp's approximate
  * transformer); values outside the source become nodata.
  * @param source a Raster or a RasterSource (only the part covering the target is read).
- * @throws {CrsError} when a CRS is unknown.
+ * @throws {CrsError} when a CRS is unknown, or exactEvery, like, resolution or bounds cannot make a grid
+ * (not numbers, NaN, zero or infinite sizes, inverted bounds).
  * @example
  * ```ts
  * const dem = await openRaster("data/olinda/olinda_dem_utm25s.tif");
@@ -89,6 +131,7 @@ function targetGrid(src: GridLike, o: ReprojectOptions): GridLike {
  */
 export async function reproject(source: RasterSourceLike, options: ReprojectOptions = {}): Promise<Raster> {
   if (isComplex(source.dtype)) throw new CrsError(options.crs, `reproject does not resample complex (${source.dtype}) data; take amplitude() or intensity() first.`);
+  checkGridOptions(options);
   const signal = options.signal ?? interruptSignal();
   const dst = targetGrid(source, options);
   const mode = options.resampling ?? "nearest";
