@@ -8,8 +8,10 @@ import { pngEncoder } from "../lazy-deps.js";
 import type { Tensor } from "../model/tensor.js";
 import { Raster } from "../raster/raster.js";
 import type { RasterSourceLike } from "../raster/types.js";
+import { MAX_BINS } from "./calibration.js";
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, escapeHtml, fmt, htmlTable, svgLines, textTable } from "./html.js";
+import { describeValue } from "./matrix.js";
 
 function hexToRgb(hex: string): [number, number, number] {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
@@ -103,9 +105,16 @@ export class UncertaintyHistogram {
   }
 }
 
+/** Largest number of classes {@link uncertaintyHistogram} derives from the predicted indices (without `classes`). */
+export const MAX_HISTOGRAM_CLASSES = 65_536;
+
 /**
  * Histogram of `values` per predicted class (NaN values skipped).
- * @param options `bins` (default 20), `classes` names (default `class 0…`), `measure` name for display
+ * @param predicted 0-based class index per value; negative (and, with `classes`, too large) indices are left out
+ * @param options `bins` (default 20, at most {@link MAX_BINS}), `classes` names (default `class 0…` up to the
+ *   largest predicted index, which must then be below {@link MAX_HISTOGRAM_CLASSES}), `measure` name for display
+ * @throws {UncertaintyInputError} for bins out of range, or without `classes` a predicted value that
+ *   is not a whole number below {@link MAX_HISTOGRAM_CLASSES}
  * @example
  * ```ts
  * uncertaintyHistogram(m.mutualInformation.data, m.predicted.data, { classes: dist.classes, measure: "MI" });
@@ -118,12 +127,23 @@ export function uncertaintyHistogram(
     throw new UncertaintyInputError(`values has ${values.length} entries but predicted has ${predicted.length}.`);
   }
   const B = options.bins ?? 20;
+  if (typeof B !== "number" || !Number.isInteger(B) || B < 1 || B > MAX_BINS) {
+    throw new UncertaintyInputError(`bins must be an integer in 1..${MAX_BINS}, got ${describeValue(B)}; 20 is the default.`, { bins: B });
+  }
   let K = 0, lo = Infinity, hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) continue;
     lo = Math.min(lo, v); hi = Math.max(hi, v);
-    K = Math.max(K, predicted[i]! + 1);
+    const c = predicted[i]!;
+    if (options.classes === undefined && !(typeof c === "number" && Number.isInteger(c) && c < MAX_HISTOGRAM_CLASSES)) {
+      throw new UncertaintyInputError(
+        `predicted[${i}] is ${describeValue(c)}: predicted must hold 0-based class indices below ${MAX_HISTOGRAM_CLASSES} (negative = none). ` +
+          `Pass options.classes to name the classes; indices beyond them are then left out.`,
+        { index: i, predicted: c },
+      );
+    }
+    K = Math.max(K, c + 1);
   }
   const classes = options.classes ?? Array.from({ length: K }, (_, k) => `class ${k}`);
   if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
