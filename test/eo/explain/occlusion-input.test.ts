@@ -66,3 +66,12 @@ test("baselineImage checks the item's sizes and caps a blur radius at the longer
   assert.deepEqual(baselineImage(pixel, 3, 1, 1, "blur", 2), pixel);
   assert.throws(() => baselineImage(item, 3, 1e9, 8, "mean", 2), /^ExplainInputError: baselineImage: C, H and W must be positive whole numbers whose product is the item's 192 values, got C number 3, H number 1000000000, W number 8\.$/);
 });
+
+test("a null or non-array window or stride is an ExplainInputError (before: a TypeError reading null[0])", async () => {
+  for (const key of ["window", "stride"] as const) {
+    for (const v of [null, true]) {
+      await assert.rejects(occlusion(seg, x, { ...q, [key]: v as never }),
+        (e: unknown) => e instanceof ExplainInputError && new RegExp(`^${key} must be positive integers, got ${String(v)}\\.$`).test(e.message), `${key} ${String(v)}`);
+    }
+  }
+});

@@ -37,7 +37,7 @@ export interface OcclusionOptions extends ExplainOptions {
 }
 
 function pair(v: number | readonly [number, number], what: string): [number, number] {
-  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  const p: [number, number] = typeof v === "number" ? [v, v] : v !== null && typeof v === "object" ? [v[0], v[1]] : [NaN, NaN];
   if (!p.every((x) => Number.isInteger(x) && x >= 1)) throw new ExplainInputError(`${what} must be positive integers, got ${JSON.stringify(v)}.`);
   return p;
 }
