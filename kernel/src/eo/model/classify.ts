@@ -7,6 +7,7 @@ import { arquero } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { progress as startProgress } from "../progress.js";
 import { Raster } from "../raster/raster.js";
+import { describeValue } from "../uncertainty/matrix.js";
 import type { Model } from "./load-model.js";
 import { ModelInputError, ModelOutputError } from "./errors.js";
 import { selectBands, softmaxAxis1, writeNormalized, type BandSelection } from "./prepare.js";
@@ -108,7 +109,8 @@ function isRaster(p: PatchInput): p is Raster {
  * @param model a patch classifier (card task "classification")
  * @param patches rasters of the card's patch size, or samples `{ id, raster, label }` (sync or async iterable)
  * @param options {@link ClassifyOptions}
- * @throws {ModelInputError} for a wrong task, band set, patch size, or (with `invalid: "error"`) nodata in a patch
+ * @throws {ModelInputError} for a wrong task, band set, patch size, batchSize that is not a positive whole number,
+ *   or (with `invalid: "error"`) nodata in a patch
  * @example
  * ```ts
  * const model = await loadModel("data/models/olinda-patch-classifier.onnx");
@@ -129,6 +131,9 @@ export async function classify(
   const c = card.bands.length;
   const k = card.classes!.length;
   const bs = options.batchSize ?? 64;
+  if (!(typeof bs === "number" && Number.isSafeInteger(bs) && bs >= 1)) {
+    throw new ModelInputError(`batchSize must be a positive whole number of patches per onnxruntime call (default 64), got ${describeValue(bs)}.`, "a positive whole number", bs);
+  }
   const per = c * ph * pw;
   const total = Array.isArray(patches) ? patches.length : undefined;
   const bar = options.progress === false ? null : startProgress({ total, label: `classify ${card.name}`, unit: "patches" });
