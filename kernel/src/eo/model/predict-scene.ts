@@ -38,10 +38,10 @@ export interface PredictSceneOptions {
   tileSize?: number;
   /**
    * Overlap between neighbouring tiles in pixels. Default: fully convolutional models
-   * `max(2·halo + 2, tileSize / 8)`; patch models half the patch.
+   * `max(2·halo + 2, tileSize / 8)`; patch models half the patch. Must be smaller than the tile.
    */
   overlap?: number;
-  /** Tiles per onnxruntime call. Default 4 (fully convolutional) or 256 (patch models). */
+  /** Tiles per onnxruntime call, a whole number ≥ 1 (at most {@link MAX_BATCH_VALUES} input values). Default 4 (fully convolutional) or 256 (patch models). */
   batchSize?: number;
   /** Bands to feed, in card order; default chosen by `selectBands`. */
   bands?: BandSelection;
@@ -175,6 +175,14 @@ export class ScenePrediction {
   }
 }
 
+/** The most input values one predictScene batch may hold (float32: 1 GiB); see {@link PredictSceneOptions.batchSize}. */
+export const MAX_BATCH_VALUES = 2 ** 28;
+
+/** An option's value for a message: strings quoted, everything else as String() gives it. */
+function describeOption(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
+
 /**
  * Runs a model over a whole scene (any {@link RasterSourceLike}: an opened file or an in-memory
  * Raster). Tiles overlap and are blended with weights that ramp across the overlap (fully
@@ -223,8 +231,17 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     tw = Math.min(t, W);
   }
   const defOverlap = patch ? Math.floor(Math.min(th, tw) / 2) : Math.max(2 * halo + 2, Math.floor(Math.min(th, tw) / 8));
+  if (options.overlap !== undefined) {
+    const o = options.overlap;
+    if (typeof o !== "number" || !Number.isInteger(o) || o < 0) throw new ModelInputError(`overlap must be a non-negative integer (pixels); got ${describeOption(o)}.`, ">= 0", o);
+    // (a tile clipped to a small scene takes what overlap it can; one at least as large as the tile asked for is a mistake)
+    const asked = patch ? Math.min(th, tw) : options.tileSize ?? 256;
+    if (o >= asked) {
+      throw new ModelInputError(`overlap ${o} must be smaller than the ${patch ? "patch" : "tile"} (${asked} pixels): neighbouring tiles would start at every pixel. ` +
+        `The default is ${defOverlap}.`, `< ${asked}`, o);
+    }
+  }
   const overlap = Math.min(options.overlap ?? defOverlap, Math.min(th, tw) - 1);
-  if (!Number.isInteger(overlap) || overlap < 0) throw new ModelInputError(`overlap must be a non-negative integer; got ${options.overlap}.`, ">= 0", options.overlap);
   const ys = tileStarts(H, th, th - overlap);
   const xs = tileStarts(W, tw, tw - overlap);
   const wxs = xs.map((x) => blendWeights(tw, x, W, overlap, patch ? 0 : halo));
@@ -265,6 +282,13 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
 
   const bs = options.batchSize ?? (patch ? 256 : 4);
   const tileLen = C * th * tw;
+  if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) {
+    throw new ModelInputError(`batchSize must be a positive whole number (tiles per onnxruntime call); got ${describeOption(bs)}.`, ">= 1", bs);
+  }
+  if (bs * tileLen > MAX_BATCH_VALUES) {
+    throw new ModelInputError(`batchSize ${bs} of ${C}×${th}×${tw} tiles is ${((bs * tileLen * 4) / 2 ** 30).toFixed(1)} GiB of float32 input per call; ` +
+      `use at most ${Math.floor(MAX_BATCH_VALUES / tileLen)} (a few tiles keep every core busy).`, `<= ${Math.floor(MAX_BATCH_VALUES / tileLen)}`, bs);
+  }
   const per = patch ? K : K * th * tw;
   // Long scenes run the session in worker threads so reading, normalizing and blending overlap
   // inference. The model keeps its workers for later calls; new ones start while the first strip is read.
