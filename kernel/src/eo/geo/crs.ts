@@ -20,8 +20,19 @@ export class CrsError extends Ai4eoError {
 /** Anything accepted where a CRS is needed: a CRS object, an EPSG code, "EPSG:32725" or a proj4 string. */
 export type CrsLike = CRS | number | string;
 
-/** Normalise a {@link CrsLike} to a CRS object with `proj4` filled in when it can be. */
+/**
+ * Normalise a {@link CrsLike} to a CRS object with `proj4` filled in when it can be.
+ * @throws {CrsError} for anything else (null, a non-integer EPSG code)
+ * @example
+ * ```ts
+ * toCrs("EPSG:32725"); // { epsg: 32725, proj4: "+proj=utm +zone=25 +south …" }
+ * ```
+ */
 export function toCrs(c: CrsLike): CRS {
+  if (typeof c === "number" && !(Number.isInteger(c) && c > 0)) throw new CrsError(c, `EPSG codes are positive whole numbers such as 32725, got ${c}.`);
+  if (c === null || (typeof c !== "number" && typeof c !== "string" && typeof c !== "object")) {
+    throw new CrsError(c, `A CRS is an EPSG code (32725 or "EPSG:32725"), a proj4 string or { epsg?, wkt?, proj4? }, got ${c === null || c === undefined ? String(c) : `${typeof c} ${String(c)}`}.`);
+  }
   if (typeof c === "number") return { epsg: c, ...(epsgToProj4(c) ? { proj4: epsgToProj4(c)! } : {}) };
   if (typeof c === "string") {
     const m = /^epsg:(\d+)$/i.exec(c.trim());

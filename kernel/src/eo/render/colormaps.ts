@@ -80,6 +80,7 @@ export function listColormaps(): string[] {
  * ```
  */
 export function colormapLut(name: string): Uint8Array {
+  if (typeof name !== "string") throw new ColormapError(`A colormap is named by a string such as "viridis" or "RdYlGn_r", got ${name === null ? "null" : typeof name} ${typeof name === "object" ? "" : String(name)}`.trimEnd() + ".");
   const cached = luts.get(name);
   if (cached) return cached;
   const reversed = name.endsWith("_r");

@@ -50,6 +50,9 @@ export function quicklook(r: Pick<Raster, "width" | "height" | "count" | "dtype"
   if (bands.length !== 1 && bands.length !== 3) throw new QuicklookError(`A quicklook shows 1 band (colormap) or 3 bands (RGB); got ${bands.length}.`);
   for (const b of bands) if (!Number.isInteger(b) || b < 1 || b > r.count) throw new QuicklookError(`Band ${b} is out of range: this raster has bands 1..${r.count}.`);
   const maxSize = options.maxSize ?? 512;
+  if (typeof maxSize !== "number" || !Number.isInteger(maxSize) || maxSize < 1) {
+    throw new QuicklookError(`maxSize must be a whole number of pixels ≥ 1 (the quicklook's longest side; default 512), got ${typeof maxSize === "string" ? JSON.stringify(maxSize) : String(maxSize)}.`);
+  }
   const scale = Math.min(1, maxSize / Math.max(r.width, r.height));
   const W = Math.max(1, Math.round(r.width * scale));
   const H = Math.max(1, Math.round(r.height * scale));

@@ -45,9 +45,13 @@ export function bivariateMap(predicted: RasterSourceLike & { band(i: number): Ar
   if (predicted.width !== W || predicted.height !== H) {
     throw new UncertaintyInputError(`The class map is ${predicted.width}×${predicted.height} but the uncertainty map is ${W}×${H}.`);
   }
+  const given = (options as BivariateOptions | null | undefined)?.classColors;
+  if (!Array.isArray(given) || given.some((c) => typeof c !== "string")) {
+    throw new UncertaintyInputError(`bivariateMap needs options.classColors: one CSS hex colour per class, e.g. card.classes.map((c) => c.color); got ${describeValue(given)}.`);
+  }
   const cls = predicted.band(1);
   const u = uncertainty.band(1);
-  const colors = options.classColors.map(hexToRgb);
+  const colors = given.map(hexToRgb);
   const fade = hexToRgb(options.fadeTo ?? "#f0f0f0");
   let max = options.max;
   if (max === undefined) {
