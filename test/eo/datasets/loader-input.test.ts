@@ -81,6 +81,10 @@ test("PatchDataset: bad batch sizes and normalizations are DatasetErrors naming 
   await assert.rejects(ds.bandStats({ maxSamples: -1 }), (e: unknown) => e instanceof DatasetError && /maxSamples must be a positive integer; got -1/.test(e.message));
   await assert.rejects(ds.sampleGrid({ scale: 0 }), (e: unknown) => e instanceof DatasetError && /scale must be a positive integer .*; got 0/.test(e.message));
   await assert.rejects(ds.sampleGrid({ count: -2 }), (e: unknown) => e instanceof DatasetError && /count must be a non-negative integer; got -2/.test(e.message));
+  // (before: scale 1e9 was a bare "Invalid typed array length")
+  await assert.rejects(ds.sampleGrid({ count: 2, scale: 1e9 }), (e: unknown) => e instanceof DatasetError &&
+    /^sampleGrid: scale 1000000000 makes 64-pixel patches 64000000000 pixels wide; use at most 64 \(thumbnails up to 4096 pixels\)\.$/.test(e.message));
+  assert.equal((await ds.sampleGrid({ count: 1, scale: 64 })).toString().length > 0, true);
 });
 
 test("So2Sat: not a file, not HDF5, unreadable element types, groups and dangling links are DatasetErrors naming the file and dataset; unlabelled rows are counted", async () => {

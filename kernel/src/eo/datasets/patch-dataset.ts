@@ -101,6 +101,9 @@ export interface BandStatistics {
   normalization: Normalization;
 }
 
+/** The largest thumbnail side {@link PatchDataset.sampleGrid} draws (patch side × scale). */
+export const MAX_THUMBNAIL_SIDE = 4096;
+
 /**
  * A patch dataset. Built by `openEuroSat`, `openSo2Sat`, `openManifest` (or directly from
  * entries and a load function). Iterating it yields samples; unreadable samples are reported in
@@ -401,6 +404,10 @@ export class PatchDataset implements AsyncIterable<Sample> {
       vals.sort((x, y) => x - y);
       return [vals[Math.floor(vals.length * 0.02)] ?? 0, vals[Math.floor(vals.length * 0.98)] ?? 1] as const;
     });
+    const side = Math.max(1, ...samples.map((s) => Math.max(s.raster.width, s.raster.height)));
+    if (side * scale > MAX_THUMBNAIL_SIDE) {
+      throw new DatasetError(`sampleGrid: scale ${scale} makes ${side}-pixel patches ${side * scale} pixels wide; use at most ${Math.max(1, Math.floor(MAX_THUMBNAIL_SIDE / side))} (thumbnails up to ${MAX_THUMBNAIL_SIDE} pixels).`, "");
+    }
     const tiles = samples.map((s) => {
       const { width: w, height: h } = s.raster;
       const W = w * scale;
