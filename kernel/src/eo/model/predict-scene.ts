@@ -15,6 +15,7 @@ import type { Tensor } from "./tensor.js";
 import { SceneKernels, type KernelSource } from "./scene-kernels.js";
 import type { WorkerRunner } from "./worker-runner.js";
 import { blendWeights, tileStarts } from "./tiling.js";
+import { describeValue } from "../uncertainty/matrix.js";
 
 /** Scene outputs: class map, per-class probabilities, max probability, regression mean and std. */
 export type SceneOutput = "class" | "probabilities" | "confidence" | "mean" | "std";
@@ -178,11 +179,6 @@ export class ScenePrediction {
 /** The most input values one predictScene batch may hold (float32: 1 GiB); see {@link PredictSceneOptions.batchSize}. */
 export const MAX_BATCH_VALUES = 2 ** 28;
 
-/** An option's value for a message: strings quoted, everything else as String() gives it. */
-function describeOption(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : String(v);
-}
-
 /**
  * Runs a model over a whole scene (any {@link RasterSourceLike}: an opened file or an in-memory
  * Raster). Tiles overlap and are blended with weights that ramp across the overlap (fully
@@ -233,7 +229,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const defOverlap = patch ? Math.floor(Math.min(th, tw) / 2) : Math.max(2 * halo + 2, Math.floor(Math.min(th, tw) / 8));
   if (options.overlap !== undefined) {
     const o = options.overlap;
-    if (typeof o !== "number" || !Number.isInteger(o) || o < 0) throw new ModelInputError(`overlap must be a non-negative integer (pixels); got ${describeOption(o)}.`, ">= 0", o);
+    if (typeof o !== "number" || !Number.isInteger(o) || o < 0) throw new ModelInputError(`overlap must be a non-negative integer (pixels); got ${describeValue(o)}.`, ">= 0", o);
     // (a tile clipped to a small scene takes what overlap it can; one at least as large as the tile asked for is a mistake)
     const asked = patch ? Math.min(th, tw) : options.tileSize ?? 256;
     if (o >= asked) {
@@ -283,7 +279,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const bs = options.batchSize ?? (patch ? 256 : 4);
   const tileLen = C * th * tw;
   if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) {
-    throw new ModelInputError(`batchSize must be a positive whole number (tiles per onnxruntime call); got ${describeOption(bs)}.`, ">= 1", bs);
+    throw new ModelInputError(`batchSize must be a positive whole number (tiles per onnxruntime call); got ${describeValue(bs)}.`, ">= 1", bs);
   }
   if (bs * tileLen > MAX_BATCH_VALUES) {
     throw new ModelInputError(`batchSize ${bs} of ${C}×${th}×${tw} tiles is ${((bs * tileLen * 4) / 2 ** 30).toFixed(1)} GiB of float32 input per call; ` +
