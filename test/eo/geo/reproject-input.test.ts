@@ -2,7 +2,7 @@
 // zero or infinite sizes asked for arrays that cannot exist. Each is a CrsError naming the option.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CrsError, Raster, reproject } from "../../../kernel/src/eo/index.js";
+import { CrsError, Raster, reproject, REPROJECT_MAX_BYTES } from "../../../kernel/src/eo/index.js";
 
 const src = new Raster({
   width: 16, height: 12, dtype: "float32", bands: [Float32Array.from({ length: 192 }, (_, i) => i % 13)],
@@ -49,4 +49,18 @@ test("resolution must be finite and positive, bounds finite and ordered (before:
   }
   const r = await reproject(src, { resolution: 60, bounds: { minX: 500000, minY: 9099640, maxX: 500480, maxY: 9100000 } });
   assert.deepEqual([r.width, r.height], [8, 6]);
+});
+
+test("a grid over maxBytes (default REPROJECT_MAX_BYTES) is refused with its size and the units to check (before: a resolution in degrees for a metric CRS ran for ever or ran out of memory)", { timeout: 60_000 }, async () => {
+  await assert.rejects(reproject(src, { crs: 32725, resolution: 0.0001 }),
+    refused(/^reproject would make a 4800000×3600000 grid of 1 band\(s\), \d+\.\d GiB with its coordinates, over maxBytes 8\.0 GiB\. Check that resolution \[0\.0001, 0\.0001\] is in the target CRS's units \(metres\); raise maxBytes for a warp this large\.$/));
+  await assert.rejects(reproject(src, { crs: 4326, resolution: 1e-9 }), refused(/ is in the target CRS's units \(degrees\);/));
+  await assert.rejects(reproject(src, { crs: 32725, bounds: { minX: 0, minY: 0, maxX: 1e9, maxY: 1e9 } }), refused(/resolution \[30, 30\] and bounds are in the target CRS's units/));
+  // the budget counts the output bands and 16 bytes of coordinates per target pixel: 16×12×(16 + 4) = 3840 bytes
+  await assert.rejects(reproject(src, { crs: 32725, resolution: 30, maxBytes: 3839 }), refused(/over maxBytes 0\.000 GiB/));
+  assert.equal((await reproject(src, { crs: 32725, resolution: 30, maxBytes: 3840 })).width, 16);
+  for (const maxBytes of [0, -1, Number.NaN, "8"]) {
+    await assert.rejects(reproject(src, { crs: 32725, maxBytes: maxBytes as number }), refused(/^maxBytes must be a number of bytes > 0, got /), String(maxBytes));
+  }
+  assert.equal(REPROJECT_MAX_BYTES, 8 * 2 ** 30);
 });

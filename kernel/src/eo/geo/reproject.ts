@@ -34,7 +34,17 @@ export interface ReprojectOptions {
   exactEvery?: number;
   /** Aborts the work (checked between rows). */
   signal?: AbortSignal;
+  /**
+   * Largest memory the warp may take, in bytes: the output bands plus the source coordinates of every
+   * target pixel (16 bytes each). Default {@link REPROJECT_MAX_BYTES} (8 GiB: a Sentinel-2 tile at 10 m
+   * takes ~2.2 GiB). A resolution or bounds in the wrong units (degrees for metres) asks for millions of
+   * times more; this budget turns that into an error instead of a frozen kernel.
+   */
+  maxBytes?: number;
 }
+
+/** The default {@link ReprojectOptions.maxBytes}: 8 GiB. */
+export const REPROJECT_MAX_BYTES = 8 * 2 ** 30;
 
 const RANGE: Partial<Record<DType, [number, number]>> = {
   uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767],
@@ -115,6 +125,21 @@ function checkGridOptions(o: ReprojectOptions): void {
   }
 }
 
+/** Refuses a target grid whose output and coordinate grids would take more than maxBytes (see {@link ReprojectOptions.maxBytes}). */
+function checkWarpSize(source: RasterSourceLike, dst: GridLike, corners: boolean, o: ReprojectOptions): void {
+  const budget = o.maxBytes ?? REPROJECT_MAX_BYTES;
+  if (typeof budget !== "number" || !(budget > 0)) throw new CrsError(o.crs, `maxBytes must be a number of bytes > 0, got ${shown(budget)}.`);
+  const { width: W, height: H } = dst;
+  const bytes = (corners ? (W + 1) * (H + 1) : W * H) * 16 + W * H * source.count * arrayTypeFor(source.dtype).BYTES_PER_ELEMENT;
+  if (bytes <= budget) return;
+  const def = dst.crs.proj4 ?? "";
+  const units = /\+proj=longlat\b/.test(def) ? " (degrees)" : /\+units=m\b/.test(def) ? " (metres)" : "";
+  const gib = (n: number): string => `${(n / 2 ** 30).toFixed(n < 2 ** 30 ? 3 : 1)} GiB`;
+  throw new CrsError(dst.crs,
+    `reproject would make a ${W}×${H} grid of ${source.count} band(s), ${gib(bytes)} with its coordinates, over maxBytes ${gib(budget)}. ` +
+    `Check that resolution [${dst.transform[1]}, ${-dst.transform[5]}]${o.bounds ? " and bounds are" : " is"} in the target CRS's units${units}; raise maxBytes for a warp this large.`);
+}
+
 /**
  * Reproject (warp) a raster onto a target grid. Source pixels are located for each target pixel
  * centre through proj4 (exactly every 8th column, linearly in between, like gdalwarp's approximate
@@ -135,6 +160,7 @@ export async function reproject(source: RasterSourceLike, options: ReprojectOpti
   const signal = options.signal ?? interruptSignal();
   const dst = targetGrid(source, options);
   const mode = options.resampling ?? "nearest";
+  checkWarpSize(source, dst, mode === "average", options);
   const { inverse } = transformer(source.crs, dst.crs);
   const srcInv = invertGeoTransform(source.transform);
   const dt = dst.transform;
