@@ -6,9 +6,15 @@ import { WidgetPropertyError } from "../errors.js";
 import { Figure } from "../figure.js";
 import { ShapedArray } from "../wire.js";
 
+/**
+ * Most classes {@link confusionMatrix} takes: the matrix has classes² cells, each with a label sent
+ * to the browser (1024² is about a million).
+ */
+export const MAX_CONFUSION_CLASSES = 1024;
+
 /** Options of {@link confusionMatrix}. */
 export interface ConfusionMatrixOptions {
-  /** Class ids in matrix order; default the sorted union of ids in yTrue and yPred (as scikit-learn). */
+  /** Class ids in matrix order, at most {@link MAX_CONFUSION_CLASSES}; default the sorted union of ids in yTrue and yPred (as scikit-learn). */
   labels?: readonly number[];
   /** Names shown for the classes (same order as `labels`); default the ids. */
   classNames?: readonly string[];
@@ -51,6 +57,14 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
       s.add(yTrue[i]!); s.add(yPred[i]!);
     }
     labels = [...s].sort((a, b) => a - b);
+  }
+  if (labels.length > MAX_CONFUSION_CLASSES) {
+    throw new WidgetPropertyError(
+      "confusionMatrix", options.labels ? "labels" : "yTrue/yPred",
+      `at most ${MAX_CONFUSION_CLASSES} classes (MAX_CONFUSION_CLASSES), but ${options.labels ? "labels has" : "yTrue and yPred hold"} ${labels.length} distinct values: ` +
+      "pass class ids (e.g. an argmax map, not probabilities or reflectances), or the classes to show as labels",
+      options.labels ?? labels.length,
+    );
   }
   if (options.classNames && options.classNames.length !== labels.length) {
     throw new WidgetPropertyError("confusionMatrix", "classNames", `${labels.length} names (one per label: ${labels.join(", ")})`, options.classNames);

@@ -6,11 +6,14 @@ import { WidgetPropertyError } from "../errors.js";
 import { Figure, TRACE_COLORS } from "../figure.js";
 import { bandLabel, isValid, type BandSource } from "./band-source.js";
 
+/** Most bins {@link histogram} draws (each bin is a bar; 8 MB per band of counts at this size). */
+export const MAX_HISTOGRAM_BINS = 1_000_000;
+
 /** Options of {@link histogram}. */
 export interface HistogramOptions {
   /** 1-based bands to plot; default all. */
   bands?: number[];
-  /** Number of equal-width bins; default 100 (integer data with a smaller range: one bin per value). */
+  /** Number of equal-width bins, 1..{@link MAX_HISTOGRAM_BINS}; default 100 (integer data with a smaller range: one bin per value). */
   bins?: number;
   /** `[min, max]` of the bins; default the valid data's range over the chosen bands. */
   range?: [number, number];
@@ -46,6 +49,10 @@ export interface HistogramStats {
  * ```
  */
 export function histogram(src: BandSource, options: HistogramOptions = {}): Figure<HistogramStats> {
+  const requestedBins = options.bins ?? 100;
+  if (!Number.isInteger(requestedBins) || requestedBins < 1 || requestedBins > MAX_HISTOGRAM_BINS) {
+    throw new WidgetPropertyError("histogram", "bins", `a whole number of bins from 1 to ${MAX_HISTOGRAM_BINS} (MAX_HISTOGRAM_BINS), e.g. 256`, requestedBins);
+  }
   const bands = options.bands ?? Array.from({ length: src.count }, (_, i) => i + 1);
   for (const b of bands) {
     if (!Number.isInteger(b) || b < 1 || b > src.count) throw new WidgetPropertyError("histogram", "bands", `band numbers 1..${src.count}`, b);
@@ -68,12 +75,11 @@ export function histogram(src: BandSource, options: HistogramOptions = {}): Figu
   if (!(lo <= hi)) {
     throw new WidgetPropertyError("histogram", "bands", `bands with at least one valid pixel (all ${bands.join(", ")} are nodata/NaN)`, bands);
   }
-  let bins = options.bins ?? 100;
+  let bins = requestedBins;
   if (options.bins === undefined && allInt && !options.range && hi - lo + 1 <= bins) {
     bins = hi - lo + 1; hi = hi + 1; // one bin per integer value: [v, v+1)
   }
   if (hi === lo) hi = lo + 1;
-  if (!Number.isInteger(bins) || bins < 1) throw new WidgetPropertyError("histogram", "bins", "a positive integer", bins);
   const edges = new Float64Array(bins + 1);
   for (let k = 0; k <= bins; k++) edges[k] = lo + ((hi - lo) * k) / bins;
   const width = (hi - lo) / bins;

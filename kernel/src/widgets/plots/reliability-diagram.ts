@@ -5,9 +5,12 @@
 import { WidgetPropertyError } from "../errors.js";
 import { Figure } from "../figure.js";
 
+/** Most confidence bins {@link reliabilityDiagram} takes (six arrays of this many numbers are built). */
+export const MAX_RELIABILITY_BINS = 1_000_000;
+
 /** Options of {@link reliabilityDiagram}. */
 export interface ReliabilityOptions {
-  /** Equal-width confidence bins on [0, 1]; default 10. */
+  /** Equal-width confidence bins on [0, 1], 1..{@link MAX_RELIABILITY_BINS}; default 10. */
   bins?: number;
   title?: string;
 }
@@ -43,7 +46,9 @@ export interface ReliabilityStats {
 export function reliabilityDiagram(confidence: ArrayLike<number>, correct: ArrayLike<number | boolean>, options: ReliabilityOptions = {}): Figure<ReliabilityStats> {
   if (confidence.length !== correct.length) throw new WidgetPropertyError("reliabilityDiagram", "correct", `${confidence.length} values like confidence`, correct);
   const bins = options.bins ?? 10;
-  if (!Number.isInteger(bins) || bins < 1) throw new WidgetPropertyError("reliabilityDiagram", "bins", "a positive integer", bins);
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_RELIABILITY_BINS) {
+    throw new WidgetPropertyError("reliabilityDiagram", "bins", `a whole number of bins from 1 to ${MAX_RELIABILITY_BINS} (MAX_RELIABILITY_BINS), e.g. 10 or 15`, bins);
+  }
   const edges = Float64Array.from({ length: bins + 1 }, (_, k) => k / bins);
   const counts = new Float64Array(bins), sumConf = new Float64Array(bins), sumOk = new Float64Array(bins);
   let n = 0;
@@ -51,9 +56,14 @@ export function reliabilityDiagram(confidence: ArrayLike<number>, correct: Array
     const p = confidence[i]!;
     if (!Number.isFinite(p)) continue;
     if (p < 0 || p > 1) throw new WidgetPropertyError("reliabilityDiagram", `confidence[${i}]`, "a probability in [0, 1]", p);
-    // number of inner edges strictly below p (numpy searchsorted side="left" on edges[1:-1])
-    let b = 0;
-    while (b < bins - 1 && edges[b + 1]! < p) b++;
+    // number of inner edges strictly below p (numpy searchsorted side="left" on edges[1:-1]),
+    // by bisection so many bins stay fast
+    let b = 0, hiB = bins - 1;
+    while (b < hiB) {
+      const mid = (b + hiB) >>> 1;
+      if (edges[mid + 1]! < p) b = mid + 1;
+      else hiB = mid;
+    }
     counts[b]!++;
     sumConf[b]! += p;
     sumOk[b]! += Number(correct[i]);

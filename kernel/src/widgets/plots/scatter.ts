@@ -7,13 +7,16 @@ import { WidgetPropertyError } from "../errors.js";
 import { Figure } from "../figure.js";
 import { ShapedArray } from "../wire.js";
 
+/** Most bins per axis of {@link scatter}'s density (a bins × bins grid: 4096² is 16.8 M cells, 64 MiB sent as float32). */
+export const MAX_DENSITY_BINS = 4096;
+
 /** Options of {@link scatter}. */
 export interface ScatterOptions {
   /** Draw a density heatmap instead of points: true, false, or "auto" (density above `maxPoints`); default "auto". */
   density?: boolean | "auto";
   /** Most points drawn as markers in "auto" mode; default 20000. */
   maxPoints?: number;
-  /** Bins per axis of the density; default 128. */
+  /** Bins per axis of the density, 1..{@link MAX_DENSITY_BINS}; default 128. */
   bins?: number;
   /** Axis titles; default "x" and "y". */
   xTitle?: string;
@@ -73,7 +76,9 @@ export function scatter(x: ArrayLike<number>, y: ArrayLike<number>, options: Sca
     return new Figure({ data: [{ type: "scatter", mode: "markers", x: xs, y: ys, marker }], layout }, { mode: "points", valid: keep.length });
   }
   const bins = options.bins ?? 128;
-  if (!Number.isInteger(bins) || bins < 1) throw new WidgetPropertyError("scatter", "bins", "a positive integer", bins);
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_DENSITY_BINS) {
+    throw new WidgetPropertyError("scatter", "bins", `a whole number of bins per axis from 1 to ${MAX_DENSITY_BINS} (MAX_DENSITY_BINS; the density has bins × bins cells), e.g. 128`, bins);
+  }
   if (xhi === xlo) xhi = xlo + 1;
   if (yhi === ylo) yhi = ylo + 1;
   const counts = new Float64Array(bins * bins);

@@ -1,0 +1,60 @@
+// Sizes the figure helpers allocate from are checked before anything is built: a histogram's or a
+// reliability diagram's bins, a density scatter's bins per axis, a confusion matrix's number of
+// classes. Before, bins 1e9 ran out of memory, a scatter's bins 3e4 (9e8 cells) or a confusion
+// matrix of 3e4 distinct float values hung, and a reliability diagram with 1e5 bins scanned every
+// bin for every sample.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Raster } from "../../kernel/src/eo/raster/raster.js";
+import { plots, WidgetPropertyError } from "../../kernel/src/widgets/index.js";
+
+const raster = new Raster({ width: 8, height: 4, dtype: "float32", bands: [Float32Array.from({ length: 32 }, (_, i) => i * 0.25)] });
+
+function propertyError(widget: string, field: string, expected: string, got: string): (e: unknown) => boolean {
+  return (e) => e instanceof WidgetPropertyError &&
+    e.message === `${widget}.${field} must be ${expected}, got ${got}. Set ${field} to ${expected}.`;
+}
+
+test("histogram bins must be a whole number from 1 to MAX_HISTOGRAM_BINS", { timeout: 60_000 }, () => {
+  const expected = `a whole number of bins from 1 to ${plots.MAX_HISTOGRAM_BINS} (MAX_HISTOGRAM_BINS), e.g. 256`;
+  for (const bins of [1e9, plots.MAX_HISTOGRAM_BINS + 1, 0, -3, 2.5, Number.NaN, Infinity]) {
+    assert.throws(() => plots.histogram(raster, { bins }), propertyError("histogram", "bins", expected, `${bins} (number)`), String(bins));
+  }
+  assert.equal(plots.histogram(raster, { bins: 4 }).stats.counts[0]!.length, 4);
+});
+
+test("reliabilityDiagram bins must be a whole number from 1 to MAX_RELIABILITY_BINS; many bins stay fast and exact", { timeout: 60_000 }, () => {
+  const expected = `a whole number of bins from 1 to ${plots.MAX_RELIABILITY_BINS} (MAX_RELIABILITY_BINS), e.g. 10 or 15`;
+  for (const bins of [1e9, plots.MAX_RELIABILITY_BINS + 1, 0, Number.NaN]) {
+    assert.throws(() => plots.reliabilityDiagram([0.5], [1], { bins }), propertyError("reliabilityDiagram", "bins", expected, `${bins} (number)`), String(bins));
+  }
+  // 1e5 bins × 2e5 samples: a per-sample scan of the bins would take 1e10 steps.
+  const n = 200_000;
+  const conf = Float64Array.from({ length: n }, (_, i) => (i + 0.5) / n);
+  const fig = plots.reliabilityDiagram(conf, new Uint8Array(n), { bins: 100_000 });
+  assert.deepEqual([...fig.stats.counts.subarray(0, 3)], [2, 2, 2]);
+  // Bin b holds (b/bins, (b+1)/bins]; 0 and edge values go left, as sklearn's searchsorted.
+  const edge = plots.reliabilityDiagram([0, 0.25, 0.2500001, 0.5, 1], [1, 1, 1, 1, 1], { bins: 4 });
+  assert.deepEqual([...edge.stats.counts], [2, 2, 0, 1]);
+});
+
+test("scatter density bins must be a whole number from 1 to MAX_DENSITY_BINS", { timeout: 60_000 }, () => {
+  const expected = `a whole number of bins per axis from 1 to ${plots.MAX_DENSITY_BINS} (MAX_DENSITY_BINS; the density has bins × bins cells), e.g. 128`;
+  for (const bins of [30_000, 1e5, 0, Number.NaN]) {
+    assert.throws(() => plots.scatter([1, 2, 3], [3, 1, 2], { density: true, bins }), propertyError("scatter", "bins", expected, `${bins} (number)`), String(bins));
+  }
+  assert.equal(plots.scatter([1, 2, 3], [3, 1, 2], { density: true, bins: 2 }).stats.counts!.length, 4);
+});
+
+test("confusionMatrix of more than MAX_CONFUSION_CLASSES classes says to pass class ids", { timeout: 60_000 }, () => {
+  const max = plots.MAX_CONFUSION_CLASSES;
+  // A probability map passed as predictions and truth: every value is its own "class".
+  const probs = Float64Array.from({ length: 30_000 }, (_, i) => i / 30_000);
+  const hint = "pass class ids (e.g. an argmax map, not probabilities or reflectances), or the classes to show as labels";
+  assert.throws(() => plots.confusionMatrix(probs, probs),
+    propertyError("confusionMatrix", "yTrue/yPred", `at most ${max} classes (MAX_CONFUSION_CLASSES), but yTrue and yPred hold 30000 distinct values: ${hint}`, "30000 (number)"));
+  const labels = Array.from({ length: max + 1 }, (_, i) => i);
+  assert.throws(() => plots.confusionMatrix([1], [1], { labels }),
+    propertyError("confusionMatrix", "labels", `at most ${max} classes (MAX_CONFUSION_CLASSES), but labels has ${max + 1} distinct values: ${hint}`, `a list of ${max + 1}`));
+  assert.equal(plots.confusionMatrix([1], [1], { labels: labels.slice(0, max) }).stats.labels.length, max);
+});
