@@ -3,7 +3,7 @@
  * colormaps, the PNG fallback.
  * @module
  */
-export { Map, BASEMAPS, popupHtml, type MapOptions, type MapProps, type MapClickEvent, type MapDrawEvent, type ClickHookResult } from "./map.js";
+export { Map, BASEMAPS, MAX_EMBED_SIZE, popupHtml, type MapOptions, type MapProps, type MapClickEvent, type MapDrawEvent, type ClickHookResult } from "./map.js";
 export { MapLayerError } from "./errors.js";
 export { MapEmbed, type MapEmbedProps } from "./embed-widget.js";
 export { TilePyramid, sourceProj, PIXEL_SPACE_TRANSFORM, type TileData, type PyramidOptions } from "./pyramid.js";

@@ -15,6 +15,7 @@ import type { RasterSourceLike } from "../../eo/raster/types.js";
 import { interruptSignal } from "../../eo/progress.js";
 import { isAny, isBool, isInt, isNumber, isObject, listOf, nullable } from "../checks.js";
 import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "../controls/common.js";
+import { WidgetPropertyError } from "../errors.js";
 import { AI4EO_MODULE, packageVersion } from "../version.js";
 import { ShapedArray } from "../wire.js";
 import { Widget, widgetRef, type WidgetOptions } from "../widget.js";
@@ -53,6 +54,9 @@ export const BASEMAPS: Record<string, Basemap> = {
   },
 };
 
+/** Largest `embedMaxSize` of a {@link Map}: an embedded layer is at most this many pixels on its long side. */
+export const MAX_EMBED_SIZE = 4096;
+
 /** Options of {@link Map}. */
 export interface MapOptions extends DOMWidgetOptions {
   /** `[lat, lon]` of the first view; default `[0, 0]` (the first raster layer fits the view). */
@@ -70,7 +74,7 @@ export interface MapOptions extends DOMWidgetOptions {
   drawTools?: boolean;
   /**
    * Long side, in pixels, of the bounded pyramid embedded per layer (and time step) for static
-   * exports and the PNG fallback; 0 turns embedding off. Default 512 (at most 2 embedded pixels
+   * exports and the PNG fallback, a whole number up to {@link MAX_EMBED_SIZE}; 0 turns embedding off. Default 512 (at most 2 embedded pixels
    * per source pixel, so small rasters stay small): a float32 band costs at most 1 MiB per time step.
    */
   embedMaxSize?: number;
@@ -166,6 +170,10 @@ export class Map extends Widget<MapProps> {
     if (typeof options.basemap === "string" && !BASEMAPS[options.basemap]) {
       throw new MapLayerError("basemap", `unknown basemap "${options.basemap}"; use one of ${Object.keys(BASEMAPS).join(", ")} or { url, attribution, maxZoom }.`);
     }
+    const embedMax = options.embedMaxSize ?? 512;
+    if (!Number.isInteger(embedMax) || embedMax < 0 || embedMax > MAX_EMBED_SIZE) {
+      throw new WidgetPropertyError("Map", "embedMaxSize", `a whole number of pixels from 0 (no embedding) to ${MAX_EMBED_SIZE} (MAX_EMBED_SIZE); default 512`, embedMax);
+    }
     super("Map", {
       modelName: "MapModel" satisfies MapState["_model_name"], modelModule: AI4EO_MODULE, modelModuleVersion: version,
       viewName: "MapView" satisfies MapState["_view_name"], viewModule: AI4EO_MODULE, viewModuleVersion: version,
@@ -209,7 +217,7 @@ export class Map extends Widget<MapProps> {
       drawn: { type: "FeatureCollection", features: [] },
       warnings: [],
     }, options);
-    this.#embedMax = options.embedMaxSize ?? 512;
+    this.#embedMax = embedMax;
     this.#registry = options.registry;
     this.#fitted = options.center !== undefined;
     this.onCustomMessage((content) => this.#onMessage(content as unknown as MapToKernel));
