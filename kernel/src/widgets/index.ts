@@ -24,4 +24,4 @@ export { installTableDisplay } from "./table-display.js";
 
 import { installTableDisplay } from "./table-display.js";
 installTableDisplay();
-export { Map, BASEMAPS, MAX_EMBED_SIZE, MapLayerError, TilePyramid, type MapOptions, type MapClickEvent, type MapDrawEvent, type ClickHookResult, type VisParams } from "./map/index.js";
+export { Map, BASEMAPS, MAX_EMBED_SIZE, MapLayerError, TilePyramid, RENDER_MAX_PIXELS, type MapOptions, type MapClickEvent, type MapDrawEvent, type ClickHookResult, type VisParams } from "./map/index.js";

@@ -24,6 +24,9 @@ export interface TileData {
   mask: Uint8Array | null;
 }
 
+/** Most pixels {@link TilePyramid.render} warps into one box (4096 × 4096). */
+export const RENDER_MAX_PIXELS = 4096 * 4096;
+
 /** Options of {@link TilePyramid}. */
 export interface PyramidOptions {
   /** Layer name used in error messages. */
@@ -284,8 +287,19 @@ export class TilePyramid {
   /**
    * Warp the layer into an EPSG:3857 box of `width × height` pixels (nearest neighbour from the
    * level whose resolution is just finer than the output's). Null when the box misses the data.
+   * @param width output pixels across, a whole number ≥ 1; width × height at most {@link RENDER_MAX_PIXELS}
+   * @param height output pixels down, a whole number ≥ 1
+   * @throws {MapLayerError} for a width or height that is not a whole number ≥ 1, or a box over RENDER_MAX_PIXELS.
    */
   async render(box: readonly [number, number, number, number], width: number, height: number, signal?: AbortSignal): Promise<TileData | null> {
+    for (const [arg, v] of [["width", width], ["height", height]] as const) {
+      if (!Number.isInteger(v) || v < 1) {
+        throw new MapLayerError(this.name, `render ${arg} must be a whole number of pixels ≥ 1 (a tile is 256), got ${v}.`);
+      }
+    }
+    if (width * height > RENDER_MAX_PIXELS) {
+      throw new MapLayerError(this.name, `render box of ${width}×${height} pixels is more than RENDER_MAX_PIXELS (${RENDER_MAX_PIXELS}, 4096×4096); render it in tiles of at most that many pixels.`);
+    }
     // A coarse grid of exact points gives the scale and the footprint; after the level is chosen the
     // grid is refined until it is within 0.125 level pixels of the exact transform (GDAL's default).
     const coarse = ApproxPixelGrid.build(box, width, height, this.#toPixel, { cells: 8 });
