@@ -2,7 +2,7 @@
 // reliability diagram's bins, a density scatter's bins per axis, a confusion matrix's number of
 // classes. Before, bins 1e9 ran out of memory, a scatter's bins 3e4 (9e8 cells) or a confusion
 // matrix of 3e4 distinct float values hung, and a reliability diagram with 1e5 bins scanned every
-// bin for every sample.
+// bin for every sample. An image plot's maxSize below 1 is named instead of reported as a bad heatmap.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Raster } from "../../kernel/src/eo/raster/raster.js";
@@ -57,4 +57,13 @@ test("confusionMatrix of more than MAX_CONFUSION_CLASSES classes says to pass cl
   assert.throws(() => plots.confusionMatrix([1], [1], { labels }),
     propertyError("confusionMatrix", "labels", `at most ${max} classes (MAX_CONFUSION_CLASSES), but labels has ${max + 1} distinct values: ${hint}`, `a list of ${max + 1}`));
   assert.equal(plots.confusionMatrix([1], [1], { labels: labels.slice(0, max) }).stats.labels.length, max);
+});
+
+test("imagePlot maxSize must be ≥ 1 (before: 0 and NaN were reported as a heatmap of 0×0 or NaN×NaN values, -1 was ignored)", { timeout: 60_000 }, () => {
+  const expected = "a number of pixels ≥ 1 (the longest side sent; default 1024)";
+  for (const maxSize of [0, -1, Number.NaN]) {
+    assert.throws(() => plots.imagePlot(raster, { maxSize }), propertyError("imagePlot", "maxSize", expected, `${maxSize} (number)`), String(maxSize));
+  }
+  assert.equal(plots.imagePlot(raster, { maxSize: 4 }).stats.step, 2);
+  assert.equal(plots.imagePlot(raster, { maxSize: Infinity }).stats.step, 1);
 });

@@ -79,6 +79,9 @@ export function imagePlot(src: BandSource, options: HeatmapOptions & { band?: nu
   const band = options.band ?? 1;
   if (!Number.isInteger(band) || band < 1 || band > src.count) throw new WidgetPropertyError("imagePlot", "band", `a band number 1..${src.count}`, band);
   const maxSize = options.maxSize ?? 1024;
+  if (!(maxSize >= 1)) {
+    throw new WidgetPropertyError("imagePlot", "maxSize", "a number of pixels ≥ 1 (the longest side sent; default 1024)", maxSize);
+  }
   const step = Math.max(1, Math.ceil(Math.max(src.width, src.height) / maxSize));
   const w = Math.ceil(src.width / step), h = Math.ceil(src.height / step);
   const px = src.band(band);
