@@ -48,6 +48,28 @@ function kernelModule(): object | null {
 const PAGE = 65536;
 const align = (n: number): number => Math.ceil(n / 16) * 16;
 
+/**
+ * The swizzle masks the `normalize_il_u8x16` kernel takes band b < C out of 16 pixels of `spp`
+ * uint8 samples with: for band b and vector v of their 16·spp bytes, 16 bytes at (b·spp + v)·16,
+ * lane i = i·spp + b − 16v where that falls in vector v, else 0x80 (no byte).
+ * @example
+ * ```ts
+ * interleavedSwizzleMasks(6, 6).length; // 576
+ * ```
+ */
+export function interleavedSwizzleMasks(spp: number, C: number): Uint8Array {
+  const m = new Uint8Array(C * spp * 16);
+  for (let b = 0; b < C; b++) {
+    for (let v = 0; v < spp; v++) {
+      for (let i = 0; i < 16; i++) {
+        const at = i * spp + b - 16 * v;
+        m[(b * spp + v) * 16 + i] = at >= 0 && at < 16 ? at : 0x80;
+      }
+    }
+  }
+  return m;
+}
+
 /** Source sample arrays the normalize kernel reads directly. */
 export type KernelSource = Uint8Array | Uint16Array | Float32Array;
 
@@ -167,14 +189,7 @@ export class SceneKernels {
     const have = this.#masks;
     if (have && have.spp === spp && have.C >= C) return have.at;
     const m = this.u8(C * spp * 16);
-    for (let b = 0; b < C; b++) {
-      for (let v = 0; v < spp; v++) {
-        for (let i = 0; i < 16; i++) {
-          const at = i * spp + b - 16 * v;
-          m[(b * spp + v) * 16 + i] = at >= 0 && at < 16 ? at : 0x80;
-        }
-      }
-    }
+    m.set(interleavedSwizzleMasks(spp, C));
     this.#masks = { spp, C, at: m.byteOffset };
     return m.byteOffset;
   }

@@ -11,6 +11,7 @@ import type { Model } from "./load-model.js";
 import type { Tensor } from "./tensor.js";
 import { ModelOutputError } from "./errors.js";
 import { SCENE_KERNELS_PRIVATE_WASM } from "./scene-kernels-private-wasm.js";
+import { interleavedSwizzleMasks } from "./scene-kernels.js";
 
 const WORKER_CODE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -50,13 +51,10 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
     const u8 = new Uint8Array(tk.memory.buffer);
     new Float32Array(tk.memory.buffer, layout.mul, t.C).set(t.mul);
     new Float32Array(tk.memory.buffer, layout.add, t.C).set(t.add);
+    // the swizzle masks (made by the caller: interleavedSwizzleMasks) go in once per shape
     const key = t.spp + ":" + t.C + ":" + layout.masks;
     if (simd && tk.masksFor !== key) {
-      // band b of 16 pixels out of vector v of their 16·spp bytes: lane i takes byte i·spp + b − 16v, else none (0x80)
-      for (let b = 0; b < t.C; b++) for (let v = 0; v < t.spp; v++) for (let i = 0; i < 16; i++) {
-        const at = i * t.spp + b - 16 * v;
-        u8[layout.masks + (b * t.spp + v) * 16 + i] = at >= 0 && at < 16 ? at : 0x80;
-      }
+      u8.set(t.masks, layout.masks);
       tk.masksFor = key;
     }
     // the rows of the batch's columns, out of the strip, then each tile normalized into the batch
@@ -313,8 +311,9 @@ export class WorkerRunner {
       throw new RangeError(`predictTiles: tiles at [${xs.join(", ")}] (${th}×${tw}, ${C} of ${spp} samples) do not fit a strip of ${strip.length} samples, ${W} pixels wide.`);
     }
     const bpe = strip.BYTES_PER_ELEMENT;
+    const masks = bpe === 1 && spp <= 16 ? interleavedSwizzleMasks(spp, C) : null;
     return this.#sendShared(sab, output, {
-      tiles: { off: strip.byteOffset, W, spp, C, th, tw, bpe, xs: [...xs], mul: Array.from(mul.subarray(0, C)), add: Array.from(add.subarray(0, C)) },
+      tiles: { off: strip.byteOffset, W, spp, C, th, tw, bpe, xs: [...xs], mul: Array.from(mul.subarray(0, C)), add: Array.from(add.subarray(0, C)), masks },
       dims: [xs.length, C, th, tw], mc: mcDropout,
     });
   }
