@@ -262,6 +262,16 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     else [mul[b], add[b]] = [1, 0];
   }
   const geo = { transform: source.transform, crs: source.crs };
+  // (checked before the scene-sized outputs are allocated)
+  const bs = options.batchSize ?? (patch ? 256 : 4);
+  const tileLen = C * th * tw;
+  if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) {
+    throw new ModelInputError(`batchSize must be a positive whole number (tiles per onnxruntime call); got ${describeValue(bs)}.`, ">= 1", bs);
+  }
+  if (bs * tileLen > MAX_BATCH_VALUES) {
+    throw new ModelInputError(`batchSize ${bs} of ${C}×${th}×${tw} tiles is ${((bs * tileLen * 4) / 2 ** 30).toFixed(1)} GiB of float32 input per call; ` +
+      `use at most ${Math.floor(MAX_BATCH_VALUES / tileLen)} (a few tiles keep every core busy).`, `<= ${Math.floor(MAX_BATCH_VALUES / tileLen)}`, bs);
+  }
   const full = (o: SceneOutput, count: number, dtype: "uint8" | "float32", nd: number): Raster | null =>
     outputs.has(o)
       ? new Raster({
@@ -276,15 +286,6 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   const meanR = full("mean", 1, "float32", NaN);
   const stdR = full("std", 1, "float32", NaN);
 
-  const bs = options.batchSize ?? (patch ? 256 : 4);
-  const tileLen = C * th * tw;
-  if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) {
-    throw new ModelInputError(`batchSize must be a positive whole number (tiles per onnxruntime call); got ${describeValue(bs)}.`, ">= 1", bs);
-  }
-  if (bs * tileLen > MAX_BATCH_VALUES) {
-    throw new ModelInputError(`batchSize ${bs} of ${C}×${th}×${tw} tiles is ${((bs * tileLen * 4) / 2 ** 30).toFixed(1)} GiB of float32 input per call; ` +
-      `use at most ${Math.floor(MAX_BATCH_VALUES / tileLen)} (a few tiles keep every core busy).`, `<= ${Math.floor(MAX_BATCH_VALUES / tileLen)}`, bs);
-  }
   const per = patch ? K : K * th * tw;
   // Long scenes run the session in worker threads so reading, normalizing and blending overlap
   // inference. The model keeps its workers for later calls; new ones start while the first strip is read.
