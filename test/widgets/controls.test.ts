@@ -5,6 +5,7 @@ import { LoopbackRegistry, captureWarnings } from "./loopback-registry.js";
 import {
   Accordion, Button, Checkbox, DataTable, Dropdown, FloatSlider, HBox, HTML, IntRangeSlider, Label, Layout, Output,
   SelectMultiple, Tab, Text, Textarea, ToggleButtons, VBox, dlink, interact, link, IntSlider, WIDGET_VIEW_MIME,
+  WidgetPropertyError,
 } from "../../kernel/src/widgets/index.js";
 
 const stateOf = (reg: LoopbackRegistry, id: string) => reg.messages(id)[0]!.data["state"] as Record<string, unknown>;
@@ -177,4 +178,24 @@ test("jslink/jsdlink create browser-side LinkModel/DirectionalLinkModel with [IP
   assert.deepEqual([st["_model_name"], st["_view_name"], st["source"], st["target"]], ["LinkModel", null, [`IPY_MODEL_${a.modelId}`, "value"], [`IPY_MODEL_${b.modelId}`, "value"]]);
   assert.equal(stateOf(reg, jsdlink([a, "value"], [b, "max"], { registry: reg }).modelId)["_model_name"], "DirectionalLinkModel");
   assert.throws(() => jslink([a, "nosuch"], [b, "value"], { registry: reg }), /jslink\.nosuch must be a synced field of IntSlider/);
+});
+
+test("slider step must be above 0 and finite, whole for integer sliders (before: 0, -1, NaN and Infinity were accepted)", () => {
+  const reg = new LoopbackRegistry();
+  const intSteps = [0, -1, Number.NaN, Infinity, 0.5];
+  for (const [make, steps, expected] of [
+    [(step: number) => new IntSlider({ step, registry: reg }), intSteps, "a whole number above 0, e.g. 1"],
+    [(step: number) => new IntRangeSlider({ step, registry: reg }), intSteps, "a whole number above 0, e.g. 1"],
+    [(step: number) => new FloatSlider({ step, registry: reg }), [0, -0.1, Number.NaN, Infinity, -Infinity], "a finite number above 0, e.g. 0.1"],
+  ] as const) {
+    for (const step of steps) {
+      assert.throws(() => make(step), (e: unknown) => e instanceof WidgetPropertyError && e.field === "step" &&
+        e.message.includes(`.step must be ${expected}, got `), String(step));
+    }
+  }
+  const s = new IntSlider({ step: 2, registry: reg });
+  assert.throws(() => { s.step = 0; }, (e: unknown) => e instanceof WidgetPropertyError && e.field === "step");
+  assert.equal(s.step, 2);
+  assert.equal(new FloatSlider({ step: 0.05, registry: reg }).step, 0.05);
+  assert.throws(() => interact(() => {}, { k: [0, 10, 0] }, { registry: reg }), (e: unknown) => e instanceof WidgetPropertyError && e.field === "step");
 });

@@ -67,3 +67,16 @@ test("imagePlot maxSize must be ≥ 1 (before: 0 and NaN were reported as a heat
   assert.equal(plots.imagePlot(raster, { maxSize: 4 }).stats.step, 2);
   assert.equal(plots.imagePlot(raster, { maxSize: Infinity }).stats.step, 1);
 });
+
+test("histogram range must be two finite numbers with min < max (before: [0, Infinity] gave NaN bin edges, [1, 0] and [NaN, 1] blamed the bands)", () => {
+  const expected = "[min, max] of two finite numbers with min < max, e.g. [0, 1]";
+  const ranges = [[0, Infinity], [-Infinity, 0], [Number.NaN, 1], [0, Number.NaN], [1, 0], [2, 2], [-1.7e308, 1.7e308], [0], [0, "1"], "0,1"];
+  for (const range of ranges) {
+    assert.throws(() => plots.histogram(raster, { range: range as [number, number] }),
+      (e: unknown) => e instanceof WidgetPropertyError && e.field === "range" && e.message.startsWith(`histogram.range must be ${expected}, got `),
+      String(range));
+  }
+  const h = plots.histogram(raster, { range: [0, 8], bins: 4 });
+  assert.deepEqual([...h.stats.edges], [0, 2, 4, 6, 8]);
+  assert.deepEqual([...h.stats.counts[0]!], [8, 8, 8, 8]);
+});

@@ -2,7 +2,7 @@
  * Slider controls: IntSlider, FloatSlider, IntRangeSlider (@jupyter-widgets/controls 5 models).
  * @module
  */
-import { isBool, isInt, isNumber, isString, listOf, oneOf } from "../checks.js";
+import { isBool, isInt, isNumber, isString, listOf, oneOf, type Check } from "../checks.js";
 import { WidgetPropertyError } from "../errors.js";
 import { Widget, type PropertySpec } from "../widget.js";
 import {
@@ -31,7 +31,7 @@ export interface SliderOptions<V> extends DescriptionOptions {
   min?: number;
   /** Default 100 (FloatSlider: 10). */
   max?: number;
-  /** Default 1 (FloatSlider: 0.1). */
+  /** Distance between values, above 0 (IntSlider, IntRangeSlider: a whole number); default 1 (FloatSlider: 0.1). */
   step?: number;
   /** Default "horizontal". */
   orientation?: "horizontal" | "vertical";
@@ -45,10 +45,17 @@ export interface SliderOptions<V> extends DescriptionOptions {
   disabled?: boolean;
 }
 
-function sliderSpecs(numCheck: typeof isInt): { [K in keyof SliderCommon]: PropertySpec } {
+/** A slider's step: a finite number above 0, whole for integer sliders (0 or NaN would stall the slider). */
+function stepCheck(ints: boolean): Check {
+  const what = ints ? "a whole number above 0, e.g. 1" : "a finite number above 0, e.g. 0.1";
+  return (v) => (typeof v === "number" && Number.isFinite(v) && v > 0 && (!ints || Number.isInteger(v)) ? undefined : what);
+}
+
+function sliderSpecs(ints: boolean): { [K in keyof SliderCommon]: PropertySpec } {
+  const numCheck = ints ? isInt : isNumber;
   return {
     ...descriptionSpecs(),
-    min: { check: numCheck }, max: { check: numCheck }, step: { check: isNumber },
+    min: { check: numCheck }, max: { check: numCheck }, step: { check: stepCheck(ints) },
     orientation: { check: oneOf("horizontal", "vertical") }, readout: { check: isBool },
     readout_format: { check: isString }, continuous_update: { check: isBool }, disabled: { check: isBool },
     behavior: { check: oneOf("drag-tap", "drag-snap", "tap", "drag", "snap") },
@@ -90,7 +97,7 @@ export class IntSlider extends Widget<IntSliderProps> {
   constructor(options: SliderOptions<number> = {}) {
     const init = { ...sliderInit(options, { max: 100, step: 1, format: "d" }), value: options.value ?? options.min ?? 0 };
     super("IntSlider", controlIdentity("IntSliderModel", "IntSliderView"),
-      { ...sliderSpecs(isInt), value: { check: isInt } }, { ...init, value: clamp(init.value, init.min, init.max) }, options);
+      { ...sliderSpecs(true), value: { check: isInt } }, { ...init, value: clamp(init.value, init.min, init.max) }, options);
   }
 
   /** Sets fields; `value` is clamped into `[min, max]` as in ipywidgets. */
@@ -120,7 +127,7 @@ export class FloatSlider extends Widget<FloatSliderProps> {
   constructor(options: SliderOptions<number> = {}) {
     const init = { ...sliderInit(options, { max: 10, step: 0.1, format: ".2f" }), value: options.value ?? options.min ?? 0 };
     super("FloatSlider", controlIdentity("FloatSliderModel", "FloatSliderView"),
-      { ...sliderSpecs(isNumber), value: { check: isNumber } }, { ...init, value: clamp(init.value, init.min, init.max) }, options);
+      { ...sliderSpecs(false), value: { check: isNumber } }, { ...init, value: clamp(init.value, init.min, init.max) }, options);
   }
 
   /** Sets fields; `value` is clamped into `[min, max]` as in ipywidgets. */
@@ -164,7 +171,7 @@ export class IntRangeSlider extends Widget<IntRangeSliderProps> {
     const span = common.max - common.min;
     const value = options.value ?? [Math.round(common.min + span * 0.25), Math.round(common.min + span * 0.75)];
     super("IntRangeSlider", controlIdentity("IntRangeSliderModel", "IntRangeSliderView"), {
-      ...sliderSpecs(isInt),
+      ...sliderSpecs(true),
       value: { check: (v) => (listOf(isInt, 2)(v) === undefined && (v as number[])[0]! <= (v as number[])[1]! ? undefined : "a list [lo, hi] of 2 integers with lo ≤ hi") },
     }, { ...common, value }, options);
   }

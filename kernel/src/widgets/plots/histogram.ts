@@ -15,7 +15,7 @@ export interface HistogramOptions {
   bands?: number[];
   /** Number of equal-width bins, 1..{@link MAX_HISTOGRAM_BINS}; default 100 (integer data with a smaller range: one bin per value). */
   bins?: number;
-  /** `[min, max]` of the bins; default the valid data's range over the chosen bands. */
+  /** `[min, max]` of the bins, finite with min < max; default the valid data's range over the chosen bands. */
   range?: [number, number];
   /** Nodata per band overriding the source's; default the source's `nodata`. */
   nodata?: number | null;
@@ -36,6 +36,17 @@ export interface HistogramStats {
   /** Excluded pixels per band (nodata, NaN, or outside `range`). */
   excluded: number[];
   bands: number[];
+}
+
+/** An explicit histogram range: two finite numbers, increasing, with a finite width (else the bin edges are NaN). */
+function checkRange(range: unknown): [number, number] {
+  const expected = "[min, max] of two finite numbers with min < max, e.g. [0, 1]";
+  if (!Array.isArray(range) || range.length !== 2) throw new WidgetPropertyError("histogram", "range", expected, range);
+  const [lo, hi] = range as unknown[];
+  if (typeof lo !== "number" || typeof hi !== "number" || !(lo < hi) || !Number.isFinite(hi - lo)) {
+    throw new WidgetPropertyError("histogram", "range", expected, range);
+  }
+  return [lo, hi];
 }
 
 /**
@@ -59,7 +70,7 @@ export function histogram(src: BandSource, options: HistogramOptions = {}): Figu
   }
   const nd = (b: number): number | null => (options.nodata !== undefined ? options.nodata : src.nodata[b - 1] ?? null);
   let lo = Infinity, hi = -Infinity, allInt = true;
-  if (options.range) [lo, hi] = options.range;
+  if (options.range !== undefined) [lo, hi] = checkRange(options.range);
   else {
     for (const b of bands) {
       const px = src.band(b), n = nd(b);
