@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Tensor } from "../../../kernel/src/eo/model/tensor.js";
 import { bandZeroAndNegation } from "../toy-models.js";
-import { MAX_MC_SAMPLE_VALUES, mcDropout, UncertaintyInputError } from "../../../kernel/src/eo/uncertainty/index.js";
+import { MAX_MC_SAMPLE_VALUES, MAX_REPEAT_VALUES, mcDropout, UncertaintyInputError } from "../../../kernel/src/eo/uncertainty/index.js";
 
 /** The dense toy model, refusing to run more than `limit` passes (the old code ran all of them). */
 function limited(limit: number) {
@@ -41,4 +41,13 @@ test("samples within the budget are stored as before: one S×N×K×H×W array, s
   assert.deepEqual(d.samples.dims, [5, 2, 2, 4, 4]);
   const p0 = 1 / (1 + Math.exp(-2 * small.data[16 * 3 + 5]!)); // item 1, pixel 5: softmax of (v, -v)
   for (let s = 0; s < 5; s++) assert.ok(Math.abs(d.samples.data[((s * 2 + 1) * 2) * 16 + 5]! - p0) < 1e-6);
+});
+
+test("a large maxBatch repeats the batch at most to MAX_REPEAT_VALUES values per pass (before: samples 1e6 with maxBatch 1e6 was a bare 'Invalid typed array length')", { timeout: 120_000 }, async () => {
+  const dims: number[][] = [];
+  const stop = new Error("first pass seen");
+  const m = { async predict(t: Tensor): Promise<Tensor> { dims.push(t.dims); throw stop; } };
+  await assert.rejects(mcDropout(m, x, { ...q, samples: 1e6, maxBatch: 1e6 }), (e: unknown) => e === stop);
+  // 2^28 / (3 × 64 × 64) = 21845 copies of the patch in the first pass, then more passes.
+  assert.deepEqual(dims, [[Math.floor(MAX_REPEAT_VALUES / x.data.length), 3, 64, 64]]);
 });

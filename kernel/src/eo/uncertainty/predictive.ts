@@ -13,7 +13,7 @@ import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
 import { checkProbabilities, describeValue, softmax, toMatrix } from "./matrix.js";
 import { classificationMeasures, regressionMeasures, type ClassificationMeasures, type RegressionMeasures } from "./measures.js";
 import {
-  augment, checkAugmentation, concatBatch, DEFAULT_AUGMENTATIONS, inverseAugmentation, itemSize, repeatBatch, sliceBatch, type Augmentation,
+  augment, checkAugmentation, concatBatch, DEFAULT_AUGMENTATIONS, inverseAugmentation, itemSize, MAX_REPEAT_VALUES, repeatBatch, sliceBatch, type Augmentation,
 } from "./tensor-ops.js";
 
 /**
@@ -298,8 +298,8 @@ function checkSampleBudget(S: number, N: number, perItem: number): number {
 
 /**
  * MC dropout: `samples` stochastic forward passes with Dropout active. Several samples share one
- * forward pass (the batch is repeated up to `maxBatch` items), so 20 samples of one patch cost one
- * or two passes rather than twenty. The first pass carries `seed` (see {@link SeededPredictOptions}).
+ * forward pass (the batch is repeated up to `maxBatch` items and {@link MAX_REPEAT_VALUES} values), so 20
+ * samples of one patch cost one or two passes rather than twenty. The first pass carries `seed` (see {@link SeededPredictOptions}).
  *
  * @param predictor a model whose `predict` honours `{ mcDropout: true }`
  * @param input `N×C×H×W` batch, normalized as the model expects
@@ -322,7 +322,8 @@ export async function mcDropout(predictor: Predictor, input: Tensor, options: Mc
   }
   const N = input.dims[0]!;
   const maxBatch = options.maxBatch ?? 32;
-  const perPass = Math.max(1, Math.min(S, Math.floor(maxBatch / Math.max(1, N))));
+  // Samples per pass: at most maxBatch items, and a repeated batch of at most MAX_REPEAT_VALUES values.
+  const perPass = Math.max(1, Math.min(S, Math.floor(maxBatch / Math.max(1, N)), Math.floor(MAX_REPEAT_VALUES / input.data.length)));
   const passes = Math.ceil(S / perPass);
   // The S samples go straight into one array, allocated after the first pass tells the output size
   // (checked against MAX_MC_SAMPLE_VALUES): no per-sample objects, no second copy.

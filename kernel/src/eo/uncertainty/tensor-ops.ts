@@ -5,6 +5,7 @@
  */
 import type { Tensor } from "../model/tensor.js";
 import { UncertaintyInputError } from "./errors.js";
+import { describeValue } from "./matrix.js";
 
 /**
  * Number of values in one item of the batch (product of dims after the first).
@@ -56,14 +57,38 @@ export function sliceBatch(t: Tensor, start: number, count: number): Tensor {
 }
 
 /**
+ * Most values {@link repeatBatch} makes: 2^28 float32 values, 1 GiB (as `MAX_MC_SAMPLE_VALUES`).
+ * {@link mcDropout} repeats its batch at most this far and runs more passes instead.
+ */
+export const MAX_REPEAT_VALUES = 2 ** 28;
+
+/**
  * The batch repeated `times` times along axis 0 (item order: all of copy 0, then copy 1, …).
+ * @param times whole number of copies ≥ 1, with `times × t.data.length` ≤ {@link MAX_REPEAT_VALUES}
+ * @throws {UncertaintyInputError} when `times` is not a whole number ≥ 1, or the result would hold
+ *   more than {@link MAX_REPEAT_VALUES} values (naming the sizes and what to do)
  * @example
  * ```ts
  * repeatBatch({ data: new Float32Array([1, 2]), dims: [2, 1] }, 2).data; // [1, 2, 1, 2]
  * ```
  */
 export function repeatBatch(t: Tensor, times: number): Tensor {
-  const out = new Float32Array(t.data.length * times);
+  if (typeof times !== "number" || !Number.isInteger(times) || times < 1) {
+    throw new UncertaintyInputError(`repeatBatch: times must be a whole number of copies ≥ 1, got ${describeValue(times)}.`, { times });
+  }
+  const values = t.data.length * times;
+  if (values > MAX_REPEAT_VALUES) {
+    const items = t.dims[0]!, perItem = itemSize(t);
+    const fit = Math.floor(MAX_REPEAT_VALUES / t.data.length);
+    throw new UncertaintyInputError(
+      `repeatBatch: ${times} copies of a batch of ${items} item${items === 1 ? "" : "s"} × ${perItem} values need ${values} values ` +
+        `(${((values * 4) / 2 ** 30).toFixed(1)} GiB of float32), more than MAX_REPEAT_VALUES = ${MAX_REPEAT_VALUES} (1 GiB); ` +
+        (fit >= 1 ? `repeat at most ${fit} times (fewer samples per pass: a smaller maxBatch), or ` : "") +
+        `pass a smaller batch (fewer or smaller items).`,
+      { times, items, perItem, values, bytes: values * 4, budget: MAX_REPEAT_VALUES * 4 },
+    );
+  }
+  const out = new Float32Array(values);
   for (let r = 0; r < times; r++) out.set(t.data, r * t.data.length);
   return { data: out, dims: [t.dims[0]! * times, ...t.dims.slice(1)] };
 }
