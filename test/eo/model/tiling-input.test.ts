@@ -1,5 +1,6 @@
 // tileStarts' sizes: an infinite total or tile never ended (the loop pushed starts until V8 aborted
-// the process), a tile larger than the total gave a negative start. Each is a ModelInputError.
+// the process), a tile larger than the total gave a negative start, a NaN stride left a gap. Each is a
+// ModelInputError.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ModelInputError, tileStarts } from "../../../kernel/src/eo/index.js";
@@ -14,6 +15,14 @@ test("tileStarts refuses an infinite, zero, fractional or string total or tile, 
     }, `${String(total)}, ${String(tile)}`);
   }
   assert.throws(() => tileStarts(10, 4, "3" as unknown as number), (e: unknown) => e instanceof ModelInputError && /got the string "3"|got "3"/.test(e.message));
+});
+
+test("tileStarts refuses a NaN or infinite stride (before: tileStarts(10, 4, NaN) was [0, 6], leaving pixels 4 and 5 in no tile)", () => {
+  for (const stride of [Number.NaN, Infinity, -Infinity]) {
+    assert.throws(() => tileStarts(10, 4, stride), (e: unknown) => e instanceof ModelInputError && Object.is(e.got, stride) &&
+      e.message.startsWith("tileStarts needs a finite number as stride (at most this many pixels between starts), got ") &&
+      e.message.endsWith("; e.g. tileStarts(10, 4, 3)."), String(stride));
+  }
 });
 
 test("valid layouts are unchanged, and a stride below 1 still means 1", () => {

@@ -9,7 +9,8 @@ import { ModelInputError } from "./errors.js";
  * Start offsets of tiles of length `tile` covering `0..total` with at most `stride` between
  * starts; the last tile ends exactly at `total` (no padding). `tile` must be ≤ `total`.
  * @throws {ModelInputError} unless total and tile are positive whole numbers with tile ≤ total
- * (an infinite total or tile never ended)
+ * (an infinite total or tile never ended) and stride is a finite number (NaN or Infinity skipped
+ * every start but the first and last; a stride below 1 means 1)
  * @example
  * ```ts
  * tileStarts(10, 4, 3); // [0, 3, 6]
@@ -24,8 +25,8 @@ export function tileStarts(total: number, tile: number, stride: number): number[
       "positive whole numbers with tile ≤ total", { total, tile },
     );
   }
-  if (typeof stride !== "number") {
-    throw new ModelInputError(`tileStarts needs a number as stride (at most this many pixels between starts), got ${describeValue(stride)}; e.g. tileStarts(10, 4, 3).`, "a number", stride);
+  if (typeof stride !== "number" || !Number.isFinite(stride)) {
+    throw new ModelInputError(`tileStarts needs a finite number as stride (at most this many pixels between starts), got ${describeValue(stride)}; e.g. tileStarts(10, 4, 3).`, "a finite number", stride);
   }
   const out: number[] = [];
   const s = Math.max(1, Math.floor(stride));
