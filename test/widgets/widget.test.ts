@@ -34,7 +34,7 @@ test("setting a property sends an update and calls observers; wrong types throw 
   s.value = 7;
   assert.deepEqual(reg.last(s.modelId)!.data, { method: "update", state: { value: 7 }, buffer_paths: [] });
   assert.deepEqual(seen, [[3, 7, "kernel"]]);
-  assert.throws(() => { s.value = "8" as never; }, (e: unknown) => e instanceof WidgetPropertyError && /IntSlider\.value must be an integer, got "8" \(string\)/.test(e.message));
+  assert.throws(() => { s.value = "8" as never; }, (e: unknown) => e instanceof WidgetPropertyError && /IntSlider\.value must be an integer, got the string "8"\./.test(e.message));
   assert.throws(() => { s.value = 2.5; }, /IntSlider\.value must be an integer/);
   assert.equal(s.value, 7);
   s.value = 99; // clamped like ipywidgets

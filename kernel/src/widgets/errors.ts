@@ -2,6 +2,7 @@
  * Errors thrown by the widget runtime. Each names the widget, the field and what to do.
  * @module
  */
+import { describeValue } from "../util/describe-value.js";
 
 /** Base class of widget errors. */
 export class WidgetError extends Error {
@@ -21,7 +22,7 @@ export class WidgetError extends Error {
 export class WidgetPropertyError extends WidgetError {
   constructor(readonly widget: string, readonly field: string, readonly expected: string, readonly got: unknown) {
     super(
-      `${widget}.${field} must be ${expected}, got ${describe(got)}. ` +
+      `${widget}.${field} must be ${expected}, got ${describeValue(got)}. ` +
       `Set ${field} to ${expected}.`,
     );
   }
@@ -32,15 +33,4 @@ export class WidgetClosedError extends WidgetError {
   constructor(readonly widget: string, readonly modelId: string) {
     super(`${widget} (model ${modelId}) is closed; create a new widget instead of using a closed one.`);
   }
-}
-
-/** Short description of a value for error messages. */
-export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "string") return `"${v.length > 40 ? v.slice(0, 40) + "…" : v}" (string)`;
-  if (typeof v === "number" || typeof v === "boolean") return `${v} (${typeof v})`;
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  return `a ${(v as object).constructor?.name ?? typeof v}`;
 }

@@ -47,7 +47,7 @@ test("null or non-object options and an empty groups object are named (before: T
   const x: Tensor = { data: new Float32Array(3 * 4 * 4).fill(0.5), dims: [1, 3, 4, 4] };
   const named = (re: RegExp) => (e: unknown) => e instanceof ExplainInputError && re.test(e.message);
   for (const options of [null, 3, [] as unknown]) {
-    const what = options === null ? "null" : Array.isArray(options) ? "an array" : "number 3";
+    const what = options === null ? "null" : Array.isArray(options) ? "an empty array" : "3";
     await assert.rejects(bandGroupAblation(cls, x, options as never), named(new RegExp(`options must be an object such as \\{ target: "predicted" \\} \\(or left out\\), got ${what}`)));
     await assert.rejects(featureAblation(cls, x, options as never), named(/options must be an object/));
     await assert.rejects(occlusion(cls, x, options as never), named(/options must be an object/));

@@ -10,6 +10,6 @@ test("svgHeatmap refuses sizes that do not match the data, infinite, fractional 
     assert.throws(() => svgHeatmap("t", data, H as number, W as number), (e: unknown) => e instanceof ExplainInputError &&
       /^svgHeatmap needs positive whole numbers H and W with H×W values, got H .+, W .+ and 64 values; e\.g\. svgHeatmap\("occlusion", attr\.map\(0\), 64, 64\)\.$/.test(e.message), `${H} ${W}`);
   }
-  assert.throws(() => svgHeatmap("t", null as never, 8, 8), /got H number 8, W number 8 and null;/);
+  assert.throws(() => svgHeatmap("t", null as never, 8, 8), /got H 8, W 8 and null;/);
   assert.match(svgHeatmap("t", data, 8, 8), /^<svg [^]*<\/svg>$/);
 });

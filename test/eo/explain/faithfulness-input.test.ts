@@ -35,6 +35,6 @@ test("NaN attributions are refused (before: pixels ranked in an arbitrary order)
 });
 
 test("more steps than pixels or a string step count are refused (before: 1e6 steps ran 1e6 forward perturbations of a 16-pixel patch)", async () => {
-  await assert.rejects(deletionCurve(cls, x, new Float32Array(16), { ...q, steps: 1e6 }), /steps must be an integer in 1..16 \(the 4×4 patch has 16 pixels\), got number 1000000/);
+  await assert.rejects(deletionCurve(cls, x, new Float32Array(16), { ...q, steps: 1e6 }), /steps must be an integer in 1..16 \(the 4×4 patch has 16 pixels\), got 1000000/);
   await assert.rejects(deletionCurve(cls, x, new Float32Array(16), { ...q, steps: "5" as never }), /got the string "5"/);
 });

@@ -25,6 +25,6 @@ test("nested arrays and null options are named (before: 'item 0 pixel 0 is NaN',
 
 test("trapezoid of unequal lengths and rankPixels of NaN are errors (before: NaN area, an arbitrary order)", () => {
   assert.throws(() => trapezoid([0, 0.5, 1], [1, 0]), isInputError(/trapezoid needs one y per x, got 3 x and 2 y values/));
-  assert.throws(() => rankPixels([0.1, Number.NaN, 0.5]), isInputError(/Pixel 1 of the map is number NaN; pixels cannot be ranked/));
+  assert.throws(() => rankPixels([0.1, Number.NaN, 0.5]), isInputError(/Pixel 1 of the map is NaN; pixels cannot be ranked/));
   assert.deepEqual(Array.from(rankPixels([0.1, 0.9, 0.5])), [1, 2, 0]);
 });

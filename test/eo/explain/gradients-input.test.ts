@@ -75,10 +75,10 @@ test("loadGradientModel: a non-path, a missing file, non-ONNX bytes and bad opti
   await assert.rejects(loadGradientModel("/nonexistent/model.onnx"), (e: unknown) => e instanceof ModelLoadError && /Model file \/nonexistent\/model.onnx does not exist/.test(e.message));
   await assert.rejects(loadGradientModel(new TextEncoder().encode("not a model")), (e: unknown) => e instanceof ModelLoadError && /onnxruntime cannot load <bytes>/.test(e.message));
   const bytes = fixtureBytes("grad_cnn.onnx");
-  await assert.rejects(loadGradientModel(bytes, { threads: -1 }), isInputError(/threads must be a whole number from 0 to 256 .*got number -1/));
+  await assert.rejects(loadGradientModel(bytes, { threads: -1 }), isInputError(/threads must be a whole number from 0 to 256 .*got -1/));
   // (a million: onnxruntime tried to start them all and never returned)
-  await assert.rejects(loadGradientModel(bytes, { threads: 1e6 }), isInputError(/threads must be a whole number from 0 to 256 .*got number 1000000/));
-  await assert.rejects(loadGradientModel(bytes, { gradient: 5 as never }), isInputError(/gradient must be the name of a graph output \(a string\), got number 5/));
+  await assert.rejects(loadGradientModel(bytes, { threads: 1e6 }), isInputError(/threads must be a whole number from 0 to 256 .*got 1000000/));
+  await assert.rejects(loadGradientModel(bytes, { gradient: 5 as never }), isInputError(/gradient must be the name of a graph output \(a string\), got 5/));
   await assert.rejects(loadGradientModel(bytes, null as never), isInputError(/options must be an object/));
 });
 

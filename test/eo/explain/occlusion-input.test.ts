@@ -28,7 +28,7 @@ test("an unknown score or a string target is refused (before: 'prob' silently ex
 test("a NaN or unknown baseline is refused (before: NaN maps; 'zero' said 'the baseline has 4 values')", async () => {
   await assert.rejects(occlusion(seg, x, { ...q, baseline: Number.NaN }), /The baseline is NaN; use a finite number \(e.g. 0\), "mean" or "blur"/);
   await assert.rejects(occlusion(seg, x, { ...q, baseline: "zero" as never }), /baseline must be a number, one number per band, "mean" or "blur", got the string "zero"/);
-  await assert.rejects(occlusion(seg, x, { ...q, baseline: [0, Number.NaN, 0] }), /baseline of band 1 is number NaN/);
+  await assert.rejects(occlusion(seg, x, { ...q, baseline: [0, Number.NaN, 0] }), /baseline of band 1 is NaN/);
 });
 
 test("NaN in the input names the item, band and pixel (before: an all-NaN map)", async () => {
@@ -40,7 +40,7 @@ test("NaN in the input names the item, band and pixel (before: an all-NaN map)",
 test("a non-tensor input, a non-model and a bad maxBatch are named (before: TypeErrors and 'predict returned a batch of NaN for an input batch of NaN')", async () => {
   await assert.rejects(occlusion(seg, [[1, 2]] as never, q), /input must be an N×C×H×W tensor \{ data: Float32Array, dims \}, got an array of 1/);
   await assert.rejects(occlusion({} as never, x, q), /The model must be an object with a predict\(\) method/);
-  await assert.rejects(occlusion(seg, x, { ...q, maxBatch: Number.NaN }), /maxBatch must be a positive integer \(perturbed items per forward pass\), got number NaN/);
+  await assert.rejects(occlusion(seg, x, { ...q, maxBatch: Number.NaN }), /maxBatch must be a positive integer \(perturbed items per forward pass\), got NaN/);
   await assert.rejects(occlusion(seg, x, { ...q, maxBatch: "8" as never }), /got the string "8"/);
 });
 
@@ -52,7 +52,7 @@ test("boxBlur refuses an infinite, huge, negative or fractional radius and sizes
   }
   for (const [C, H, W] of [[3, Infinity, 8], [3, 1e9, 8], [3, 8, 4], [0, 8, 8], [3, 8, 8.5]]) {
     assert.throws(() => boxBlur(item, C!, H!, W!, 1), (e: unknown) => e instanceof ExplainInputError &&
-      /^boxBlur: C, H and W must be positive whole numbers whose product is the item's 192 values, got C number .+, H number .+, W number .+\.$/.test(e.message), `${C} ${H} ${W}`);
+      /^boxBlur: C, H and W must be positive whole numbers whose product is the item's 192 values, got C .+, H .+, W .+\.$/.test(e.message), `${C} ${H} ${W}`);
   }
   assert.equal(boxBlur(item, 3, 8, 8, 8).length, 192);
   assert.deepEqual(boxBlur(item, 3, 8, 8, 0), item);
@@ -64,7 +64,7 @@ test("baselineImage checks the item's sizes and caps a blur radius at the longer
   assert.deepEqual(baselineImage(item, 3, 8, 8, "blur", 2), boxBlur(item, 3, 8, 8, 2));
   const pixel = Float32Array.of(0.3, -2, 7);
   assert.deepEqual(baselineImage(pixel, 3, 1, 1, "blur", 2), pixel);
-  assert.throws(() => baselineImage(item, 3, 1e9, 8, "mean", 2), /^ExplainInputError: baselineImage: C, H and W must be positive whole numbers whose product is the item's 192 values, got C number 3, H number 1000000000, W number 8\.$/);
+  assert.throws(() => baselineImage(item, 3, 1e9, 8, "mean", 2), /^ExplainInputError: baselineImage: C, H and W must be positive whole numbers whose product is the item's 192 values, got C 3, H 1000000000, W 8\.$/);
 });
 
 test("a null or non-array window or stride is an ExplainInputError (before: a TypeError reading null[0])", async () => {

@@ -22,7 +22,7 @@ test("an unknown metric is refused (before: 'r2' silently used accuracy: all imp
 });
 
 test("NaN, string or missing targets are named (before: NaN importances, string coercion, a TypeError)", async () => {
-  await assert.rejects(permutationImportance(reg, X, [1, Number.NaN, 3], q), /y\[1\] is number NaN; every target must be a finite number/);
+  await assert.rejects(permutationImportance(reg, X, [1, Number.NaN, 3], q), /y\[1\] is NaN; every target must be a finite number/);
   await assert.rejects(permutationImportance(reg, X, ["1", "2", "3"] as never, q), /y\[0\] is the string "1"/);
   await assert.rejects(permutationImportance(reg, X, null as never, q), /y must be an array of 3 targets, got null/);
 });

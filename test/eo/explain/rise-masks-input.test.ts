@@ -9,10 +9,10 @@ import { ExplainInputError, rise, riseMasks } from "../../../kernel/src/eo/expla
 const isInputError = (re: RegExp) => (e: unknown) => e instanceof ExplainInputError && re.test(e.message);
 
 test("H and W must be positive integers (before: NaN gave an empty array, 1.5 a fractional patch, '8' a string size, 0 a message about cells)", () => {
-  assert.throws(() => riseMasks(Number.NaN, 8, { masks: 2, cells: 2 }), isInputError(/H must be a positive integer \(the patch height in pixels\), got number NaN/));
-  assert.throws(() => riseMasks(8, 1.5, { masks: 2, cells: 1 }), isInputError(/W must be a positive integer \(the patch width in pixels\), got number 1.5/));
+  assert.throws(() => riseMasks(Number.NaN, 8, { masks: 2, cells: 2 }), isInputError(/H must be a positive integer \(the patch height in pixels\), got NaN/));
+  assert.throws(() => riseMasks(8, 1.5, { masks: 2, cells: 1 }), isInputError(/W must be a positive integer \(the patch width in pixels\), got 1.5/));
   assert.throws(() => riseMasks("8" as never, 8, { masks: 2, cells: 2 }), isInputError(/H must be a positive integer .*got the string "8"/));
-  assert.throws(() => riseMasks(0, 8, { masks: 2 }), isInputError(/H must be a positive integer .*got number 0/));
+  assert.throws(() => riseMasks(0, 8, { masks: 2 }), isInputError(/H must be a positive integer .*got 0/));
   assert.throws(() => riseMasks(8, 8, null as never), isInputError(/options must be an object such as \{ masks: 1000 \}, got null/));
   assert.equal(riseMasks(8, 6, { masks: 2, cells: 2 }).length, 96);
 });

@@ -20,7 +20,7 @@ test("a threshold outside (0, 1] is refused (before: 2 passed identical maps, Na
 
 test("explain that is not a function, returns no map, or maps of different shapes are named (before: TypeErrors, or a comparison of unrelated pixels)", async () => {
   await assert.rejects(sanityCheck(null as never, a, b), /explain must be a function \(model\) => attribution/);
-  await assert.rejects(sanityCheck((async () => ({})) as never, a, b), /explain returned an object for the trained model; it must return an AttributionMap/);
+  await assert.rejects(sanityCheck((async () => ({})) as never, a, b), /explain returned an object \(\{\}\) for the trained model; it must return an AttributionMap/);
   await assert.rejects(sanityCheck(async (m) => (m === a ? map([1, 8, 8], (i) => i) : map([2, 4, 8], (i) => i)), a, b), /differ in shape \(\[1, 8, 8\] vs \[2, 4, 8\]\)/);
 });
 

@@ -10,8 +10,8 @@ const isInputError = (re: RegExp) => (e: unknown) => e instanceof ExplainInputEr
 const x: Tensor = randomTensor([2, 3, 16, 16], 5);
 
 test("gridSegments needs positive integer patch sizes (before: NaN gave 0 labels and a NaN count, 1.5 and '8' were kept as sizes)", () => {
-  assert.throws(() => gridSegments(Number.NaN, 8, 4), isInputError(/The patch height must be a positive integer \(pixels\), got number NaN; e.g. gridSegments\(64, 64, 8\)/));
-  assert.throws(() => gridSegments(8, 1.5, 1), isInputError(/The patch width must be a positive integer \(pixels\), got number 1.5/));
+  assert.throws(() => gridSegments(Number.NaN, 8, 4), isInputError(/The patch height must be a positive integer \(pixels\), got NaN; e.g. gridSegments\(64, 64, 8\)/));
+  assert.throws(() => gridSegments(8, 1.5, 1), isInputError(/The patch width must be a positive integer \(pixels\), got 1.5/));
   assert.throws(() => gridSegments("8" as never, 8, 4), isInputError(/got the string "8"/));
   assert.equal(gridSegments(8, 8, 4).count, 4);
 });

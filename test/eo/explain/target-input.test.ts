@@ -50,5 +50,5 @@ test("NaN or malformed model outputs are named (before: NaN maps, or 'Cannot rea
   const short = { async predict(t: Tensor): Promise<Tensor> { return { data: new Float32Array(2), dims: [t.dims[0]!, 3] }; } };
   await assert.rejects(rise(short, x, { ...q, target: 0 }), isInputError(/The model returned 2 values with dims \[2, 3\], which need 6/));
   const bare = { async predict(t: Tensor): Promise<Tensor> { return new Float32Array(t.dims[0]! * 3) as never; } };
-  await assert.rejects(rise(bare, x, { ...q, target: 0 }), isInputError(/predict returned a Float32Array; a Predictor must return a tensor \{ data: Float32Array, dims: \[N, …\] \}/));
+  await assert.rejects(rise(bare, x, { ...q, target: 0 }), isInputError(/predict returned a Float32Array of 6 values; a Predictor must return a tensor \{ data: Float32Array, dims: \[N, …\] \}/));
 });

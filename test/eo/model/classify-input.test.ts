@@ -13,7 +13,7 @@ test("batchSize must be a positive whole number", { timeout: 60_000 }, async () 
   for (const batchSize of [0, -1, 2.5, Number.NaN, Infinity, 1e300, "3"]) {
     await assert.rejects(classify(model, patches, { batchSize: batchSize as number, progress: false }), (e: unknown) => {
       assert.ok(e instanceof ModelInputError, String(e));
-      assert.equal(e.message, `batchSize must be a positive whole number of patches per onnxruntime call (default 64), got ${typeof batchSize === "string" ? `the string "${batchSize}"` : `number ${batchSize}`}.`);
+      assert.equal(e.message, `batchSize must be a positive whole number of patches per onnxruntime call (default 64), got ${typeof batchSize === "string" ? `the string "${batchSize}"` : String(batchSize)}.`);
       assert.equal(e.got, batchSize);
       return true;
     }, String(batchSize));

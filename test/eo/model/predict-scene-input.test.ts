@@ -17,7 +17,7 @@ test("overlap must be a whole number smaller than the tile; batchSize a whole nu
         named(new RegExp(`^overlap ${overlap} must be smaller than the tile \\(64 pixels\\): neighbouring tiles would start at every pixel\\. The default is 8\\.`)), String(overlap));
     }
     for (const overlap of [-1, 2.5, NaN, Infinity]) {
-      await assert.rejects(predictScene(model, scene, { ...q, overlap }), named(new RegExp(`^overlap must be a non-negative integer \\(pixels\\); got number ${overlap}\\.`)), String(overlap));
+      await assert.rejects(predictScene(model, scene, { ...q, overlap }), named(new RegExp(`^overlap must be a non-negative integer \\(pixels\\); got ${overlap}\\.`)), String(overlap));
     }
     await assert.rejects(predictScene(model, scene, { ...q, overlap: "8" as never }), named(/^overlap must be a non-negative integer \(pixels\); got the string "8"\./));
     for (const batchSize of [0, -1, 0.5, NaN, Infinity, "4"]) {

@@ -22,8 +22,8 @@ test("Raster rejects inconsistent bands with the band and the sizes in the messa
   );
   assert.throws(
     () => new Raster({ width: 1, height: 1, dtype: "float32", bands: [new Uint8Array(1)] }),
-    /Band 1 is a Uint8Array but dtype "float32" needs a Float32Array/,
+    /Band 1 is a Uint8Array of 1 value but dtype "float32" needs a Float32Array/,
   );
   const r = new Raster({ width: 1, height: 1, dtype: "cfloat32", bands: [new Float32Array(2)] });
-  assert.throws(() => r.band(2), /Band 2 is out of range: this raster has bands 1\.\.1/);
+  assert.throws(() => r.band(2), /band must be a band number 1\.\.1 of this raster \(1-based, as in GDAL\), got 2\./);
 });

@@ -8,10 +8,10 @@ const sarError = (re: RegExp) => (e: unknown) => e instanceof SarInputError && r
 type Opts = { input?: "amplitude" | "intensity" };
 
 test("SAR helpers: a non-Raster or an unknown input kind is a SarInputError (\"power\" was silently taken as amplitude)", () => {
-  assert.throws(() => amplitude(new Float32Array(4) as unknown as Raster), sarError(/amplitude needs a Raster, got Float32Array/));
+  assert.throws(() => amplitude(new Float32Array(4) as unknown as Raster), sarError(/amplitude needs a Raster, got a Float32Array of 4 values/));
   assert.throws(() => phase(undefined as unknown as Raster), sarError(/phase needs a Raster, got undefined/));
-  assert.throws(() => amplitude(det([4, 0, 4, 9]), { input: "power" } as unknown as Opts), sarError(/amplitude: input must be "amplitude" or "intensity" .*got "power"\. Power\/sigma0\/gamma0 in linear units is "intensity"/));
-  assert.throws(() => toDb(det([4, 0, 4, 9]), { input: "Amplitude" } as unknown as Opts), sarError(/toDb: input must be .*got "Amplitude"/));
+  assert.throws(() => amplitude(det([4, 0, 4, 9]), { input: "power" } as unknown as Opts), sarError(/amplitude: input must be "amplitude" or "intensity" .*got the string "power"\. Power\/sigma0\/gamma0 in linear units is "intensity"/));
+  assert.throws(() => toDb(det([4, 0, 4, 9]), { input: "Amplitude" } as unknown as Opts), sarError(/toDb: input must be .*got the string "Amplitude"/));
   assert.throws(() => intensity(det([1, 2, 3, 4]), null as unknown as Opts), sarError(/intensity: options must be an object such as \{ input: "intensity" \}, got null/));
 });
 
@@ -20,7 +20,7 @@ test("leeFilter: looks that are not positive and negative intensities (dB data) 
   for (const looks of [0, -1, NaN]) {
     assert.throws(() => leeFilter(det([1, 2, 3, 4]), { size: 3, looks }), sarError(new RegExp(`looks \\(equivalent number of looks\\) must be a positive number, .*got ${looks}\\.`)));
   }
-  assert.throws(() => leeFilter(det([1, 2, 3, 4]), { size: 3, looks: "4" } as unknown as LeeOptions), sarError(/got "4"/));
+  assert.throws(() => leeFilter(det([1, 2, 3, 4]), { size: 3, looks: "4" } as unknown as LeeOptions), sarError(/got the string "4"/));
   assert.throws(() => leeFilter(det([-12.5, -20, 3, -7], { descriptions: ["VV dB"] }), { size: 3 }),
     sarError(/leeFilter works on intensity \(≥ 0\), but band 1 \("VV dB"\) has 3 negative value\(s\) \(min -20\)\. If the data are in dB, convert to linear first \(10 \*\* \(dB \/ 10\)\)/));
   assert.throws(() => leeFilter(det([1, 2, 3, 4]), null as unknown as LeeOptions), sarError(/options must be an object such as \{ size: 7, looks: 1 \}/));

@@ -8,10 +8,10 @@ const add = (s: unknown) => () => addSensor(s as Sensor);
 test("addSensor: definitions that would fail later or pick the wrong band are refused (were accepted)", () => {
   assert.throws(add(null), sensorError(/A sensor must be an object \{ id, name, bands \}, got null/));
   assert.throws(add({ id: "x" }), sensorError(/Sensor definition "x": bands must be a non-empty array/));
-  assert.throws(add({ id: "", name: "n", bands: [] }), sensorError(/id must be a non-empty string, got ""/));
+  assert.throws(add({ id: "", name: "n", bands: [] }), sensorError(/id must be a non-empty string, got the string ""/));
   assert.throws(add({ id: "x", name: "n", bands: [{ commonName: "red", center: 0.6, resolution: 10 }] }), sensorError(/band 1 needs a name/));
-  assert.throws(add({ id: "x", name: "n", bands: [{ name: "B1", center: "0.6", resolution: 10 }] }), sensorError(/band "B1" needs center as a positive number \(micrometres\), got "0\.6"/));
-  assert.throws(add({ id: "x", name: "n", bands: [{ name: "B1", center: 0.6, resolution: 10, scale: NaN }] }), sensorError(/band "B1" has scale NaN; it must be a finite number/));
+  assert.throws(add({ id: "x", name: "n", bands: [{ name: "B1", center: "0.6", resolution: 10 }] }), sensorError(/band "B1" needs center as a positive number \(micrometres\), got the string "0\.6"/));
+  assert.throws(add({ id: "x", name: "n", bands: [{ name: "B1", center: 0.6, resolution: 10, scale: NaN }] }), sensorError(/band "B1" scale must be a finite number or left out, got NaN\./));
   // two bands named B1: sensorBandNumbers("x", ["red", "nir"]) gave [1, 1]
   assert.throws(add({ id: "x", name: "n", bands: [{ name: "B1", commonName: "red", center: 0.6, resolution: 10 }, { name: "b1", commonName: "nir", center: 0.8, resolution: 10 }] }),
     sensorError(/the name "b1" is used by bands 1 \("B1"\) and 2 \("b1"\); band names and aliases must be unique/));

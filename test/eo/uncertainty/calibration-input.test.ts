@@ -8,7 +8,7 @@ const P = [[0.7, 0.3], [0.2, 0.8], [0.6, 0.4], [0.1, 0.9]];
 const Y = [0, 1, 1, 1];
 
 test("a huge bin count is refused (before: the process died out of memory at bins: 1e9)", () => {
-  assert.throws(() => calibrationReport(P, Y, { bins: 1e9 }), (e: unknown) => e instanceof UncertaintyInputError && new RegExp(`bins must be an integer in 1..${MAX_BINS}, got number 1000000000; 10 or 15 is usual`).test(e.message));
+  assert.throws(() => calibrationReport(P, Y, { bins: 1e9 }), (e: unknown) => e instanceof UncertaintyInputError && new RegExp(`bins must be an integer in 1..${MAX_BINS}, got 1000000000; 10 or 15 is usual`).test(e.message));
   assert.throws(() => expectedCalibrationError(P, Y, { bins: "10" as never }), /bins must be an integer in 1..100000, got the string "10"/);
 });
 

@@ -30,9 +30,9 @@ test("output: 'probabilities' on a model that returns logits is a ProbabilityErr
 });
 
 test("seed and maxBatch must be integers (before: seed 1.5/'3'/NaN were used as given, maxBatch NaN gave a TypeError)", async () => {
-  await assert.rejects(mcDropout(cls, x, { ...q, samples: 2, seed: 1.5 }), /seed must be an integer \(or null to continue the model's random stream\), got number 1.5/);
+  await assert.rejects(mcDropout(cls, x, { ...q, samples: 2, seed: 1.5 }), /seed must be an integer \(or null to continue the model's random stream\), got 1.5/);
   await assert.rejects(mcDropout(cls, x, { ...q, samples: 2, seed: "3" as never }), /got the string "3"/);
-  await assert.rejects(mcDropout(cls, x, { ...q, samples: 3, maxBatch: Number.NaN }), /maxBatch must be a positive integer \(items per forward pass\), got number NaN/);
+  await assert.rejects(mcDropout(cls, x, { ...q, samples: 3, maxBatch: Number.NaN }), /maxBatch must be a positive integer \(items per forward pass\), got NaN/);
   await assert.rejects(mcDropout(cls, x, { ...q, samples: 2, maxBatch: "8" as never }), /maxBatch .* got the string "8"/);
   assert.equal((await mcDropout(cls, x, { ...q, samples: 2, seed: null })).size, 2);
 });
@@ -46,7 +46,7 @@ test("a non-model, a non-tensor input and a non-array ensemble are named (before
 test("class names of the wrong count and a fractional toRasters index are refused", async () => {
   await assert.rejects(mcDropout(cls, x, { ...q, samples: 2, classes: ["water"] }), /classes lists 1 names but the model outputs 3 classes/);
   const d = await mcDropout(seg, x, { ...q, samples: 2 });
-  assert.throws(() => d.toRasters({ index: 0.5 }), /index number 0.5 is not an item of the batch of 2/);
+  assert.throws(() => d.toRasters({ index: 0.5 }), /index 0.5 is not an item of the batch of 2/);
   assert.equal(d.toRasters({ index: 1 }).predicted!.width, 4);
 });
 

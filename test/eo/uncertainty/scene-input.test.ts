@@ -24,9 +24,9 @@ test("a non-model, a non-scene and null options are named (before: bare TypeErro
   await assert.rejects(sceneUncertainty(null as never, r, q), isInputError(/sceneUncertainty needs a model \(an object with a predict\(\) method, e.g. from loadModel\(\)\), got null/));
   await assert.rejects(sceneUncertainty(cls, null as never, q), isInputError(/sceneUncertainty needs a scene: an opened raster \(openRaster\(\)\) or a Raster, got null/));
   await assert.rejects(sceneUncertainty(cls, { data: new Float32Array(3), dims: [1, 3, 1, 1] } as never, q),
-    isInputError(/got an object \(a tensor: for a batch of patches use mcDropout\(\), testTimeAugmentation\(\) or deepEnsemble\(\)\)/));
+    isInputError(/got an object \(\{ data: Float32Array, dims: \[1, 3, 1, 1\] \}\) \(a tensor: for a batch of patches use mcDropout\(\), testTimeAugmentation\(\) or deepEnsemble\(\)\)/));
   await assert.rejects(sceneUncertainty(cls, r, null as never), isInputError(/options must be an object such as \{ tileSize: 64 \}, got null/));
-  await assert.rejects((async () => { for await (const s of sceneTiles(cls, [[1]] as never)) return s; })(), isInputError(/sceneTiles needs a scene: .*got an array of 1/));
+  await assert.rejects((async () => { for await (const s of sceneTiles(cls, [[1]] as never)) return s; })(), isInputError(/sceneTiles needs a scene: .*got an array of 1 \(\[\[1\]\]\)/));
 });
 
 test("an unknown method is refused (before: 'TTA' silently ran MC dropout)", async () => {
@@ -50,7 +50,7 @@ test("tileSize must be a positive integer (before: 0 and NaN silently meant 64, 
 
 test("bands, prepare and signal of the wrong kind are named (before: TypeErrors, or tiles cut from a wrongly shaped prepare)", async () => {
   await assert.rejects(sceneUncertainty(cls, r, { ...q, bands: "1" as never }), isInputError(/bands must be a non-empty array of 1-based band numbers such as \[1, 2, 3\], got the string "1"/));
-  await assert.rejects(sceneUncertainty(cls, r, { ...q, bands: [1, 0] }), isInputError(/bands\[1\] is number 0, not a band of the scene: give 1-based band numbers in 1..3/));
+  await assert.rejects(sceneUncertainty(cls, r, { ...q, bands: [1, 0] }), isInputError(/bands\[1\] is 0, not a band of the scene: give 1-based band numbers in 1..3/));
   await assert.rejects(sceneUncertainty(cls, r, { ...q, prepare: "normalize" as never }), isInputError(/prepare must be a function \(strip: Raster\) => Tensor, got the string "normalize"/));
   await assert.rejects(sceneUncertainty(cls, r, { ...q, prepare: () => ({ data: new Float32Array(5), dims: [1, 5] }) }),
     isInputError(/prepare returned dims \[1, 5\] with 5 values for a 24×8 strip of the scene; it must return 1×C×8×24/));

@@ -10,7 +10,7 @@ test("embedMaxSize must be a whole number from 0 to MAX_EMBED_SIZE", { timeout: 
   const expected = `a whole number of pixels from 0 (no embedding) to ${MAX_EMBED_SIZE} (MAX_EMBED_SIZE); default 512`;
   for (const size of [Number.NaN, Infinity, 1e9, MAX_EMBED_SIZE + 1, -1, 2.5]) {
     assert.throws(() => new Map({ registry: null, embedMaxSize: size }), (e: unknown) => e instanceof WidgetPropertyError &&
-      e.message === `Map.embedMaxSize must be ${expected}, got ${size} (number). Set embedMaxSize to ${expected}.`, String(size));
+      e.message === `Map.embedMaxSize must be ${expected}, got ${size}. Set embedMaxSize to ${expected}.`, String(size));
   }
   const raster = new Raster({ width: 8, height: 4, dtype: "uint8", bands: [new Uint8Array(32).fill(7)] });
   for (const [size, embedded] of [[0, false], [MAX_EMBED_SIZE, true]] as const) {

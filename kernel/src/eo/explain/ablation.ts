@@ -7,7 +7,7 @@
  */
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { AttributionMap, GroupAttribution } from "./attribution.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ExplainInputError, UnknownBandGroupError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
 import type { Segments } from "./superpixels.js";

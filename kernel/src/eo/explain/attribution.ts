@@ -6,7 +6,7 @@
 import { Raster } from "../raster/raster.js";
 import type { CRS, GeoTransform, RasterSourceLike } from "../raster/types.js";
 import { DISPLAY, escapeHtml, fmt, htmlTable, stats, svgBars, textTable } from "../uncertainty/html.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ExplainInputError } from "./errors.js";
 
 /** Georeference options for rasters made from per-pixel results. */

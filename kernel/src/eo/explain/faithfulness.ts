@@ -7,7 +7,7 @@
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { DISPLAY, htmlTable, svgLines, textTable } from "../uncertainty/html.js";
 import { AttributionMap } from "./attribution.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ExplainInputError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
 import { imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";

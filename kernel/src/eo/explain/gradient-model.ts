@@ -11,7 +11,7 @@ import { MAX_MODEL_THREADS } from "../model/load-model.js";
 import { recordInput } from "../provenance.js";
 import { readModelBytes } from "../model/read-model-bytes.js";
 import type { PredictOptions, Tensor } from "../model/tensor.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ExplainInputError, GradientUnavailableError } from "./errors.js";
 import type { GradientPredictor } from "./gradients.js";
 

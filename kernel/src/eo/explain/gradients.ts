@@ -10,7 +10,7 @@ import { AttributionMap } from "./attribution.js";
 import { ExplainInputError, GradientUnavailableError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
 import { checkExplainOptions, checkPositiveInteger, imageDims, resolveTargets, scoresOf, type ExplainOptions } from "./target.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { reporter } from "../uncertainty/reporter.js";
 
 /** A predictor that can also return d(Σ_k weights[n,k]·output[n,k]) / d(input). */

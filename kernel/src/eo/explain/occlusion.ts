@@ -9,7 +9,7 @@ import type { Predictor, Tensor } from "../model/tensor.js";
 import { softmax } from "../uncertainty/matrix.js";
 import { AttributionMap } from "./attribution.js";
 import { ExplainInputError, WindowSizeError } from "./errors.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { checkExplainOptions, imageDims, resolveTargets, runPerturbations, scorePerturbations, type ExplainOptions, type Perturbation } from "./target.js";
 
 /** What replaces perturbed pixels: a constant, each band's mean over the patch, or a blurred copy. */

@@ -10,7 +10,7 @@ import { seededRandom, shuffleInPlace } from "../uncertainty/random.js";
 import { reporter, reportingOptionsProblem, type ReportingOptions } from "../uncertainty/reporter.js";
 import { DISPLAY, htmlTable, svgBars, textTable } from "../uncertainty/html.js";
 import { UncertaintyInputError } from "../uncertainty/errors.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ExplainInputError } from "./errors.js";
 import { checkPositiveInteger, checkSeed } from "./target.js";
 

@@ -4,7 +4,7 @@
  * bytes, so the graph, shapes and value scale stay the same while the learned structure is gone.
  * @module
  */
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { seededRandom, shuffleInPlace } from "../uncertainty/random.js";
 import { ExplainInputError } from "./errors.js";
 import { checkSeed } from "./target.js";

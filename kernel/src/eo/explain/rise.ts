@@ -9,7 +9,7 @@ import { seededRandom } from "../uncertainty/random.js";
 import { AttributionMap } from "./attribution.js";
 import { ExplainInputError } from "./errors.js";
 import { baselineImage, type Baseline } from "./occlusion.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { checkSeed, imageDims, resolveTargets, scorePerturbations, type ExplainOptions } from "./target.js";
 
 /** Largest number of mask values (masks × H × W) RISE holds at once (1 GiB of float32). */

@@ -7,7 +7,7 @@
 import type { Predictor } from "../model/tensor.js";
 import { DISPLAY, htmlTable, textTable } from "../uncertainty/html.js";
 import { AttributionMap } from "./attribution.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ExplainInputError } from "./errors.js";
 
 function ranks(a: ArrayLike<number>): Float64Array {

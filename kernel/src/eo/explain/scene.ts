@@ -9,7 +9,7 @@ import type { Predictor } from "../model/tensor.js";
 import { Raster } from "../raster/raster.js";
 import type { RasterSourceLike } from "../raster/types.js";
 import { DISPLAY, htmlTable, svgBars, textTable } from "../uncertainty/html.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { reporter } from "../uncertainty/reporter.js";
 import { sceneTiles, type SceneTilesOptions } from "../uncertainty/scene.js";
 import { bandGroupAblation, type BandAblationOptions } from "./ablation.js";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Tensor } from "../model/tensor.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ExplainInputError } from "./errors.js";
 
 /** A label per pixel (`H×W`, row-major), 0-based and contiguous. */

@@ -7,7 +7,8 @@
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { predictBatched } from "../uncertainty/predictive.js";
 import { reporter, reportingOptionsProblem, type ReportingOptions } from "../uncertainty/reporter.js";
-import { describeValue, softmax } from "../uncertainty/matrix.js";
+import { softmax } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { UncertaintyInputError } from "../uncertainty/errors.js";
 import { ExplainInputError, TargetMismatchError } from "./errors.js";
 

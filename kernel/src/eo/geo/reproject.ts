@@ -3,6 +3,7 @@
  * of another raster) with nearest, bilinear or average resampling, as gdalwarp does.
  * @module
  */
+import { describeValue } from "../../util/describe-value.js";
 import { interruptSignal } from "../progress.js";
 import { Raster } from "../raster/raster.js";
 import { arrayTypeFor, isComplex, type BandArray, type Bounds, type DType, type GeoTransform, type RasterSourceLike } from "../raster/types.js";
@@ -84,11 +85,6 @@ function targetGrid(src: GridLike, o: ReprojectOptions): GridLike {
   return { width, height, transform: [b.minX, rx, 0, b.maxY, 0, -ry], crs: dstCrs };
 }
 
-/** A value as a message shows it: strings quoted, so "8" is not mistaken for the number 8. */
-function shown(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(shown).join(", ")}]` : String(v);
-}
-
 /**
  * Checks the options that size the target grid and its transform sampling: a NaN among them made
  * the column loop never end, zero or infinite sizes asked for arrays that cannot exist.
@@ -96,16 +92,16 @@ function shown(v: unknown): string {
 function checkGridOptions(o: ReprojectOptions): void {
   const e = o.exactEvery;
   if (e !== undefined && !(typeof e === "number" && e >= 1)) {
-    throw new CrsError(o.crs, `exactEvery must be a number ≥ 1 (target columns between exact transforms; 1 = exact, default 8), got ${shown(e)}.`);
+    throw new CrsError(o.crs, `exactEvery must be a number ≥ 1 (target columns between exact transforms; 1 = exact, default 8), got ${describeValue(e)}.`);
   }
   if (o.like !== undefined) {
     const { width, height, transform } = o.like;
     if (![width, height].every((v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 1)) {
-      throw new CrsError(o.like.crs, `like must be a grid of positive whole width and height (e.g. a Raster), got ${shown(width)}×${shown(height)}.`);
+      throw new CrsError(o.like.crs, `like must be a grid of positive whole width and height (e.g. a Raster), got width ${describeValue(width)} and height ${describeValue(height)}.`);
     }
     const t = transform as ArrayLike<unknown> | null | undefined;
     if (t === null || typeof t !== "object" || t.length !== 6 || !Array.from(t).every((v) => typeof v === "number" && Number.isFinite(v))) {
-      throw new CrsError(o.like.crs, `like.transform must be 6 finite numbers (a GDAL geotransform), got ${t !== null && typeof t === "object" ? `[${Array.from(t).map(shown).join(", ")}]` : shown(t)}.`);
+      throw new CrsError(o.like.crs, `like.transform must be 6 finite numbers (a GDAL geotransform), got ${describeValue(t)}.`);
     }
     return;
   }
@@ -113,14 +109,14 @@ function checkGridOptions(o: ReprojectOptions): void {
     const r = o.resolution;
     const parts = typeof r === "number" ? [r] : Array.isArray(r) && r.length === 2 ? r : undefined;
     if (!parts || !parts.every((v) => typeof v === "number" && Number.isFinite(v) && v > 0)) {
-      throw new CrsError(o.crs, `resolution must be a finite pixel size > 0 in target CRS units, or [x, y] sizes, got ${shown(r)}.`);
+      throw new CrsError(o.crs, `resolution must be a finite pixel size > 0 in target CRS units, or [x, y] sizes, got ${describeValue(r)}.`);
     }
   }
   if (o.bounds !== undefined) {
     const b = o.bounds;
     const vals = b === null || typeof b !== "object" ? [] : [b.minX, b.minY, b.maxX, b.maxY];
     if (vals.length !== 4 || !vals.every((v) => typeof v === "number" && Number.isFinite(v)) || !(b.maxX > b.minX && b.maxY > b.minY)) {
-      throw new CrsError(o.crs, `bounds must be finite numbers { minX, minY, maxX, maxY } in target CRS units with minX < maxX and minY < maxY, got ${b === null || typeof b !== "object" ? shown(b) : `{ minX: ${shown(b.minX)}, minY: ${shown(b.minY)}, maxX: ${shown(b.maxX)}, maxY: ${shown(b.maxY)} }`}.`);
+      throw new CrsError(o.crs, `bounds must be finite numbers { minX, minY, maxX, maxY } in target CRS units with minX < maxX and minY < maxY, got ${describeValue(b)}.`);
     }
   }
 }
@@ -128,7 +124,7 @@ function checkGridOptions(o: ReprojectOptions): void {
 /** Refuses a target grid whose output and coordinate grids would take more than maxBytes (see {@link ReprojectOptions.maxBytes}). */
 function checkWarpSize(source: RasterSourceLike, dst: GridLike, corners: boolean, o: ReprojectOptions): void {
   const budget = o.maxBytes ?? REPROJECT_MAX_BYTES;
-  if (typeof budget !== "number" || !(budget > 0)) throw new CrsError(o.crs, `maxBytes must be a number of bytes > 0, got ${shown(budget)}.`);
+  if (typeof budget !== "number" || !(budget > 0)) throw new CrsError(o.crs, `maxBytes must be a number of bytes > 0, got ${describeValue(budget)}.`);
   const { width: W, height: H } = dst;
   const bytes = (corners ? (W + 1) * (H + 1) : W * H) * 16 + W * H * source.count * arrayTypeFor(source.dtype).BYTES_PER_ELEMENT;
   if (bytes <= budget) return;

@@ -5,6 +5,7 @@
  * @module
  */
 import { Ai4eoError } from "../errors.js";
+import { describeValue } from "../../util/describe-value.js";
 import { Raster } from "../raster/raster.js";
 import { isComplex, type BandArray } from "../raster/types.js";
 import { findBand, getSensor, listSensors, sensorBandNumbers, type Sensor } from "../sensors/sensor.js";
@@ -31,14 +32,6 @@ export interface IndexOptions {
 /** Missing inputs or bands of different lengths. */
 export class IndexInputError extends Ai4eoError {}
 
-/** What `v` is, for messages. */
-function what(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
-  if (typeof v === "object") { const n = (v as object).constructor?.name ?? "object"; return `${/^[AEIO]/i.test(n) ? "an" : "a"} ${n}`; }
-  return `${typeof v} ${String(v)}`;
-}
-
 /** Check that `a` is a typed array or an array of numbers (not a Raster, a string or BigInts). */
 function checkBand(a: unknown, label: string, index: string): BandValues {
   if (a instanceof Raster) {
@@ -47,23 +40,23 @@ function checkBand(a: unknown, label: string, index: string): BandValues {
   const numeric = ArrayBuffer.isView(a) ? !(a instanceof BigInt64Array || a instanceof BigUint64Array || a instanceof DataView) :
     Array.isArray(a) && a.every((v) => typeof v === "number");
   if (!numeric) {
-    throw new IndexInputError(`${index}: band "${label}" must be a typed array or an array of numbers, got ${what(a)}${Array.isArray(a) ? " with non-number values" : ""}. Convert it, e.g. Float32Array.from(values, Number).`);
+    throw new IndexInputError(`${index}: band "${label}" must be a typed array or an array of numbers, got ${describeValue(a)}${Array.isArray(a) ? " with non-number values" : ""}. Convert it, e.g. Float32Array.from(values, Number).`);
   }
   return a as BandValues;
 }
 
 function checkOptions(options: unknown, index: string): IndexOptions {
-  if (options === null || typeof options !== "object") throw new IndexInputError(`${index}: options must be an object such as { nodata: 0 }, got ${what(options)}.`);
+  if (options === null || typeof options !== "object") throw new IndexInputError(`${index}: options must be an object such as { nodata: 0 }, got ${describeValue(options)}.`);
   const nd = (options as IndexOptions).nodata;
   if (nd !== undefined && nd !== null && typeof nd !== "number") {
-    throw new IndexInputError(`${index}: nodata must be a number or null, got ${what(nd)}; a string never equals a pixel value.`);
+    throw new IndexInputError(`${index}: nodata must be a number or null, got ${describeValue(nd)}; a string never equals a pixel value.`);
   }
   return options as IndexOptions;
 }
 
 function need(bands: IndexBands, names: (keyof IndexBands)[], index: string): BandValues[] {
   if (bands === null || typeof bands !== "object" || bands instanceof Raster || ArrayBuffer.isView(bands) || Array.isArray(bands)) {
-    throw new IndexInputError(`${index} needs its bands by name, { ${names.map((x) => `${x}: …`).join(", ")} }, got ${what(bands)}.${bands instanceof Raster ? " For a Raster use spectralIndex(raster, name, { sensor })." : ""}`);
+    throw new IndexInputError(`${index} needs its bands by name, { ${names.map((x) => `${x}: …`).join(", ")} }, got ${describeValue(bands)}.${bands instanceof Raster ? " For a Raster use spectralIndex(raster, name, { sensor })." : ""}`);
   }
   const arrs = names.map((n) => {
     const a = bands[n];
@@ -179,7 +172,7 @@ export function evi(bands: IndexBands, options: IndexOptions = {}): Float32Array
 export function savi(bands: IndexBands, options: IndexOptions & { L?: number } = {}): Float32Array {
   checkOptions(options, "SAVI");
   const L = options.L ?? 0.5;
-  if (typeof L !== "number" || !Number.isFinite(L) || L < 0) throw new IndexInputError(`SAVI: L must be a finite number ≥ 0 (0.5 for most canopies), got ${what(L)}.`);
+  if (typeof L !== "number" || !Number.isFinite(L) || L < 0) throw new IndexInputError(`SAVI: L must be a finite number ≥ 0 (0.5 for most canopies), got ${describeValue(L)}.`);
   const arrs = need(bands, ["nir", "red"], "SAVI");
   return compute(arrs, options.nodata, ([n, r]) => ((1 + L) * (n! - r!)) / (n! + r! + L));
 }
@@ -255,7 +248,7 @@ function checkDescriptions(raster: Raster, sensor: Sensor, needed: (keyof IndexB
  */
 export function spectralIndex(raster: Raster, name: IndexName, options: SpectralIndexOptions): Raster {
   if (!(raster instanceof Raster)) {
-    throw new IndexInputError(`spectralIndex needs a Raster, got ${what(raster)}. Read one with await (await openRaster(path)).read(), or call ndvi({ nir, red }) on band arrays.`);
+    throw new IndexInputError(`spectralIndex needs a Raster, got ${describeValue(raster)}. Read one with await (await openRaster(path)).read(), or call ndvi({ nir, red }) on band arrays.`);
   }
   if (!Object.hasOwn(NEEDS, name)) {
     const lower = typeof name === "string" && Object.hasOwn(NEEDS, name.toLowerCase()) ? ` (did you mean "${name.toLowerCase()}"?)` : "";

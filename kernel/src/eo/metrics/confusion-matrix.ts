@@ -7,6 +7,7 @@
 import type { ColumnTable } from "arquero";
 import { arquero } from "../lazy-deps.js";
 import { Ai4eoError } from "../errors.js";
+import { describeValue } from "../../util/describe-value.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 
 /**
@@ -73,24 +74,6 @@ export class MetricInputError extends Ai4eoError {
       throw MetricInputError.atSample(argument, i, v, ", not a number", fix);
     }
   }
-}
-
-/** A short description of a value for a message: `-1`, `NaN`, `the string "1"`, `an array ([0,1])`, `undefined`. */
-function describeValue(v: unknown): string {
-  const cut = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
-  if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);
-  if (typeof v === "string") return `the string ${cut(JSON.stringify(v))}`;
-  if (typeof v === "boolean") return `the boolean ${v}`;
-  if (typeof v === "bigint") return `the bigint ${v}n`;
-  if (v === undefined || v === null) return String(v);
-  if (Array.isArray(v)) {
-    let s: string;
-    try { s = JSON.stringify(v); } catch { s = "[...]"; }
-    return `an array (${cut(s)})`;
-  }
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === "function") return "a function";
-  return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { arquero } from "../lazy-deps.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display.js";
 import { progress as startProgress } from "../progress.js";
 import { Raster } from "../raster/raster.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import type { Model } from "./load-model.js";
 import { ModelInputError, ModelOutputError } from "./errors.js";
 import { selectBands, softmaxAxis1, writeNormalized, type BandSelection } from "./prepare.js";

@@ -15,7 +15,7 @@ import type { Tensor } from "./tensor.js";
 import { SceneKernels, type KernelSource } from "./scene-kernels.js";
 import type { WorkerRunner } from "./worker-runner.js";
 import { blendWeights, tileStarts } from "./tiling.js";
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** Scene outputs: class map, per-class probabilities, max probability, regression mean and std. */
 export type SceneOutput = "class" | "probabilities" | "confidence" | "mean" | "std";

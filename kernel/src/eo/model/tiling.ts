@@ -2,7 +2,7 @@
  * Tile layout and blending weights for whole-scene inference.
  * @module
  */
-import { describeValue } from "../uncertainty/matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { ModelInputError } from "./errors.js";
 
 /**

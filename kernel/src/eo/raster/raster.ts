@@ -1,4 +1,5 @@
 import { Ai4eoError } from "../errors.js";
+import { describeValue } from "../../util/describe-value.js";
 import { displayBundle } from "./display-modules.js";
 import {
   arrayTypeFor, isComplex, DTYPES,
@@ -29,48 +30,36 @@ export interface RasterInit {
   descriptions?: (string | null)[];
 }
 
-/** A value as a message shows it: strings quoted, so `"2"` is not mistaken for the number 2. */
-function describe(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(describe).join(", ")}]`;
-  if (v !== null && typeof v === "object") return withArticle((v as object).constructor?.name ?? "object");
-  return String(v);
-}
-
-function withArticle(name: string): string {
-  return `${/^[AEIO]/i.test(name) ? "an" : "a"} ${name}`;
-}
-
 /** Checks the parts of a {@link RasterInit} whose wrong types would otherwise fail later or be silently dropped. */
 function checkInit(init: RasterInit): void {
   if (init === null || typeof init !== "object") {
-    throw new RasterShapeError(`new Raster() needs an options object { width, height, dtype, bands }, got ${describe(init)}.`);
+    throw new RasterShapeError(`new Raster() needs an options object { width, height, dtype, bands }, got ${describeValue(init)}.`);
   }
   const { dtype, bands, crs, nodata, descriptions } = init;
   if (!DTYPES.includes(dtype)) {
-    throw new RasterShapeError(`Unknown dtype ${describe(dtype)}; use one of ${DTYPES.join(", ")} (lower case, as GDAL names them).`, { dtype });
+    throw new RasterShapeError(`dtype must be one of ${DTYPES.join(", ")} (lower case, as GDAL names them), got ${describeValue(dtype)}.`, { dtype });
   }
   if (!Array.isArray(bands)) {
     throw new RasterShapeError(
-      `bands must be an array with one typed array per band, got ${describe(bands)}. For a single band pass bands: [data].`,
+      `bands must be an array with one typed array per band, got ${describeValue(bands)}. For a single band pass bands: [data].`,
       { bands: typeof bands },
     );
   }
   const count = bands.length;
   if (crs !== undefined && (crs === null || typeof crs !== "object" || Array.isArray(crs))) {
-    throw new RasterShapeError(`crs must be an object such as { epsg: 4326 }, { proj4: "…" } or { wkt: "…" }, got ${describe(crs)}.`, { crs });
+    throw new RasterShapeError(`crs must be an object such as { epsg: 4326 }, { proj4: "…" } or { wkt: "…" }, got ${describeValue(crs)}.`, { crs });
   }
   if (crs?.epsg !== undefined && (!Number.isInteger(crs.epsg) || crs.epsg <= 0)) {
-    throw new RasterShapeError(`crs.epsg must be a positive integer EPSG code such as 32633, got ${describe(crs.epsg)}.`, { crs });
+    throw new RasterShapeError(`crs.epsg must be a positive integer EPSG code such as 32633, got ${describeValue(crs.epsg)}.`, { crs });
   }
   for (const k of ["proj4", "wkt"] as const) {
-    if (crs?.[k] !== undefined && typeof crs[k] !== "string") throw new RasterShapeError(`crs.${k} must be a string, got ${describe(crs[k])}.`, { crs });
+    if (crs?.[k] !== undefined && typeof crs[k] !== "string") throw new RasterShapeError(`crs.${k} must be a string, got ${describeValue(crs[k])}.`, { crs });
   }
   const ndList = Array.isArray(nodata) ? nodata : [nodata];
   ndList.forEach((v, i) => {
     if (v !== null && v !== undefined && typeof v !== "number") {
       throw new RasterShapeError(
-        `nodata${Array.isArray(nodata) ? `[${i}]` : ""} must be a number (NaN allowed) or null, got ${describe(v)}.`,
+        `nodata${Array.isArray(nodata) ? `[${i}]` : ""} must be a number (NaN allowed) or null, got ${describeValue(v)}.`,
         { nodata },
       );
     }
@@ -80,14 +69,14 @@ function checkInit(init: RasterInit): void {
   }
   if (descriptions !== undefined) {
     if (!Array.isArray(descriptions)) {
-      throw new RasterShapeError(`descriptions must be an array with one name per band, e.g. ["B04", "B08"], got ${describe(descriptions)}.`);
+      throw new RasterShapeError(`descriptions must be an array with one name per band, e.g. ["B04", "B08"], got ${describeValue(descriptions)}.`);
     }
     if (descriptions.length > count) {
-      throw new RasterShapeError(`${descriptions.length} descriptions for ${count} band(s) [${descriptions.map(describe).join(", ")}]; pass at most one per band.`, { descriptions });
+      throw new RasterShapeError(`descriptions must hold at most one name per band (${count}), got ${describeValue(descriptions)}.`, { descriptions });
     }
     descriptions.forEach((d, i) => {
       if (d !== null && d !== undefined && typeof d !== "string") {
-        throw new RasterShapeError(`descriptions[${i}] must be a string or null, got ${describe(d)}.`, { descriptions });
+        throw new RasterShapeError(`descriptions[${i}] must be a string or null, got ${describeValue(d)}.`, { descriptions });
       }
     });
   }
@@ -121,7 +110,7 @@ export class Raster implements RasterSourceLike {
     checkInit(init);
     const { width, height, dtype, bands } = init;
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-      throw new RasterShapeError(`Raster size must be positive integers, got ${describe(width)}×${describe(height)}.`, { width, height });
+      throw new RasterShapeError(`Raster size must be positive integers, got width ${describeValue(width)} and height ${describeValue(height)}.`, { width, height });
     }
     if (bands.length === 0) throw new RasterShapeError("A Raster needs at least one band; got 0.");
     const per = (isComplex(dtype) ? 2 : 1) * width * height;
@@ -129,7 +118,7 @@ export class Raster implements RasterSourceLike {
     bands.forEach((b, i) => {
       if (!(b instanceof Ctor)) {
         throw new RasterShapeError(
-          `Band ${i + 1} is ${b === null || b === undefined ? String(b) : withArticle((b as object).constructor?.name ?? typeof b)} but dtype "${dtype}" needs a ${Ctor.name}; convert it (e.g. ${Ctor.name}.from(values)) or pass the matching dtype.`,
+          `Band ${i + 1} is ${describeValue(b)} but dtype "${dtype}" needs a ${Ctor.name}; convert it (e.g. ${Ctor.name}.from(values)) or pass the matching dtype.`,
           { band: i + 1, dtype },
         );
       }
@@ -143,7 +132,7 @@ export class Raster implements RasterSourceLike {
     const t = init.transform ?? PIXEL_TRANSFORM;
     if (!Array.isArray(t) || t.length !== 6 || t.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
       throw new RasterShapeError(
-        `A geotransform needs 6 finite numbers [originX, pixelWidth, rowRotation, originY, colRotation, pixelHeight], got ${Array.isArray(t) ? `[${t.map(describe).join(", ")}]` : describe(t)}.`,
+        `A geotransform needs 6 finite numbers [originX, pixelWidth, rowRotation, originY, colRotation, pixelHeight], got ${describeValue(t)}.`,
         { transform: t },
       );
     }
@@ -165,7 +154,7 @@ export class Raster implements RasterSourceLike {
    */
   band(i: number): BandArray {
     if (!Number.isInteger(i) || i < 1 || i > this.count) {
-      throw new RasterShapeError(`Band ${describe(i)} is out of range: this raster has bands 1..${this.count} (1-based numbers, as in GDAL).`, { band: i });
+      throw new RasterShapeError(`band must be a band number 1..${this.count} of this raster (1-based, as in GDAL), got ${describeValue(i)}.`, { band: i });
     }
     return this.#bands[i - 1]!;
   }

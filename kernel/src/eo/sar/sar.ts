@@ -4,6 +4,7 @@
  * @module
  */
 import { Ai4eoError } from "../errors.js";
+import { describeValue } from "../../util/describe-value.js";
 import { Raster } from "../raster/raster.js";
 import { isComplex } from "../raster/types.js";
 
@@ -14,20 +15,14 @@ export class SarInputError extends Ai4eoError {}
 export type DetectedKind = "amplitude" | "intensity";
 
 /** Check the raster and the `input` option of an operation (a wrong kind was silently taken as the other). */
-/** A value as messages show it: strings quoted, NaN as NaN. */
-function shown(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : String(v);
-}
-
 function checkArgs(r: Raster, name: string, options: unknown, example = '{ input: "intensity" }'): void {
   if (!(r instanceof Raster)) {
-    const got = r === null || typeof r !== "object" ? String(r) : (r as object).constructor?.name ?? "an object";
-    throw new SarInputError(`${name} needs a Raster, got ${got}. Read one with await (await openRaster(path)).read().`);
+    throw new SarInputError(`${name} needs a Raster, got ${describeValue(r)}. Read one with await (await openRaster(path)).read().`);
   }
-  if (options === null || typeof options !== "object") throw new SarInputError(`${name}: options must be an object such as ${example}, got ${String(options)}.`);
+  if (options === null || typeof options !== "object") throw new SarInputError(`${name}: options must be an object such as ${example}, got ${describeValue(options)}.`);
   const input = (options as { input?: unknown }).input;
   if (input !== undefined && input !== "amplitude" && input !== "intensity") {
-    throw new SarInputError(`${name}: input must be "amplitude" or "intensity" (what a real-valued raster holds), got ${shown(input)}. Power/sigma0/gamma0 in linear units is "intensity".`);
+    throw new SarInputError(`${name}: input must be "amplitude" or "intensity" (what a real-valued raster holds), got ${describeValue(input)}. Power/sigma0/gamma0 in linear units is "intensity".`);
   }
 }
 
@@ -126,11 +121,11 @@ export interface LeeOptions {
 export function leeFilter(r: Raster, options: LeeOptions = {}): Raster {
   checkArgs(r, "leeFilter", options, "{ size: 7, looks: 1 }");
   const size = options.size ?? 7;
-  if (!Number.isInteger(size) || size < 3 || size % 2 === 0) throw new SarInputError(`leeFilter size must be an odd integer ≥ 3, got ${shown(size)}.`);
+  if (!Number.isInteger(size) || size < 3 || size % 2 === 0) throw new SarInputError(`leeFilter size must be an odd integer ≥ 3, got ${describeValue(size)}.`);
   const looks = options.looks ?? 1;
   // looks 0 or NaN gave all-NaN output, negative looks no filtering at all
   if (typeof looks !== "number" || !Number.isFinite(looks) || looks <= 0) {
-    throw new SarInputError(`leeFilter looks (equivalent number of looks) must be a positive number, e.g. 1 for single-look data, 4.4 for Sentinel-1 IW GRD; got ${shown(looks)}.`);
+    throw new SarInputError(`leeFilter looks (equivalent number of looks) must be a positive number, e.g. 1 for single-look data, 4.4 for Sentinel-1 IW GRD; got ${describeValue(looks)}.`);
   }
   const cu2 = 1 / looks;
   const src = isComplex(r.dtype) ? intensity(r) : map(r, "", () => NaN, (v) => v);

@@ -4,6 +4,7 @@
  * @module
  */
 import { Ai4eoError } from "../errors.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** One spectral band (or polarisation) of a sensor. */
 export interface SensorBand {
@@ -111,16 +112,11 @@ export function addSensor(sensor: Sensor): void {
   registry.set(sensor.id, sensor);
 }
 
-/** A value as messages show it: strings quoted, NaN as NaN. */
-function shown(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : String(v);
-}
-
 /** Checks a sensor definition where it is made, so that lookups do not fail later or pick the wrong band. */
 function checkSensor(sensor: Sensor): void {
   const where = (s: string) => `Sensor definition${typeof sensor?.id === "string" ? ` "${sensor.id}"` : ""}: ${s}`;
-  if (sensor === null || typeof sensor !== "object") throw new SensorInputError(`A sensor must be an object { id, name, bands }, got ${String(sensor)}.`);
-  if (typeof sensor.id !== "string" || sensor.id === "") throw new SensorInputError(where(`id must be a non-empty string, got ${JSON.stringify(sensor.id) ?? "undefined"}.`));
+  if (sensor === null || typeof sensor !== "object") throw new SensorInputError(`A sensor must be an object { id, name, bands }, got ${describeValue(sensor)}.`);
+  if (typeof sensor.id !== "string" || sensor.id === "") throw new SensorInputError(where(`id must be a non-empty string, got ${describeValue(sensor.id)}.`));
   if (!Array.isArray(sensor.bands) || sensor.bands.length === 0) {
     throw new SensorInputError(where("bands must be a non-empty array of { name, commonName?, center, resolution }."));
   }
@@ -131,12 +127,12 @@ function checkSensor(sensor: Sensor): void {
     }
     for (const k of ["center", "resolution"] as const) {
       if (typeof band[k] !== "number" || !(band[k] > 0) || !Number.isFinite(band[k])) {
-        throw new SensorInputError(where(`band "${band.name}" needs ${k} as a positive number (${k === "center" ? "micrometres" : "metres"}), got ${shown(band[k])}.`));
+        throw new SensorInputError(where(`band "${band.name}" needs ${k} as a positive number (${k === "center" ? "micrometres" : "metres"}), got ${describeValue(band[k])}.`));
       }
     }
     for (const k of ["scale", "offset"] as const) {
       if (band[k] !== undefined && (typeof band[k] !== "number" || !Number.isFinite(band[k]))) {
-        throw new SensorInputError(where(`band "${band.name}" has ${k} ${shown(band[k])}; it must be a finite number or left out.`));
+        throw new SensorInputError(where(`band "${band.name}" ${k} must be a finite number or left out, got ${describeValue(band[k])}.`));
       }
     }
     for (const n of [band.name, ...(band.aliases ?? [])]) {

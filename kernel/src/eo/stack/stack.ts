@@ -4,6 +4,7 @@
  * @module
  */
 import { Ai4eoError } from "../errors.js";
+import { describeValue } from "../../util/describe-value.js";
 import { reproject, type GridLike } from "../geo/reproject.js";
 import { interruptSignal } from "../progress.js";
 import { Raster } from "../raster/raster.js";
@@ -26,20 +27,13 @@ export interface StackOptions {
   signal?: AbortSignal;
 }
 
-function what(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "object") { const n = (v as object).constructor?.name ?? "object"; return `${/^[AEIO]/i.test(n) ? "an" : "a"} ${n}`; }
-  return String(v);
-}
-
 /** Times must be valid Dates, one per layer, in order (equal times, e.g. two tiles of one pass, are allowed). */
 function checkTimes(times: unknown, n: number): void {
   if (times === undefined) return;
-  if (!Array.isArray(times)) throw new StackError(`times must be an array of Dates, one per layer, got ${what(times)}.`);
+  if (!Array.isArray(times)) throw new StackError(`times must be an array of Dates, one per layer, got ${describeValue(times)}.`);
   if (times.length !== n) throw new StackError(`${times.length} times for ${n} layers; pass one time per layer.`);
   times.forEach((d, i) => {
-    if (!(d instanceof Date)) throw new StackError(`times[${i}] is ${what(d)}, not a Date; pass new Date(${typeof d === "string" || typeof d === "number" ? JSON.stringify(d) : '"2020-01-31"'}).`);
+    if (!(d instanceof Date)) throw new StackError(`times[${i}] is ${describeValue(d)}, not a Date; pass new Date(${typeof d === "string" || typeof d === "number" ? JSON.stringify(d) : '"2020-01-31"'}).`);
     if (Number.isNaN(d.getTime())) throw new StackError(`times[${i}] is an invalid Date; check the string it was made from (ISO 8601, e.g. "2020-01-31").`);
     if (i > 0 && d.getTime() < (times[i - 1] as Date).getTime()) {
       throw new StackError(`times are not in order: times[${i}] (${d.toISOString()}) is before times[${i - 1}] (${(times[i - 1] as Date).toISOString()}). Sort the sources by date before stacking, so layer t follows layer t − 1.`);
@@ -70,10 +64,10 @@ export class RasterStack {
   readonly layers: Raster[];
 
   constructor(layers: Raster[], times?: Date[]) {
-    if (!Array.isArray(layers)) throw new StackError(`A stack needs an array of Rasters, got ${what(layers)}.`);
+    if (!Array.isArray(layers)) throw new StackError(`A stack needs an array of Rasters, got ${describeValue(layers)}.`);
     if (layers.length === 0) throw new StackError("A stack needs at least one raster.");
     layers.forEach((l, i) => {
-      if (!(l instanceof Raster)) throw new StackError(`Layer ${i} is ${what(l)}, not a Raster. Build stacks from sources with stackRasters().`);
+      if (!(l instanceof Raster)) throw new StackError(`Layer ${i} is ${describeValue(l)}, not a Raster. Build stacks from sources with stackRasters().`);
       if (l.dtype.startsWith("c")) throw new StackError(`Layer ${i} is ${l.dtype} (complex); convert it first, e.g. intensity(layer) or amplitude(layer).`);
     });
     const first = layers[0]!;
@@ -102,10 +96,10 @@ export class RasterStack {
    */
   profile(col: number, row: number, band = 1): Float32Array {
     if (!Number.isInteger(col) || !Number.isInteger(row)) {
-      throw new StackError(`profile needs integer pixel coordinates (col, row), got (${what(col)}, ${what(row)}); round them, e.g. Math.floor(col).`);
+      throw new StackError(`profile needs integer pixel coordinates (col, row), got col ${describeValue(col)} and row ${describeValue(row)}; round them, e.g. Math.floor(col).`);
     }
     if (col < 0 || row < 0 || col >= this.width || row >= this.height) throw new StackError(`Pixel (${col}, ${row}) is outside the ${this.width}×${this.height} stack.`);
-    if (!Number.isInteger(band) || band < 1 || band > this.count) throw new StackError(`Band ${what(band)} is not in this stack, which has bands 1..${this.count}.`);
+    if (!Number.isInteger(band) || band < 1 || band > this.count) throw new StackError(`band must be a band number 1..${this.count} of this stack, got ${describeValue(band)}.`);
     return Float32Array.from(this.layers, (l) => l.band(band)[row * this.width + col]!);
   }
 
@@ -160,21 +154,21 @@ export class RasterStack {
  * ```
  */
 export async function stackRasters(sources: RasterSourceLike[], options: StackOptions = {}): Promise<RasterStack> {
-  if (!Array.isArray(sources)) throw new StackError(`stackRasters needs an array of sources (opened files or Rasters), got ${what(sources)}. For one raster pass [raster].`);
+  if (!Array.isArray(sources)) throw new StackError(`stackRasters needs an array of sources (opened files or Rasters), got ${describeValue(sources)}. For one raster pass [raster].`);
   if (sources.length === 0) throw new StackError("stackRasters needs at least one source.");
   sources.forEach((s, i) => {
     if (s === null || typeof s !== "object" || typeof (s as RasterSourceLike).read !== "function") {
-      throw new StackError(`Source ${i} is ${what(s)}, not a raster source; pass what openRaster() returns or a Raster.`);
+      throw new StackError(`Source ${i} is ${describeValue(s)}, not a raster source; pass what openRaster() returns or a Raster.`);
     }
     if (s.dtype.startsWith("c")) throw new StackError(`Source ${i} is ${s.dtype} (complex); stacks hold real values. Convert it first, e.g. intensity(await source.read()).`);
   });
-  if (options === null || typeof options !== "object") throw new StackError(`options must be an object such as { times }, got ${what(options)}.`);
+  if (options === null || typeof options !== "object") throw new StackError(`options must be an object such as { times }, got ${describeValue(options)}.`);
   checkTimes(options.times, sources.length);
   if (options.resampling !== undefined && !["nearest", "bilinear", "average"].includes(options.resampling)) {
-    throw new StackError(`resampling must be "nearest", "bilinear" or "average", got ${what(options.resampling)}.`);
+    throw new StackError(`resampling must be "nearest", "bilinear" or "average", got ${describeValue(options.resampling)}.`);
   }
   if (options.bands !== undefined && (!Array.isArray(options.bands) || options.bands.length === 0 || options.bands.some((b) => !Number.isInteger(b)))) {
-    throw new StackError(`bands must be a non-empty array of 1-based band numbers such as [1, 2, 3], got ${Array.isArray(options.bands) ? `[${options.bands.map(what).join(", ")}]` : what(options.bands)}.`);
+    throw new StackError(`bands must be a non-empty array of 1-based band numbers such as [1, 2, 3], got ${describeValue(options.bands)}.`);
   }
   const signal = options.signal ?? interruptSignal();
   const grid: GridLike = options.like ?? sources[0]!;

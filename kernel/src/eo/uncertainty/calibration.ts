@@ -5,7 +5,8 @@
  */
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, svgLines, textTable } from "./html.js";
-import { argmaxRow, describeValue, toLabels, toProbabilities, type MatrixInput } from "./matrix.js";
+import { argmaxRow, toLabels, toProbabilities, type MatrixInput } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** Largest number of reliability bins accepted (a diagram with more bins than this has no meaning and would exhaust memory). */
 export const MAX_BINS = 100_000;

@@ -9,7 +9,8 @@ import { Raster } from "../raster/raster.js";
 import type { CRS, GeoTransform } from "../raster/types.js";
 import { AlphaRangeError, CalibrationSplitTooSmallError, LengthMismatchError, UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, textTable } from "./html.js";
-import { describeValue, toLabels, toProbabilities, toVector, type Matrix, type MatrixInput } from "./matrix.js";
+import { toLabels, toProbabilities, toVector, type Matrix, type MatrixInput } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /**
  * Checks α ∈ (0, 1).

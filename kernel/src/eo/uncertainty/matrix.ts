@@ -5,6 +5,7 @@
  */
 import type { Tensor } from "../model/tensor.js";
 import { LengthMismatchError, ProbabilityError, UncertaintyInputError } from "./errors.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** A dense row-major matrix: `n` rows (samples or pixels) × `k` columns (classes). */
 export interface Matrix {
@@ -32,18 +33,6 @@ export const PROBABILITY_TOLERANCE = 1e-3;
 
 function isMatrix(x: MatrixInput): x is Matrix {
   return !Array.isArray(x) && typeof (x as Matrix).n === "number" && typeof (x as Matrix).k === "number";
-}
-
-/** A short description of a value of the wrong kind, for error messages. */
-export function describeValue(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return `${typeof v} ${String(v)}`;
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === "function") return "a function";
-  return "an object";
 }
 
 function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<number> {

@@ -5,7 +5,8 @@
  */
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, svgLines, textTable } from "./html.js";
-import { checkTemperature, describeValue, toMatrix, toProbabilities, toVector, type MatrixInput } from "./matrix.js";
+import { checkTemperature, toMatrix, toProbabilities, toVector, type MatrixInput } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import type { PredictiveDistribution } from "./predictive.js";
 
 /**

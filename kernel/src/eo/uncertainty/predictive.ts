@@ -10,7 +10,8 @@ import type { CRS, GeoTransform, RasterSourceLike } from "../raster/types.js";
 import { UncertaintyInputError } from "./errors.js";
 import { reporter, reportingOptionsProblem, type ReportingOptions } from "./reporter.js";
 import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
-import { checkProbabilities, describeValue, softmax, toMatrix } from "./matrix.js";
+import { checkProbabilities, softmax, toMatrix } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { classificationMeasures, regressionMeasures, type ClassificationMeasures, type RegressionMeasures } from "./measures.js";
 import {
   augment, checkAugmentation, concatBatch, DEFAULT_AUGMENTATIONS, inverseAugmentation, itemSize, MAX_REPEAT_VALUES, repeatBatch, sliceBatch, type Augmentation,

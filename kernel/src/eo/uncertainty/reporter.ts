@@ -5,7 +5,7 @@
  */
 import { currentDisplayHost } from "../display.js";
 import { progress, type Progress } from "../progress.js";
-import { describeValue } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** Progress of a long computation: `done` of `total` forward passes. */
 export interface ProgressInfo {

@@ -14,7 +14,7 @@ import { Raster } from "../raster/raster.js";
 import type { RasterSourceLike } from "../raster/types.js";
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, stats, textTable } from "./html.js";
-import { describeValue } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 import { classificationMeasures, regressionMeasures } from "./measures.js";
 import { mcDropout, testTimeAugmentation, type PredictiveDistribution } from "./predictive.js";
 import { reporter, reportingOptionsProblem, type ReportingOptions } from "./reporter.js";

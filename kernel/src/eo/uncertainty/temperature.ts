@@ -6,7 +6,8 @@
 import type { Predictor, Tensor } from "../model/tensor.js";
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, htmlTable, textTable } from "./html.js";
-import { describeValue, softmax, softmaxMatrix, toLabels, toMatrix, type Matrix, type MatrixInput } from "./matrix.js";
+import { softmax, softmaxMatrix, toLabels, toMatrix, type Matrix, type MatrixInput } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 
 function nllAt(z: Matrix, y: Int32Array, beta: number): { f: number; g: number; h: number } {
   // f(β) = mean(logsumexp(β z) − β z_y); convex in β = 1/T.

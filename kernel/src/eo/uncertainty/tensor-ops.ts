@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../model/tensor.js";
 import { UncertaintyInputError } from "./errors.js";
-import { describeValue } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /**
  * Number of values in one item of the batch (product of dims after the first).

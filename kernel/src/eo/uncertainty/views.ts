@@ -11,7 +11,7 @@ import type { RasterSourceLike } from "../raster/types.js";
 import { MAX_BINS } from "./calibration.js";
 import { UncertaintyInputError } from "./errors.js";
 import { DISPLAY, escapeHtml, fmt, htmlTable, svgLines, textTable } from "./html.js";
-import { describeValue } from "./matrix.js";
+import { describeValue } from "../../util/describe-value.js";
 
 function hexToRgb(hex: string): [number, number, number] {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
