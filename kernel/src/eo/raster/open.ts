@@ -23,6 +23,7 @@ import { gatherSamples } from "./gather-samples.js";
 import { blockPart, readRowsDirect, readsRowsDirectly, RowBuffers } from "./direct-rows.js";
 import { decodeBlock, describeImage, fetchBlocks, missingBlockValue, type TiffImage } from "./tiff-image.js";
 import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
+import { describeValue } from "../../util/describe-value.js";
 import {
   arrayTypeFor, isComplex,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type GroundControlPoint, type RasterSourceLike, type ReadOptions, type Window,
@@ -228,11 +229,11 @@ export class RasterSource implements RasterSourceLike {
     signal?.throwIfAborted();
     const bands = options.bands ?? Array.from({ length: this.count }, (_, i) => i + 1);
     if (!Array.isArray(bands)) {
-      throw new RasterRangeError(this.name, "band", `bands must be an array of band numbers like [1] or [3, 2, 1]; got ${describe(bands)}.`);
+      throw new RasterRangeError(this.name, "band", `bands must be an array of band numbers like [1] or [3, 2, 1]; got ${describeValue(bands)}.`);
     }
     for (const b of bands) {
       if (typeof b !== "number") {
-        throw new RasterRangeError(this.name, "band", `band ${describe(b)} is not a number: pass band numbers like [1] or [3, 2, 1] (1..${this.count}, 1-based as in GDAL).`);
+        throw new RasterRangeError(this.name, "band", `bands must be band numbers like [1] or [3, 2, 1] (1..${this.count}, 1-based as in GDAL); got ${describeValue(b)} among them.`);
       }
       if (!Number.isInteger(b) || b < 1 || b > this.count) {
         throw new RasterRangeError(this.name, "band", `band ${b} is out of range: this raster has bands 1..${this.count} (band numbers are 1-based, as in GDAL).`);
@@ -361,7 +362,7 @@ export class RasterSource implements RasterSourceLike {
     const w = window ?? { col: 0, row: 0, width: this.width, height: this.height };
     if (typeof w !== "object" || w === null || Array.isArray(w) || ![w.col, w.row, w.width, w.height].every((v) => typeof v === "number")) {
       throw new RasterRangeError(this.name, "window",
-        `a window is { col, row, width, height } with numbers (pixels; col, row from the top-left corner); got ${describe(w)}.`);
+        `a window is { col, row, width, height } with numbers (pixels; col, row from the top-left corner); got ${describeValue(w)}.`);
     }
     if (
       ![w.col, w.row, w.width, w.height].every(Number.isInteger) || w.width <= 0 || w.height <= 0 ||
@@ -716,16 +717,3 @@ export async function openRaster(source: string | URL | Uint8Array | ArrayBuffer
   }
 }
 
-/** A short description of a value for messages: `1`, `"1"` (a string), `[0,0,10,10]`, `undefined`. */
-function describe(v: unknown): string {
-  if (typeof v === "string") return `${JSON.stringify(v)} (a string)`;
-  if (typeof v === "object" && v !== null) {
-    try {
-      const s = JSON.stringify(v);
-      return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-    } catch {
-      return Object.prototype.toString.call(v);
-    }
-  }
-  return String(v);
-}
