@@ -12,6 +12,9 @@ test("seeds must be integers from 0 to 2^32 − 1", () => {
   }
   assert.equal(seededRandom(42)(), 0.6011037519201636);
   assert.equal(seededRandom(2 ** 32 - 1)(), seededRandom(2 ** 32 - 1)());
+  // the value as received, with its kind where the literal would mislead
+  assert.throws(() => seededRandom("7" as unknown as number), (e: unknown) => e instanceof DatasetError && /; got the string "7"\.$/.test(e.message));
+  assert.throws(() => seededRandom(-1), (e: unknown) => e instanceof DatasetError && /; got -1\.$/.test(e.message));
 });
 
 test("split ratios must be finite; block sizes and footprints too", () => {

@@ -25,7 +25,7 @@ test("writeRaster: paths that cannot be written are RasterWriteErrors naming the
   await bad(r, {}, /plain is a file, not a folder/, "plain/x.tif");
   await assert.rejects(writeRaster("", r), writeError(/writeRaster needs a file path \(a non-empty string\)/));
   await assert.rejects(writeRaster(5 as unknown as string, r), writeError(/writeRaster needs a file path .*got 5/));
-  await bad({ width: 2, height: 1 }, {}, /writeRaster needs a Raster, got Object/);
+  await bad({ width: 2, height: 1 }, {}, /writeRaster needs a Raster, got an object \(\{ width: 2, height: 1 \}\)\./);
   await bad(undefined, {}, /writeRaster needs a Raster, got undefined/);
 });
 
@@ -42,7 +42,7 @@ test("writeRaster: options GDAL could not read back, or that were silently ignor
   await bad(r, { compress: "zstd", level: 30 }, /level 30 does not fit zstd: use an integer 1–22 \(default 9\)/);
   await bad(make("uint8", {}, 1, 40, 40), { cog: true, tileSize: 16, overviewResampling: "bilinear" }, /overviewResampling must be "average" or "nearest", got "bilinear"/);
   await bad(r, null, /options must be an object such as \{ cog: true, compress: "deflate" \}, got null/);
-  await bad(r, "cog", /options must be an object .*got "cog"/);
+  await bad(r, "cog", /options must be an object .*got the string "cog"\./);
 });
 
 test("writeRaster: nodata the data type cannot hold, or that differs per band, is refused (GDAL would read a value no pixel equals)", async () => {

@@ -21,7 +21,7 @@ test("addSensor: definitions that would fail later or pick the wrong band are re
 test("getSensor/findBand/sensorBandNumbers: arguments of the wrong type are SensorInputErrors (were TypeErrors)", () => {
   assert.throws(() => getSensor(null as unknown as string), sensorError(/A sensor is an id such as "s2", "l8", "sentinel-2-msi" or a Sensor object, got null \(registered: sentinel-2-msi/));
   assert.throws(() => findBand({ id: "y" } as Sensor, "red"), sensorError(/Sensor definition "y": bands must be a non-empty array/));
-  assert.throws(() => findBand("s2", 4 as unknown as string), sensorError(/Band names are strings such as "B04" or "red", got number 4 \(for band numbers in a file, index the raster: raster\.band\(4\)\)/));
+  assert.throws(() => findBand("s2", 4 as unknown as string), sensorError(/Band names are strings such as "B04" or "red", got 4 \(for band numbers in a file, index the raster: raster\.band\(4\)\)/));
   assert.throws(() => sensorBandNumbers("s2", "red" as unknown as string[]), sensorError(/Band names must be an array such as \["red", "nir"\], got "red"/));
   assert.throws(() => sensorBandNumbers("s2", ["red"], [4 as unknown as string]), sensorError(/order must be an array of band names/));
 });

@@ -7,6 +7,7 @@
 import type { Bounds } from "../raster/types.js";
 import { DatasetError } from "./errors.js";
 import { recordSeed } from "../provenance.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /**
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence on
@@ -21,7 +22,7 @@ import { recordSeed } from "../provenance.js";
  */
 export function seededRandom(seed: number): () => number {
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
-    throw new DatasetError(`A seed must be an integer from 0 to 4294967295; got ${typeof seed === "string" ? JSON.stringify(seed) : String(seed)}.`, "");
+    throw new DatasetError(`A seed must be an integer from 0 to 4294967295; got ${describeValue(seed)}.`, "");
   }
   recordSeed(seed);
   let a = seed >>> 0;

@@ -7,6 +7,7 @@ import { Ai4eoError } from "../errors.js";
 import { proj4 } from "../lazy-deps.js";
 import type { CRS, GeoTransform } from "../raster/types.js";
 import { epsgToProj4 } from "./epsg.js";
+import { describeValue } from "../../util/describe-value.js";
 
 // proj4 (~130 ms to load) is loaded on the first transform, not when the library is imported
 
@@ -31,7 +32,7 @@ export type CrsLike = CRS | number | string;
 export function toCrs(c: CrsLike): CRS {
   if (typeof c === "number" && !(Number.isInteger(c) && c > 0)) throw new CrsError(c, `EPSG codes are positive whole numbers such as 32725, got ${c}.`);
   if (c === null || (typeof c !== "number" && typeof c !== "string" && typeof c !== "object")) {
-    throw new CrsError(c, `A CRS is an EPSG code (32725 or "EPSG:32725"), a proj4 string or { epsg?, wkt?, proj4? }, got ${c === null || c === undefined ? String(c) : `${typeof c} ${String(c)}`}.`);
+    throw new CrsError(c, `A CRS is an EPSG code (32725 or "EPSG:32725"), a proj4 string or { epsg?, wkt?, proj4? }, got ${describeValue(c)}.`);
   }
   if (typeof c === "number") return { epsg: c, ...(epsgToProj4(c) ? { proj4: epsgToProj4(c)! } : {}) };
   if (typeof c === "string") {

@@ -15,6 +15,7 @@ import { withDropoutSeed } from "./onnx-dropout-seed.js";
 import { recordInput, recordSeed } from "../provenance.js";
 import type { PredictOptions, Predictor, Tensor } from "./tensor.js";
 import { WorkerRunner } from "./worker-runner.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** The `metadata_props` key that holds the card JSON. */
 export const CARD_METADATA_KEY = "ai4eo.card";
@@ -382,11 +383,11 @@ const OPTIMIZATION_LEVELS = ["disabled", "basic", "extended", "all"] as const;
 
 /** Refuses options onnxruntime would misread: threads that are not a whole number in range (a million froze the process), an unknown optimization level. */
 function checkLoadOptions(options: LoadModelOptions, path: string): LoadModelOptions {
-  if (typeof options !== "object") throw new ModelLoadError(`loadModel(${path}): options must be an object such as { threads: 2 }; got ${typeof options}.`, path);
+  if (typeof options !== "object") throw new ModelLoadError(`loadModel(${path}): options must be an object such as { threads: 2 }; got ${describeValue(options)}.`, path);
   const t = options.threads;
   if (t !== undefined && !(typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= MAX_MODEL_THREADS)) {
     throw new ModelLoadError(
-      `loadModel(${path}): threads must be a whole number from 1 to ${MAX_MODEL_THREADS} (this machine has ${availableParallelism()} cores); got ${typeof t === "string" ? JSON.stringify(t) : String(t)}. Leave it out for one per core.`, path);
+      `loadModel(${path}): threads must be a whole number from 1 to ${MAX_MODEL_THREADS} (this machine has ${availableParallelism()} cores); got ${describeValue(t)}. Leave it out for one per core.`, path);
   }
   const o = options.optimization;
   if (o !== undefined && !(OPTIMIZATION_LEVELS as readonly unknown[]).includes(o)) {

@@ -12,6 +12,7 @@ import { Raster } from "./raster.js";
 import { Tag } from "./tiff-ifd.js";
 import { arrayTypeFor, isComplex, type BandArray, type CRS, type DType } from "./types.js";
 import { isGeographicEpsg } from "../geo/epsg.js";
+import { describeValue } from "../../util/describe-value.js";
 
 const deflateAsync = promisify(deflate);
 
@@ -177,11 +178,11 @@ function nodataProblem(nd: number, dtype: DType): string | undefined {
 
 function checkOptions(raster: Raster, options: WriteRasterOptions, name: string): void {
   if (!(raster instanceof Raster)) {
-    throw new RasterWriteError(name, `writeRaster needs a Raster, got ${raster === null || typeof raster !== "object" ? String(raster) : (raster as object).constructor?.name ?? "an object"}. ` +
+    throw new RasterWriteError(name, `writeRaster needs a Raster, got ${describeValue(raster)}. ` +
       "Read a source first (await source.read()) or build one with new Raster({ width, height, dtype, bands }).");
   }
   if (options === null || typeof options !== "object") {
-    throw new RasterWriteError(name, `options must be an object such as { cog: true, compress: "deflate" }, got ${JSON.stringify(options)}.`);
+    throw new RasterWriteError(name, `options must be an object such as { cog: true, compress: "deflate" }, got ${describeValue(options)}.`);
   }
   const { compress = "deflate", level, predictor, tileSize, overviewResampling } = options;
   if (!["deflate", "zstd", "none"].includes(compress)) throw new RasterWriteError(name, `unknown compression ${JSON.stringify(compress)}: use "deflate", "zstd" or "none".`);

@@ -6,6 +6,7 @@
  */
 import { Ai4eoError } from "../errors.js";
 import { d3Chromatic } from "./lazy-modules.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** An unknown colormap name. */
 export class ColormapError extends Ai4eoError {}
@@ -80,7 +81,7 @@ export function listColormaps(): string[] {
  * ```
  */
 export function colormapLut(name: string): Uint8Array {
-  if (typeof name !== "string") throw new ColormapError(`A colormap is named by a string such as "viridis" or "RdYlGn_r", got ${name === null ? "null" : typeof name} ${typeof name === "object" ? "" : String(name)}`.trimEnd() + ".");
+  if (typeof name !== "string") throw new ColormapError(`A colormap is named by a string such as "viridis" or "RdYlGn_r", got ${describeValue(name)}.`);
   const cached = luts.get(name);
   if (cached) return cached;
   const reversed = name.endsWith("_r");

@@ -9,6 +9,7 @@ import type { Bounds, CRS, DType, GeoTransform } from "../raster/types.js";
 import { colormapLut } from "./colormaps.js";
 import { fastPng } from "./lazy-modules.js";
 import { percentileStretch } from "./stretch.js";
+import { describeValue } from "../../util/describe-value.js";
 
 /** Options of {@link quicklook}. */
 export interface QuicklookOptions {
@@ -51,7 +52,7 @@ export function quicklook(r: Pick<Raster, "width" | "height" | "count" | "dtype"
   for (const b of bands) if (!Number.isInteger(b) || b < 1 || b > r.count) throw new QuicklookError(`Band ${b} is out of range: this raster has bands 1..${r.count}.`);
   const maxSize = options.maxSize ?? 512;
   if (typeof maxSize !== "number" || !Number.isInteger(maxSize) || maxSize < 1) {
-    throw new QuicklookError(`maxSize must be a whole number of pixels ≥ 1 (the quicklook's longest side; default 512), got ${typeof maxSize === "string" ? JSON.stringify(maxSize) : String(maxSize)}.`);
+    throw new QuicklookError(`maxSize must be a whole number of pixels ≥ 1 (the quicklook's longest side; default 512), got ${describeValue(maxSize)}.`);
   }
   const scale = Math.min(1, maxSize / Math.max(r.width, r.height));
   const W = Math.max(1, Math.round(r.width * scale));

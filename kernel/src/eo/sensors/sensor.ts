@@ -185,7 +185,7 @@ export function getSensor(id: string | Sensor): Sensor {
 export function findBand(sensor: string | Sensor, key: string): SensorBand {
   const s = getSensor(sensor);
   if (typeof key !== "string") {
-    throw new SensorInputError(`Band names are strings such as "B04" or "red", got ${typeof key} ${String(key)}${typeof key === "number" ? ` (for band numbers in a file, index the raster: raster.band(${key}))` : ""}.`);
+    throw new SensorInputError(`Band names are strings such as "B04" or "red", got ${describeValue(key)}${typeof key === "number" ? ` (for band numbers in a file, index the raster: raster.band(${key}))` : ""}.`);
   }
   const k = key.toLowerCase();
   const hit = s.bands.find((x) => x.name.toLowerCase() === k) ?? s.bands.find((x) => x.commonName?.toLowerCase() === k) ??

@@ -150,7 +150,7 @@ export function withTemperature<P extends Predictor>(predictor: P, temperature: 
   const T = temperature instanceof TemperatureScaler ? temperature.temperature : temperature;
   if (typeof T !== "number" || !(T > 0 && Number.isFinite(T))) {
     throw new UncertaintyInputError(
-      `The temperature must be a positive number, got ${typeof T === "number" ? T : describeValue(T)}; pass fitTemperature()'s result or a number such as 1.5.`,
+      `The temperature must be a positive number, got ${describeValue(T)}; pass fitTemperature()'s result or a number such as 1.5.`,
       { temperature: T },
     );
   }
