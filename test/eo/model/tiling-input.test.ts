@@ -31,3 +31,11 @@ test("valid layouts are unchanged, and a stride below 1 still means 1", () => {
   assert.deepEqual(tileStarts(4, 4, 3), [0]);
   assert.deepEqual(tileStarts(5, 4, 0), [0, 1]);
 });
+
+test("tileStarts refuses a stride larger than the tile (before: tileStarts(20, 4, 8) was [0, 8, 16], leaving pixels 4-7 and 12-15 in no tile)", () => {
+  assert.throws(() => tileStarts(20, 4, 8), (e: unknown) => e instanceof ModelInputError && e.got === 8 &&
+    /^tileStarts: a stride of 8 is larger than the tile \(4\), so pixels between tiles would be in none; use a stride ≤ 4/.test(e.message));
+  // a stride equal to the tile (no overlap) still covers the scene
+  const starts = tileStarts(20, 4, 4);
+  assert.deepEqual(starts, [0, 4, 8, 12, 16]);
+});

@@ -9,8 +9,9 @@ import { ModelInputError } from "./errors.js";
  * Start offsets of tiles of length `tile` covering `0..total` with at most `stride` between
  * starts; the last tile ends exactly at `total` (no padding). `tile` must be ≤ `total`.
  * @throws {ModelInputError} unless total and tile are positive whole numbers with tile ≤ total
- * (an infinite total or tile never ended) and stride is a finite number (NaN or Infinity skipped
- * every start but the first and last; a stride below 1 means 1)
+ * (an infinite total or tile never ended) and stride is a finite number not above tile (NaN or
+ * Infinity skipped every start but the first and last; a stride above the tile left gaps between
+ * tiles); a stride below 1 means 1
  * @example
  * ```ts
  * tileStarts(10, 4, 3); // [0, 3, 6]
@@ -27,6 +28,9 @@ export function tileStarts(total: number, tile: number, stride: number): number[
   }
   if (typeof stride !== "number" || !Number.isFinite(stride)) {
     throw new ModelInputError(`tileStarts needs a finite number as stride (at most this many pixels between starts), got ${describeValue(stride)}; e.g. tileStarts(10, 4, 3).`, "a finite number", stride);
+  }
+  if (stride > tile) {
+    throw new ModelInputError(`tileStarts: a stride of ${stride} is larger than the tile (${tile}), so pixels between tiles would be in none; use a stride ≤ ${tile} (tile − overlap), e.g. tileStarts(${total}, ${tile}, ${tile}).`, `a stride ≤ ${tile}`, stride);
   }
   const out: number[] = [];
   const s = Math.max(1, Math.floor(stride));
