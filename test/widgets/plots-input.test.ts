@@ -82,3 +82,22 @@ test("histogram range must be two finite numbers with min < max (before: [0, Inf
   assert.deepEqual([...h.stats.edges], [0, 2, 4, 6, 8]);
   assert.deepEqual([...h.stats.counts[0]!], [8, 8, 8, 8]);
 });
+
+test("heatmap and imagePlot zmin/zmax must be finite numbers with zmin < zmax (before: NaN was dropped on the wire and garbled the PNG fallback, a string or an inverted range went to plotly as is)", () => {
+  const values = new Float32Array([1, 2, 3, 4, 5, 6]);
+  for (const [field, v] of [["zmin", Number.NaN], ["zmax", Infinity], ["zmin", "0"], ["zmax", null]] as const) {
+    assert.throws(() => plots.heatmap(values, 2, 3, { [field]: v } as never), (e: unknown) => e instanceof WidgetPropertyError && e.field === field &&
+      e.message.startsWith(`heatmap.${field} must be a finite number (the value drawn at that end of the colour scale), got `), `${field} ${String(v)}`);
+  }
+  for (const [zmin, zmax] of [[2, 1], [1, 1]]) {
+    assert.throws(() => plots.heatmap(values, 2, 3, { zmin, zmax }), (e: unknown) => e instanceof WidgetPropertyError && e.field === "zmax" &&
+      e.message.startsWith(`heatmap.zmax must be a number above zmin (${zmin}): zmin is the low end of the colour scale`), `${zmin} ${zmax}`);
+  }
+  assert.throws(() => plots.imagePlot(raster, { zmin: -1, zmax: -2 }), (e: unknown) => e instanceof WidgetPropertyError && e.field === "zmax");
+  // valid ranges, and one end alone, are kept as given
+  const trace = (f: { data: unknown[] }) => f.data[0] as Record<string, unknown>;
+  const t = trace(plots.heatmap(values, 2, 3, { zmin: -1, zmax: 1 }));
+  assert.deepEqual([t["zmin"], t["zmax"]], [-1, 1]);
+  const u = trace(plots.heatmap(values, 2, 3, { zmin: 0 }));
+  assert.deepEqual([u["zmin"], u["zmax"]], [0, 6]);
+});

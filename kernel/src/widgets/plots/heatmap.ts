@@ -27,6 +27,23 @@ export interface HeatmapOptions {
 }
 
 /**
+ * zmin and zmax, when given, must be finite numbers with zmin < zmax: NaN or a string gave a blank
+ * or garbled colour scale in the browser and in the PNG fallback; an empty or inverted range has no
+ * colours to spread the values over.
+ */
+function checkColourRange(options: HeatmapOptions): void {
+  for (const field of ["zmin", "zmax"] as const) {
+    const v = options[field];
+    if (v !== undefined && !(typeof v === "number" && Number.isFinite(v))) {
+      throw new WidgetPropertyError("heatmap", field, "a finite number (the value drawn at that end of the colour scale)", v);
+    }
+  }
+  if (options.zmin !== undefined && options.zmax !== undefined && !(options.zmin < options.zmax)) {
+    throw new WidgetPropertyError("heatmap", "zmax", `a number above zmin (${options.zmin}): zmin is the low end of the colour scale, zmax the high end (swap them if they are the wrong way round)`, options.zmax);
+  }
+}
+
+/**
  * A `rows × cols` grid of values (row-major) as a heatmap; nodata/NaN cells stay empty. The grid
  * travels as one Float32 binary buffer.
  * @example
@@ -38,6 +55,7 @@ export function heatmap(values: ArrayLike<number>, rows: number, cols: number, o
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || rows * cols !== values.length) {
     throw new WidgetPropertyError("heatmap", "values", `${rows}×${cols} = ${rows * cols} values`, values);
   }
+  checkColourRange(options);
   const z = new Float32Array(values.length);
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < z.length; i++) {
