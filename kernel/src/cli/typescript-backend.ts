@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { KernelServer } from "../jupyter/server.js";
  * const backend = new TypeScriptBackend();
  * const server = new KernelServer(connection, backend);
  * ```

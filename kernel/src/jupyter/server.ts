@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { readConnectionFile } from "./connection.js";
  * const server = new KernelServer(readConnectionFile(file), backend);
  * await server.start();
  * ```

@@ -11,7 +11,7 @@ const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
  * A plotly figure (traces, layout, config) plus numbers the helper computed (`stats`).
  * @example
  * ```ts
- * const fig = histogram(raster, { bands: [4] });
+ * const fig = plots.histogram(raster, { bands: [4] });
  * fig;                         // displays an interactive plot
  * const plot = fig.show();     // or get the Plot widget to react to clicks
  * plot.onClick((pts) => console.log(pts));

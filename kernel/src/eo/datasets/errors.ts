@@ -22,8 +22,13 @@ export class DatasetError extends Ai4eoError {
  * report these and go on unless asked to stop (`onError: "throw"`).
  * @example
  * ```ts
- * for await (const s of ds.samples()) { ... }
+ * for await (const s of ds.samples()) console.log(s.id); // unreadable samples are skipped
  * ds.problems; // [{ id, path, message }]
+ * try {
+ *   for await (const s of ds.samples({ onError: "throw" })) console.log(s.id);
+ * } catch (e) {
+ *   if (e instanceof SampleReadError) console.log(e.id, e.path, e.message);
+ * }
  * ```
  */
 export class SampleReadError extends Ai4eoError {

@@ -114,7 +114,7 @@ export const MAX_THUMBNAIL_SIDE = 4096;
  * const ds = await openEuroSat("EuroSAT_MS");
  * const split = ds.withRandomSplit({ seed: 42 });
  * const stats = await split.split("train").bandStats();
- * for await (const b of split.split("train").batches({ batchSize: 64, normalization: stats.normalization })) { ... }
+ * for await (const b of split.split("train").batches({ batchSize: 64, normalization: stats.normalization })) train(b);
  * ds.toTable().groupby("class").count();
  * ```
  */

@@ -114,35 +114,65 @@ export function ndvi(bands: IndexBands, options: IndexOptions = {}): Float32Arra
   return normalizedDifference(nir!, red!, options);
 }
 
-/** NDWI = (Green − NIR) / (Green + NIR). McFeeters (1996), Int. J. Remote Sensing 17(7). @example `ndwi({ green, nir })` */
+/**
+ * NDWI = (Green − NIR) / (Green + NIR). McFeeters (1996), Int. J. Remote Sensing 17(7).
+ * @example
+ * ```ts
+ * const index = ndwi({ green, nir }); // Float32Array; NaN where an input is NaN (or options.nodata) or the ratio is not finite
+ * ```
+ */
 export function ndwi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
   checkOptions(options, "NDWI");
   const [g, nir] = need(bands, ["green", "nir"], "NDWI");
   return normalizedDifference(g!, nir!, options);
 }
 
-/** MNDWI = (Green − SWIR1.6) / (Green + SWIR1.6). Xu (2006), Int. J. Remote Sensing 27(14). @example `mndwi({ green, swir16 })` */
+/**
+ * MNDWI = (Green − SWIR1.6) / (Green + SWIR1.6). Xu (2006), Int. J. Remote Sensing 27(14).
+ * @example
+ * ```ts
+ * const index = mndwi({ green, swir16 }); // Float32Array; NaN where an input is NaN (or options.nodata) or the ratio is not finite
+ * ```
+ */
 export function mndwi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
   checkOptions(options, "MNDWI");
   const [g, s] = need(bands, ["green", "swir16"], "MNDWI");
   return normalizedDifference(g!, s!, options);
 }
 
-/** NDBI = (SWIR1.6 − NIR) / (SWIR1.6 + NIR). Zha et al. (2003), Int. J. Remote Sensing 24(3). @example `ndbi({ swir16, nir })` */
+/**
+ * NDBI = (SWIR1.6 − NIR) / (SWIR1.6 + NIR). Zha et al. (2003), Int. J. Remote Sensing 24(3).
+ * @example
+ * ```ts
+ * const index = ndbi({ swir16, nir }); // Float32Array; NaN where an input is NaN (or options.nodata) or the ratio is not finite
+ * ```
+ */
 export function ndbi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
   checkOptions(options, "NDBI");
   const [s, nir] = need(bands, ["swir16", "nir"], "NDBI");
   return normalizedDifference(s!, nir!, options);
 }
 
-/** NBR = (NIR − SWIR2.2) / (NIR + SWIR2.2). Key & Benson (2006), FIREMON Landscape Assessment. @example `nbr({ nir, swir22 })` */
+/**
+ * NBR = (NIR − SWIR2.2) / (NIR + SWIR2.2). Key & Benson (2006), FIREMON Landscape Assessment.
+ * @example
+ * ```ts
+ * const index = nbr({ nir, swir22 }); // Float32Array; NaN where an input is NaN (or options.nodata) or the ratio is not finite
+ * ```
+ */
 export function nbr(bands: IndexBands, options: IndexOptions = {}): Float32Array {
   checkOptions(options, "NBR");
   const [nir, s] = need(bands, ["nir", "swir22"], "NBR");
   return normalizedDifference(nir!, s!, options);
 }
 
-/** NDSI = (Green − SWIR1.6) / (Green + SWIR1.6). Hall et al. (1995), Remote Sens. Environ. 54(2). @example `ndsi({ green, swir16 })` */
+/**
+ * NDSI = (Green − SWIR1.6) / (Green + SWIR1.6). Hall et al. (1995), Remote Sens. Environ. 54(2).
+ * @example
+ * ```ts
+ * const index = ndsi({ green, swir16 }); // Float32Array; NaN where an input is NaN (or options.nodata) or the ratio is not finite
+ * ```
+ */
 export function ndsi(bands: IndexBands, options: IndexOptions = {}): Float32Array {
   checkOptions(options, "NDSI");
   const [g, s] = need(bands, ["green", "swir16"], "NDSI");

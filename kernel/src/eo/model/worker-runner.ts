@@ -171,9 +171,11 @@ function workerSessionOptions(o: ort.InferenceSession.SessionOptions, threads: n
  * and resolves with the card's primary output.
  * @example
  * ```ts
- * const runner = await WorkerRunner.start(model);
- * const out = await runner.predict(batch);
- * await runner.close();
+ * const runner = await WorkerRunner.start(model); // null when the model cannot be re-created in a worker
+ * if (runner) {
+ *   const out = await runner.predict(batch);
+ *   await runner.close();
+ * }
  * ```
  */
 export class WorkerRunner {
@@ -273,7 +275,8 @@ export class WorkerRunner {
    * larger than `output` is not written: the promise rejects with a {@link ModelOutputError}.
    * @example
    * ```ts
-   * const k = SceneKernels.create(SceneKernels.bytes(4 * 6 * 64, 4 * 4 * 64))!;
+   * import { SceneKernels } from "./scene-kernels.js";
+ * const k = SceneKernels.create(SceneKernels.bytes(4 * 6 * 64, 4 * 4 * 64))!;
    * const input = k.f32(6 * 64), output = k.f32(4 * 64);
    * const out = await runner.predictShared(input, [1, 6, 8, 8], output); // out.data views output
    * ```
@@ -295,7 +298,8 @@ export class WorkerRunner {
    * {@link WorkerRunner.predictShared} does. The strip must not change until the request has settled.
    * @example
    * ```ts
-   * const k = SceneKernels.create(SceneKernels.bytes(6 * 64 * 256, 4 * 2 * 64 * 64 * 4))!;
+   * import { SceneKernels } from "./scene-kernels.js";
+ * const k = SceneKernels.create(SceneKernels.bytes(6 * 64 * 256, 4 * 2 * 64 * 64 * 4))!;
    * const strip = k.u8(6 * 64 * 256), output = k.f32(4 * 2 * 64 * 64);
    * const out = await runner.predictTiles(strip, 256, 6, 6, 64, 64, [0, 56], Float32Array.of(1, 1, 1, 1, 1, 1), new Float32Array(6), output);
    * ```

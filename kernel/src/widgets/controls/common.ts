@@ -31,7 +31,7 @@ export type LayoutProps = { [K in (typeof LAYOUT_FIELDS)[number]]: string | null
  * @example
  * ```ts
  * const s = new IntSlider({ layout: { width: "300px" } });
- * s.layout.width = "50%";
+ * s.get("layout").width = "50%";
  * ```
  */
 export class Layout extends Widget<LayoutProps> {

@@ -465,8 +465,9 @@ export class Map extends Widget<MapProps> {
    * ```ts
    * map.onClick(async (ev) => {
    *   const { row, col } = ev.layers[0]!;
-   *   const probs = await model.classifyPatch(src, col, row);   // your model here
-   *   return { class: probs.label, p: probs.p.toFixed(2), "± (MC dropout)": probs.std.toFixed(2) };
+   *   const patch = await src.read({ window: { col: Math.max(0, col - 16), row: Math.max(0, row - 16), width: 32, height: 32 } });
+   *   const res = await classify(model, [patch], { progress: false });   // your patch classifier
+   *   return { class: res.classes[res.labels[0]!], p: res.confidence[0]!.toFixed(2) };
    * });
    * ```
    */
