@@ -2,9 +2,9 @@
 // ```ts block of the README that imports from "ai4eo", type-checks against the real sources.
 //
 // How:
-// - The doc comments are found through the TypeScript AST (ts.getJSDocCommentsAndTags), so a
-//   "@example" mentioned in prose or inside a string is not taken for a tag, and each example knows
-//   the declaration it documents. An `@example` with no fenced block at all (an inline `code` span)
+// - The doc comments are the `/**` comments leading a node of the TypeScript AST
+//   (ts.getLeadingCommentRanges), so a "@example" inside a string is not taken for a tag (nor one
+//   quoted in backticks in prose), and each example knows the declaration it documents. An `@example` with no fenced block at all (an inline `code` span)
 //   is reported too: the project rule is a fenced block. Fences in another language (```sh for the
 //   CLI commands) are not TypeScript and are left alone.
 // - Each example becomes a virtual file next to its source (`<file>.example-<n>.ts`, so relative
@@ -13,20 +13,34 @@
 //   uses, those the documented module exports (values and types, from the checker's module symbol)
 //   and, failing that, those the public entry kernel/src/index.ts exports — as a notebook that
 //   imported them from "ai4eo" would see them. Only used names are imported, and never a name the
-//   example declares or imports itself, so no import clashes with the snippet, and an entry export
-//   that shadows a global (the widget `Map` vs the built-in Map) is only imported in the module that
-//   defines it. "ai4eo" itself resolves to kernel/src/index.ts (compiler option `paths`), not to a
+//   example declares or imports itself, so no import clashes with the snippet. Entry exports are
+//   imported only where used as API (called, constructed, a property-access base, a type): a name
+//   only passed around as data (`layer(ndvi)`) is a free variable that happens to share an export's
+//   name. An entry export that shadows a global (the widget `Map` vs the built-in Map) is only
+//   imported in the module that defines it. "ai4eo" itself resolves to kernel/src/index.ts (compiler option `paths`), not to a
 //   possibly stale dist/.
 // - Snippets use free variables (`raster`, `model`, `tileBytes`…): "Cannot find name" (2304, 2552,
 //   2582) is tolerated, so those names are `any` and only calls on real API are checked. What
-//   follows from a free callee is tolerated too: a callback parameter with no contextual type is an
-//   implicit any (7006, 7031). Top-level await is legal as the files are ES modules under the
-//   project's NodeNext/ES2022 options; noUnusedLocals is off there. In the README, a free name that
-//   the entry exports is an error (the block forgot to import it).
+//   follows from free names is tolerated too: a shorthand property of a free name (18004, as in
+//   `ndvi({ nir, red })`) and a callback parameter with no contextual type (7006, 7031). Top-level
+//   await is legal as the files are ES modules under the project's NodeNext/ES2022 options;
+//   noUnusedLocals is off there. Two exceptions make "free" stricter:
+//   * a free name used as API that some other kernel/src module exports is an error (the example
+//     forgot its import, or meant `plots.histogram`), and in the README so is any free name the
+//     entry exports;
+//   * in examples of public modules (those the entry re-exports from) and in the README, the
+//     conventional names in TYPED (`model`, `src`, `raster`) are declared with their API types
+//     when the example does not declare them, so methods called on them are checked too.
 // - One ts.Program holds the real sources and all virtual files (a CompilerHost that serves the
-//   virtual files from memory and caches parsed sources); only the virtual files' diagnostics are
-//   read. Everything else is reported with the source file, the declaration, the line in the source
-//   and the message, and the test fails listing them all.
+//   virtual files from memory and caches parsed sources; a first program over the sources alone,
+//   never type-checked as a whole, gives the modules' exports); only the virtual files'
+//   diagnostics are read. Everything else is reported with the source file, the declaration, the line in the source
+//   and the message, and the test fails listing them all. As a self-check, every doc-comment line
+//   that opens a ```ts fence must lie in a comment the AST walk found (a "*/" inside an example
+//   would end its comment early).
+// - README: its ```ts blocks are grouped by `## section` (a section's blocks run as one script, as
+//   in test/readme.test.ts); a group that imports from "ai4eo" is checked as one virtual file at
+//   the repository root, with its own imports only (plus the TYPED names).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -81,11 +95,12 @@ function declName(node: ts.Node, comment: string): string {
  * TypeScript does not attach to the first declaration); a tag runs to the next line that starts
  * with a tag, outside fences.
  */
-function extract(file: string, text: string): { examples: Example[]; unfenced: string[] } {
+function extract(file: string, text: string): { examples: Example[]; unfenced: string[]; tsFences: number } {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const examples: Example[] = [];
   const unfenced: string[] = [];
   const seen = new Set<number>();
+  let tsFences = 0;
   const handle = (pos: number, end: number, node: ts.Node): void => {
     const comment = text.slice(pos, end);
     const first = sf.getLineAndCharacterOfPosition(pos).line + 1;
@@ -117,6 +132,7 @@ function extract(file: string, text: string): { examples: Example[]; unfenced: s
       }
       if (m) {
         fence = { lang: m[1]!, lines: [], code: [] };
+        if (fence.lang === "ts" || fence.lang === "typescript") tsFences++;
         return;
       }
       if (/^\s*@\w+/.test(l)) close();
@@ -138,7 +154,7 @@ function extract(file: string, text: string): { examples: Example[]; unfenced: s
   };
   visit(sf);
   visit(sf.endOfFileToken);
-  return { examples, unfenced };
+  return { examples, unfenced, tsFences };
 }
 
 /**
@@ -233,6 +249,8 @@ function check(): { count: number; errors: string[] } {
     paths: { ai4eo: [relative(root, entry).split(sep).join("/")] },
   };
   const base = ts.createCompilerHost(options, true);
+  const self = ts.resolveModuleName("ai4eo", join(srcDir, "x.ts"), options, base, undefined, undefined, ts.ModuleKind.ESNext).resolvedModule;
+  assert.equal(self?.resolvedFileName, entry.split(sep).join("/"), '"ai4eo" must resolve to the sources, not to dist/');
   const virtual = new Map<string, string>();
   const cache = new Map<string, ts.SourceFile>();
   const host: ts.CompilerHost = {
@@ -275,9 +293,14 @@ function check(): { count: number; errors: string[] } {
   const examples: Example[] = [];
   for (const file of sources) {
     if (file.endsWith(".d.ts")) continue;
-    const r = extract(file, readFileSync(file, "utf8"));
+    const text = readFileSync(file, "utf8");
+    const r = extract(file, text);
     examples.push(...r.examples);
     errors.push(...r.unfenced);
+    // Every doc-comment line opening a ```ts fence must be in a comment found above: a "*/" inside
+    // an example (say `{ /* … */ }`) ends the comment early and hides the rest.
+    const lines = (text.match(/^\s*\*\s*```(ts|typescript)\s*$/gm) ?? []).length;
+    if (lines !== r.tsFences) errors.push(`${relative(root, file)}: ${lines} lines open a \`\`\`ts fence in doc comments but ${r.tsFences} were found in them; does an example contain "*/"?`);
   }
   const readme = readmeExamples();
 
