@@ -158,6 +158,25 @@ test("imports: ai4eo from a folder without it, and an ESM-only package next to t
   assert.equal(content(typed.reply).ename, "TypeScriptError");
 });
 
+test("widgets' layout, style, tooltip and description are typed properties in a cell (before: s.layout.width failed type checking, only s.get('layout') passed)", async () => {
+  const r = await client.execute([
+    "import { IntSlider, HBox } from 'ai4eo';",
+    "const s = new IntSlider({ max: 10 });",
+    "s.layout.width = '50%';",
+    "s.style.set({ handle_color: 'orange' });",
+    "s.description = 'k';",
+    "s.tooltip = 'neighbours';",
+    "const box = new HBox([s]);",
+    "box.layout.display = 'flex';",
+    "[s.layout.width, s.style.get('handle_color'), s.description, s.tooltip, box.layout.display]",
+  ].join("\n"));
+  assert.equal(content(r.reply).status, "ok", JSON.stringify(content(r.reply)));
+  assert.equal(plain(r.outputs), "[ '50%', 'orange', 'k', 'neighbours', 'flex' ]");
+  // still type-checked: a wrong type is a TypeScript error, not a runtime surprise
+  const typed = await client.execute("s.layout.width = 50;");
+  assert.equal(content(typed.reply).ename, "TypeScriptError");
+});
+
 test("comms: front-end and kernel-opened comms with binary buffers both ways; unknown target is closed", async () => {
   const setup = await client.execute(
     [

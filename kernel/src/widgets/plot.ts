@@ -6,8 +6,8 @@
 import type { PlotEventMessage, PlotPoint, PlotState } from "../../../widgets/src/contract.js";
 import { isInt, isObject, listOf } from "./checks.js";
 import { WidgetPropertyError } from "./errors.js";
-import { Widget, type WidgetOptions } from "./widget.js";
-import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "./controls/common.js";
+import { type WidgetOptions } from "./widget.js";
+import { domInit, domSpecs, DOMWidget, type DOMProps, type DOMWidgetOptions } from "./controls/common.js";
 import { AI4EO_MODULE, packageVersion } from "./version.js";
 import { ShapedArray, decodeTypedArray, isTypedArrayJSON, type WireTypedArray } from "./wire.js";
 import { heatmapPng } from "./plot-png.js";
@@ -81,7 +81,7 @@ function checkPoints(v: unknown): PlotPoint[] {
  * p.relayout({ "xaxis.title.text": "red" });
  * ```
  */
-export class Plot extends Widget<PlotProps> {
+export class Plot extends DOMWidget<PlotProps> {
   declare data: Trace[];
   declare figure_layout: Record<string, unknown>;
   declare config: Record<string, unknown>;

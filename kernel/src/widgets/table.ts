@@ -6,8 +6,7 @@
 import type { TableColumn, TableState } from "../../../widgets/src/contract.js";
 import { isBool, isInt, isString, listOf, isObject } from "./checks.js";
 import { WidgetPropertyError } from "./errors.js";
-import { Widget } from "./widget.js";
-import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "./controls/common.js";
+import { domInit, domSpecs, DOMWidget, type DOMProps, type DOMWidgetOptions } from "./controls/common.js";
 import { AI4EO_MODULE, packageVersion } from "./version.js";
 import { dtypeOf, type WireTypedArray } from "./wire.js";
 
@@ -89,7 +88,7 @@ function esc(s: string): string {
  * new DataTable(t, { pageSize: 20 });
  * ```
  */
-export class DataTable extends Widget<TableProps> {
+export class DataTable extends DOMWidget<TableProps> {
   declare page: number;
   declare page_size: number;
   declare sort_by: string;

@@ -31,7 +31,7 @@ export type LayoutProps = { [K in (typeof LAYOUT_FIELDS)[number]]: string | null
  * @example
  * ```ts
  * const s = new IntSlider({ layout: { width: "300px" } });
- * s.get("layout").width = "50%";
+ * s.layout.width = "50%";
  * ```
  */
 export class Layout extends Widget<LayoutProps> {
@@ -124,6 +124,39 @@ export interface DescriptionProps extends DOMProps {
   description: string;
   description_allow_html: boolean;
   style: Style;
+}
+
+/**
+ * A widget with the DOM fields (ipywidgets' `DOMWidget`): its `layout` and `tooltip` are typed
+ * properties, so `w.layout.width = "50%"` type-checks in a cell as it runs (the accessors exist on
+ * every widget; this only declares them).
+ * @example
+ * ```ts
+ * const box = new HBox([new Button({ description: "run" })]);
+ * box.layout.width = "50%";
+ * box.tooltip = "the controls of this notebook";
+ * ```
+ */
+export abstract class DOMWidget<S extends DOMProps> extends Widget<S> {
+  declare layout: Layout;
+  declare tooltip: string | null;
+}
+
+/**
+ * A control with a description and a style (ipywidgets' `DescriptionWidget`): `description`,
+ * `style` and the DOM fields are typed properties.
+ * @example
+ * ```ts
+ * const s = new IntSlider({ description: "k", max: 10 });
+ * s.layout.width = "300px";
+ * s.style.set({ handle_color: "orange" });
+ * s.description = "neighbours";
+ * ```
+ */
+export abstract class DescriptionWidget<S extends DescriptionProps> extends DOMWidget<S> {
+  declare description: string;
+  declare description_allow_html: boolean;
+  declare style: Style;
 }
 
 const isLayout: Check = (v) => (v instanceof Layout ? undefined : "a Layout");

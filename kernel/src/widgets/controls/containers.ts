@@ -4,7 +4,7 @@
  */
 import { isInt, isString, listOf, nullable, oneOf } from "../checks.js";
 import { Widget, widgetListSpec, type PropertySpec } from "../widget.js";
-import { controlIdentity, domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "./common.js";
+import { controlIdentity, domInit, domSpecs, DOMWidget, type DOMProps, type DOMWidgetOptions } from "./common.js";
 
 const isWidgetList = (v: unknown): string | undefined =>
   Array.isArray(v) && v.every((w) => w instanceof Widget) ? undefined : "a list of widgets";
@@ -29,7 +29,7 @@ function boxSpecs(): { [K in keyof BoxProps]: PropertySpec } {
  * new HBox([new Label({ value: "band" }), new IntSlider({ min: 1, max: 8 })]);
  * ```
  */
-export class HBox extends Widget<BoxProps> {
+export class HBox extends DOMWidget<BoxProps> {
   declare children: Widget<object>[];
 
   constructor(children: Widget<object>[] = [], options: BoxOptions = {}) {
@@ -45,7 +45,7 @@ export class HBox extends Widget<BoxProps> {
  * new VBox([slider, plot]);
  * ```
  */
-export class VBox extends Widget<BoxProps> {
+export class VBox extends DOMWidget<BoxProps> {
   declare children: Widget<object>[];
 
   constructor(children: Widget<object>[] = [], options: BoxOptions = {}) {
@@ -76,7 +76,7 @@ function selSpecs(): { [K in keyof SelectionContainerProps]: PropertySpec } {
  * new Tab([rgbPlot, ndviPlot], { titles: ["RGB", "NDVI"] });
  * ```
  */
-export class Tab extends Widget<SelectionContainerProps> {
+export class Tab extends DOMWidget<SelectionContainerProps> {
   declare children: Widget<object>[];
   declare titles: string[];
   declare selected_index: number | null;
@@ -96,7 +96,7 @@ export class Tab extends Widget<SelectionContainerProps> {
  * new Accordion([metadataTable, histogram], { titles: ["Metadata", "Histogram"], selected_index: 1 });
  * ```
  */
-export class Accordion extends Widget<SelectionContainerProps> {
+export class Accordion extends DOMWidget<SelectionContainerProps> {
   declare children: Widget<object>[];
   declare titles: string[];
   declare selected_index: number | null;

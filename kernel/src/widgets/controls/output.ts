@@ -5,9 +5,8 @@
  */
 import { isString, listOf, isObject } from "../checks.js";
 import { richBundle } from "../../eo/display.js";
-import { Widget } from "../widget.js";
 import { OUTPUT_MODULE_VERSION } from "../version.js";
-import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "./common.js";
+import { domInit, domSpecs, DOMWidget, type DOMProps, type DOMWidgetOptions } from "./common.js";
 
 
 /** One nbformat output. */
@@ -28,7 +27,7 @@ export interface OutputProps extends DOMProps { msg_id: string; outputs: OutputI
  * await out.capture(async () => console.log("printed into the widget"));
  * ```
  */
-export class Output extends Widget<OutputProps> {
+export class Output extends DOMWidget<OutputProps> {
   declare outputs: OutputItem[];
 
   constructor(options: DOMWidgetOptions = {}) {

@@ -5,10 +5,10 @@
  */
 import { isBool, isInt, isString, listOf, nullable, oneOf } from "../checks.js";
 import { WidgetPropertyError } from "../errors.js";
-import { Widget, type Change, type PropertySpec, type WidgetOptions } from "../widget.js";
+import { type Change, type PropertySpec, type WidgetOptions } from "../widget.js";
 import {
   controlIdentity, descriptionInit, descriptionSpecs,
-  type DescriptionOptions, type DescriptionProps, type STYLE_FIELDS,
+  type DescriptionOptions, type DescriptionProps, type STYLE_FIELDS, DescriptionWidget,
 } from "./common.js";
 
 /** An option: a string (label = value) or a `[label, value]` pair. */
@@ -41,7 +41,7 @@ export interface SingleSelectionProps extends DescriptionProps {
 }
 
 /** Base class of single-selection controls: kernel-side `value`, `label`, `options`. */
-export class SingleSelection<V, P extends SingleSelectionProps = SingleSelectionProps> extends Widget<P> {
+export class SingleSelection<V, P extends SingleSelectionProps = SingleSelectionProps> extends DescriptionWidget<P> {
   #options: [string, V][];
   declare index: number | null;
   declare description: string;
@@ -181,7 +181,7 @@ export interface SelectMultipleOptions<V> extends Omit<SelectionOptions<V>, "val
  * bands.value; // [4, 3, 2] in option order: [2, 3, 4]
  * ```
  */
-export class SelectMultiple<V = string> extends Widget<SelectMultipleProps> {
+export class SelectMultiple<V = string> extends DescriptionWidget<SelectMultipleProps> {
   #options: [string, V][];
   declare index: number[];
   declare description: string;

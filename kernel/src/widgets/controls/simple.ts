@@ -3,9 +3,8 @@
  * @module
  */
 import { isBool, isInt, isString, nullable, oneOf } from "../checks.js";
-import { Widget } from "../widget.js";
 import {
-  controlIdentity, descriptionInit, descriptionSpecs, type DescriptionOptions, type DescriptionProps,
+  controlIdentity, descriptionInit, descriptionSpecs, type DescriptionOptions, type DescriptionProps, DescriptionWidget,
 } from "./common.js";
 
 function escapeHtml(s: string): string {
@@ -22,7 +21,7 @@ export interface CheckboxProps extends DescriptionProps { value: boolean; disabl
  * const mask = new Checkbox({ value: true, description: "mask clouds" });
  * ```
  */
-export class Checkbox extends Widget<CheckboxProps> {
+export class Checkbox extends DescriptionWidget<CheckboxProps> {
   declare value: boolean;
   declare disabled: boolean;
   declare description: string;
@@ -47,7 +46,7 @@ export interface ButtonProps extends DescriptionProps { disabled: boolean; icon:
  * run.onClick(() => console.log("running"));
  * ```
  */
-export class Button extends Widget<ButtonProps> {
+export class Button extends DescriptionWidget<ButtonProps> {
   declare description: string;
   declare disabled: boolean;
   declare icon: string;
@@ -101,7 +100,7 @@ export interface TextOptions extends DescriptionOptions {
  * q.onSubmit((t) => console.log(t.value));
  * ```
  */
-export class Text extends Widget<TextProps> {
+export class Text extends DescriptionWidget<TextProps> {
   declare value: string;
   declare placeholder: string;
   declare description: string;
@@ -137,7 +136,7 @@ export interface TextareaProps extends TextProps { rows: number | null }
  * const notes = new Textarea({ rows: 4, placeholder: "observations" });
  * ```
  */
-export class Textarea extends Widget<TextareaProps> {
+export class Textarea extends DescriptionWidget<TextareaProps> {
   declare value: string;
   declare rows: number | null;
 
@@ -164,7 +163,7 @@ export interface LabelProps extends DescriptionProps { value: string; placeholde
  * status.value = "3 tiles done";
  * ```
  */
-export class Label extends Widget<LabelProps> {
+export class Label extends DescriptionWidget<LabelProps> {
   declare value: string;
 
   /** @param options `value` default "". */
@@ -186,7 +185,7 @@ export class Label extends Widget<LabelProps> {
  * const legend = new HTML({ value: "<b>Water</b> in blue" });
  * ```
  */
-export class HTML extends Widget<LabelProps> {
+export class HTML extends DescriptionWidget<LabelProps> {
   declare value: string;
 
   /** @param options `value` (HTML) default "". */

@@ -7,7 +7,7 @@ import { WidgetPropertyError } from "../errors.js";
 import { Widget, type PropertySpec } from "../widget.js";
 import {
   controlIdentity, descriptionInit, descriptionSpecs,
-  type DescriptionOptions, type DescriptionProps,
+  type DescriptionOptions, type DescriptionProps, DescriptionWidget,
 } from "./common.js";
 
 /** Synced fields shared by sliders (besides `value`). */
@@ -86,7 +86,7 @@ export interface IntSliderProps extends SliderCommon { value: number }
  * k.observe("value", ({ new: v }) => console.log(v));
  * ```
  */
-export class IntSlider extends Widget<IntSliderProps> {
+export class IntSlider extends DescriptionWidget<IntSliderProps> {
   declare value: number;
   declare min: number;
   declare max: number;
@@ -116,7 +116,7 @@ export interface FloatSliderProps extends SliderCommon { value: number }
  * const t = new FloatSlider({ value: 0.5, min: 0, max: 1, step: 0.05, description: "threshold" });
  * ```
  */
-export class FloatSlider extends Widget<FloatSliderProps> {
+export class FloatSlider extends DescriptionWidget<FloatSliderProps> {
   declare value: number;
   declare min: number;
   declare max: number;
@@ -160,7 +160,7 @@ export interface IntRangeSliderProps extends SliderCommon { value: [number, numb
  * const rows = new IntRangeSlider({ value: [100, 300], min: 0, max: 1000, description: "rows" });
  * ```
  */
-export class IntRangeSlider extends Widget<IntRangeSliderProps> {
+export class IntRangeSlider extends DescriptionWidget<IntRangeSliderProps> {
   declare value: [number, number];
   declare min: number;
   declare max: number;

@@ -14,11 +14,11 @@ import { lonLatTo3857, mercToLonLat } from "../../../../widgets/src/map/render.j
 import type { RasterSourceLike } from "../../eo/raster/types.js";
 import { interruptSignal } from "../../eo/progress.js";
 import { isAny, isBool, isInt, isNumber, isObject, listOf, nullable } from "../checks.js";
-import { domInit, domSpecs, type DOMProps, type DOMWidgetOptions } from "../controls/common.js";
+import { domInit, domSpecs, DOMWidget, type DOMProps, type DOMWidgetOptions } from "../controls/common.js";
 import { WidgetPropertyError } from "../errors.js";
 import { AI4EO_MODULE, packageVersion } from "../version.js";
 import { ShapedArray } from "../wire.js";
-import { Widget, widgetRef, type WidgetOptions } from "../widget.js";
+import { widgetRef, type WidgetOptions } from "../widget.js";
 import { MapEmbed, type MapEmbedProps } from "./embed-widget.js";
 import { MapLayerError } from "./errors.js";
 import { mapFallbackHtml, mapFallbackPng } from "./fallback.js";
@@ -147,7 +147,7 @@ let layerCounter = 0;
  * m; // displays the map
  * ```
  */
-export class Map extends Widget<MapProps> {
+export class Map extends DOMWidget<MapProps> {
   readonly #raster = new globalThis.Map<string, RasterLayer>();
   readonly #clickHooks = new Set<(ev: MapClickEvent) => ClickHookResult | Promise<ClickHookResult>>();
   readonly #drawHooks = new Set<(ev: MapDrawEvent) => void | Promise<void>>();
