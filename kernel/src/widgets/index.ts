@@ -8,7 +8,7 @@ export { WIDGET_PROTOCOL_VERSION, WIDGET_TARGET, WIDGET_VIEW_MIME, Widget, widge
 export { WIDGET_CONTROL_TARGET, allWidgetStates, widgetStore } from "./widget-store.js";
 export * from "./notebook-state.js";
 export { ShapedArray, encodeTypedArray, decodeTypedArray, removeBuffers, putBuffers } from "./wire.js";
-export { Layout, Style, type LayoutProps, type StyleProps, type DOMWidgetOptions, type DescriptionOptions } from "./controls/common.js";
+export { DOMWidget, DescriptionWidget, Layout, Style, type LayoutProps, type StyleProps, type DOMWidgetOptions, type DescriptionOptions } from "./controls/common.js";
 export * from "./controls/sliders.js";
 export * from "./controls/selection.js";
 export * from "./controls/simple.js";
