@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { loadModel } from "../../../kernel/src/eo/model/load-model.js";
 import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
 import { ModelOutputError } from "../../../kernel/src/eo/model/errors.js";
+import { pickWorker } from "../../../kernel/src/eo/model/worker-runner.js";
 
 /** A single-threaded model's scene worker and shared memory for one 8×6×128×128 input and `outputs` outputs of 8×4×128×128. */
 async function bigBatchSetup(outputs: number) {
@@ -118,4 +119,17 @@ test("predictTiles (the worker normalizes tiles of a pixel strip) equals predict
     assert.throws(() => runner.predictTiles(strip, W, C, C, th, tw, [0], mul, add, new Float32Array(8)), /one SharedArrayBuffer/);
   }
   await model.dispose();
+});
+
+test("pickWorker gives a batch to the worker with the fewest tiles in flight, taking turns among equals", () => {
+  // equal loads: plain round-robin
+  assert.deepEqual([0, 1, 2, 3].map((turn) => pickWorker([0, 0], turn)), [0, 1, 0, 1]);
+  assert.deepEqual([0, 1, 2].map((turn) => pickWorker([4, 4, 4], turn)), [0, 1, 2]);
+  // a worker that is behind (its turn, but more tiles waiting) is passed over
+  assert.equal(pickWorker([8, 4], 0), 1);
+  assert.equal(pickWorker([1, 5], 1), 0);
+  // among several lighter workers the first after the turn wins
+  assert.equal(pickWorker([9, 2, 2], 0), 1);
+  assert.equal(pickWorker([2, 9, 2], 1), 2);
+  assert.equal(pickWorker([3], 7), 0);
 });

@@ -13,7 +13,7 @@ import type { Model } from "./load-model.js";
 import { selectBands, type BandSelection } from "./prepare.js";
 import type { Tensor } from "./tensor.js";
 import { SceneKernels, type KernelSource } from "./scene-kernels.js";
-import type { WorkerRunner } from "./worker-runner.js";
+import { pickWorker, type WorkerRunner } from "./worker-runner.js";
 import { blendWeights, tileStarts } from "./tiling.js";
 import { describeValue } from "../../util/describe-value.js";
 
@@ -559,6 +559,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       `predictScene needs shape [${want.join(", ")}]: ${K} ${isReg ? "output planes" : "class scores"} per ${patch ? "patch" : "pixel, at the input's size"}. ` +
       `Check the ONNX graph's output "${card.output.name}" against the card (${model.path}).`, dims, want, cause === undefined ? undefined : { cause });
   };
+  /** Tiles each worker has been given and not yet returned (batches go to the least loaded, see pickWorker). */
+  const inFlight: number[] = [];
   /** Batches in the workers, oldest first; `after` finishes a strip once its last batch is blended. */
   const queue: { promise: Promise<Tensor>; queued: number[]; yi: number; after?: () => Promise<void> }[] = [];
   const drainOne = async (): Promise<void> => {
@@ -589,13 +591,20 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     signal?.throwIfAborted();
     const n = queued.length;
     const input = { data: batch.subarray(0, n * tileLen), dims: [n, C, th, tw] };
-    const runner = runners.length ? runners[launched % runners.length]! : null;
+    while (inFlight.length < runners.length) inFlight.push(0);
+    const w = runners.length ? pickWorker(inFlight, launched) : -1;
+    const runner = w >= 0 ? runners[w]! : null;
+    const track = (promise: Promise<unknown>): void => {
+      inFlight[w]! += n;
+      promise.then(() => { inFlight[w]! -= n; }, () => { inFlight[w]! -= n; });
+    };
     if (runner && outSlots && workersTile(strip)) {
       // The worker takes the tiles out of the pixel strip in shared memory and normalizes them into
       // memory onnxruntime reads: no float batch is written here, nor copied there.
       const slot = launched % SLOTS;
       const promise = runner.predictTiles(strip.pixels!, W, C, C, th, tw, queued.map((xi) => xs[xi]!), mulK!, addK!, outSlots[slot]!, Boolean(options.mcDropout));
       promise.catch(() => undefined); // rejections surface where it is awaited
+      track(promise);
       launched++;
       queue.push({ promise, queued, yi });
       while (queue.length > DEPTH) await drainOne();
@@ -605,6 +614,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       const slot = launched % SLOTS;
       const promise = runner.predictShared(batch.subarray(0, n * tileLen), input.dims, outSlots[slot]!, Boolean(options.mcDropout));
       promise.catch(() => undefined); // rejections surface where it is awaited
+      track(promise);
       launched++;
       batch = inSlots[launched % SLOTS]!;
       queue.push({ promise, queued, yi });
@@ -613,6 +623,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       // The batch buffer moves to the worker without a copy; fill the next batch into a returned one.
       const promise = runner.predictTransfer(batch, n * tileLen, input.dims, Boolean(options.mcDropout));
       promise.catch(() => undefined); // rejections surface where it is awaited
+      track(promise);
       launched++;
       batch = reusableBatch() ?? new Float32Array(bs * tileLen);
       queue.push({ promise, queued, yi });

@@ -167,6 +167,29 @@ function workerSessionOptions(o: ort.InferenceSession.SessionOptions, threads: n
 }
 
 /**
+ * Which of several workers gets the next batch: the one with the fewest tiles still in flight, and
+ * among equals the next in turn (`turn % n`), so a worker that has fallen behind (a larger batch,
+ * or a core shared with other work) is not handed more while another waits idle. With equal loads
+ * this is plain round-robin.
+ * @param tilesInFlight tiles launched and not yet returned, per worker (at least one worker)
+ * @param turn a counter of batches launched so far
+ * @example
+ * ```ts
+ * pickWorker([4, 1], 0); // 1: worker 1 has fewer tiles waiting
+ * pickWorker([4, 4], 3); // 1: equal loads take turns
+ * ```
+ */
+export function pickWorker(tilesInFlight: readonly number[], turn: number): number {
+  const n = tilesInFlight.length;
+  let best = turn % n;
+  for (let k = 1; k < n; k++) {
+    const i = (turn + k) % n;
+    if (tilesInFlight[i]! < tilesInFlight[best]!) best = i;
+  }
+  return best;
+}
+
+/**
  * A model session in a worker thread. `predict` copies the batch (the caller may reuse its buffer)
  * and resolves with the card's primary output.
  * @example
