@@ -806,7 +806,15 @@ export class MapView extends DOMWidgetView {
       temp?.remove();
       map.dragging.enable();
       map.getContainer().style.cursor = "";
-      setTimeout(() => { map.doubleClickZoom.enable(); this.#drawing = null; }, 0);
+      // A polygon ends on its double-click, and no click follows: drawing is over now, so a click
+      // on the new shape selects it even when it comes before any timer (browsers run input ahead
+      // of timers when busy; a deferred end then swallowed that click). A rectangle ends on mouseup,
+      // and that gesture's own click follows: it must not select the new rectangle, so drawing ends
+      // after it. Double-click zoom comes back after this double-click in both cases.
+      if (shape === "polygon") {
+        this.#drawing = null;
+        setTimeout(() => map.doubleClickZoom.enable(), 0);
+      } else setTimeout(() => { map.doubleClickZoom.enable(); this.#drawing = null; }, 0);
       if (ring.length < 3) return;
       const coords = ring.map((p) => [p.lng, p.lat]);
       coords.push([...coords[0]!]);
