@@ -44,7 +44,6 @@ export interface SingleSelectionProps extends DescriptionProps {
 export class SingleSelection<V, P extends SingleSelectionProps = SingleSelectionProps> extends DescriptionWidget<P> {
   #options: [string, V][];
   declare index: number | null;
-  declare description: string;
 
   protected constructor(kind: string, model: string, view: string, style: keyof typeof STYLE_FIELDS,
     extraSpecs: Record<string, PropertySpec>, extraInit: Record<string, unknown>, o: SelectionOptions<V>) {
@@ -184,7 +183,6 @@ export interface SelectMultipleOptions<V> extends Omit<SelectionOptions<V>, "val
 export class SelectMultiple<V = string> extends DescriptionWidget<SelectMultipleProps> {
   #options: [string, V][];
   declare index: number[];
-  declare description: string;
 
   constructor(o: SelectMultipleOptions<V>) {
     const opts = normalise("SelectMultiple", o.options);

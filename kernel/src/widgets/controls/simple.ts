@@ -24,7 +24,6 @@ export interface CheckboxProps extends DescriptionProps { value: boolean; disabl
 export class Checkbox extends DescriptionWidget<CheckboxProps> {
   declare value: boolean;
   declare disabled: boolean;
-  declare description: string;
 
   /** @param options `value` default false; `indent` (align with other descriptions) default true. */
   constructor(options: DescriptionOptions & { value?: boolean; disabled?: boolean; indent?: boolean } = {}) {
@@ -47,7 +46,6 @@ export interface ButtonProps extends DescriptionProps { disabled: boolean; icon:
  * ```
  */
 export class Button extends DescriptionWidget<ButtonProps> {
-  declare description: string;
   declare disabled: boolean;
   declare icon: string;
   declare button_style: string;
@@ -103,7 +101,6 @@ export interface TextOptions extends DescriptionOptions {
 export class Text extends DescriptionWidget<TextProps> {
   declare value: string;
   declare placeholder: string;
-  declare description: string;
   readonly #submit = new Set<(t: Text) => void>();
 
   constructor(options: TextOptions = {}) {

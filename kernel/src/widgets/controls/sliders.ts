@@ -91,7 +91,6 @@ export class IntSlider extends DescriptionWidget<IntSliderProps> {
   declare min: number;
   declare max: number;
   declare step: number;
-  declare description: string;
   declare disabled: boolean;
 
   constructor(options: SliderOptions<number> = {}) {
@@ -121,7 +120,6 @@ export class FloatSlider extends DescriptionWidget<FloatSliderProps> {
   declare min: number;
   declare max: number;
   declare step: number;
-  declare description: string;
   declare disabled: boolean;
 
   constructor(options: SliderOptions<number> = {}) {
@@ -164,7 +162,6 @@ export class IntRangeSlider extends DescriptionWidget<IntRangeSliderProps> {
   declare value: [number, number];
   declare min: number;
   declare max: number;
-  declare description: string;
 
   constructor(options: SliderOptions<[number, number]> = {}) {
     const common = sliderInit(options, { max: 100, step: 1, format: "d" });
