@@ -17,6 +17,7 @@ import { DISPLAY_HOST_KEY, display, prepareDisplay, toMimeBundle, type DisplayHo
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot, packageVersion, typescriptVersion, tslabVersion } from "./package-info.js";
+import { deprioritizeHelperThreads } from "./helper-threads.js";
 
 /**
  * Cell globals, type-checked like any declaration. `display`'s type comes from display.d.ts alone
@@ -87,6 +88,8 @@ export class TypeScriptBackend implements KernelBackend {
         },
       });
       this.#loaded = engine;
+      // V8's compiler and GC threads (busy with TypeScript now) yield the cores to the cells' thread.
+      deprioritizeHelperThreads();
       // Optimise the compiler's code while the kernel is idle (stops when a cell arrives).
       setImmediate(() => void engine.warmUp().catch(() => undefined));
       return engine;

@@ -18,7 +18,8 @@
  * One program per cell, too: tslab builds a program for the cell only to learn its top-level
  * names, then a second one with `export { …names }` appended. The loader patches that first step
  * (a known snippet of tslab 1.0.22's `convert`; {@link ConverterModule.cellNamesPatched} says whether it
- * applied) to parse and bind the cell alone, which gives the same names without a program.
+ * applied) to parse the cell alone and read the names off its syntax tree (cell-names.ts; the
+ * binder for the few cells that walk leaves to it), which gives the same names without a program.
  *
  * @example
  * ```ts
@@ -33,6 +34,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
 import { expandShorthandIn, type ShorthandTs } from "./expand-shorthand.js";
+import { cellNames, type CellNamesTs } from "./cell-names.js";
 
 /** What the converter module exports (the part the engine uses). */
 export interface ConverterModule {
@@ -184,6 +186,9 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
         let file = ts.createSourceFile(fileName, prefix + src, compilerOptions.target ?? 99);
         const expanded = expandShorthandIn(ts as unknown as ShorthandTs, file, src, prefix.length, prevDecl);
         if (expanded !== src) file = ts.createSourceFile(fileName, prefix + expanded, compilerOptions.target ?? 99);
+        // the names from the syntax tree (see cell-names.ts); the binder for what that walk leaves to it
+        const names = cellNames(ts as unknown as CellNamesTs, file as unknown as { statements: readonly unknown[]; text: string });
+        if (names) return { src: expanded, locals: names };
         ts.bindSourceFile(file, compilerOptions);
         return { src: expanded, locals: file.locals };
       },
