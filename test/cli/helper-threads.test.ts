@@ -62,6 +62,9 @@ test("AI4EO_HELPER_NICE sets the value; 0 turns it off; a worker thread changes 
   const off = child(`return [deprioritizeHelperThreads(), Object.values(niceByThread()).map((v) => v[1])];`, { AI4EO_HELPER_NICE: "0" }) as [number, number[]];
   assert.equal(off[0], 0);
   assert.ok(off[1].every((n) => n === 0));
+  const bad = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `const m = await import(${JSON.stringify(module)}); process.stdout.write(String(m.deprioritizeHelperThreads()));`], { encoding: "utf8", env: { ...process.env, AI4EO_HELPER_NICE: "low" } });
+  assert.equal(bad.stdout, "0", "a value that is not a whole number changes nothing");
+  assert.match(bad.stderr, /AI4EO_HELPER_NICE="low" is not a whole number/);
   const fromWorker = child(`
     const { Worker } = await import("node:worker_threads");
     const w = new Worker(${JSON.stringify(`import(${JSON.stringify(compiled)}).then(async (m) => (await import("node:worker_threads")).parentPort.postMessage(m.deprioritizeHelperThreads()))`)}, { eval: true });

@@ -34,7 +34,11 @@ export const HELPER_NICE = 19;
  * @returns how many threads were changed (0 when not on Linux, off, or called from a worker)
  */
 export function deprioritizeHelperThreads(nice = Number(process.env.AI4EO_HELPER_NICE ?? HELPER_NICE)): number {
-  if (process.platform !== "linux" || !isMainThread || !Number.isInteger(nice) || nice <= 0) return 0;
+  if (!Number.isInteger(nice)) {
+    process.stderr.write(`ai4eo: AI4EO_HELPER_NICE=${JSON.stringify(process.env.AI4EO_HELPER_NICE)} is not a whole number; helper threads keep their priority (set 1–19, or 0 to turn this off)\n`);
+    return 0;
+  }
+  if (process.platform !== "linux" || !isMainThread || nice <= 0) return 0;
   let tids: string[];
   try {
     tids = readdirSync("/proc/self/task");
