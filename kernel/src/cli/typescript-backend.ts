@@ -18,6 +18,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot, packageVersion, typescriptVersion, tslabVersion } from "./package-info.js";
 import { deprioritizeHelperThreads } from "./helper-threads.js";
+import { interruptedFields } from "../engine/interrupted-error.js";
 
 /**
  * Cell globals, type-checked like any declaration. `display`'s type comes from display.d.ts alone
@@ -52,6 +53,8 @@ export class TypeScriptBackend implements KernelBackend {
   #engine: Promise<Engine<RequestContext>> | undefined;
   #loaded: Engine<RequestContext> | undefined;
   #warmTimer: NodeJS.Timeout | undefined;
+  /** Interrupts so far (SIGINT or interrupt_request), counted even before the engine has loaded. */
+  #interrupts = 0;
 
   constructor(private readonly options: TypeScriptBackendOptions = {}) {}
 
@@ -118,7 +121,10 @@ export class TypeScriptBackend implements KernelBackend {
   }
 
   async execute(request: ExecuteRequest, context: RequestContext, executionCount: number): Promise<ExecuteOutcome> {
+    // an interrupt while TypeScript loads (the first cell waits for it) stops the cell before it runs
+    const interrupts = this.#interrupts;
     const engine = await this.engine();
+    if (this.#interrupts !== interrupts) return { status: "error", ...interruptedFields("while TypeScript was loading", false) };
     const r = await engine.execute(request.code, context, executionCount);
     if (r.status === "error") return { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };
     if (!r.hasValue) return { status: "ok" };
@@ -155,6 +161,7 @@ export class TypeScriptBackend implements KernelBackend {
   }
 
   interrupt(): void {
+    this.#interrupts++;
     this.#loaded?.interrupt();
   }
 }

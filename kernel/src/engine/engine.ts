@@ -31,6 +31,7 @@ import { loadConverter } from "./converter-loader.js";
 import { warmUpCells } from "./warm-up.js";
 import { codeCacheDir, requireWithCodeCache, type CodeCachedModule } from "./code-cache.js";
 import { awaitsToYields, runInterruptible, type YieldTs } from "./interruptible-await.js";
+import { InterruptedError, interruptedFields } from "./interrupted-error.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -68,13 +69,7 @@ export interface CompletionResult {
   cursorEnd: number;
 }
 
-/** The error a cell ends with when interrupted. */
-export class InterruptedError extends Error {
-  constructor(how: string) {
-    super(`The cell was interrupted (${how}). Declarations of the interrupted cell are not kept; globals it changed keep their changes.`);
-    this.name = "Interrupted";
-  }
-}
+export { InterruptedError };
 
 interface TsModule extends ScannerTs, CompletenessTs, ShorthandTs, YieldTs {
   SyntaxKind: ScannerTs["SyntaxKind"] & ShorthandTs["SyntaxKind"] & YieldTs["SyntaxKind"];
@@ -268,11 +263,15 @@ export class Engine<C> {
     } catch (e) {
       return { status: "error", ...(explainConverterFailure(e) ?? formatRuntimeError(e, this.#cells)) };
     }
-    // An interrupt that came while the cell was compiled stops it before it runs.
+    // An interrupt that came while the cell was compiled stops it before it runs. Its SIGINT waits in
+    // libuv's signal pipe until a poll phase of the event loop reads it: this code may run in a poll
+    // phase (a request arriving), so one setImmediate can come round before the next poll; a second
+    // one cannot. (Entering the vm call below with the signal still unread would drop it: the loop
+    // would run until the next interrupt.)
+    await new Promise<void>((r) => setImmediate(r));
     await new Promise<void>((r) => setImmediate(r));
     if (this.#interruptPending) {
-      const err = new InterruptedError("before the cell started");
-      return { status: "error", ename: err.name, evalue: err.message, traceback: [`\x1b[31m${err.name}\x1b[0m: ${err.message}`] };
+      return { status: "error", ...interruptedFields("while it was type-checked", false) };
     }
     for (const out of converted.sideOutputs ?? []) {
       this.#sideModules.delete(out.path);
