@@ -1,8 +1,9 @@
 // The V8 code cache of big CommonJS modules between kernel starts: miss → save → hit in a new
-// process, stale or corrupt data rejected (the module still loads), old caches removed, env rules.
+// process, stale or corrupt data rejected (the module still loads), old caches and abandoned
+// temporary files removed, env rules.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -47,11 +48,29 @@ test("a module compiles from the cache an earlier process wrote; stale and corru
     assert.equal(loadInFreshProcess(mod, cacheDir).status, "hit");
 
     // a changed module (size and mtime in the key) misses; its save removes the old version's cache
+    // and the temporary files of saves that will not finish (their process gone, or an hour old);
+    // a running process's temporary file and other files stay
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    const deadTmp = join(cacheDir, `${files[0]}.${gone}.tmp`);
+    const liveTmp = join(cacheDir, `${files[0]}.${process.pid}.tmp`);
+    const oldTmp = join(cacheDir, `big-module-0000000000000000.v8cache.${process.pid}.tmp`);
+    const other = join(cacheDir, "other-module-0000000000000000.v8cache.1.tmp");
+    for (const f of [deadTmp, liveTmp, oldTmp, other]) writeFileSync(f, Buffer.alloc(512 * 1024));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(oldTmp, twoHoursAgo, twoHoursAgo);
     writeFileSync(mod, source(" two, longer"));
     assert.deepEqual(loadInFreshProcess(mod, cacheDir), { status: "miss", value: "6765 two, longer", saved: true });
-    const after = readdirSync(cacheDir);
-    assert.equal(after.length, 1);
-    assert.notEqual(after[0], files[0]);
+    const after = readdirSync(cacheDir).sort();
+    assert.equal(after.length, 3, after.join(", "));
+    assert.ok(after.includes(`${files[0]}.${process.pid}.tmp`) && after.includes("other-module-0000000000000000.v8cache.1.tmp"), after.join(", "));
+    const cache = after.find((f) => f.endsWith(".v8cache"))!;
+    assert.match(cache, /^big-module-[0-9a-f]{16}\.v8cache$/);
+    assert.notEqual(cache, files[0]);
+    // a hit writes nothing but sweeps too (else left-overs would stay as long as the cache hits)
+    writeFileSync(deadTmp, Buffer.alloc(1024));
+    writeFileSync(join(cacheDir, "big-module-1111111111111111.v8cache"), Buffer.alloc(1024));
+    assert.deepEqual(loadInFreshProcess(mod, cacheDir), { status: "hit", value: "6765 two, longer", saved: false });
+    assert.deepEqual(readdirSync(cacheDir).sort(), after);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

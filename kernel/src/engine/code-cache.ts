@@ -26,8 +26,8 @@ import vm from "node:vm";
 import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdir, readdir, rm } from "node:fs/promises";
 
 /** A module loaded by {@link requireWithCodeCache}. */
 export interface CodeCachedModule {
@@ -67,6 +67,47 @@ function cacheFileFor(file: string, dir: string): string {
     .digest("hex")
     .slice(0, 16);
   return path.join(dir, `${path.basename(file, ".js")}-${key}.v8cache`);
+}
+
+/** Temporary files older than this are left-overs whatever their process id says (ids are reused). */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+
+/**
+ * Whether `file` is a cache's temporary file (`….v8cache.PID.tmp`) that no save will finish: its
+ * process is not running, or it is over an hour old.
+ * @example
+ * ```ts
+ * isStaleTemporary("/home/me/.cache/ai4eo/v8/typescript-0123456789abcdef.v8cache.4321.tmp"); // true once process 4321 has gone
+ * ```
+ */
+export function isStaleTemporary(file: string, now = Date.now()): boolean {
+  const m = /\.v8cache\.(\d+)\.tmp$/.exec(file);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return false;
+  try {
+    if (now - statSync(file).mtimeMs > STALE_TEMPORARY_MS) return true;
+  } catch {
+    return false; // gone already
+  }
+  try {
+    process.kill(pid, 0); // (signal 0: only asks whether the process exists)
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Removes from `dir` the other caches of `file`'s module (another version of it, another Node) and
+ * the temporary files of saves that will not finish ({@link isStaleTemporary}); keeps `keep`.
+ */
+async function sweep(dir: string, file: string, keep: string): Promise<void> {
+  const stem = `${path.basename(file, ".js")}-`;
+  const doomed = (await readdir(dir))
+    .map((name) => path.join(dir, name))
+    .filter((at) => path.basename(at).startsWith(stem) && at !== keep && (at.endsWith(".v8cache") || isStaleTemporary(at)));
+  await Promise.all(doomed.map((at) => rm(at, { force: true })));
 }
 
 interface ModuleInternals {
@@ -109,6 +150,8 @@ export function requireWithCodeCache(file: string, dir: string | undefined): Cod
     throw e;
   }
   mod.loaded = true;
+  // a hit writes nothing: what earlier kernels left is swept now, in the background
+  if (status === "hit") sweep(dir, file, cacheFile).catch(() => undefined);
   let saved = false;
   return {
     exports: mod.exports,
@@ -120,14 +163,17 @@ export function requireWithCodeCache(file: string, dir: string | undefined): Cod
       try {
         const data = script.createCachedData();
         await mkdir(dir, { recursive: true });
+        // written in one synchronous step (~3 MB, a few ms, once): a kernel shut down meanwhile
+        // cannot leave half a file behind, as an asynchronous write cut off by the exit did
         const tmp = `${cacheFile}.${process.pid}.tmp`;
-        await writeFile(tmp, data);
-        await rename(tmp, cacheFile);
-        // caches of earlier versions of the same module (another TypeScript, another Node) go
-        const stem = `${path.basename(file, ".js")}-`;
-        for (const name of await readdir(dir)) {
-          if (name.startsWith(stem) && name.endsWith(".v8cache") && path.join(dir, name) !== cacheFile) await rm(path.join(dir, name), { force: true });
+        try {
+          writeFileSync(tmp, data);
+          renameSync(tmp, cacheFile);
+        } catch (e) {
+          rmSync(tmp, { force: true });
+          throw e;
         }
+        await sweep(dir, file, cacheFile);
         return true;
       } catch {
         return false;
