@@ -69,6 +69,10 @@ test("tile layout covers the scene; blending weights of a regular layout sum to 
   assert.deepEqual(tileStarts(10, 4, 3), [0, 3, 6]);
   assert.deepEqual(tileStarts(11, 4, 3), [0, 3, 6, 7]);
   assert.deepEqual(tileStarts(4, 4, 3), [0]);
+  assert.equal(tileStarts(100_000, 256, 1).length, 100_000 - 256 + 1, "a long axis at stride 1 is allowed");
+  // a huge axis at a tiny stride is refused with advice, before any array is made
+  assert.throws(() => tileStarts(Number.MAX_SAFE_INTEGER, 256, 1), (e: unknown) => e instanceof ModelInputError && /would make \d+ tile starts along one axis .*use a larger stride/.test(e.message));
+  assert.throws(() => tileStarts((1 << 24) + 1, 1, 0.5), ModelInputError);
   for (const [total, tile, overlap, halo] of [[32 + 24 * 5, 32, 8, 2], [64 + 48 * 3, 64, 16, 3], [100, 32, 8, 2], [349, 64, 8, 3]] as const) {
     const sum = new Float64Array(total);
     for (const s of tileStarts(total, tile, tile - overlap)) {

@@ -5,13 +5,17 @@
 import { describeValue } from "../../util/describe-value.js";
 import { ModelInputError } from "./errors.js";
 
+/** Tile starts along one axis above which {@link tileStarts} refuses (2²⁴: a 16-million-pixel axis at stride 1). */
+export const MAX_TILE_STARTS = 1 << 24;
+
 /**
  * Start offsets of tiles of length `tile` covering `0..total` with at most `stride` between
  * starts; the last tile ends exactly at `total` (no padding). `tile` must be ≤ `total`.
  * @throws {ModelInputError} unless total and tile are positive whole numbers with tile ≤ total
  * (an infinite total or tile never ended) and stride is a finite number not above tile (NaN or
  * Infinity skipped every start but the first and last; a stride above the tile left gaps between
- * tiles); a stride below 1 means 1
+ * tiles); a stride below 1 means 1; and when the layout would have more than {@link MAX_TILE_STARTS}
+ * starts on the axis (a huge total at a tiny stride: the array alone would take gigabytes)
  * @example
  * ```ts
  * tileStarts(10, 4, 3); // [0, 3, 6]
@@ -32,8 +36,16 @@ export function tileStarts(total: number, tile: number, stride: number): number[
   if (stride > tile) {
     throw new ModelInputError(`tileStarts: a stride of ${stride} is larger than the tile (${tile}), so pixels between tiles would be in none; use a stride ≤ ${tile} (tile − overlap), e.g. tileStarts(${total}, ${tile}, ${tile}).`, `a stride ≤ ${tile}`, stride);
   }
-  const out: number[] = [];
   const s = Math.max(1, Math.floor(stride));
+  const count = Math.ceil((total - tile) / s) + 1;
+  if (count > MAX_TILE_STARTS) {
+    throw new ModelInputError(
+      `tileStarts(${total}, ${tile}, ${stride}) would make ${count} tile starts along one axis (at most ${MAX_TILE_STARTS}): ` +
+      `use a larger stride (tile − overlap), e.g. tileStarts(${total}, ${tile}, ${Math.max(1, Math.floor(tile / 2))}).`,
+      `at most ${MAX_TILE_STARTS} tile starts`, { total, tile, stride },
+    );
+  }
+  const out: number[] = [];
   for (let x = 0; x + tile < total; x += s) out.push(x);
   const last = total - tile;
   if (out.length === 0 || out[out.length - 1] !== last) out.push(last);
