@@ -100,4 +100,28 @@ test("heatmap and imagePlot zmin/zmax must be finite numbers with zmin < zmax (b
   assert.deepEqual([t["zmin"], t["zmax"]], [-1, 1]);
   const u = trace(plots.heatmap(values, 2, 3, { zmin: 0 }));
   assert.deepEqual([u["zmin"], u["zmax"]], [0, 6]);
+  // one end alone with every value beyond it, or a constant grid: one unit from the given end
+  // (before: the data's extreme made an inverted or empty range that went to plotly as is)
+  const range = (f: { data: unknown[] }) => [trace(f)["zmin"], trace(f)["zmax"]];
+  assert.deepEqual(range(plots.heatmap(values, 2, 3, { zmin: 10 })), [10, 11]);
+  assert.deepEqual(range(plots.heatmap(values, 2, 3, { zmax: 1 })), [0, 1]);
+  assert.deepEqual(range(plots.heatmap(values, 2, 3, { zmax: -2 })), [-3, -2]);
+  assert.deepEqual(range(plots.heatmap(new Float32Array(6).fill(4), 2, 3)), [4, 5]);
+  assert.deepEqual(range(plots.heatmap(new Float32Array(6).fill(Number.NaN), 2, 3)), [undefined, undefined]);
+});
+
+test("the PNG fallback of a heatmap draws the range the plotly trace has (one end given, every value beyond it)", async () => {
+  const { decode } = await import("fast-png");
+  const png = (options: { zmin?: number; zmax?: number }) => {
+    const fig = plots.heatmap(new Float32Array([1, 2, 3, 4]), 2, 2, { colorscale: "Greys", ...options });
+    const img = decode(Buffer.from(String((fig as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]!()["image/png"]), "base64"));
+    return [[10, 10], [200, 10], [10, 200], [200, 200]].map(([x, y]) => Array.from(img.data.slice((y! * img.width + x!) * 4, (y! * img.width + x!) * 4 + 4)));
+  };
+  // every value above zmax = 0: all white (before: the range became [1, 2] and the cells were shaded)
+  for (const p of png({ zmax: 0 })) assert.deepEqual(p, [255, 255, 255, 255]);
+  // every value below zmin = 10: all black
+  for (const p of png({ zmin: 10 })) assert.deepEqual(p, [0, 0, 0, 255]);
+  // no end given: the data's range, black to white
+  const auto = png({});
+  assert.deepEqual([auto[0], auto[3]], [[0, 0, 0, 255], [255, 255, 255, 255]]);
 });

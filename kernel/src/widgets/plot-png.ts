@@ -4,6 +4,7 @@
  * Blues, RdBu, RdYlGn; others fall back to Viridis) between zmin and zmax; NaN is transparent.
  * @module
  */
+import { colourRange } from "./colour-range.js";
 import { pngEncoder } from "../eo/lazy-deps.js";
 import { ShapedArray } from "./wire.js";
 
@@ -42,11 +43,12 @@ export function colorAt(stops: Stop[], t: number): [number, number, number] {
  */
 export function heatmapPng(z: ShapedArray, options: { zmin?: number; zmax?: number; colorscale?: string; reversescale?: boolean; maxSize?: number } = {}): Uint8Array {
   const [rows, cols] = z.shape as [number, number];
-  let lo = options.zmin ?? Infinity, hi = options.zmax ?? -Infinity;
+  let min = Infinity, max = -Infinity;
   if (options.zmin === undefined || options.zmax === undefined) {
-    for (const v of z.array) if (Number.isFinite(v)) { if (options.zmin === undefined && v < lo) lo = v; if (options.zmax === undefined && v > hi) hi = v; }
+    for (const v of z.array) if (Number.isFinite(v)) { if (v < min) min = v; if (v > max) max = v; }
   }
-  if (!(hi > lo)) hi = lo + 1;
+  // (no finite value at all: nothing is drawn, any range will do)
+  const [lo = 0, hi = 1] = colourRange(options.zmin, options.zmax, min, max);
   const stops = COLORSCALES[options.colorscale ?? "Viridis"] ?? COLORSCALES["Viridis"]!;
   const maxSize = options.maxSize ?? 512;
   const scale = Math.max(rows, cols) > maxSize ? maxSize / Math.max(rows, cols) : Math.max(1, Math.floor(256 / Math.max(rows, cols)));

@@ -2,6 +2,7 @@
  * Heatmaps and single-band images (row 0 at the top, square pixels).
  * @module
  */
+import { colourRange } from "../colour-range.js";
 import { WidgetPropertyError } from "../errors.js";
 import { Figure } from "../figure.js";
 import { ShapedArray } from "../wire.js";
@@ -66,9 +67,10 @@ export function heatmap(values: ArrayLike<number>, rows: number, cols: number, o
       if (v > max) max = v;
     } else z[i] = NaN;
   }
+  const [zmin, zmax] = colourRange(options.zmin, options.zmax, min, max);
   const trace: Record<string, unknown> = {
     type: "heatmap", z: new ShapedArray(z, [rows, cols]), colorscale: options.colorscale ?? "Viridis",
-    zmin: options.zmin ?? (Number.isFinite(min) ? min : undefined), zmax: options.zmax ?? (Number.isFinite(max) ? max : undefined),
+    zmin, zmax,
     colorbar: options.colorbarTitle ? { title: { text: options.colorbarTitle } } : {}, hoverongaps: false,
   };
   if (options.xLabels) trace["x"] = [...options.xLabels];
