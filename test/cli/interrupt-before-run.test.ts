@@ -1,6 +1,6 @@
-// An interrupt (SIGINT, Jupyter's interrupt_mode "signal") that arrives before a cell's code runs —
-// while TypeScript is still loading for the first cell, or while a cell is type-checked — stops that
-// cell: none of its code runs and the kernel goes on. Before, such a SIGINT was lost (nobody to pass
+// An interrupt (SIGINT, Jupyter's interrupt_mode "signal", or interrupt_request) that arrives before
+// a cell's code runs — while TypeScript is still loading for the first cell, or while a cell is
+// type-checked — stops that cell: none of its code runs and the kernel goes on. Before, such a SIGINT was lost (nobody to pass
 // it to while loading; unread in libuv's signal pipe when the vm call began) and the cell's loop ran
 // until the user pressed interrupt again. A kernel of its own: the first test needs a fresh one.
 import { test, after } from "node:test";
@@ -21,14 +21,19 @@ after(async () => {
 interface ReplyContent { status: string; ename?: string; evalue?: string }
 
 /**
- * Runs `code`, sends SIGINT `delayMs` after its execute_input arrived, and returns its result. A
+ * Runs `code`, interrupts it (SIGINT, or an interrupt_request on the control channel) `delayMs`
+ * after its execute_input arrived, and returns its result. A
  * cell still running 10 s later (the interrupt was lost) is interrupted once more and the test fails.
  */
-async function interruptEarly(code: string, delayMs: number): Promise<ExecuteResult> {
+async function interruptEarly(code: string, delayMs: number, how: "SIGINT" | "interrupt_request" = "SIGINT"): Promise<ExecuteResult> {
   let timer: NodeJS.Timeout | undefined;
+  const interrupt = () => {
+    if (how === "SIGINT") client!.interrupt();
+    else void client!.request("control", "interrupt_request", {});
+  };
   const cell = client!.execute(code, {
     onOutput: (m) => {
-      if (m.header.msg_type === "execute_input") timer = setTimeout(() => client!.interrupt(), delayMs);
+      if (m.header.msg_type === "execute_input") timer = setTimeout(interrupt, delayMs);
     },
   });
   const ended = await Promise.race([cell, new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000).unref())]);
@@ -68,10 +73,10 @@ test("SIGINT while TypeScript loads for the first cell: the cell stops before it
   assert.equal((v.outputs.find((m) => m.header.msg_type === "execute_result")?.content as { data: Record<string, string> }).data["text/plain"], "true");
 });
 
-test("SIGINT while a cell is type-checked: the cell stops before it runs, its declarations are not kept", async () => {
+test("SIGINT or interrupt_request while a cell is type-checked: the cell stops before it runs, its declarations are not kept", async () => {
   assert.ok(client, "the kernel of the test above");
-  for (const k of [0, 1]) {
-    const r = await interruptEarly(slowToCheck(k), 100);
+  for (const [k, how] of [[0, "SIGINT"], [1, "SIGINT"], [2, "interrupt_request"]] as const) {
+    const r = await interruptEarly(slowToCheck(k), 100, how);
     const c = r.reply.content as ReplyContent;
     assert.equal(c.ename, "Interrupted", JSON.stringify(c));
     assert.match(c.evalue!, /while it was type-checked\) before any of its code ran/);
