@@ -8,6 +8,7 @@ import type { Bounds } from "../raster/types.js";
 import { DatasetError } from "./errors.js";
 import { recordSeed } from "../provenance.js";
 import { describeValue } from "../../util/describe-value.js";
+import { mulberry32 } from "../../util/mulberry32.js";
 
 /**
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence on
@@ -25,14 +26,7 @@ export function seededRandom(seed: number): () => number {
     throw new DatasetError(`A seed must be an integer from 0 to 4294967295; got ${describeValue(seed)}.`, "");
   }
   recordSeed(seed);
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /**
