@@ -12,7 +12,7 @@ import { codeCacheDir } from "../../kernel/src/engine/code-cache.js";
 const codeCacheTs = new URL("../../kernel/src/engine/code-cache.ts", import.meta.url).pathname;
 
 /** Loads `file` with the cache in `dir` in a fresh process (as a new kernel would), calls it, saves. */
-function loadInFreshProcess(file: string, dir: string): { status: string; value: unknown; saved: boolean } {
+function loadInFreshProcess(file: string, dir: string, flags: string[] = []): { status: string; value: unknown; saved: boolean } {
   const script = `
 import { requireWithCodeCache } from ${JSON.stringify(codeCacheTs)};
 const m = requireWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(dir)});
@@ -20,7 +20,7 @@ const value = m.exports.fib(20) + m.exports.label;
 const saved = await m.save();
 console.log(JSON.stringify({ status: m.status, value, saved }));
 `;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
@@ -39,7 +39,7 @@ test("a module compiles from the cache an earlier process wrote; stale and corru
     assert.deepEqual(first, { status: "miss", value: "6765 one", saved: true });
     const files = readdirSync(cacheDir);
     assert.equal(files.length, 1);
-    assert.match(files[0]!, /^big-module-[0-9a-f]{16}\.v8cache$/);
+    assert.match(files[0]!, /^big-module-[0-9a-f]{16}-[0-9a-f]{8}\.v8cache$/);
     assert.deepEqual(loadInFreshProcess(mod, cacheDir), { status: "hit", value: "6765 one", saved: false }, "a hit is not written again");
 
     // corrupt data under the same key: V8 rejects it, the module loads from source, the save replaces it
@@ -64,13 +64,46 @@ test("a module compiles from the cache an earlier process wrote; stale and corru
     assert.equal(after.length, 3, after.join(", "));
     assert.ok(after.includes(`${files[0]}.${process.pid}.tmp`) && after.includes("other-module-0000000000000000.v8cache.1.tmp"), after.join(", "));
     const cache = after.find((f) => f.endsWith(".v8cache"))!;
-    assert.match(cache, /^big-module-[0-9a-f]{16}\.v8cache$/);
+    assert.match(cache, /^big-module-[0-9a-f]{16}-[0-9a-f]{8}\.v8cache$/);
     assert.notEqual(cache, files[0]);
     // a hit writes nothing but sweeps too (else left-overs would stay as long as the cache hits)
     writeFileSync(deadTmp, Buffer.alloc(1024));
     writeFileSync(join(cacheDir, "big-module-1111111111111111.v8cache"), Buffer.alloc(1024));
     assert.deepEqual(loadInFreshProcess(mod, cacheDir), { status: "hit", value: "6765 two, longer", saved: false });
     assert.deepEqual(readdirSync(cacheDir).sort(), after);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("processes started with other Node flags keep a cache each (V8 refuses another flag set's data), at most four per module version", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-code-cache-"));
+  try {
+    const mod = join(dir, "flagged-module.js");
+    writeFileSync(mod, `"use strict";\nfunction fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nexports.fib = fib;\nexports.label = "";\n`);
+    const cacheDir = join(dir, "cache");
+    const small = ["--max-semi-space-size=8"];
+    const large = ["--max-semi-space-size=16"];
+    // before: the second flag set found the first's data rejected and replaced it, and so on each start
+    assert.equal(loadInFreshProcess(mod, cacheDir, small).status, "miss");
+    assert.equal(loadInFreshProcess(mod, cacheDir, large).status, "miss");
+    assert.equal(loadInFreshProcess(mod, cacheDir, small).status, "hit");
+    assert.equal(loadInFreshProcess(mod, cacheDir, large).status, "hit");
+    const files = readdirSync(cacheDir);
+    assert.equal(files.length, 2, files.join(", "));
+    const [, key] = /^flagged-module-([0-9a-f]{16})-[0-9a-f]{8}\.v8cache$/.exec(files[0]!)!;
+    assert.ok(files.every((f) => f.startsWith(`flagged-module-${key}-`)), "one module version, two flag sets");
+    // more flag sets: the least recently written beyond four go
+    for (const [i, f] of ["aaaaaaaa", "bbbbbbbb", "cccccccc", "dddddddd"].entries()) {
+      const at = join(cacheDir, `flagged-module-${key}-${f}.v8cache`);
+      writeFileSync(at, Buffer.alloc(64));
+      const t = new Date(Date.now() - (10 - i) * 60_000);
+      utimesSync(at, t, t);
+    }
+    assert.equal(loadInFreshProcess(mod, cacheDir, ["--max-semi-space-size=4"]).status, "miss");
+    const kept = readdirSync(cacheDir).sort();
+    assert.equal(kept.length, 4, kept.join(", "));
+    for (const gone of ["aaaaaaaa", "bbbbbbbb", "cccccccc"]) assert.ok(!kept.includes(`flagged-module-${key}-${gone}.v8cache`), kept.join(", "));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -125,7 +158,7 @@ process.exit(0);
     assert.equal(first.status, "miss");
     assert.equal(first.value, 42);
     assert.equal(first.files.length, 1);
-    assert.match(first.files[0]!, /^typescript-[0-9a-f]{16}\.v8cache$/);
+    assert.match(first.files[0]!, /^typescript-[0-9a-f]{16}-[0-9a-f]{8}\.v8cache$/);
     const second = run();
     assert.equal(second.status, "hit");
     assert.equal(second.value, 42);

@@ -7,7 +7,8 @@
  * {@link CodeCachedModule.save} writes `script.createCachedData()` — taken after the compiler has
  * run sample cells, it holds the bytecode of every function compiled so far, not just the top level.
  * V8 checks the data against the source and its own version and flags: stale data is rejected
- * (`status: "rejected"`), the module compiles as usual, and the next save replaces it. The cache is
+ * (`status: "rejected"`), the module compiles as usual, and the next save replaces it. The file name
+ * carries the process's flags too, so kernels started with different flags keep separate caches. The cache is
  * a speed-up only: an unreadable or unwritable folder just means no cache.
  *
  * Measured on the 2-core VM (in-process, 3 runs each): engine load 1.70–1.75 s → 1.42–1.56 s; the
@@ -59,15 +60,33 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
   return path.join(base, "ai4eo", "v8");
 }
 
-/** The cache file for `file`: named after it, keyed by its size, mtime, path and the Node/V8 build. */
+/**
+ * The cache file for `file`: named after it, keyed by its size, mtime, path and the Node/V8 build,
+ * then by the process's Node/V8 flags (`process.execArgv` and `NODE_OPTIONS`). V8 refuses data made
+ * under other flags, so kernels started with different flags (a `--max-old-space-size` in
+ * NODE_OPTIONS, say) keep a cache each instead of replacing each other's on every start.
+ */
 function cacheFileFor(file: string, dir: string): string {
   const st = statSync(file);
-  const key = createHash("sha256")
-    .update([file, st.size, st.mtimeMs, process.version, process.versions.v8, process.arch].join("\0"))
-    .digest("hex")
-    .slice(0, 16);
-  return path.join(dir, `${path.basename(file, ".js")}-${key}.v8cache`);
+  const hash = (parts: unknown[], length: number) => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, length);
+  const key = hash([file, st.size, st.mtimeMs, process.version, process.versions.v8, process.arch], 16);
+  const flags = hash([...nodeFlags(process.execArgv), process.env.NODE_OPTIONS ?? ""], 8);
+  return path.join(dir, `${path.basename(file, ".js")}-${key}-${flags}.v8cache`);
 }
+
+/** Node's flags without the code of `-e` / `-p` (a script given that way is not a flag). */
+function nodeFlags(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") i++;
+    else if (!a.startsWith("--eval=") && !a.startsWith("--print=")) out.push(a);
+  }
+  return out;
+}
+
+/** Caches of one module version kept for different flags (the least recently written go first). */
+const MAX_FLAG_VARIANTS = 4;
 
 /** Temporary files older than this are left-overs whatever their process id says (ids are reused). */
 const STALE_TEMPORARY_MS = 60 * 60 * 1000;
@@ -99,14 +118,19 @@ export function isStaleTemporary(file: string, now = Date.now()): boolean {
 }
 
 /**
- * Removes from `dir` the other caches of `file`'s module (another version of it, another Node) and
- * the temporary files of saves that will not finish ({@link isStaleTemporary}); keeps `keep`.
+ * Removes from `dir` the caches of other versions of `file`'s module (or of another Node), all but
+ * {@link MAX_FLAG_VARIANTS} of its caches for other flags, and the temporary files of saves that
+ * will not finish ({@link isStaleTemporary}); keeps `keep`.
  */
 async function sweep(dir: string, file: string, keep: string): Promise<void> {
   const stem = `${path.basename(file, ".js")}-`;
-  const doomed = (await readdir(dir))
-    .map((name) => path.join(dir, name))
-    .filter((at) => path.basename(at).startsWith(stem) && at !== keep && (at.endsWith(".v8cache") || isStaleTemporary(at)));
+  const version = path.basename(keep).replace(/-[0-9a-f]+\.v8cache$/, "-"); // stem, source key, "-"
+  const ours = (await readdir(dir)).filter((name) => name.startsWith(stem)).map((name) => path.join(dir, name));
+  const caches = ours.filter((at) => at.endsWith(".v8cache") && at !== keep);
+  const variants = caches.filter((at) => path.basename(at).startsWith(version));
+  const mtime = (at: string) => statSync(at, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const surplus = variants.sort((a, b) => mtime(b) - mtime(a)).slice(MAX_FLAG_VARIANTS - 1);
+  const doomed = [...caches.filter((at) => !variants.includes(at)), ...surplus, ...ours.filter((at) => isStaleTemporary(at))];
   await Promise.all(doomed.map((at) => rm(at, { force: true })));
 }
 
