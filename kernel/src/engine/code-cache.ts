@@ -8,8 +8,8 @@
  * run sample cells, it holds the bytecode of every function compiled so far, not just the top level.
  * V8 checks the data against the source and its own version and flags: stale data is rejected
  * (`status: "rejected"`), the module compiles as usual, and the next save replaces it. The file name
- * carries the process's flags too, so kernels started with different flags keep separate caches. The cache is
- * a speed-up only: an unreadable or unwritable folder just means no cache.
+ * carries the process's flags too, so kernels started with different flags keep separate caches.
+ * The cache is a speed-up only: an unreadable or unwritable folder just means no cache.
  *
  * Measured on the 2-core VM (in-process, 3 runs each): engine load 1.70–1.75 s → 1.42–1.56 s; the
  * first `0` cell 35–41 ms → 17–23 ms; the first 50-line typed cell 157–168 ms → 90–140 ms.
@@ -127,10 +127,12 @@ async function sweep(dir: string, file: string, keep: string): Promise<void> {
   const version = path.basename(keep).replace(/-[0-9a-f]+\.v8cache$/, "-"); // stem, source key, "-"
   const ours = (await readdir(dir)).filter((name) => name.startsWith(stem)).map((name) => path.join(dir, name));
   const caches = ours.filter((at) => at.endsWith(".v8cache") && at !== keep);
-  const variants = caches.filter((at) => path.basename(at).startsWith(version));
-  const mtime = (at: string) => statSync(at, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const surplus = variants.sort((a, b) => mtime(b) - mtime(a)).slice(MAX_FLAG_VARIANTS - 1);
-  const doomed = [...caches.filter((at) => !variants.includes(at)), ...surplus, ...ours.filter((at) => isStaleTemporary(at))];
+  const variants = new Set(caches.filter((at) => path.basename(at).startsWith(version)));
+  const newestFirst = [...variants]
+    .map((at) => ({ at, mtime: statSync(at, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtime - a.mtime);
+  const surplus = newestFirst.slice(MAX_FLAG_VARIANTS - 1).map((v) => v.at);
+  const doomed = [...caches.filter((at) => !variants.has(at)), ...surplus, ...ours.filter((at) => isStaleTemporary(at))];
   await Promise.all(doomed.map((at) => rm(at, { force: true })));
 }
 
