@@ -29,6 +29,47 @@ test("the one-program-per-cell patch applies to the installed tslab", () => {
   assert.equal(loaded.cellNamesPatched, true, "tslab's convert() changed: update CELL_NAMES_STEP in converter-loader.ts");
 });
 
+test("the declarations-printing patch applies to the installed tslab", () => {
+  assert.equal(loaded.declsPrintPatched, true, "tslab's remainingDecls changed: update DECLS_PRINT_STEP in converter-loader.ts");
+});
+
+test("declarations carried from cell to cell are exactly tslab's, with comments, overloads, trimmed statements and imports", () => {
+  // cells that declare with comments of every kind, replace part of a multi-name statement or import,
+  // and need @types/node (the declarations then start with a triple-slash directive)
+  const cells = [
+    "/** A pixel. */\ninterface P { red: number; nir: number } // same-line comment\n// a lone comment\n\ntype Q = P & { swir: number };",
+    "/**\n * NDVI of a pixel.\n * @param p the pixel\n */\nfunction ndvi(p: P): number { return (p.nir - p.red) / (p.nir + p.red); }",
+    "function over(x: number): number;\nfunction over(x: string): string;\nfunction over(x: any) { return x; }",
+    "const q1 = 1, q2 = 'two', q3 = [3]; /* trailing block */\nlet u: string | undefined;",
+    'import { join, basename as base, dirname } from "node:path";\nimport * as os from "node:os";',
+    "const q2 = 2; // replaces one name of three",
+    "const dirname = 'shadows one imported name';\nconst os = 1;",
+    "class Grid<T> { cells: T[] = []; add(x: T): this { this.cells.push(x); return this; } }\nenum Band { Red = 3, Nir = 4 }",
+    "const buf = Buffer.from('x'); // a Node type\nconst o = { a: 1, 'b-c': [1, 2], f(x: number) { return x } };",
+    "interface P { red: number; nir: number; blue: number } // merges into the earlier P",
+    "function ndvi(p: { red: number }): string { return String(p.red); } // replaces the documented one",
+    "1 + 1",
+    "const q1 = 'last', q3 = 'also';",
+  ];
+  let prevOriginal = "";
+  let prevLight = "";
+  for (const cell of cells) {
+    const o = original.convert(prevOriginal, cell);
+    const l = light.convert(prevLight, cell);
+    assert.deepEqual(o.diagnostics, [], `tslab's converter refused:\n${cell}`);
+    assert.deepEqual(l.diagnostics, [], cell);
+    assert.equal(l.declOutput, o.declOutput, `declarations after:\n${cell}`);
+    prevOriginal = o.declOutput ?? "";
+    prevLight = l.declOutput ?? "";
+  }
+  // what the sequence left (so the cells above did declare, replace and trim what they say)
+  assert.doesNotMatch(prevLight, /NDVI of a pixel/, "the documented ndvi was replaced");
+  assert.match(prevLight, /declare function ndvi\(p: \{/);
+  assert.match(prevLight, /declare const q2 = 2;/);
+  assert.match(prevLight, /import \{ join, basename as base \} from "node:path";/);
+  assert.match(prevLight, /declare function over\(x: string\): string;/);
+});
+
 const AsyncFunction = (async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
 const requireHere = createRequire(import.meta.url);
 

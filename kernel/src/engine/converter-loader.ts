@@ -15,6 +15,10 @@
  *
  * One type checker per cell remains (the one that type-checks the cell and emits it).
  *
+ * The declarations a cell passes on are printed without re-printing those of earlier cells that did
+ * not change (a second patch of a known line of tslab's `remainingDecls`, see decl-printer.ts;
+ * {@link ConverterModule.declsPrintPatched}): tslab reprinted them all after every cell.
+ *
  * One program per cell, too: tslab builds a program for the cell only to learn its top-level
  * names, then a second one with `export { …names }` appended. The loader patches that first step
  * (a known snippet of tslab 1.0.22's `convert`; {@link ConverterModule.cellNamesPatched} says whether it
@@ -35,6 +39,7 @@ import { readFileSync } from "node:fs";
 import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
 import { expandShorthandIn, type ShorthandTs } from "./expand-shorthand.js";
 import { cellNames, type CellNamesTs } from "./cell-names.js";
+import { createDeclsPrinter, type DeclsPrinterTs } from "./decl-printer.js";
 
 /** What the converter module exports (the part the engine uses). */
 export interface ConverterModule {
@@ -44,6 +49,11 @@ export interface ConverterModule {
    * two programs, and shorthand properties must be expanded before `convert`, see expand-shorthand.ts).
    */
   cellNamesPatched: boolean;
+  /**
+   * Whether the declarations carried to the next cell are printed by decl-printer.ts (false:
+   * tslab's source changed; cells still work, printing every earlier declaration after each cell).
+   */
+  declsPrintPatched: boolean;
 }
 
 /** The start of tslab 1.0.22's `convert`: a program for the cell just to read its top-level names. */
@@ -62,6 +72,11 @@ const CELL_NAMES_PATCH = `        const cell = ts.ai4eoCell(srcFilename, srcPref
         if (!locals || locals.size === 0) updateContent(prevDecl, src);
         let declsFile = builder.getSourceFile(declFilename);
         let srcFile = builder.getSourceFile(srcFilename);`;
+
+/** The end of tslab 1.0.22's `remainingDecls`: all kept declarations printed again. */
+const DECLS_PRINT_STEP = `        return printer.printFile(declsSF) + anyVarsDecls.join("");`;
+/** The same text, with the statements printed before remembered (see decl-printer.ts). */
+const DECLS_PRINT_PATCH = `        return ts.ai4eoPrintDecls(printer, declsSF) + anyVarsDecls.join("");`;
 
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {
@@ -181,6 +196,7 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
         return ts.createWatchCompilerHost(rootFiles, options, system, factory, ...rest);
       },
     },
+    ai4eoPrintDecls: { value: createDeclsPrinter(ts as unknown as DeclsPrinterTs) },
     ai4eoCell: {
       value: (fileName: string, prefix: string, src: string, prevDecl: string): { src: string; locals: unknown } => {
         let file = ts.createSourceFile(fileName, prefix + src, compilerOptions.target ?? 99);
@@ -208,6 +224,9 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   mod.require = Object.assign((id: string) => (id === "@tslab/typescript-for-tslab" ? patched : requireFromFile(id)), requireFromFile);
   const source = readFileSync(file, "utf8");
   const cellNamesPatched = source.split(CELL_NAMES_STEP).length === 2;
-  mod._compile(cellNamesPatched ? source.replace(CELL_NAMES_STEP, CELL_NAMES_PATCH) : source, file);
-  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched };
+  const declsPrintPatched = source.split(DECLS_PRINT_STEP).length === 2;
+  let patchedSource = cellNamesPatched ? source.replace(CELL_NAMES_STEP, CELL_NAMES_PATCH) : source;
+  if (declsPrintPatched) patchedSource = patchedSource.replace(DECLS_PRINT_STEP, DECLS_PRINT_PATCH);
+  mod._compile(patchedSource, file);
+  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched };
 }
