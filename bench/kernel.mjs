@@ -4,7 +4,11 @@
 // checking on in both), and the kernel process's peak RSS (VmHWM). Prints medians and ratios of wall
 // time per cell, and the kernel process's CPU time per cell (utime+stime from /proc over each series
 // of cells, divided by the count: less sensitive than wall time to other load on a shared machine).
-// Usage: node bench/kernel.mjs [--starts N] [--cells N] [--idle MS]   (needs `npm run build` first)
+// Both series are measured twice on each measured kernel: the first cells after start (--cells N
+// `1+1` cells and N/3 typed ones), then as many again after --steady N more cells of each kind have
+// run (a long notebook session: tslab's compiler keeps speeding up over its first ~100 cells, so its
+// early cells flatter the ratio). CPU per cell is over the early series.
+// Usage: node bench/kernel.mjs [--starts N] [--cells N] [--steady N] [--idle MS]   (needs `npm run build` first)
 // ai4eo loads TypeScript with the V8 code cache of earlier kernels (~/.cache/ai4eo/v8): the first
 // kernel ever started writes it; set AI4EO_CODE_CACHE_DIR=off to measure without.
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -21,6 +25,8 @@ const arg = (name, dflt) => {
 };
 const STARTS = arg("--starts", 5);
 const CELLS = arg("--cells", 15);
+// cells of each kind run, unmeasured, between the early and the steady series
+const STEADY = arg("--steady", 45);
 // --idle MS: wait after the first kernel_info_reply before the first cell, as a person opening a
 // notebook does (ai4eo warms its compiler up while idle); 0 = cells at once, as a headless run sends them
 const IDLE = arg("--idle", 0);
@@ -68,7 +74,8 @@ function cpuMs(pid) {
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
-const results = { ai4eo: { start: [], first: [], one: [], typed: [], rss: [], oneCpu: [], typedCpu: [] }, tslab: { start: [], first: [], one: [], typed: [], rss: [], oneCpu: [], typedCpu: [] } };
+const series = () => ({ start: [], first: [], one: [], typed: [], oneSteady: [], typedSteady: [], rss: [], oneCpu: [], typedCpu: [] });
+const results = { ai4eo: series(), tslab: series() };
 const dir = mkdtempSync(join(tmpdir(), "ai4eo-bench-"));
 try {
   for (let s = 0; s < STARTS; s++) {
@@ -86,6 +93,14 @@ try {
         const typedCells = Math.ceil(CELLS / 3);
         for (let c = 0; c < typedCells; c++) results[name].typed.push(await timeCell(client, typedCell(`${s}_${c}`)));
         results[name].typedCpu.push((cpuMs(pid) - cpu) / typedCells);
+        if (STEADY > 0) {
+          for (let c = 0; c < STEADY; c++) {
+            await timeCell(client, "1+1");
+            if (c % 3 === 0) await timeCell(client, typedCell(`${s}_run_${c}`));
+          }
+          for (let c = 0; c < CELLS; c++) results[name].oneSteady.push(await timeCell(client, "1+1"));
+          for (let c = 0; c < typedCells; c++) results[name].typedSteady.push(await timeCell(client, typedCell(`${s}_steady_${c}`)));
+        }
         results[name].rss.push(peakRssMiB(client.process.pid));
       }
       await client.shutdown();
@@ -100,11 +115,12 @@ const rows = [
   [`first cell \`0\`${IDLE ? ` after ${IDLE} ms idle` : ""} (ms)`, "first"],
   ["`1+1` cell (ms)", "one"],
   ["50-line typed function cell (ms)", "typed"],
+  ...(STEADY > 0 ? [[`\`1+1\` cell, steady (ms)`, "oneSteady"], [`typed cell, steady (ms)`, "typedSteady"]] : []),
   ["`1+1` kernel CPU per cell (ms)", "oneCpu"],
   ["typed cell kernel CPU per cell (ms)", "typedCpu"],
   ["peak RSS (MiB)", "rss"],
 ];
-console.log(`ai4eo kernel benchmark (${STARTS} starts, ${CELLS} '1+1' cells and ${Math.ceil(CELLS / 3)} typed cells per measured kernel, ${IDLE ? `first cell ${IDLE} ms after start` : "cells at once after start"}; Node ${process.version})`);
+console.log(`ai4eo kernel benchmark (${STARTS} starts, ${CELLS} '1+1' cells and ${Math.ceil(CELLS / 3)} typed cells per measured kernel, ${IDLE ? `first cell ${IDLE} ms after start` : "cells at once after start"}${STEADY > 0 ? `; steady: the same after ${STEADY} more '1+1' and ${Math.ceil(STEADY / 3)} typed cells` : ""}; Node ${process.version})`);
 console.log(`${"measure".padEnd(40)}${"ai4eo".padStart(10)}${"tslab".padStart(10)}${"ratio".padStart(9)}`);
 for (const [label, key] of rows) {
   const a = median(results.ai4eo[key]);
