@@ -73,6 +73,18 @@ const CELL_NAMES_PATCH = `        const cell = ts.ai4eoCell(srcFilename, srcPref
         let declsFile = builder.getSourceFile(declFilename);
         let srcFile = builder.getSourceFile(srcFilename);`;
 
+/**
+ * The `@types` packages whose global declarations every cell sees without an import: Node's only.
+ * tslab leaves `types` unset, so TypeScript took in every package under each visible
+ * `node_modules/@types` — in a project with ai4eo's dependencies installed, also jquery, lodash,
+ * react, backbone, underscore and leaflet (5 MB of declarations, ~1.5 s more for the first cell),
+ * and with them globals such as `$` that type-check but do not exist when the cell runs. A package
+ * a cell imports still brings its types (module resolution is not limited by `types`), globals
+ * included; a type-only import (`import type * as jq from "jquery"`, erased from the JavaScript)
+ * brings a package's globals without loading it.
+ */
+export const GLOBAL_TYPES: readonly string[] = ["node"];
+
 /** The end of tslab 1.0.22's `remainingDecls`: all kept declarations printed again. */
 const DECLS_PRINT_STEP = `        return printer.printFile(declsSF) + anyVarsDecls.join("");`;
 /** The same text, with the statements printed before remembered (see decl-printer.ts). */
@@ -191,7 +203,9 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   const patched = Object.create(ts, {
     __esModule: { value: true },
     createWatchCompilerHost: {
-      value: (rootFiles: unknown, options: { target?: number }, system: unknown, _createProgram: unknown, ...rest: unknown[]) => {
+      value: (rootFiles: unknown, tslabOptions: { target?: number; types?: string[] }, system: unknown, _createProgram: unknown, ...rest: unknown[]) => {
+        // Only @types/node is included without an import (see GLOBAL_TYPES).
+        const options = { ...tslabOptions, types: tslabOptions.types ?? GLOBAL_TYPES };
         compilerOptions = options;
         return ts.createWatchCompilerHost(rootFiles, options, system, factory, ...rest);
       },
