@@ -5,7 +5,7 @@
 // time per cell, and the kernel process's CPU time per cell (utime+stime from /proc over each series
 // of cells, divided by the count: less sensitive than wall time to other load on a shared machine).
 // Both series are measured twice on each measured kernel: the first cells after start (--cells N
-// `1+1` cells and N/3 typed ones), then as many again after --steady N more cells of each kind have
+// `1+1` cells and N/3 typed ones), then as many again after --steady N more `1+1` cells and N/3 typed ones have
 // run (a long notebook session: tslab's compiler keeps speeding up over its first ~100 cells, so its
 // early cells flatter the ratio). CPU per cell is over the early series.
 // Usage: node bench/kernel.mjs [--starts N] [--cells N] [--steady N] [--idle MS]   (needs `npm run build` first)

@@ -77,7 +77,7 @@ const CELL_NAMES_PATCH = `        const cell = ts.ai4eoCell(srcFilename, srcPref
  * The `@types` packages whose global declarations every cell sees without an import: Node's only.
  * tslab leaves `types` unset, so TypeScript took in every package under each visible
  * `node_modules/@types` — in a project with ai4eo's dependencies installed, also jquery, lodash,
- * react, backbone, underscore and leaflet (5 MB of declarations, ~1.5 s more for the first cell),
+ * react, backbone, underscore and leaflet (5 MB of declarations, ~0.7 s more for the first cell),
  * and with them globals such as `$` that type-check but do not exist when the cell runs. A package
  * a cell imports still brings its types (module resolution is not limited by `types`), globals
  * included; a type-only import (`import type * as jq from "jquery"`, erased from the JavaScript)
