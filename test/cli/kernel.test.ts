@@ -376,6 +376,25 @@ test("SIGINT stops a synchronous while(true) and a pending await; interrupt_requ
   assert.equal(plain(alive.outputs), "true", JSON.stringify(alive.reply.content));
 });
 
+test("a cell's own SIGINT listener hears Jupyter's interrupt; SIGINT still stops loops while it exists and after it is removed", async () => {
+  // (the kernel holds Node's SIGINT watchdog while no listener of the user's exists: sigint-watch.ts)
+  const add = await client.execute("const gl = globalThis as any;\ngl.heard = 0;\ngl.onInt = () => { gl.heard++; };\nprocess.on('SIGINT', gl.onInt);");
+  assert.equal(content(add.reply).status, "ok");
+  client.interrupt();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(plain((await client.execute("(globalThis as any).heard")).outputs), "1");
+  const { done: loop } = await startUntilOutput("console.log('spinning');\nwhile (true) {}", "stream", "loop cell");
+  assert.equal(content((await interruptUntilDone(loop)).reply).ename, "Interrupted");
+  await client.execute("process.off('SIGINT', (globalThis as any).onInt);");
+  const { done: loop2 } = await startUntilOutput("console.log('spinning');\nwhile (true) {}", "stream", "loop cell");
+  assert.equal(content((await interruptUntilDone(loop2)).reply).ename, "Interrupted");
+  // a listener added and removed within one cell, then a loop in the next
+  await client.execute("const flick = () => undefined;\nprocess.on('SIGINT', flick);\nprocess.off('SIGINT', flick);");
+  const { done: loop3 } = await startUntilOutput("console.log('spinning');\nwhile (true) {}", "stream", "loop cell");
+  assert.equal(content((await interruptUntilDone(loop3)).reply).ename, "Interrupted");
+  assert.equal(plain((await client.execute("40 + 2")).outputs), "42");
+});
+
 test("messages with a bad signature or malformed frames are dropped; the kernel still answers", async () => {
   const msg = client.message("execute_request", { code: "globalThis.hacked = true", silent: false, store_history: false, user_expressions: {}, allow_stdin: false });
   const frames = client.codec.encode(msg);

@@ -10,6 +10,7 @@
 import { readConnectionFile, ConnectionFileError } from "../jupyter/connection.js";
 import { KernelServer } from "../jupyter/server.js";
 import { TypeScriptBackend } from "./typescript-backend.js";
+import { SigintWatch } from "../engine/sigint-watch.js";
 
 /** Starts the kernel and serves until shutdown. Returns only on a usage error. */
 export async function main(args: string[]): Promise<number | void> {
@@ -28,10 +29,12 @@ export async function main(args: string[]): Promise<number | void> {
     }
     throw e;
   }
-  const backend = new TypeScriptBackend();
-  const server = new KernelServer(connection, backend);
   // SIGINT is Jupyter's interrupt (interrupt_mode "signal"): a synchronous loop is broken by the
-  // vm's breakOnSigint; when the event loop is free this handler stops a pending await.
-  process.on("SIGINT", () => server.interrupt());
+  // vm's breakOnSigint; when the event loop is free the watch stops a pending await (sigint-watch.ts)
+  let server: KernelServer | undefined;
+  const sigint = new SigintWatch(() => server?.interrupt());
+  sigint.start();
+  const backend = new TypeScriptBackend({ sigint });
+  server = new KernelServer(connection, backend);
   await server.start();
 }

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { packageRoot, packageVersion, typescriptVersion, tslabVersion } from "./package-info.js";
 import { deprioritizeHelperThreads } from "./helper-threads.js";
 import { interruptedFields } from "../engine/interrupted-error.js";
+import { flushSigint, type SigintWatch } from "../engine/sigint-watch.js";
 
 /**
  * Cell globals, type-checked like any declaration. `display`'s type comes from display.d.ts alone
@@ -45,6 +46,8 @@ declare global {
 export interface TypeScriptBackendOptions {
   /** The folder cells run in. Default `process.cwd()`. */
   rootDir?: string;
+  /** The process's SIGINT watch (told when a cell is in progress, so it collects SIGINT meanwhile). */
+  sigint?: SigintWatch;
 }
 
 /** The kernel backend that runs TypeScript cells. */
@@ -121,9 +124,21 @@ export class TypeScriptBackend implements KernelBackend {
   }
 
   async execute(request: ExecuteRequest, context: RequestContext, executionCount: number): Promise<ExecuteOutcome> {
+    const sigint = this.options.sigint;
+    sigint?.busy();
+    try {
+      return await this.#execute(request, context, executionCount);
+    } finally {
+      sigint?.idle();
+    }
+  }
+
+  async #execute(request: ExecuteRequest, context: RequestContext, executionCount: number): Promise<ExecuteOutcome> {
     // an interrupt while TypeScript loads (the first cell waits for it) stops the cell before it runs
     const interrupts = this.#interrupts;
+    const loading = !this.#loaded;
     const engine = await this.engine();
+    if (loading) await flushSigint();
     if (this.#interrupts !== interrupts) return { status: "error", ...interruptedFields("while TypeScript was loading", false) };
     const r = await engine.execute(request.code, context, executionCount);
     if (r.status === "error") return { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };

@@ -32,6 +32,7 @@ import { warmUpCells } from "./warm-up.js";
 import { codeCacheDir, requireWithCodeCache, type CodeCachedModule } from "./code-cache.js";
 import { awaitsToYields, runInterruptible, type YieldTs } from "./interruptible-await.js";
 import { InterruptedError, interruptedFields } from "./interrupted-error.js";
+import { flushSigint, prepareBreakOnSigint } from "./sigint-watch.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -263,13 +264,10 @@ export class Engine<C> {
     } catch (e) {
       return { status: "error", ...(explainConverterFailure(e) ?? formatRuntimeError(e, this.#cells)) };
     }
-    // An interrupt that came while the cell was compiled stops it before it runs. Its SIGINT waits in
-    // libuv's signal pipe until a poll phase of the event loop reads it: this code may run in a poll
-    // phase (a request arriving), so one setImmediate can come round before the next poll; a second
-    // one cannot. (Entering the vm call below with the signal still unread would drop it: the loop
-    // would run until the next interrupt.)
-    await new Promise<void>((r) => setImmediate(r));
-    await new Promise<void>((r) => setImmediate(r));
+    // An interrupt that came while the cell was compiled stops it before it runs: its SIGINT is
+    // delivered now (see sigint-watch.ts). Entering the vm call below with it undelivered would drop
+    // it: a loop would run until the next interrupt.
+    await flushSigint();
     if (this.#interruptPending) {
       return { status: "error", ...interruptedFields("while it was type-checked", false) };
     }
@@ -314,6 +312,7 @@ export class Engine<C> {
     interrupted.catch(() => undefined);
     this.#running = true;
     try {
+      prepareBreakOnSigint();
       const ret = this.#als.run(context, () => vm.runInThisContext(wrapped, { filename: name, breakOnSigint: true }) as unknown);
       if (generator) await Promise.race([this.#als.run(context, () => runInterruptible(ret as Generator<unknown, unknown, unknown>, abort.signal)), interrupted]);
       else if (topLevelAwait) await Promise.race([ret, interrupted]);

@@ -21,6 +21,7 @@
  */
 import vm from "node:vm";
 import { functionKinds, type AwaitTs } from "./top-level-await.js";
+import { prepareBreakOnSigint } from "./sigint-watch.js";
 
 /** The parts of TypeScript this rewrite uses (tslab's TypeScript at run time). */
 export interface YieldTs extends AwaitTs {
@@ -148,6 +149,7 @@ export function runInterruptible(generator: Generator<unknown, unknown, unknown>
       const g = globalThis as Record<string, unknown>;
       g[STEP_KEY] = () => (method === "next" ? generator.next(value) : generator.throw(value));
       try {
+        prepareBreakOnSigint();
         result = stepScript.runInThisContext({ breakOnSigint: true }) as IteratorResult<unknown, unknown>;
       } catch (e) {
         if (e instanceof Error && SCRIPT_INTERRUPTED.test(e.message)) close();

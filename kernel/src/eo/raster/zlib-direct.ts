@@ -15,6 +15,7 @@
  * @module
  */
 import zlib from "node:zlib";
+import { legacyBinding } from "../../util/legacy-binding.js";
 
 /** The part of Node's zlib binding object used here. */
 interface NativeZlib {
@@ -34,11 +35,6 @@ interface Context {
 
 let nativeClass: NativeZlibClass | null | undefined;
 
-/** Whether Node warns on deprecated APIs that are otherwise silent (DEP0111 among them). */
-function pendingDeprecation(): boolean {
-  return process.execArgv.includes("--pending-deprecation") || /--pending-deprecation/.test(process.env.NODE_OPTIONS ?? "") || process.env.NODE_PENDING_DEPRECATION === "1";
-}
-
 /**
  * The class of Node's zlib binding objects. `process.binding("zlib")` gives it in ~0.1 ms (a
  * documentation-only deprecation, DEP0111, silent unless --pending-deprecation); making a zlib
@@ -46,14 +42,8 @@ function pendingDeprecation(): boolean {
  * the route taken when the former is unavailable or would warn.
  */
 function bindingClass(): unknown {
-  if (!pendingDeprecation()) {
-    try {
-      const C = (process as unknown as { binding(name: string): { Zlib?: unknown } }).binding("zlib").Zlib;
-      if (typeof C === "function") return C;
-    } catch {
-      // no process.binding in this Node: make a stream
-    }
-  }
+  const bound = (legacyBinding("zlib") as { Zlib?: unknown } | undefined)?.Zlib;
+  if (typeof bound === "function") return bound;
   const z = zlib.createInflate() as unknown as { _handle?: { constructor?: unknown }; close(): void };
   const C = z._handle?.constructor;
   z.close();
