@@ -224,8 +224,7 @@ export function prepareBreakOnSigint(): void {
  * then asks the process's {@link SigintWatch} (if one was started) for a SIGINT it holds.
  * @example
  * ```ts
- * await flushSigint();
- * if (interruptPending) return;
+ * await flushSigint(); // an interrupt that came meanwhile has been handled now
  * ```
  */
 export async function flushSigint(): Promise<void> {
