@@ -114,13 +114,8 @@ export class SigintWatch {
     if (this.#mode === "stopped") return;
     this.idle();
     process.off("removeListener", this.#onListenerRemoved);
-    this.#switching = true;
-    try {
-      if (this.#mode === "held") this.#release();
-      process.off("SIGINT", this.#listener);
-    } finally {
-      this.#switching = false;
-    }
+    if (this.#mode === "held") this.#release();
+    process.off("SIGINT", this.#listener);
     this.#mode = "stopped";
     if (active === this) active = undefined;
   }

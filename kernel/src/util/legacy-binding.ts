@@ -8,7 +8,7 @@
  */
 
 /** Whether Node warns on deprecated APIs that are otherwise silent (DEP0111 among them). */
-export function pendingDeprecation(): boolean {
+function pendingDeprecation(): boolean {
   return process.execArgv.includes("--pending-deprecation") || /--pending-deprecation/.test(process.env.NODE_OPTIONS ?? "") || process.env.NODE_PENDING_DEPRECATION === "1";
 }
 
