@@ -103,6 +103,66 @@ test("concurrent window reads (one file and two sources) each read their blocks 
   }
 });
 
+test("block cache: reads of at most 4 blocks keep them, larger ones not unless asked (cache: true); checked by corrupting the file after reading", async () => {
+  const ref = refBand(dir, "u16-pred2.b1.bin", "uint16");
+  const expect = (w: { col: number; row: number; width: number; height: number }) => {
+    const want = new Uint16Array(w.width * w.height);
+    for (let y = 0; y < w.height; y++) want.set(ref.subarray((w.row + y) * 1280 + w.col, (w.row + y) * 1280 + w.col + w.width) as Uint16Array, y * w.width);
+    return want;
+  };
+  const file = join(dir, "u16-pred2-cache.tif");
+  writeFileSync(file, readFileSync(join(dir, "u16-pred2.tif")));
+  const small = { col: 300, row: 300, width: 300, height: 250 }; // 2×2 tiles
+  const kept = { col: 780, row: 700, width: 500, height: 452 }; // 2×3 tiles, cache: true
+  const large = { col: 200, row: 200, width: 600, height: 500 }; // 4×3 tiles
+  const src = await openRaster(file);
+  try {
+    for (const mode of ["always", "never"] as const) {
+      setLibuvInflateSplit(mode);
+      assertBandEqual((await src.read({ window: small })).band(1), expect(small), `small window, split ${mode}`);
+      assertBandEqual((await src.read({ window: kept, cache: true })).band(1), expect(kept), `cache: true, split ${mode}`);
+      assertBandEqual((await src.read({ window: large })).band(1), expect(large), `large window, split ${mode}`);
+    }
+    // every tile's compressed bytes overwritten in place (the source keeps its descriptor)
+    const blocks = JSON.parse(execFileSync(PY, ["-c", `
+import sys, json
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1])  # (kept: a band outliving its dataset crashes GDAL's Python bindings)
+b = ds.GetRasterBand(1)
+print(json.dumps([[int(b.GetMetadataItem(f"BLOCK_OFFSET_{x}_{y}", "TIFF")), int(b.GetMetadataItem(f"BLOCK_SIZE_{x}_{y}", "TIFF"))] for y in range(5) for x in range(5)]))
+`, file], { encoding: "utf8" })) as [number, number][];
+    const bytes = readFileSync(file);
+    for (const [offset, size] of blocks) bytes.fill(0x5a, offset + 2, offset + size);
+    writeFileSync(file, bytes);
+    assertBandEqual((await src.read({ window: small })).band(1), expect(small), "small window again: from the cache");
+    assertBandEqual((await src.read({ window: kept })).band(1), expect(kept), "the window read with cache: true again: from the cache");
+    await assert.rejects(src.read({ window: large }), (e: unknown) => e instanceof RasterFormatError && /tile \d+ \(DEFLATE/.test(e.message),
+      "the large window's blocks were not kept: decoded again from the corrupted file");
+  } finally {
+    setLibuvInflateSplit("auto");
+    await src.close();
+  }
+});
+
+test("window reads one after another on one source reuse lane buffers without mixing pixels (split on and off)", async () => {
+  const ref = refBand(dir, "u16-pred2.b1.bin", "uint16");
+  try {
+    for (const mode of ["always", "never"] as const) {
+      setLibuvInflateSplit(mode);
+      const src = await openRaster(join(dir, "u16-pred2.tif"));
+      for (let k = 0; k < 6; k++) {
+        const w = { col: 37 + k * 131, row: 59 + k * 97, width: 600 - k * 40, height: 520 };
+        const want = new Uint16Array(w.width * w.height);
+        for (let y = 0; y < w.height; y++) want.set(ref.subarray((w.row + y) * 1280 + w.col, (w.row + y) * 1280 + w.col + w.width) as Uint16Array, y * w.width);
+        assertBandEqual((await src.read({ window: w })).band(1), want, `window ${k}, split ${mode}`);
+      }
+      await src.close();
+    }
+  } finally {
+    setLibuvInflateSplit("auto");
+  }
+});
+
 test("a corrupt tile in a worker-decoded read fails naming the tile, and the next read still decodes", async () => {
   const good = join(dir, "u16-pred2.tif");
   const bad = join(dir, "u16-pred2-corrupt.tif");

@@ -306,7 +306,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   // needs no nodata checks goes into kernel memory as it is stored, two strips (one being tiled, the
   // next being read); the kernels take each band's samples from there. Otherwise bands are read
   // separately and copied in (or normalized in JavaScript).
-  const readPixels = (source as { readInterleavedInto?: (t: Uint8Array, o: { window: { col: number; row: number; width: number; height: number }; signal?: AbortSignal }) => Promise<boolean> }).readInterleavedInto;
+  const readPixels = (source as { readInterleavedInto?: (t: Uint8Array, o: { window: { col: number; row: number; width: number; height: number }; signal?: AbortSignal; cache?: boolean }) => Promise<boolean> }).readInterleavedInto;
   // (a band-interleaved file would answer false: no memory is set aside for it)
   const pixelsWanted = options.wasm !== false && typeof readPixels === "function" && (source as { interleave?: string }).interleave !== "BAND" &&
     (bpe === 1 || bpe === 2) && C === source.count &&
@@ -494,7 +494,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       const users = queue.filter((b) => b.yi <= yi - STRIPS).map((b) => b.promise.catch(() => undefined));
       if (users.length) await Promise.all(users);
       const bytes = new Uint8Array(px.buffer, px.byteOffset + kept * W * C * bpe, (th - kept) * W * C * bpe);
-      if (await readPixels!.call(source, bytes, { window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, signal })) {
+      // (cached: the next strip's rows are in some of the same blocks)
+      if (await readPixels!.call(source, bytes, { window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, signal, cache: true })) {
         return { raw: [], invalid: null, kept, pixels: px };
       }
       if (yi > 0) throw new ModelInputError(`predictScene: ${card.name}'s source stopped reading whole pixels after the first strip.`, "pixel-interleaved reads", "band reads");
@@ -502,7 +503,7 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     }
     // the previous strip is in kernel memory: read only the rows below it
     const kept = stripsInKernel && yi > 0 ? Math.max(0, ys[yi - 1]! + th - ys[yi]!) : 0;
-    const strip = await source.read({ window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, bands, signal });
+    const strip = await source.read({ window: { col: 0, row: ys[yi]! + kept, width: W, height: th - kept }, bands, signal, cache: true });
     let invalid: Uint8Array | null = null;
     const checkNaN = strip.dtype === "float32" || strip.dtype === "float64";
     for (let b = 0; b < C; b++) {

@@ -23,9 +23,10 @@ import { gatherSamples } from "./gather-samples.js";
 import { blockPart, readRowsDirect, readsRowsDirectly, RowBuffers } from "./direct-rows.js";
 import { decodeBlock, describeImage, fetchBlocks, missingBlockValue, type TiffImage } from "./tiff-image.js";
 import { inputBuffer, recycleWorkerBuffer, releaseWorkerBuffers, useLibuvPool } from "./inflate-pool.js";
+import { decodeInLanes, type Lane } from "./decode-lanes.js";
 import { describeValue } from "../../util/describe-value.js";
 import {
-  arrayTypeFor, isComplex,
+  arrayTypeFor, CACHED_READ_BLOCKS, isComplex,
   type BandArray, type Bounds, type CRS, type DType, type GeoTransform, type GroundControlPoint, type RasterSourceLike, type ReadOptions, type Window,
 } from "./types.js";
 
@@ -72,6 +73,12 @@ export interface ReadMaskOptions {
   overview?: number;
   signal?: AbortSignal;
 }
+
+/**
+ * Thread-pool lanes of a few-block DEFLATE read (decode-lanes.ts) besides the calling thread: two, so
+ * one inflation is still running while the other lane waits for this thread to take its result.
+ */
+const POOL_LANES = 2;
 
 const GDAL_COLORINTERP: Record<string, ColorInterp> = {
   undefined: "undefined", gray: "gray", grey: "gray", palette: "palette", red: "red", green: "green", blue: "blue",
@@ -244,7 +251,7 @@ export class RasterSource implements RasterSourceLike {
     const comp = isComplex(this.dtype) ? 2 : 1;
     const bytes = win.width * win.height * bands.length * comp * arrayTypeFor(this.dtype).BYTES_PER_ELEMENT;
     if (bytes > this.#maxReadBytes) throw new RasterMemoryError(this.name, bytes, this.#maxReadBytes);
-    const out = await this.#readImage(img, win, bands, signal, options.progress ?? false);
+    const out = await this.#readImage(img, win, bands, { signal, progress: options.progress ?? false, cache: options.cache });
     return new Raster({
       width: win.width, height: win.height, dtype: this.dtype, bands: out, transform, crs: this.crs,
       nodata: bands.map((b) => this.nodata[b - 1] ?? null),
@@ -268,7 +275,7 @@ export class RasterSource implements RasterSourceLike {
    * }
    * ```
    */
-  async readInterleavedInto(target: Uint8Array, options: { window?: Window; signal?: AbortSignal } = {}): Promise<boolean> {
+  async readInterleavedInto(target: Uint8Array, options: { window?: Window; signal?: AbortSignal; cache?: boolean } = {}): Promise<boolean> {
     const signal = options.signal ?? interruptSignal();
     signal?.throwIfAborted();
     const { img, win } = this.#resolve(options.window, undefined, this.#ovr);
@@ -277,7 +284,7 @@ export class RasterSource implements RasterSourceLike {
     if (target.byteLength < need) {
       throw new RasterRangeError(this.name, "window", `readInterleavedInto: a ${win.width}×${win.height} window of ${this.count} ${this.dtype} band(s) needs ${need} bytes; the target has ${target.byteLength}.`);
     }
-    await this.#readImage(img, win, Array.from({ length: this.count }, (_, i) => i + 1), signal, false, target);
+    await this.#readImage(img, win, Array.from({ length: this.count }, (_, i) => i + 1), { signal, interleaved: target, cache: options.cache });
     return true;
   }
 
@@ -292,7 +299,7 @@ export class RasterSource implements RasterSourceLike {
   async readMask(options: ReadMaskOptions = {}): Promise<Raster | null> {
     if (!this.#mask) return null;
     const { img, win, transform } = this.#resolve(options.window, options.overview, this.#maskOvr, this.#mask);
-    const [m] = await this.#readImage(img, win, [1], options.signal ?? interruptSignal(), false);
+    const [m] = await this.#readImage(img, win, [1], { signal: options.signal ?? interruptSignal() });
     const a = m as Uint8Array;
     for (let i = 0; i < a.length; i++) a[i] = a[i] ? 255 : 0;
     return new Raster({ width: win.width, height: win.height, dtype: "uint8", bands: [a], transform, crs: this.crs });
@@ -397,8 +404,13 @@ export class RasterSource implements RasterSourceLike {
     };
   }
 
-  /** Reads bands of a window of `img`: into new arrays, or (`interleaved`, all bands) whole pixels into those bytes. */
-  async #readImage(img: TiffImage, win: Window, bands: number[], signal: AbortSignal | undefined, showProgress: boolean, interleaved?: Uint8Array): Promise<BandArray[]> {
+  /**
+   * Reads bands of a window of `img`: into new arrays, or (`interleaved`, all bands) whole pixels
+   * into those bytes; `cache` as {@link ReadOptions.cache}.
+   */
+  async #readImage(img: TiffImage, win: Window, bands: number[], how: { signal?: AbortSignal; progress?: boolean; interleaved?: Uint8Array; cache?: boolean | undefined }): Promise<BandArray[]> {
+    const { signal, interleaved } = how;
+    const showProgress = how.progress ?? false;
     const comp = isComplex(img.dtype) ? 2 : 1;
     const Ctor = arrayTypeFor(img.dtype);
     const out = interleaved ? [] : bands.map(() => new Ctor(win.width * win.height * comp));
@@ -444,9 +456,11 @@ export class RasterSource implements RasterSourceLike {
       bar?.done();
       return out;
     }
-    // reads larger than the cache would only churn it: decode, copy and drop
+    // blocks already cached are taken from the cache; the blocks decoded are kept (`keep`) by small
+    // reads or when asked (see ReadOptions.cache), never by reads larger than the cache would hold
     const blockBytes = img.blockWidth * img.blockHeight * (img.planar === 2 ? 1 : img.samples) * comp * Ctor.BYTES_PER_ELEMENT;
-    const useCache = jobs.length * blockBytes <= this.#cache.maxBytes / 2;
+    const perBand = img.planar === 2 ? jobs.length / bands.length : jobs.length;
+    const keep = (how.cache ?? perBand <= CACHED_READ_BLOCKS) && jobs.length * blockBytes <= this.#cache.maxBytes / 2;
     const key = (j: { index: number }) => `${img.ifdIndex}:${j.index}`;
     // batches: one (merged) fetch per batch, the next batch's fetch overlapping this batch's decoding;
     // blocks decode concurrently (DEFLATE on worker threads) and are copied as each one finishes
@@ -456,7 +470,7 @@ export class RasterSource implements RasterSourceLike {
     const recycle = workers && (img.compression === 8 || img.compression === 32946);
     const fetchBatch = (s: number) => {
       const part = jobs.slice(s, s + batch);
-      const missing = part.filter((j) => !(useCache && this.#cache.get(key(j)))).map((j) => j.index);
+      const missing = part.filter((j) => !this.#cache.get(key(j))).map((j) => j.index);
       return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal, recycle ? inputBuffer : undefined) : Promise.resolve(new Map<number, Uint8Array | null>()) };
     };
     let current = jobs.length && (workers || !this.#src.readInto || jobs.length === 1) ? fetchBatch(0) : undefined;
@@ -473,48 +487,48 @@ export class RasterSource implements RasterSourceLike {
     const deflate = !workers && (img.compression === 8 || img.compression === 32946);
     const split = deflate && jobs.length > 1 && useLibuvPool();
     const here = new Set<number>(deflate ? jobs.filter((_, k) => !split || k % 2 === 1).map((j) => j.index) : []);
-    const decodeOne = async (j: (typeof jobs)[number], bytes: Map<number, Uint8Array | null>) => {
-      let block = useCache ? this.#cache.get(key(j)) : undefined;
+    const decodeOne = async (j: (typeof jobs)[number], bytes: Map<number, Uint8Array | null>, lane?: Lane) => {
+      let block = this.#cache.get(key(j));
+      const cached = block !== undefined;
       if (!block) {
-        // blocks that are not cached are dropped after the copy below: uncompressed ones may view the read bytes
-        block = await decodeBlock(img, j.index, bytes.get(j.index) ?? null, fill, { workers, inflateHere: here.has(j.index), borrow: !useCache });
-        if (useCache) this.#cache.set(key(j), block);
+        // (a block that was cached when the read began may have been evicted by a concurrent read since)
+        const stored = bytes.has(j.index) ? bytes.get(j.index)! : (await fetchBlocks(img, this.#src, [j.index], signal, lane ? (n) => lane.input(n) : undefined)).get(j.index) ?? null;
+        // blocks that are not kept are dropped after the copy below: uncompressed ones may view the
+        // read bytes, and a lane's blocks its output buffer
+        block = await decodeBlock(img, j.index, stored, fill, {
+          workers, inflateHere: lane ? lane.here : here.has(j.index), borrow: !keep, ...(lane && !keep ? { into: lane.output(blockBytes) } : {}),
+        });
+        if (keep) this.#cache.set(key(j), block);
       }
       if (interleaved) copyPixels(img, block, j.bx, j.by, win, interleaved);
       else copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
       // worker-inflated blocks that are not cached go back to the pool as the next outputs
-      if (recycle && !useCache && block.buffer.byteLength === block.byteLength) recycleWorkerBuffer(block.buffer);
+      if (recycle && !keep && !cached && block.buffer.byteLength === block.byteLength) recycleWorkerBuffer(block.buffer);
       bar?.tick();
     };
-    if (!workers && this.#src.readInto && jobs.length > 1) {
-      // a few blocks of a local file: the blocks for libuv's pool are read and handed over first;
-      // then this thread reads (into one reused buffer) and inflates its own while the pool works
+    const none = new Map<number, Uint8Array | null>();
+    if (deflate && this.#src.readInto && jobs.length > 1 && isBuiltinDecoder(img.compression)) {
+      // a few DEFLATE blocks of a local file: this thread and libuv's pool take them one at a time,
+      // each lane reading into and inflating into buffers of its own (see decode-lanes.ts)
       current = undefined;
-      const fetched = new Set(jobs.filter((j) => !(useCache && this.#cache.get(key(j)))).map((j) => j.index));
-      const none = new Map<number, Uint8Array | null>();
+      await decodeInLanes(jobs, split ? POOL_LANES : 0, async (j, lane) => {
+        const hit = this.#cache.get(key(j)) !== undefined;
+        await decodeOne(j, hit ? none : await fetchBlocks(img, this.#src, [j.index], signal, (n) => lane.input(n)), lane);
+      }, signal);
+      bar?.done();
+      return out;
+    }
+    if (!workers && this.#src.readInto && jobs.length > 1) {
+      // a few blocks of a local file in another format (or with an added DEFLATE decoder, which may
+      // keep a view of its input): each read into a buffer of its own and decoded concurrently
+      current = undefined;
       const started: Promise<void>[] = [];
       try {
         for (const j of jobs) {
-          if (here.has(j.index)) continue;
           signal?.throwIfAborted();
-          const bytes = fetched.has(j.index) ? await fetchBlocks(img, this.#src, [j.index], signal) : none;
-          const done = decodeOne(j, bytes);
+          const done = decodeOne(j, this.#cache.get(key(j)) ? none : await fetchBlocks(img, this.#src, [j.index], signal));
           done.catch(() => undefined); // awaited below; a failure is not unhandled meanwhile
           started.push(done);
-        }
-        // this thread's blocks are inflated before the next is read: one input buffer serves them all
-        // (unless an added decoder, which might keep a view of its input, stands in for DEFLATE)
-        let input = new Uint8Array(0);
-        const reuse = isBuiltinDecoder(img.compression);
-        const take = (length: number) => {
-          if (!reuse) return new Uint8Array(length);
-          if (input.length < length) input = new Uint8Array(length);
-          return input.subarray(0, length);
-        };
-        for (const j of jobs) {
-          if (!here.has(j.index)) continue;
-          signal?.throwIfAborted();
-          await decodeOne(j, fetched.has(j.index) ? await fetchBlocks(img, this.#src, [j.index], signal, take) : none);
         }
       } finally {
         await Promise.allSettled(started);

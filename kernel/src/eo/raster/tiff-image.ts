@@ -307,6 +307,12 @@ export interface DecodeBlockOptions {
    * block before `stored` is reused or changed (a read that does not cache its blocks).
    */
   borrow?: boolean;
+  /**
+   * DEFLATE blocks (built-in decoder, not on the worker threads) inflate into these bytes when they
+   * hold the decoded block, instead of into new ones; the block returned may then be a view of them.
+   * For a caller that copies the block out before it reuses them (a read that does not cache its blocks).
+   */
+  into?: Uint8Array;
 }
 
 let hereInflater: SyncInflater | undefined;
@@ -445,8 +451,10 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
   const kind = img.tiled ? "tile" : "strip";
   const codec = COMPRESSION_NAMES[img.compression] ?? String(img.compression);
   try {
+    // (into a caller's reused bytes where given: see DecodeBlockOptions.into)
+    const target = (): Uint8Array => (options.into && options.into.length >= expected ? options.into.subarray(0, expected) : new Uint8Array(expected));
     if (options.inflateHere && !pooled && builtinDeflate) {
-      raw = new Uint8Array(expected);
+      raw = target();
       const got = (hereInflater ??= new SyncInflater()).inflateInto(stored, raw);
       if (got < expected) raw = raw.subarray(0, got);
     } else if (pooled) {
@@ -456,7 +464,7 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
       // half floats: converted below from the predicted bytes
     } else if (builtinDeflate) {
       // on libuv's thread pool, started before any await (a window read inflates other blocks here meanwhile)
-      raw = new Uint8Array(expected);
+      raw = target();
       const inflater = acquireAsyncInflater();
       try {
         const got = await inflater.inflateInto(stored, raw);

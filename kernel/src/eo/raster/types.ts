@@ -99,7 +99,27 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Show a progress indicator (kernel display, or stderr in plain Node) while reading; default false. */
   progress?: boolean;
+  /**
+   * Keep the decoded blocks in the source's block cache, so a later read that touches them copies
+   * instead of decoding again. Default: only reads of at most {@link CACHED_READ_BLOCKS} blocks per
+   * band (map tiles, pixel inspection, small patches). Larger reads decode into reused buffers and
+   * keep nothing: in a fresh process a new 512×512 block buffer costs about as much to fill (memory
+   * the process never touched) as decoding the block. Pass `true` when walking a file in strips or
+   * windows that share blocks (`predictScene` does). Either way a read keeps blocks only within half
+   * the cache budget (`cacheBytes` of openRaster), and uncompressed blocks of local files are never
+   * cached (a read takes just its rows of them). In-memory rasters ignore it.
+   * @example
+   * ```ts
+   * for (let row = 0; row < src.height; row += 256) {
+   *   const strip = await src.read({ window: { col: 0, row, width: src.width, height: Math.min(256, src.height - row) }, cache: true });
+   * }
+   * ```
+   */
+  cache?: boolean;
 }
+
+/** Reads of at most this many blocks per band keep them in the block cache by default ({@link ReadOptions.cache}). */
+export const CACHED_READ_BLOCKS = 4;
 
 /**
  * Anything that can be read window by window: a file/URL source from `openRaster`, or an

@@ -180,7 +180,7 @@ export async function* sceneTiles(predictor: Predictor, source: RasterSourceLike
   const coreCols = xs.map((x0) => core(x0, t, W, halo));
   for (const y0 of ys) {
     options.signal?.throwIfAborted();
-    const strip = await source.read({ window: { col: 0, row: y0, width: W, height: t }, bands, ...(options.signal ? { signal: options.signal } : {}) });
+    const strip = await source.read({ window: { col: 0, row: y0, width: W, height: t }, bands, cache: true, ...(options.signal ? { signal: options.signal } : {}) });
     const mask = nodataMask(strip);
     const x = prepare(strip);
     const C = checkPrepared(x, t, W);

@@ -475,13 +475,13 @@ export class TilePyramid {
       return { col: 0, row: 0, width: level.width, height: level.height, bands: level.data! };
     }
     if (level.kind === "source") {
-      const r = await this.source.read({ window: { col: c0, row: r0, width: c1 - c0, height: r1 - r0 }, bands: this.bands, ...(signal ? { signal } : {}) });
+      const r = await this.source.read({ window: { col: c0, row: r0, width: c1 - c0, height: r1 - r0 }, bands: this.bands, cache: true, ...(signal ? { signal } : {}) });
       return { col: c0, row: r0, width: r.width, height: r.height, bands: this.bands.map((_, i) => r.band(i + 1)) };
     }
     const W = this.source.width, H = this.source.height;
     const fc0 = Math.max(0, Math.floor(c0 * level.fx)), fr0 = Math.max(0, Math.floor(r0 * level.fy));
     const fc1 = Math.min(W, Math.ceil(c1 * level.fx)), fr1 = Math.min(H, Math.ceil(r1 * level.fy));
-    const r = await this.source.read({ window: { col: fc0, row: fr0, width: fc1 - fc0, height: fr1 - fr0 }, bands: this.bands, overview: level.overview!, ...(signal ? { signal } : {}) });
+    const r = await this.source.read({ window: { col: fc0, row: fr0, width: fc1 - fc0, height: fr1 - fr0 }, bands: this.bands, overview: level.overview!, cache: true, ...(signal ? { signal } : {}) });
     return { col: Math.floor(fc0 / level.fx), row: Math.floor(fr0 / level.fy), width: r.width, height: r.height, bands: this.bands.map((_, i) => r.band(i + 1)) };
   }
 }
