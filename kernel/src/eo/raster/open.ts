@@ -491,8 +491,9 @@ export class RasterSource implements RasterSourceLike {
       let block = this.#cache.get(key(j));
       const cached = block !== undefined;
       if (!block) {
-        // (a block that was cached when the read began may have been evicted by a concurrent read since)
-        const stored = bytes.has(j.index) ? bytes.get(j.index)! : (await fetchBlocks(img, this.#src, [j.index], signal, lane ? (n) => lane.input(n) : undefined)).get(j.index) ?? null;
+        // the block's bytes: fetched with the batch, or here (a lane's blocks, and a block that was
+        // cached when the read began but was evicted by a concurrent read since)
+        const stored = bytes.has(j.index) ? bytes.get(j.index) ?? null : (await fetchBlocks(img, this.#src, [j.index], signal, lane ? (n) => lane.input(n) : undefined)).get(j.index) ?? null;
         // blocks that are not kept are dropped after the copy below: uncompressed ones may view the
         // read bytes, and a lane's blocks its output buffer
         block = await decodeBlock(img, j.index, stored, fill, {
@@ -511,10 +512,7 @@ export class RasterSource implements RasterSourceLike {
       // a few DEFLATE blocks of a local file: this thread and libuv's pool take them one at a time,
       // each lane reading into and inflating into buffers of its own (see decode-lanes.ts)
       current = undefined;
-      await decodeInLanes(jobs, split ? POOL_LANES : 0, async (j, lane) => {
-        const hit = this.#cache.get(key(j)) !== undefined;
-        await decodeOne(j, hit ? none : await fetchBlocks(img, this.#src, [j.index], signal, (n) => lane.input(n)), lane);
-      }, signal);
+      await decodeInLanes(jobs, split ? POOL_LANES : 0, (j, lane) => decodeOne(j, none, lane), signal);
       bar?.done();
       return out;
     }
