@@ -103,9 +103,9 @@ export interface ReadOptions {
    * Keep the decoded blocks in the source's block cache, so a later read that touches them copies
    * instead of decoding again. Default: only reads of at most {@link CACHED_READ_BLOCKS} blocks per
    * band (map tiles, pixel inspection, small patches). Larger reads decode into reused buffers and
-   * keep nothing: in a fresh process a new 512×512 block buffer costs about as much to fill (memory
-   * the process never touched) as decoding the block. Pass `true` when walking a file in strips or
-   * windows that share blocks (`predictScene` does). Either way a read keeps blocks only within half
+   * keep nothing: keeping a block takes a new buffer, memory touched for the first time, which a read
+   * made once never pays back. Pass `true` when walking a file in strips or windows that share
+   * blocks (`predictScene` does). Either way a read keeps blocks only within half
    * the cache budget (`cacheBytes` of openRaster), and uncompressed blocks of local files are never
    * cached (a read takes just its rows of them). In-memory rasters ignore it.
    * @example
