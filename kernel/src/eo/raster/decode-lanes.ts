@@ -25,7 +25,7 @@ export interface Lane {
   output(length: number): Uint8Array;
 }
 
-/** The most bytes of lane buffers kept for later reads (2 MiB inputs/outputs of a few lanes). */
+/** The most bytes of idle lane buffers kept for later reads (three lanes' buffers for 512×512 UInt16 blocks need ~2.6 MiB). */
 export const LANE_STOCK_BYTES = 8 * 2 ** 20;
 
 /** Idle lane buffers, kept for later reads (each one's pages already touched). */

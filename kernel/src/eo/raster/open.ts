@@ -481,9 +481,10 @@ export class RasterSource implements RasterSourceLike {
     let failure: unknown;
     const waiters: (() => void)[] = [];
     const running: Promise<void>[] = [];
-    // a few DEFLATE blocks (no workers) are inflated on this thread with one reused zlib context; on a
-    // machine with more than one core every other one goes to libuv's pool instead, so two cores share
-    // them without a worker start-up (see useLibuvPool)
+    // a few DEFLATE blocks (no workers) are inflated on this thread with one reused zlib context and,
+    // on a machine with more than one core, on libuv's pool too, so two cores share them without a
+    // worker start-up (see useLibuvPool): local files in lanes (decode-lanes.ts), other sources
+    // (bytes, URLs: fetched in batches) with every other block of a batch on the pool (`here`)
     const deflate = !workers && (img.compression === 8 || img.compression === 32946);
     const split = deflate && jobs.length > 1 && useLibuvPool();
     const here = new Set<number>(deflate ? jobs.filter((_, k) => !split || k % 2 === 1).map((j) => j.index) : []);
