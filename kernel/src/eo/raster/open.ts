@@ -406,81 +406,61 @@ export class RasterSource implements RasterSourceLike {
 
   /**
    * Reads bands of a window of `img`: into new arrays, or (`interleaved`, all bands) whole pixels
-   * into those bytes; `cache` as {@link ReadOptions.cache}.
+   * into those bytes; `cache` as {@link ReadOptions.cache}. Each way of reading is a method of its
+   * own: a fresh process compiles only the one a read takes (compiling one function of all of them
+   * cost a window read ~0.6 ms).
    */
   async #readImage(img: TiffImage, win: Window, bands: number[], how: { signal?: AbortSignal; progress?: boolean; interleaved?: Uint8Array; cache?: boolean | undefined }): Promise<BandArray[]> {
     const { signal, interleaved } = how;
-    const showProgress = how.progress ?? false;
     const comp = isComplex(img.dtype) ? 2 : 1;
     const Ctor = arrayTypeFor(img.dtype);
     const out = interleaved ? [] : bands.map(() => new Ctor(win.width * win.height * comp));
-    const bx0 = Math.floor(win.col / img.blockWidth);
-    const bx1 = Math.floor((win.col + win.width - 1) / img.blockWidth);
-    const by0 = Math.floor(win.row / img.blockHeight);
-    const by1 = Math.floor((win.row + win.height - 1) / img.blockHeight);
-    const perPlane = img.blocksAcross * img.blocksDown;
-    // jobs: [blockIndex, list of (output index, sample within block)]
-    const jobs: { index: number; bx: number; by: number; targets: [number, number][] }[] = [];
-    for (let by = by0; by <= by1; by++) {
-      for (let bx = bx0; bx <= bx1; bx++) {
-        if (img.planar === 2) {
-          bands.forEach((b, oi) => jobs.push({ index: (b - 1) * perPlane + by * img.blocksAcross + bx, bx, by, targets: [[oi, 0]] }));
-        } else jobs.push({ index: by * img.blocksAcross + bx, bx, by, targets: bands.map((b, oi) => [oi, b - 1] as [number, number]) });
-      }
-    }
+    const jobs = blockJobs(img, win, bands);
     // missing (sparse) blocks: each band's nodata as GDAL converts it to the data type; 0 in masks
     const isMask = img === this.#mask || this.#maskOvr.includes(img);
     const fill = isMask ? 0 : this.nodata.map((v) => missingBlockValue(img.dtype, v));
-    const bar = showProgress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
-    if (readsRowsDirectly(img, this.#src)) {
-      // uncompressed blocks of a local file: only the window's rows, read straight out (see direct-rows.ts)
-      const bytesPer = Ctor.BYTES_PER_ELEMENT * comp;
-      await readRowsDirect(img, this.#src, jobs, win, fill, signal, this.#rowBuffers, {
-        copy: (block, job, firstRow) => {
-          if (interleaved) copyPixels(img, block, job.bx, job.by, win, interleaved, firstRow);
-          else copyBlock(img, block, job.bx, job.by, win, job.targets, out, comp, firstRow);
-        },
-        inPlace: (job, part) => {
-          // whole block rows that are whole window rows: the file's layout is the output's
-          if (part.c0 !== part.x0 || part.c1 - part.c0 !== img.blockWidth || win.width !== img.blockWidth) return null;
-          const at = (part.r0 - win.row) * win.width;
-          if (interleaved) {
-            const px = img.samples * bytesPer;
-            return interleaved.subarray(at * px, (at + (part.r1 - part.r0) * win.width) * px);
-          }
-          if (job.targets.length !== 1 || (img.planar !== 2 && img.samples !== 1)) return null;
-          const o = out[job.targets[0]![0]]!;
-          return new Uint8Array(o.buffer, o.byteOffset + at * bytesPer, (part.r1 - part.r0) * win.width * bytesPer);
-        },
-      }, bar ? () => bar.tick() : undefined);
-      bar?.done();
-      return out;
-    }
-    // blocks already cached are taken from the cache; the blocks decoded are kept (`keep`) by small
-    // reads or when asked (see ReadOptions.cache), never by reads larger than the cache would hold
-    const blockBytes = img.blockWidth * img.blockHeight * (img.planar === 2 ? 1 : img.samples) * comp * Ctor.BYTES_PER_ELEMENT;
-    const perBand = img.planar === 2 ? jobs.length / bands.length : jobs.length;
-    const keep = (how.cache ?? perBand <= CACHED_READ_BLOCKS) && jobs.length * blockBytes <= this.#cache.maxBytes / 2;
-    const key = (j: { index: number }) => `${img.ifdIndex}:${j.index}`;
-    // batches: one (merged) fetch per batch, the next batch's fetch overlapping this batch's decoding;
-    // blocks decode concurrently (DEFLATE on worker threads) and are copied as each one finishes
-    const batch = 32;
+    const bar = how.progress ? startProgress({ total: jobs.length, label: `reading ${this.name}`, unit: "blocks", ...(signal ? { signal } : {}) }) : undefined;
+    const read: ImageRead = { img, win, jobs, out, comp, fill, ...(signal ? { signal } : {}), ...(interleaved ? { interleaved } : {}), ...(bar ? { tick: () => bar.tick() } : {}) };
+    if (readsRowsDirectly(img, this.#src)) await this.#readRows(read);
+    else await this.#readBlocks(read, bands.length, how.cache);
+    bar?.done();
+    return out;
+  }
+
+  /** Uncompressed blocks of a local file: only the window's rows, read straight out (see direct-rows.ts). */
+  async #readRows(read: ImageRead): Promise<void> {
+    const { img, win, jobs, out, comp, interleaved } = read;
+    const bytesPer = arrayTypeFor(img.dtype).BYTES_PER_ELEMENT * comp;
+    await readRowsDirect(img, this.#src, jobs, win, read.fill, read.signal, this.#rowBuffers, {
+      copy: (block, job, firstRow) => copyOut(read, block, job, firstRow),
+      inPlace: (job, part) => {
+        // whole block rows that are whole window rows: the file's layout is the output's
+        if (part.c0 !== part.x0 || part.c1 - part.c0 !== img.blockWidth || win.width !== img.blockWidth) return null;
+        const at = (part.r0 - win.row) * win.width;
+        if (interleaved) {
+          const px = img.samples * bytesPer;
+          return interleaved.subarray(at * px, (at + (part.r1 - part.r0) * win.width) * px);
+        }
+        if (job.targets.length !== 1 || (img.planar !== 2 && img.samples !== 1)) return null;
+        const o = out[job.targets[0]![0]]!;
+        return new Uint8Array(o.buffer, o.byteOffset + at * bytesPer, (part.r1 - part.r0) * win.width * bytesPer);
+      },
+    }, read.tick);
+  }
+
+  /**
+   * Compressed blocks (and uncompressed ones of bytes and URLs): blocks already cached are taken
+   * from the cache; the blocks decoded are kept (`keep`) by small reads or when asked (see
+   * ReadOptions.cache), never by reads larger than the cache would hold.
+   */
+  async #readBlocks(read: ImageRead, bandCount: number, cache: boolean | undefined): Promise<void> {
+    const { img, jobs, signal } = read;
+    const blockBytes = img.blockWidth * img.blockHeight * (img.planar === 2 ? 1 : img.samples) * read.comp * arrayTypeFor(img.dtype).BYTES_PER_ELEMENT;
+    const perBand = img.planar === 2 ? jobs.length / bandCount : jobs.length;
+    const keep = (cache ?? perBand <= CACHED_READ_BLOCKS) && jobs.length * blockBytes <= this.#cache.maxBytes / 2;
     // worker threads pay off for many blocks; a few are inflated on libuv's pool (no worker start-up)
     const workers = jobs.length >= 16;
     const recycle = workers && (img.compression === 8 || img.compression === 32946);
-    const fetchBatch = (s: number) => {
-      const part = jobs.slice(s, s + batch);
-      const missing = part.filter((j) => !this.#cache.get(key(j))).map((j) => j.index);
-      return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal, recycle ? inputBuffer : undefined) : Promise.resolve(new Map<number, Uint8Array | null>()) };
-    };
-    let current = jobs.length && (workers || !this.#src.readInto || jobs.length === 1) ? fetchBatch(0) : undefined;
-    // decoding is a sliding window over the jobs: at most `limit` blocks in flight (enough to keep
-    // every worker busy), so buffers stay few and no worker waits for a batch's slowest block
-    const limit = workers ? 8 : Math.max(1, jobs.length);
-    let active = 0;
-    let failure: unknown;
-    const waiters: (() => void)[] = [];
-    const running: Promise<void>[] = [];
     // a few DEFLATE blocks (no workers) are inflated on this thread with one reused zlib context and,
     // on a machine with more than one core, on libuv's pool too, so two cores share them without a
     // worker start-up (see useLibuvPool): local files in lanes (decode-lanes.ts), other sources
@@ -488,8 +468,8 @@ export class RasterSource implements RasterSourceLike {
     const deflate = !workers && (img.compression === 8 || img.compression === 32946);
     const split = deflate && jobs.length > 1 && useLibuvPool();
     const here = new Set<number>(deflate ? jobs.filter((_, k) => !split || k % 2 === 1).map((j) => j.index) : []);
-    const decodeOne = async (j: (typeof jobs)[number], bytes: Map<number, Uint8Array | null>, lane?: Lane) => {
-      let block = this.#cache.get(key(j));
+    const decodeOne: DecodeOne = async (j, bytes, lane) => {
+      let block = this.#cache.get(blockKey(img, j));
       const cached = block !== undefined;
       if (!block) {
         // the block's bytes: fetched with the batch, or here (a lane's blocks, and a block that was
@@ -497,45 +477,68 @@ export class RasterSource implements RasterSourceLike {
         const stored = bytes.has(j.index) ? bytes.get(j.index) ?? null : (await fetchBlocks(img, this.#src, [j.index], signal, lane ? (n) => lane.input(n) : undefined)).get(j.index) ?? null;
         // blocks that are not kept are dropped after the copy below: uncompressed ones may view the
         // read bytes, and a lane's blocks its output buffer
-        block = await decodeBlock(img, j.index, stored, fill, {
+        block = await decodeBlock(img, j.index, stored, read.fill, {
           workers, inflateHere: lane ? lane.here : here.has(j.index), borrow: !keep, ...(lane && !keep ? { into: lane.output(blockBytes) } : {}),
         });
-        if (keep) this.#cache.set(key(j), block);
+        if (keep) this.#cache.set(blockKey(img, j), block);
       }
-      if (interleaved) copyPixels(img, block, j.bx, j.by, win, interleaved);
-      else copyBlock(img, block, j.bx, j.by, win, j.targets, out, comp);
+      copyOut(read, block, j);
       // worker-inflated blocks that are not cached go back to the pool as the next outputs
       if (recycle && !keep && !cached && block.buffer.byteLength === block.byteLength) recycleWorkerBuffer(block.buffer);
-      bar?.tick();
+      read.tick?.();
     };
     const none = new Map<number, Uint8Array | null>();
     if (deflate && this.#src.readInto && jobs.length > 1 && isBuiltinDecoder(img.compression)) {
       // a few DEFLATE blocks of a local file: this thread and libuv's pool take them one at a time,
       // each lane reading into and inflating into buffers of its own (see decode-lanes.ts)
-      current = undefined;
       await decodeInLanes(jobs, split ? POOL_LANES : 0, (j, lane) => decodeOne(j, none, lane), signal);
-      bar?.done();
-      return out;
-    }
-    if (!workers && this.#src.readInto && jobs.length > 1) {
-      // a few blocks of a local file in another format (or with an added DEFLATE decoder, which may
-      // keep a view of its input): each read into a buffer of its own and decoded concurrently
-      current = undefined;
-      const started: Promise<void>[] = [];
-      try {
-        for (const j of jobs) {
-          signal?.throwIfAborted();
-          const done = decodeOne(j, this.#cache.get(key(j)) ? none : await fetchBlocks(img, this.#src, [j.index], signal));
-          done.catch(() => undefined); // awaited below; a failure is not unhandled meanwhile
-          started.push(done);
-        }
-      } finally {
-        await Promise.allSettled(started);
+    } else if (!workers && this.#src.readInto && jobs.length > 1) await this.#decodeEach(read, decodeOne);
+    else await this.#decodeInBatches(read, decodeOne, { workers, recycle, split, here });
+  }
+
+  /**
+   * A few blocks of a local file in another format (or with an added DEFLATE decoder, which may
+   * keep a view of its input): each read into a buffer of its own and decoded concurrently.
+   */
+  async #decodeEach(read: ImageRead, decodeOne: DecodeOne): Promise<void> {
+    const { img, signal } = read;
+    const none = new Map<number, Uint8Array | null>();
+    const started: Promise<void>[] = [];
+    try {
+      for (const j of read.jobs) {
+        signal?.throwIfAborted();
+        const done = decodeOne(j, this.#cache.get(blockKey(img, j)) ? none : await fetchBlocks(img, this.#src, [j.index], signal));
+        done.catch(() => undefined); // awaited below; a failure is not unhandled meanwhile
+        started.push(done);
       }
-      await Promise.all(started);
-      bar?.done();
-      return out;
+    } finally {
+      await Promise.allSettled(started);
     }
+    await Promise.all(started);
+  }
+
+  /**
+   * Blocks fetched in batches — one (merged) fetch per batch, the next batch's fetch overlapping this
+   * batch's decoding — and decoded concurrently (DEFLATE on worker threads for many blocks, else
+   * split between this thread and libuv's pool), each copied out as it finishes.
+   */
+  async #decodeInBatches(read: ImageRead, decodeOne: DecodeOne, how: { workers: boolean; recycle: boolean; split: boolean; here: Set<number> }): Promise<void> {
+    const { img, jobs, signal } = read;
+    const { workers, recycle, split, here } = how;
+    const batch = 32;
+    const fetchBatch = (s: number) => {
+      const part = jobs.slice(s, s + batch);
+      const missing = part.filter((j) => !this.#cache.get(blockKey(img, j))).map((j) => j.index);
+      return { part, bytes: missing.length ? fetchBlocks(img, this.#src, missing, signal, recycle ? inputBuffer : undefined) : Promise.resolve(new Map<number, Uint8Array | null>()) };
+    };
+    let current = jobs.length ? fetchBatch(0) : undefined;
+    // decoding is a sliding window over the jobs: at most `limit` blocks in flight (enough to keep
+    // every worker busy), so buffers stay few and no worker waits for a batch's slowest block
+    const limit = workers ? 8 : Math.max(1, jobs.length);
+    let active = 0;
+    let failure: unknown;
+    const waiters: (() => void)[] = [];
+    const running: Promise<void>[] = [];
     try {
       for (let s = 0; current; s += batch) {
         signal?.throwIfAborted();
@@ -563,12 +566,66 @@ export class RasterSource implements RasterSourceLike {
       current?.bytes.catch(() => undefined);
       if (recycle) releaseWorkerBuffers();
     }
-    bar?.done();
-    return out;
   }
 }
 
-/** Copies the window's part of a pixel-interleaved (or one-sample) block into interleaved bytes, row by row. */
+/** What one read of a window of an image is: its blocks, outputs and nodata fill. */
+interface ImageRead {
+  img: TiffImage;
+  win: Window;
+  jobs: BlockJob[];
+  /** Band arrays (empty when `interleaved`). */
+  out: BandArray[];
+  /** 2 for complex data, else 1. */
+  comp: number;
+  fill: number | number[];
+  signal?: AbortSignal;
+  /** Whole pixels go here instead of into `out`. */
+  interleaved?: Uint8Array;
+  /** Called after each block. */
+  tick?: () => void;
+}
+
+/** A block a read needs and where its samples go: [output index, sample within the block]. */
+interface BlockJob {
+  index: number;
+  bx: number;
+  by: number;
+  targets: [number, number][];
+}
+
+/** Decodes one block (its stored bytes from `bytes`, else fetched) and copies it out. */
+type DecodeOne = (job: BlockJob, bytes: Map<number, Uint8Array | null>, lane?: Lane) => Promise<void>;
+
+/** The blocks of `img` that a window touches, with the output and sample each of `bands` takes. */
+function blockJobs(img: TiffImage, win: Window, bands: number[]): BlockJob[] {
+  const bx0 = Math.floor(win.col / img.blockWidth);
+  const bx1 = Math.floor((win.col + win.width - 1) / img.blockWidth);
+  const by0 = Math.floor(win.row / img.blockHeight);
+  const by1 = Math.floor((win.row + win.height - 1) / img.blockHeight);
+  const perPlane = img.blocksAcross * img.blocksDown;
+  const jobs: BlockJob[] = [];
+  for (let by = by0; by <= by1; by++) {
+    for (let bx = bx0; bx <= bx1; bx++) {
+      if (img.planar === 2) {
+        bands.forEach((b, oi) => jobs.push({ index: (b - 1) * perPlane + by * img.blocksAcross + bx, bx, by, targets: [[oi, 0]] }));
+      } else jobs.push({ index: by * img.blocksAcross + bx, bx, by, targets: bands.map((b, oi) => [oi, b - 1] as [number, number]) });
+    }
+  }
+  return jobs;
+}
+
+/** The block cache's key of a block of `img`. */
+function blockKey(img: TiffImage, job: { index: number }): string {
+  return `${img.ifdIndex}:${job.index}`;
+}
+
+/** Copies the window's part of a decoded block (or of its rows from `firstRow` on) to the read's outputs. */
+function copyOut(read: ImageRead, block: BandArray, job: BlockJob, firstRow = 0): void {
+  if (read.interleaved) copyPixels(read.img, block, job.bx, job.by, read.win, read.interleaved, firstRow);
+  else copyBlock(read.img, block, job.bx, job.by, read.win, job.targets, read.out, read.comp, firstRow);
+}
+
 /**
  * Copies the window's part of a decoded block (or of its rows from `firstRow` on) into a
  * pixel-interleaved target.

@@ -82,6 +82,57 @@ function checkInit(init: RasterInit): void {
   }
 }
 
+/** The size, band arrays and geotransform of a {@link RasterInit} that passed {@link checkInit}. */
+function checkShape(init: RasterInit): void {
+  const { width, height, dtype, bands } = init;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new RasterShapeError(`Raster size must be positive integers, got width ${describeValue(width)} and height ${describeValue(height)}.`, { width, height });
+  }
+  if (bands.length === 0) throw new RasterShapeError("A Raster needs at least one band; got 0.");
+  const per = (isComplex(dtype) ? 2 : 1) * width * height;
+  const Ctor = arrayTypeFor(dtype);
+  bands.forEach((b, i) => {
+    if (!(b instanceof Ctor)) {
+      throw new RasterShapeError(
+        `Band ${i + 1} is ${describeValue(b)} but dtype "${dtype}" needs a ${Ctor.name}; convert it (e.g. ${Ctor.name}.from(values)) or pass the matching dtype.`,
+        { band: i + 1, dtype },
+      );
+    }
+    if (b.length !== per) {
+      throw new RasterShapeError(
+        `Band ${i + 1} has ${b.length} values but a ${width}×${height} ${dtype} raster needs ${per}.`,
+        { band: i + 1, length: b.length, expected: per },
+      );
+    }
+  });
+  const t = init.transform ?? PIXEL_TRANSFORM;
+  if (!Array.isArray(t) || t.length !== 6 || t.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
+    throw new RasterShapeError(
+      `A geotransform needs 6 finite numbers [originX, pixelWidth, rowRotation, originY, colRotation, pixelHeight], got ${describeValue(t)}.`,
+      { transform: t },
+    );
+  }
+}
+
+/**
+ * Whether `init` passes {@link checkInit} and {@link checkShape}, checked in few words (no more
+ * lenient than they are: `false` sends the input through them for the error that says what is wrong).
+ */
+function looksValid(init: RasterInit): boolean {
+  if (init === null || typeof init !== "object") return false;
+  const { width, height, dtype, bands, crs, nodata, descriptions, transform } = init;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || !DTYPES.includes(dtype) || !Array.isArray(bands) || bands.length === 0) return false;
+  const per = (isComplex(dtype) ? 2 : 1) * width * height;
+  const Ctor = arrayTypeFor(dtype);
+  for (const b of bands) if (!(b instanceof Ctor) || b.length !== per) return false;
+  if (crs !== undefined && (crs === null || typeof crs !== "object" || Array.isArray(crs) || (crs.epsg !== undefined && !(Number.isInteger(crs.epsg) && crs.epsg > 0)) ||
+    (crs.proj4 !== undefined && typeof crs.proj4 !== "string") || (crs.wkt !== undefined && typeof crs.wkt !== "string"))) return false;
+  const nodataOk = (v: unknown) => v === null || v === undefined || typeof v === "number";
+  if (Array.isArray(nodata) ? nodata.length > bands.length || !nodata.every(nodataOk) : !nodataOk(nodata)) return false;
+  if (descriptions !== undefined && (!Array.isArray(descriptions) || descriptions.length > bands.length || !descriptions.every((d) => d === null || d === undefined || typeof d === "string"))) return false;
+  return transform === undefined || (Array.isArray(transform) && transform.length === 6 && transform.every((v) => typeof v === "number" && Number.isFinite(v)));
+}
+
 /** The identity geotransform used for rasters with no georeference. */
 export const PIXEL_TRANSFORM: GeoTransform = [0, 1, 0, 0, 0, 1];
 
@@ -107,35 +158,13 @@ export class Raster implements RasterSourceLike {
   readonly #bands: BandArray[];
 
   constructor(init: RasterInit) {
-    checkInit(init);
+    // (the detailed checks, and their compilation in a fresh process, only for input that needs them)
+    if (!looksValid(init)) {
+      checkInit(init);
+      checkShape(init);
+    }
     const { width, height, dtype, bands } = init;
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-      throw new RasterShapeError(`Raster size must be positive integers, got width ${describeValue(width)} and height ${describeValue(height)}.`, { width, height });
-    }
-    if (bands.length === 0) throw new RasterShapeError("A Raster needs at least one band; got 0.");
-    const per = (isComplex(dtype) ? 2 : 1) * width * height;
-    const Ctor = arrayTypeFor(dtype);
-    bands.forEach((b, i) => {
-      if (!(b instanceof Ctor)) {
-        throw new RasterShapeError(
-          `Band ${i + 1} is ${describeValue(b)} but dtype "${dtype}" needs a ${Ctor.name}; convert it (e.g. ${Ctor.name}.from(values)) or pass the matching dtype.`,
-          { band: i + 1, dtype },
-        );
-      }
-      if (b.length !== per) {
-        throw new RasterShapeError(
-          `Band ${i + 1} has ${b.length} values but a ${width}×${height} ${dtype} raster needs ${per}.`,
-          { band: i + 1, length: b.length, expected: per },
-        );
-      }
-    });
     const t = init.transform ?? PIXEL_TRANSFORM;
-    if (!Array.isArray(t) || t.length !== 6 || t.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
-      throw new RasterShapeError(
-        `A geotransform needs 6 finite numbers [originX, pixelWidth, rowRotation, originY, colRotation, pixelHeight], got ${describeValue(t)}.`,
-        { transform: t },
-      );
-    }
     this.width = width;
     this.height = height;
     this.count = bands.length;

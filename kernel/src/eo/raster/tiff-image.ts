@@ -410,7 +410,82 @@ function checkExpansion(img: TiffImage, index: number, storedBytes: number, expe
  * values (component type for complex: interleaved re/im). A missing block (`stored` null) decodes
  * to `fill`, per band or one value for all (see {@link missingBlock}).
  */
-export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number | readonly number[], options: DecodeBlockOptions = {}): Promise<BandArray> {
+export function decodeBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number | readonly number[], options: DecodeBlockOptions = {}): Promise<BandArray> {
+  return stored !== null && options.workers === false && isPlainDeflate(img) ? decodePlainDeflate(img, index, stored, options) : decodeAnyBlock(img, index, stored, fill, options);
+}
+
+/**
+ * Whether blocks of `img` are built-in DEFLATE with nothing to do after inflating but the
+ * horizontal predictor on whole integer samples: little-endian 8-, 16- or 32-bit integers, one
+ * component per sample, predictor 1 or 2 (the usual Sentinel-2/Landsat COG band).
+ */
+function isPlainDeflate(img: TiffImage): boolean {
+  return (img.compression === 8 || img.compression === 32946) && isBuiltinDecoder(img.compression) && img.littleEndian &&
+    (img.bits === 8 || img.bits === 16 || img.bits === 32) && (img.sampleFormat === 1 || img.sampleFormat === 2) &&
+    !isComplex(img.dtype) && (img.predictor === 1 || img.predictor === 2);
+}
+
+/**
+ * {@link decodeBlock} for a block of a {@link isPlainDeflate} image off the worker threads: inflate
+ * (here or on libuv's pool), undo the predictor, view the bytes as samples. A small function of its
+ * own, so that a fresh process reading a window compiles it and not the general decoder; the
+ * result is the general decoder's for the same block.
+ */
+async function decodePlainDeflate(img: TiffImage, index: number, stored: Uint8Array, options: DecodeBlockOptions): Promise<BandArray> {
+  const rows = blockRows(img, Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross));
+  const spp = img.planar === 2 ? 1 : img.samples;
+  const n = rows * img.blockWidth * spp;
+  const expected = rows * rowBytes(img);
+  checkExpansion(img, index, stored.length, expected);
+  checkBlockFits(img, index, rows, expected);
+  const storedBytes = stored.length;
+  let raw = options.into && options.into.length >= expected ? options.into.subarray(0, expected) : new Uint8Array(expected);
+  try {
+    let got: number;
+    if (options.inflateHere) got = (hereInflater ??= new SyncInflater()).inflateInto(stored, raw);
+    else {
+      const inflater = acquireAsyncInflater();
+      try {
+        got = await inflater.inflateInto(stored, raw);
+      } finally {
+        releaseAsyncInflater(inflater);
+      }
+    }
+    if (got < expected) raw = raw.subarray(0, got);
+  } catch (e) {
+    throw blockDecodeError(img, index, storedBytes, e);
+  }
+  if (raw.length < expected) throw shortBlockError(img, index, storedBytes, raw.length, expected);
+  const Ctor = arrayTypeFor(img.dtype);
+  const out = raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? new Ctor(raw.buffer, raw.byteOffset, n) : new Ctor(Uint8Array.prototype.slice.call(raw, 0, expected).buffer, 0, n);
+  if (img.predictor === 2) undoHorizontalPredictor(out, rows, img.blockWidth, spp);
+  return out;
+}
+
+/** The error for a block its codec fails on (`cause`: the codec's error). */
+function blockDecodeError(img: TiffImage, index: number, storedBytes: number, cause: unknown): RasterFormatError {
+  const codec = COMPRESSION_NAMES[img.compression] ?? String(img.compression);
+  return new RasterFormatError(img.file,
+    `cannot decode ${img.tiled ? "tile" : "strip"} ${index} (${codec}, ${storedBytes} bytes stored): ` +
+    `${cause instanceof Error ? cause.message : String(cause)}. The file is probably truncated or corrupt; check it with gdalinfo -checksum.`, { cause });
+}
+
+/**
+ * The error for a block that decodes to fewer bytes than its rows need: as libtiff ("Not enough
+ * data"), a damaged block, not zeros to pad with (the last strip of an image is not short: `expected`
+ * counts only the rows it holds).
+ */
+function shortBlockError(img: TiffImage, index: number, storedBytes: number, got: number, expected: number): RasterFormatError {
+  const kind = img.tiled ? "tile" : "strip";
+  const codec = COMPRESSION_NAMES[img.compression] ?? String(img.compression);
+  return new RasterFormatError(img.file, img.compression === 1
+    ? `${kind} ${index} has ${got} bytes but needs ${expected}: the file is truncated. Download or copy it again.`
+    : `${kind} ${index} (${codec}, ${storedBytes} bytes stored) decodes to ${got} bytes but needs ${expected}: ` +
+      "its compressed data is cut short or corrupt, so the file is damaged. Download or copy it again (gdalinfo -checksum fails on it too).");
+}
+
+/** {@link decodeBlock} for any block. */
+async function decodeAnyBlock(img: TiffImage, index: number, stored: Uint8Array | null, fill: number | readonly number[], options: DecodeBlockOptions): Promise<BandArray> {
   const by = Math.floor((index % (img.blocksAcross * img.blocksDown)) / img.blocksAcross);
   const rows = blockRows(img, by);
   const spp = img.planar === 2 ? 1 : img.samples;
@@ -448,8 +523,6 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
       (img.predictor === 2 && img.sampleFormat !== 3 && bytesPerSample <= 4)) && img.bits !== 24;
   // the stored size, read now: the worker pool takes the buffer of `stored` away
   const storedBytes = stored.length;
-  const kind = img.tiled ? "tile" : "strip";
-  const codec = COMPRESSION_NAMES[img.compression] ?? String(img.compression);
   try {
     // (into a caller's reused bytes where given: see DecodeBlockOptions.into)
     const target = (): Uint8Array => (options.into && options.into.length >= expected ? options.into.subarray(0, expected) : new Uint8Array(expected));
@@ -477,18 +550,9 @@ export async function decodeBlock(img: TiffImage, index: number, stored: Uint8Ar
     if (Buffer.isBuffer(raw)) raw = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   } catch (e) {
     if (e instanceof UnsupportedRasterFeatureError) throw e;
-    throw new RasterFormatError(img.file,
-      `cannot decode ${kind} ${index} (${codec}, ${storedBytes} bytes stored): ` +
-      `${e instanceof Error ? e.message : String(e)}. The file is probably truncated or corrupt; check it with gdalinfo -checksum.`, { cause: e });
+    throw blockDecodeError(img, index, storedBytes, e);
   }
-  if (raw.length < expected) {
-    // as libtiff ("Not enough data"): a block that decodes short is damaged, not zeros to pad with
-    // (the last strip of an image is not short here: `expected` counts only the rows it holds)
-    throw new RasterFormatError(img.file, img.compression === 1
-      ? `${kind} ${index} has ${raw.length} bytes but needs ${expected}: the file is truncated. Download or copy it again.`
-      : `${kind} ${index} (${codec}, ${storedBytes} bytes stored) decodes to ${raw.length} bytes but needs ${expected}: ` +
-        "its compressed data is cut short or corrupt, so the file is damaged. Download or copy it again (gdalinfo -checksum fails on it too).");
-  }
+  if (raw.length < expected) throw shortBlockError(img, index, storedBytes, raw.length, expected);
   const bytesPer = img.bits / 8 / comp;
   const byteAligned = img.bits % 8 === 0 && img.bits >= 8;
   const predicted = pooled;
