@@ -82,7 +82,7 @@ function checkInit(init: RasterInit): void {
   }
 }
 
-/** The size, band arrays and geotransform of a {@link RasterInit} that passed {@link checkInit}. */
+/** Checks the size, band arrays and geotransform of a {@link RasterInit} that passed {@link checkInit}. */
 function checkShape(init: RasterInit): void {
   const { width, height, dtype, bands } = init;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
