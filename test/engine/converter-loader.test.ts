@@ -33,6 +33,20 @@ test("the declarations-printing patch applies to the installed tslab", () => {
   assert.equal(loaded.declsPrintPatched, true, "tslab's remainingDecls changed: update DECLS_PRINT_STEP in converter-loader.ts");
 });
 
+test("the carry patch applies: a cell that declares nothing passes the declarations on as given", () => {
+  assert.equal(loaded.carryPatched, true, "tslab's convert() or updateContent() changed: update CARRY_STEP / UPDATE_STEP in converter-loader.ts");
+  // text tslab would re-print (spacing, blank lines): carried on verbatim, not re-printed
+  const prev = "declare const a:    number;\n\n\ninterface P { a: number }\n";
+  for (const cell of ["1 + 1", "for (let i = 0; i < 2; i++) { a + i; }", "if (a) { const t: P = { a }; t; }"]) {
+    const r = light.convert(prev, cell);
+    assert.deepEqual(r.diagnostics, [], cell);
+    assert.equal(r.declOutput, prev, cell);
+  }
+  // a cell that declares something: the declarations are printed anew, with its own
+  const r = light.convert(prev, "const b = a;");
+  assert.equal(r.declOutput, "declare const b: number;\ndeclare const a: number;\ninterface P {\n    a: number;\n}\n");
+});
+
 test("declarations carried from cell to cell are exactly tslab's, with comments, overloads, trimmed statements and imports", () => {
   // cells that declare with comments of every kind, replace part of a multi-name statement or import,
   // and need @types/node (the declarations then start with a triple-slash directive)

@@ -25,6 +25,12 @@
  * applied) to parse the cell alone and read the names off its syntax tree (cell-names.ts; the
  * binder for the few cells that walk leaves to it), which gives the same names without a program.
  *
+ * A cell that declares nothing (`1 + 1`, `console.log(x)`, a loop: see declares-nothing.ts) passes
+ * the declarations it was given on unchanged ({@link ConverterModule.carryPatched}): tslab emitted
+ * its (empty) declaration file, checked it for declaration errors and re-printed every earlier
+ * declaration; and the watch program is told the declarations file changed only when its text did,
+ * so an unchanged one is not parsed and bound again.
+ *
  * @example
  * ```ts
  * const tslabRequire = createRequire(require.resolve("tslab/package.json"));
@@ -40,6 +46,7 @@ import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
 import { expandShorthandIn, type ShorthandTs } from "./expand-shorthand.js";
 import { cellNames, type CellNamesTs } from "./cell-names.js";
 import { createDeclsPrinter, type DeclsPrinterTs } from "./decl-printer.js";
+import { declaresNothingTest, type BoundFileLike, type DeclaresNothingTs } from "./declares-nothing.js";
 
 /** What the converter module exports (the part the engine uses). */
 export interface ConverterModule {
@@ -54,6 +61,12 @@ export interface ConverterModule {
    * tslab's source changed; cells still work, printing every earlier declaration after each cell).
    */
   declsPrintPatched: boolean;
+  /**
+   * Whether a cell that declares nothing carries the earlier declarations on as they are, without a
+   * declaration emit, and the declarations file is re-read only when it changed (false: tslab's
+   * source changed; cells still work, as tslab does it).
+   */
+  carryPatched: boolean;
 }
 
 /** The start of tslab 1.0.22's `convert`: a program for the cell just to read its top-level names. */
@@ -90,6 +103,26 @@ const DECLS_PRINT_STEP = `        return printer.printFile(declsSF) + anyVarsDec
 /** The same text, with the statements printed before remembered (see decl-printer.ts). */
 const DECLS_PRINT_PATCH = `        return ts.ai4eoPrintDecls(printer, declsSF) + anyVarsDecls.join("");`;
 
+/** The end of tslab 1.0.22's `convert`: the cell's declarations and the earlier ones it leaves. */
+const CARRY_STEP = `        declOutput += remainingDecls(builder.getProgram().getTypeChecker(), srcFile, declsFile);`;
+/** A cell that declares nothing leaves every earlier declaration: the same text is carried on. */
+const CARRY_PATCH = `        declOutput = ts.ai4eoDeclaresNothing(srcFile) ? prevDecl : declOutput + remainingDecls(builder.getProgram().getTypeChecker(), srcFile, declsFile);`;
+/** tslab 1.0.22's `updateContent`: both files are reported changed to the watch program, every time. */
+const UPDATE_STEP = `        const changed = declContent != decls || srcContent != src;
+        const oldBuilder = builder;
+        declContent = decls;
+        srcContent = src;
+        notifyUpdateSrc(srcFilename, ts.FileWatcherEventKind.Changed);
+        notifyUpdateDecls(declFilename, ts.FileWatcherEventKind.Changed);`;
+/** The declarations file is reported changed only when its text changed (else its parsed file is reused). */
+const UPDATE_PATCH = `        const declsChanged = declContent != decls;
+        const changed = declsChanged || srcContent != src;
+        const oldBuilder = builder;
+        declContent = decls;
+        srcContent = src;
+        notifyUpdateSrc(srcFilename, ts.FileWatcherEventKind.Changed);
+        if (declsChanged) notifyUpdateDecls(declFilename, ts.FileWatcherEventKind.Changed);`;
+
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {
   fileName: string;
@@ -99,6 +132,16 @@ interface SourceFileLike {
 interface ProgramLike {
   getSourceFile(name: string): SourceFileLike | undefined;
   getCompilerOptions(): unknown;
+}
+/** The diagnostics a program gives (what `getPreEmitDiagnosticsOfFiles` collects). */
+interface DiagnosingProgramLike extends ProgramLike {
+  getCompilerOptions(): { declaration?: boolean; composite?: boolean };
+  getConfigFileParsingDiagnostics(): readonly unknown[];
+  getOptionsDiagnostics(token?: unknown): readonly unknown[];
+  getGlobalDiagnostics(token?: unknown): readonly unknown[];
+  getSyntacticDiagnostics(file: SourceFileLike, token?: unknown): readonly unknown[];
+  getSemanticDiagnostics(file: SourceFileLike, token?: unknown): readonly unknown[];
+  getDeclarationDiagnostics(file: SourceFileLike, token?: unknown): readonly unknown[];
 }
 type WriteFile = (fileName: string, data: string, ...rest: unknown[]) => void;
 interface CustomTransformersLike {
@@ -126,6 +169,28 @@ interface TsForConverter {
   /** TypeScript's CommonJS module transformer (what `module: CommonJS` runs). */
   transformModule: unknown;
   transpileModule(input: string, options: { fileName?: string }): TranspileOutput;
+  getPreEmitDiagnosticsOfFiles(program: DiagnosingProgramLike, files: readonly SourceFileLike[], token?: unknown): unknown[];
+  sortAndDeduplicateDiagnostics(diagnostics: unknown[]): unknown[];
+}
+
+/** TypeScript's internal `EmitOnly.Js`: `emit` writes the JavaScript and no declaration file. */
+const EMIT_ONLY_JS = 0;
+
+/**
+ * `getPreEmitDiagnosticsOfFiles` without the declaration diagnostics of files that declare nothing
+ * (they have none; computing them runs the declaration transform over the file).
+ */
+function preEmitDiagnostics(ts: TsForConverter, declaresNothing: (file: SourceFileLike) => boolean) {
+  return (program: DiagnosingProgramLike, files: readonly SourceFileLike[], token?: unknown): unknown[] => {
+    if (!files.some(declaresNothing)) return ts.getPreEmitDiagnosticsOfFiles(program, files, token);
+    const options = program.getCompilerOptions();
+    const diagnostics = [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(token), ...program.getGlobalDiagnostics(token)];
+    for (const file of files) {
+      diagnostics.push(...program.getSyntacticDiagnostics(file, token), ...program.getSemanticDiagnostics(file, token));
+      if ((options.declaration || options.composite) && !declaresNothing(file)) diagnostics.push(...program.getDeclarationDiagnostics(file, token));
+    }
+    return ts.sortAndDeduplicateDiagnostics(diagnostics);
+  };
 }
 
 /** The file a resolved-module cache entry points at (TypeScript changed the entry shape in 5.x). */
@@ -162,7 +227,7 @@ export function allDependencies(program: ProgramLike, file: SourceFileLike): str
  * CommonJS texts it writes are recorded in `commonJs` so the converter's ESM → CommonJS pass
  * (a `transpileModule` per cell, which re-parses, re-checks and re-prints the output) can be skipped.
  */
-function lightBuilderFactory(ts: TsForConverter, commonJs: Set<string>): ProgramFactory {
+function lightBuilderFactory(ts: TsForConverter, commonJs: Set<string>, jsOnly: (file: SourceFileLike) => boolean): ProgramFactory {
   return (...args: unknown[]) => {
     const builder = ts.createAbstractBuilder(...args);
     const emit = builder.emit.bind(builder);
@@ -174,7 +239,9 @@ function lightBuilderFactory(ts: TsForConverter, commonJs: Set<string>): Program
       };
       // After tslab's own `after` transformer (which stores the last expression as an ES export).
       const transformers = { ...custom, after: [...(custom?.after ?? []), ts.transformModule] };
-      return emit(file, record, cancellationToken, emitOnlyDts, transformers);
+      // no declaration file for a file that declares nothing (see declares-nothing.ts)
+      const only = file !== undefined && jsOnly(file) ? (EMIT_ONLY_JS as unknown as boolean) : emitOnlyDts;
+      return emit(file, record, cancellationToken, only, transformers);
     };
     const getSourceFile = builder.getSourceFile.bind(builder);
     builder.getSourceFile = (name: string) => {
@@ -197,7 +264,13 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   const file = tslabRequire.resolve("./dist/converter.js");
   const ts = tslabRequire("@tslab/typescript-for-tslab") as TsForConverter;
   const commonJs = new Set<string>();
-  const factory = lightBuilderFactory(ts, commonJs);
+  const source = readFileSync(file, "utf8");
+  const cellNamesPatched = source.split(CELL_NAMES_STEP).length === 2;
+  const declsPrintPatched = source.split(DECLS_PRINT_STEP).length === 2;
+  const carryPatched = source.split(CARRY_STEP).length === 2 && source.split(UPDATE_STEP).length === 2;
+  const test = declaresNothingTest(ts as unknown as DeclaresNothingTs);
+  const declaresNothing = (f: SourceFileLike) => carryPatched && test(f as unknown as BoundFileLike);
+  const factory = lightBuilderFactory(ts, commonJs, declaresNothing);
   let compilerOptions: { target?: number } = {};
   // tslab's TypeScript exports are getters that cannot be reassigned: overlay them instead.
   const patched = Object.create(ts, {
@@ -211,6 +284,8 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
       },
     },
     ai4eoPrintDecls: { value: createDeclsPrinter(ts as unknown as DeclsPrinterTs) },
+    ai4eoDeclaresNothing: { value: declaresNothing },
+    getPreEmitDiagnosticsOfFiles: { value: preEmitDiagnostics(ts, declaresNothing) },
     ai4eoCell: {
       value: (fileName: string, prefix: string, src: string, prevDecl: string): { src: string; locals: unknown } => {
         let file = ts.createSourceFile(fileName, prefix + src, compilerOptions.target ?? 99);
@@ -236,11 +311,9 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
   mod.require = Object.assign((id: string) => (id === "@tslab/typescript-for-tslab" ? patched : requireFromFile(id)), requireFromFile);
-  const source = readFileSync(file, "utf8");
-  const cellNamesPatched = source.split(CELL_NAMES_STEP).length === 2;
-  const declsPrintPatched = source.split(DECLS_PRINT_STEP).length === 2;
   let patchedSource = cellNamesPatched ? source.replace(CELL_NAMES_STEP, CELL_NAMES_PATCH) : source;
   if (declsPrintPatched) patchedSource = patchedSource.replace(DECLS_PRINT_STEP, DECLS_PRINT_PATCH);
+  if (carryPatched) patchedSource = patchedSource.replace(CARRY_STEP, CARRY_PATCH).replace(UPDATE_STEP, UPDATE_PATCH);
   mod._compile(patchedSource, file);
-  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched };
+  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched };
 }
