@@ -12,6 +12,7 @@ import {
   loadModel, openRaster, predictScene, blendWeights, tileStarts, Raster, ModelInputError, ModelOutputError, predictionInterval, writeRaster,
   type ModelCard, type RasterSourceLike, type ReadOptions, type ScenePrediction, Model,
 } from "../../../kernel/src/eo/index.js";
+import type { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "ai4eo-scene-"));
 const BIAS = [0.3, 2.0, -1.0, 0.5];
@@ -318,6 +319,54 @@ console.log("tiles", p.tiles);`;
   assert.ok(performance.now() - t < 60_000);
 });
 
+test("the model keeps predictScene's kernel memory between calls: reused (reset) memory gives a fresh memory's scene; an aborted call's is not kept; dispose drops it", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 });
+  const taken: SceneKernels[] = [];
+  const take = model.takeSceneKernels.bind(model);
+  model.takeSceneKernels = (bytes: number) => {
+    const k = take(bytes);
+    if (k) taken.push(k);
+    return k;
+  };
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-reuse-"));
+  const tif = join(dir, "pixels.tif");
+  execFileSync("gdal_translate", ["-q", "-co", "INTERLEAVE=PIXEL", "-co", "TILED=YES", "-co", "BLOCKXSIZE=64", "-co", "BLOCKYSIZE=64", "data/olinda/L7_ETMs.tif", tif]);
+  const scene = await openRaster(tif);
+  // class only first (the accumulators, strips and outputs are not cleared on reuse), then calls that need other arrays cleared
+  const calls: Parameters<typeof predictScene>[2][] = [
+    { tileSize: 64, outputs: ["class"] },
+    { tileSize: 64, outputs: ["class", "probabilities", "confidence"] },
+    { tileSize: 48, overlap: 10, batchSize: 3, outputs: ["class"] },
+    { tileSize: 64, outputs: ["class"], worker: false },
+  ];
+  for (const [i, o] of calls.entries()) {
+    const got = await predictScene(model, scene, { ...o, progress: false });
+    const fresh = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 });
+    const want = await predictScene(fresh, scene, { ...o, progress: false });
+    await fresh.dispose();
+    for (const k of ["classMap", "probabilities", "confidence"] as const) {
+      assert.equal(got[k] === null, want[k] === null);
+      for (let b = 1; b <= (got[k]?.count ?? 0); b++) assert.deepEqual(got[k]!.band(b), want[k]!.band(b), `call ${i}: ${k} band ${b}`);
+    }
+    // (every call after the first fits in the first call's memory, or in the larger one kept then)
+    if (i > 0) assert.ok(taken.slice(0, i).includes(taken[i]!), `call ${i} reuses a kept memory`);
+  }
+  // an aborted call's memory may still be written by a worker finishing its batch: the model does not keep it
+  const big = new SyntheticScene(2000, 2000, 5);
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 200);
+  await assert.rejects(predictScene(model, big, { tileSize: 256, outputs: ["class"], progress: false, signal: ac.signal }), (e: unknown) => (e as Error).name === "AbortError");
+  const aborted = taken[taken.length - 1]!;
+  await predictScene(model, scene, { tileSize: 64, outputs: ["class"], progress: false });
+  assert.notEqual(taken[taken.length - 1], aborted, "the aborted call's memory is not handed out again");
+  await model.dispose();
+  const after = taken[taken.length - 1]!;
+  const again = take(1024);
+  assert.ok(again && again !== after && !taken.includes(again), "dispose drops the kept memory");
+  await scene.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("nodata pixels get no prediction; NaN never reaches the model", async () => {
   const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
   const src = await openRaster("data/olinda/L7_ETMs.tif");
@@ -369,6 +418,9 @@ test("memory stays bounded on a large synthetic scene (streamed strips)", async 
   const W = 4000;
   const H = 4000; // 16 Mpx: 384 MB as float32 input, 256 MB as float32 probabilities if materialized
   const scene = new SyntheticScene(W, H);
+  // what does not grow with the scene is there before the baseline: the scene worker, its session's
+  // buffers for a batch of 256×256 tiles, onnxruntime's code (a small scene's call sets them up)
+  await predictScene(model, new SyntheticScene(1024, 1024), { tileSize: 256, outputs: [], progress: false, onStrip: () => undefined });
   const base = process.memoryUsage().rss;
   let peak = base;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);

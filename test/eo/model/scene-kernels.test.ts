@@ -86,6 +86,38 @@ test("normalizeInterleaved equals the f32 JavaScript loop per band bit for bit (
   assert.throws(() => k.normalizeInterleaved(k.u8(64 * 6), 60, 64, 6, 6, k.f32(6 * 64), 0, 1, 8, k.f32(6), k.f32(6)), RangeError);
 });
 
+test("reset hands the memory out again: arrays zeroed unless asked for as they are; the swizzle masks are made again", () => {
+  const [spp, C, W, th, tw] = [6, 6, 64, 2, 32];
+  const k = SceneKernels.create(SceneKernels.bytes(W * th * spp, C * th * tw * 4, C * 4, C * 4, C * spp * 16))!;
+  const fill = (): { src: Uint8Array; mul: Float32Array; add: Float32Array; dst: Float32Array } => {
+    const src = k.u8(W * th * spp, false);
+    for (let i = 0; i < src.length; i++) src[i] = (i * 37) & 255;
+    const mul = k.f32(C);
+    const add = k.f32(C);
+    mul.fill(0.5);
+    add.fill(-1);
+    return { src, mul, add, dst: k.f32(C * th * tw, false) };
+  };
+  const a = fill();
+  k.normalizeInterleaved(a.src, 3, W, spp, C, a.dst, 0, th, tw, a.mul, a.add); // (its masks come after dst)
+  const first = a.dst.slice();
+  new Uint8Array(k.buffer).fill(0xab); // everything an earlier user could leave
+  k.reset();
+  const z = k.f32(W * th * spp / 4); // (where src was)
+  assert.ok(z.every((v) => v === 0), "a reset memory's arrays are zeroed");
+  assert.ok(new Uint8Array(k.buffer, z.byteOffset + z.byteLength, 16).every((v) => v === 0xab), "only the array asked for is cleared");
+  const left = k.u8(16, false);
+  assert.ok(left.every((v) => v === 0xab), "zeroed false: as left");
+  k.reset();
+  const b = fill();
+  assert.equal(b.dst.byteOffset, a.dst.byteOffset);
+  k.normalizeInterleaved(b.src, 3, W, spp, C, b.dst, 0, th, tw, b.mul, b.add);
+  sameBits(b.dst, first, "after reset (the masks' bytes were overwritten)");
+  // a new memory hands out zeroed arrays without clearing them
+  const fresh = SceneKernels.create(1024)!;
+  assert.ok(fresh.f32(256, false).every((v) => v === 0));
+});
+
 test("blend equals the JavaScript accumulation bit for bit (K planes, odd lengths)", () => {
   const r = rng(2);
   for (const [K, n] of [[4, 250], [1, 7], [3, 1], [2, 64]] as const) {

@@ -3,6 +3,10 @@
 // does not fit its slot is an error, and a released memory is sent again when reused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadModel } from "../../../kernel/src/eo/model/load-model.js";
 import { SceneKernels } from "../../../kernel/src/eo/model/scene-kernels.js";
 import { ModelOutputError } from "../../../kernel/src/eo/model/errors.js";
@@ -119,6 +123,57 @@ test("predictTiles (the worker normalizes tiles of a pixel strip) equals predict
     assert.throws(() => runner.predictTiles(strip, W, C, C, th, tw, [0], mul, add, new Float32Array(8)), /one SharedArrayBuffer/);
   }
   await model.dispose();
+});
+
+test("the worker reuses an output buffer per batch shape (alternating shapes equal the main-thread session); a model whose output shape the input's shape does not set still runs", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
+  const [runner] = await model.sceneWorkers();
+  assert.ok(runner);
+  const k = SceneKernels.create(SceneKernels.bytes(2 * 6 * 32 * 32 * 4, 2 * 4 * 32 * 32 * 4))!;
+  const input = k.f32(2 * 6 * 32 * 32);
+  const output = k.f32(2 * 4 * 32 * 32);
+  const shapes = [[2, 6, 32, 32], [1, 6, 16, 16], [2, 6, 32, 32], [2, 6, 32, 32], [1, 6, 16, 16], [1, 6, 32, 32]];
+  for (const [r, dims] of shapes.entries()) {
+    const n = dims.reduce((a, b) => a * b, 1);
+    for (let i = 0; i < n; i++) input[i] = Math.sin(i * 0.11 + r);
+    const got = await runner.predictShared(input.subarray(0, n), dims, output);
+    const ref = await model.predict({ data: input.slice(0, n), dims });
+    assert.deepEqual(got.dims, ref.dims, `request ${r}`);
+    assert.deepEqual(Array.from(got.data), Array.from(ref.data), `request ${r}: ${dims.join("×")}`);
+  }
+  await model.dispose();
+  // logits = the input's first m channels, m = max(input): the output's shape depends on the values
+  const dir = mkdtempSync(join(tmpdir(), "ai4eo-runner-"));
+  const path = join(dir, "slice.onnx");
+  execFileSync("/usr/bin/python3", ["-c", `
+import onnx, sys
+from onnx import helper as h, TensorProto as T
+nodes = [h.make_node("ReduceMax", ["input"], ["m"], keepdims=0), h.make_node("Cast", ["m"], ["mi"], to=T.INT64),
+  h.make_node("Reshape", ["mi", "one"], ["e"]), h.make_node("Slice", ["input", "zero", "e", "ax"], ["logits"])]
+init = [h.make_tensor("one", T.INT64, [1], [1]), h.make_tensor("zero", T.INT64, [1], [0]), h.make_tensor("ax", T.INT64, [1], [1])]
+g = h.make_graph(nodes, "slice", [h.make_tensor_value_info("input", T.FLOAT, ["n", 6, "h", "w"])], [h.make_tensor_value_info("logits", T.FLOAT, ["n", "k", "h", "w"])], init)
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)]); m.ir_version = 8
+onnx.checker.check_model(m); onnx.save(m, sys.argv[1])
+`, path]);
+  const sliced = await loadModel(path, {
+    threads: 1, card: {
+      name: "slice", task: "segmentation", bands: ["B1", "B2", "B3", "B4", "B5", "B7"], normalization: { type: "none" },
+      input: { name: "input", dtype: "float32", layout: "NCHW", patchSize: null, halo: 0 }, output: { name: "logits", kind: "logits", layout: "NKHW" },
+      classes: ["a", "b", "c", "d"].map((name, index) => ({ index, name })),
+    },
+  });
+  const [r2] = await sliced.sceneWorkers();
+  assert.ok(r2);
+  for (const m of [2, 3, 2, 4]) {
+    const n = 6 * 8 * 8;
+    for (let i = 0; i < n; i++) input[i] = (i % 7) / 7;
+    input[5] = m;
+    const got = await r2.predictShared(input.subarray(0, n), [1, 6, 8, 8], output);
+    assert.deepEqual(got.dims, [1, m, 8, 8], `max ${m}`);
+    assert.deepEqual(Array.from(got.data), Array.from(input.subarray(0, m * 64)), `max ${m}: the first ${m} channels`);
+  }
+  await sliced.dispose();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test("pickWorker gives a batch to the worker with the fewest tiles in flight, taking turns among equals", () => {

@@ -15,6 +15,7 @@ import { withDropoutSeed } from "./onnx-dropout-seed.js";
 import { recordInput, recordSeed } from "../provenance.js";
 import type { PredictOptions, Predictor, Tensor } from "./tensor.js";
 import { WorkerRunner } from "./worker-runner.js";
+import { SceneKernels } from "./scene-kernels.js";
 import { describeValue } from "../../util/describe-value.js";
 
 /** The `metadata_props` key that holds the card JSON. */
@@ -61,6 +62,8 @@ export class Model implements Predictor {
   #stream: SeededSession | null = null;
   /** The same session in worker threads, for predictScene; started on first use, kept until dispose. */
   #workers: Promise<WorkerRunner[]> | null = null;
+  /** predictScene's kernel memory, given back by the last call that finished, kept until dispose. */
+  #sceneKernels: SceneKernels | null = null;
 
   constructor(
     session: ort.InferenceSession,
@@ -240,8 +243,46 @@ export class Model implements Predictor {
     return Math.min(Math.max(1, this.source?.sessionOptions.intraOpNumThreads ?? 1), 4);
   }
 
-  /** Releases the onnxruntime sessions (and stops the scene worker threads, if they were started). */
+  /**
+   * Kernel memory of at least `bytes` bytes for `predictScene`: the memory an earlier call gave
+   * back ({@link Model.giveBackSceneKernels}) when it is large enough, reset, else a new one; null
+   * where WebAssembly SIMD or shared memory is not available. A memory is had by one call at a time.
+   * Reusing it spares each later call the first-touch page faults of its strips, batches and
+   * outputs (tens of megabytes for a large scene).
+   * @internal
+   * @example
+   * ```ts
+   * import { SceneKernels } from "./scene-kernels.js";
+   * const k = model.takeSceneKernels(SceneKernels.bytes(1 << 20));
+   * if (k) model.giveBackSceneKernels(k); // the next call gets it again
+   * ```
+   */
+  takeSceneKernels(bytes: number): SceneKernels | null {
+    const kept = this.#sceneKernels;
+    if (kept && kept.buffer.byteLength >= bytes) {
+      this.#sceneKernels = null;
+      kept.reset();
+      return kept;
+    }
+    return SceneKernels.create(bytes);
+  }
+
+  /**
+   * Keeps `kernels` (taken with {@link Model.takeSceneKernels}, no longer used by the caller, nor by a
+   * worker) for the next `predictScene` call, unless a larger memory is kept already. Freed by
+   * {@link Model.dispose}.
+   * @internal
+   */
+  giveBackSceneKernels(kernels: SceneKernels): void {
+    if (!this.#sceneKernels || this.#sceneKernels.buffer.byteLength < kernels.buffer.byteLength) this.#sceneKernels = kernels;
+  }
+
+  /**
+   * Releases the onnxruntime sessions, stops the scene worker threads if they were started, and
+   * drops the scene kernel memory kept between `predictScene` calls.
+   */
   async dispose(): Promise<void> {
+    this.#sceneKernels = null;
     const workers = this.#workers;
     this.#workers = null;
     await Promise.all((workers ? await workers : []).map((w) => w.close()));

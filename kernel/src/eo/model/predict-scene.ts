@@ -187,7 +187,9 @@ export const MAX_BATCH_VALUES = 2 ** 28;
  * blended (weighted mean) and then turned into probabilities with a softmax; regression means are
  * blended, and so are variances (`exp` of the log-variance head), giving `std`. Reads the scene one strip
  * of tile rows at a time and keeps only a strip of accumulators, so memory is bounded by
- * `tileSize × width` plus the outputs kept (see `outputs`, `onStrip`).
+ * `tileSize × width` plus the outputs kept (see `outputs`, `onStrip`). The model keeps its scene
+ * worker threads and that strip memory for its next call (a later call does not pay again for
+ * starting sessions or for the first touch of the memory's pages); `model.dispose()` frees both.
  *
  * @param model a loaded model (segmentation, regression or patch classification)
  * @param source the scene
@@ -314,22 +316,28 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   // Pixel strips: one being tiled, the next being read, and with workers one more, whose tiles the
   // workers may still be reading (they normalize tiles of pixel strips themselves).
   const STRIPS = useWorker ? 3 : 2;
-  const kern = options.wasm === false ? null : SceneKernels.create(SceneKernels.bytes(
+  // (the model keeps the memory between calls: see Model.takeSceneKernels)
+  const kern = options.wasm === false ? null : model.takeSceneKernels(SceneKernels.bytes(
     K * th * W * 4, th * W * 4, tw * 8, th * W, ...Array<number>(C).fill(th * W * bpe),
     ...(pixelsWanted ? [...Array<number>(STRIPS).fill(th * W * C * bpe), C * 4, C * 4, C * C * 16 /* swizzle masks */] : []),
     ...Array<number>(SLOTS).fill(bs * tileLen * 4), ...Array<number>(SLOTS).fill(bs * per * 4),
     ...Array<number>(xs.length).fill(tw * 4), ...Array<number>(ys.length).fill(th * 4)));
+  // Every tile blended by the accumulate kernel (all outputs are in kernel memory): it zeroes the
+  // accumulators a strip reaches for the first time row by row, so they need not start at 0, and
+  // finishStrip does not clear them.
+  const kernBlends = Boolean(kern && !patch && !(isReg && K === 2));
+  // (arrays every value of which is written before it is read need not be cleared when the memory is reused)
   // Accumulators for the rows [ys[i], ys[i] + th) of the current strip.
-  const acc = kern ? kern.f32(K * th * W) : new Float32Array(K * th * W);
-  const accW = kern ? kern.f32(th * W) : new Float32Array(th * W);
+  const acc = kern ? kern.f32(K * th * W, !kernBlends) : new Float32Array(K * th * W);
+  const accW = kern ? kern.f32(th * W, !kernBlends) : new Float32Array(th * W);
   const weightRow = kern ? kern.f64(tw) : new Float64Array(tw);
   const argmaxOut = kern ? kern.u8(th * W) : null;
   const rawK: KernelSource[] | null = kern && bpe
-    ? Array.from({ length: C }, () => (bpe === 1 ? kern.u8(th * W) : bpe === 2 ? kern.u16(th * W) : kern.f32(th * W)))
+    ? Array.from({ length: C }, () => (bpe === 1 ? kern.u8(th * W, false) : bpe === 2 ? kern.u16(th * W, false) : kern.f32(th * W, false)))
     : null;
   /** STRIPS pixel-interleaved strips in kernel memory (strip yi in pixelStrips[yi % STRIPS]), while reading whole pixels works. */
   let pixelStrips: (Uint8Array | Uint16Array)[] | null = kern && pixelsWanted
-    ? Array.from({ length: STRIPS }, () => (bpe === 1 ? kern.u8(th * W * C) : kern.u16(th * W * C)))
+    ? Array.from({ length: STRIPS }, () => (bpe === 1 ? kern.u8(th * W * C, false) : kern.u16(th * W * C, false)))
     : null;
   const mulK = kern && pixelStrips ? kern.f32(C) : null;
   const addK = kern && pixelStrips ? kern.f32(C) : null;
@@ -337,8 +345,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     mulK.set(mul);
     addK.set(add);
   }
-  const inSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * tileLen)) : null;
-  const outSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * per)) : null;
+  const inSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * tileLen, false)) : null;
+  const outSlots = kern ? Array.from({ length: SLOTS }, () => kern.f32(bs * per, false)) : null;
   let launched = 0;
   let batch = inSlots ? inSlots[0]! : new Float32Array(bs * tileLen);
   /** A plain (not shared) copy of the batch for onnxruntime on the main thread. */
@@ -415,9 +423,6 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
   // its own; and a pixel only that tile covers gets its class straight from the tile's output,
   // without going through the accumulators.
   const interior = Boolean(kern && argmaxOut && wxsK && wysK && classOnly);
-  // Every tile blended by the accumulate kernel (all outputs are in kernel memory): it zeroes the
-  // accumulators a strip reaches for the first time row by row, so finishStrip does not clear them.
-  const kernBlends = Boolean(wxsK && wysK && !(isReg && K === 2));
   /** Per strip: the rows no later strip covers (the rows it emits). */
   const stripRows = ys.map((y, yi) => (yi + 1 < ys.length ? ys[yi + 1]! : H) - y);
   /** Per tile: the columns no later tile of its strip covers. */
@@ -667,6 +672,8 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
     }
   };
   let nextStrip: Promise<Strip> | null = null;
+  /** Set once every batch is blended: no worker uses the kernel memory any more, and the model may keep it for the next call. */
+  let finished = false;
   try {
     let cur: Strip;
     if (runnersStart) [runners, cur] = await Promise.all([runnersStart, prepareStrip(0)]);
@@ -699,12 +706,15 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       }
     }
     while (queue.length) await drainOne();
+    finished = true;
   } finally {
     await nextStrip?.catch(() => undefined); // (after an error: let a started read settle)
     bar?.done();
     // after an abort or error, batches still waiting in the workers are dropped (not run for nothing)
     if (queue.length) for (const r of runners) r.dropQueued();
     if (kern) for (const r of runners) r.releaseShared(kern.buffer);
+    // (after an abort or error a worker may still write an output into it: it is not reused)
+    if (kern && finished) model.giveBackSceneKernels(kern);
   }
   return new ScenePrediction(classMap, probs, conf, meanR, stdR, total, (performance.now() - t0) / 1000, W, H, (card.classes ?? []).map((c) => c.color ?? ""));
 }

@@ -31,6 +31,9 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
   // tiles normalized here (predictTiles): the scene kernels over a memory of this thread's own,
   // which onnxruntime reads directly (it takes no SharedArrayBuffer views)
   let tk = null;
+  // the primary output's shape per batch shape, and the reused output buffer (see the run below)
+  const outShapes = new Map();
+  let outBuf = null;
   const align = (n) => Math.ceil(n / 16) * 16;
   const tilesInput = (sab, t) => {
     const n = t.xs.length;
@@ -109,8 +112,22 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
     const feeds = { [workerData.inputName]: new ort.Tensor("float32", data, m.dims) };
     if (workerData.mcInput) feeds[workerData.mcInput] = new ort.Tensor("bool", [m.mc], []);
     const done = () => { busy = false; if (closing) shutdown(); else next(); };
-    s.run(feeds).then((r) => {
+    // Shared-memory requests get the output in a buffer of this thread's, reused while the batch
+    // shape stays (its shape learnt from the first run of that shape): onnxruntime would allocate a
+    // new one each run, and its pages' first touch costs as much as a third of a small model's run.
+    const shapeKey = m.dims.join("x");
+    const outDims = m.sab ? outShapes.get(shapeKey) : undefined;
+    if (outDims && outBuf?.key !== shapeKey) {
+      outBuf = { key: shapeKey, tensor: new ort.Tensor("float32", new Float32Array(outDims.reduce((a, b) => a * b, 1)), outDims) };
+    }
+    // (a model whose output shape is not set by the batch's shape fails with the given buffer: it
+    // then runs again as onnxruntime likes, and its outputs are never given a buffer again)
+    const run = outDims
+      ? s.run(feeds, { [workerData.outputName]: outBuf.tensor }).catch(() => { outShapes.set(shapeKey, null); return s.run(feeds); })
+      : s.run(feeds);
+    run.then((r) => {
       const out = r[workerData.outputName];
+      if (m.sab && outDims === undefined) outShapes.set(shapeKey, out.type === "float32" ? out.dims : null);
       if (m.sab) {
         if (out.data.length > m.outCap) {
           parentPort.postMessage({ id: m.id, error: "model output of " + out.data.length + " values (dims " + out.dims.join("x") + ") does not fit the " + m.outCap + " reserved for it", dims: out.dims });
