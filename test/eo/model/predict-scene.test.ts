@@ -319,6 +319,32 @@ console.log("tiles", p.tiles);`;
   assert.ok(performance.now() - t < 60_000);
 });
 
+test("with several workers the last strip's tiles are sent one at a time (the workers finish together); earlier strips go in whole batches", async () => {
+  const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 });
+  const scene = await openRaster("data/olinda/L7_ETMs.tif");
+  const sizes: number[] = [];
+  for (const r of await model.sceneWorkers()) {
+    for (const name of ["predictTiles", "predictShared", "predictTransfer"] as const) {
+      const f = (r[name] as (...a: unknown[]) => Promise<unknown>).bind(r);
+      (r as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => {
+        sizes.push(name === "predictTiles" ? (a[6] as number[]).length : ((name === "predictShared" ? a[1] : a[2]) as number[])[0]!);
+        return f(...a);
+      };
+    }
+  }
+  const o = { tileSize: 64, overlap: 8, batchSize: 3, outputs: ["class", "probabilities"] as ("class" | "probabilities")[], progress: false };
+  const got = await predictScene(model, scene, { ...o, worker: true });
+  const cols = tileStarts(scene.width, 64, 56).length;
+  const rows = tileStarts(scene.height, 64, 56).length;
+  const perStrip = [...Array<number>(Math.floor(cols / 3)).fill(3), ...(cols % 3 ? [cols % 3] : [])];
+  assert.deepEqual(sizes, [...Array.from({ length: rows - 1 }, () => perStrip).flat(), ...Array<number>(cols).fill(1)]);
+  const single = await predictScene(model, scene, { ...o, worker: false });
+  assert.deepEqual(got.classMap!.band(1), single.classMap!.band(1));
+  for (let b = 1; b <= 4; b++) assert.deepEqual(got.probabilities!.band(b), single.probabilities!.band(b), `probabilities band ${b}`);
+  await model.dispose();
+  await scene.close();
+});
+
 test("the model keeps predictScene's kernel memory between calls: reused (reset) memory gives a fresh memory's scene; an aborted call's is not kept; dispose drops it", async () => {
   const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 });
   const taken: SceneKernels[] = [];

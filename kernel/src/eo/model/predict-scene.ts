@@ -42,7 +42,11 @@ export interface PredictSceneOptions {
    * `max(2·halo + 2, tileSize / 8)`; patch models half the patch. Must be smaller than the tile.
    */
   overlap?: number;
-  /** Tiles per onnxruntime call, a whole number ≥ 1 (at most {@link MAX_BATCH_VALUES} input values). Default 4 (fully convolutional) or 256 (patch models). */
+  /**
+   * Tiles per onnxruntime call, a whole number ≥ 1 (at most {@link MAX_BATCH_VALUES} input values). Default 4 (fully
+   * convolutional) or 256 (patch models). With several scene workers the last strip's tiles go one per call, so the
+   * workers finish together.
+   */
   batchSize?: number;
   /** Bands to feed, in card order; default chosen by `selectBands`. */
   bands?: BandSelection;
@@ -682,10 +686,14 @@ export async function predictScene(model: Model, source: RasterSourceLike, optio
       signal?.throwIfAborted();
       if (rawK || cur.pixels) toKernel(cur, yi);
       let queued: number[] = [];
+      // The last strip's tiles go to the workers one at a time, so they finish together: with whole
+      // batches one worker could run a last batch of bs tiles while the other has nothing left
+      // (2048² scene, two workers: one idle for up to a batch's time, ~25 ms of a 250 ms call).
+      const batchHere = runners.length > 1 && yi === ys.length - 1 ? 1 : bs;
       for (let xi = 0; xi < xs.length; xi++) {
         fillTile(cur, xs[xi]!, queued.length);
         queued.push(xi);
-        if (queued.length === bs) {
+        if (queued.length === batchHere) {
           await launch(queued, yi, cur);
           queued = [];
           // Read the next strip while the worker runs this one's batches.
