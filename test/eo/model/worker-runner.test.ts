@@ -125,7 +125,7 @@ test("predictTiles (the worker normalizes tiles of a pixel strip) equals predict
   await model.dispose();
 });
 
-test("the worker reuses an output buffer per batch shape (alternating shapes equal the main-thread session); a model whose output shape the input's shape does not set still runs", async () => {
+test("shared-memory requests of alternating batch shapes equal the main-thread session; a model whose output shape the input's shape does not set runs", async () => {
   const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 1 });
   const [runner] = await model.sceneWorkers();
   assert.ok(runner);

@@ -31,9 +31,6 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
   // tiles normalized here (predictTiles): the scene kernels over a memory of this thread's own,
   // which onnxruntime reads directly (it takes no SharedArrayBuffer views)
   let tk = null;
-  // the primary output's shape per batch shape, and the reused output buffers (see the run below)
-  const outShapes = new Map();
-  const outBufs = new Map();
   const align = (n) => Math.ceil(n / 16) * 16;
   const tilesInput = (sab, t) => {
     const n = t.xs.length;
@@ -112,31 +109,10 @@ ort.InferenceSession.create(workerData.bytes, workerData.sessionOptions).then((s
     const feeds = { [workerData.inputName]: new ort.Tensor("float32", data, m.dims) };
     if (workerData.mcInput) feeds[workerData.mcInput] = new ort.Tensor("bool", [m.mc], []);
     const done = () => { busy = false; if (closing) shutdown(); else next(); };
-    // Shared-memory requests get the output in a buffer of this thread's, one per batch shape (its
-    // output shape learnt from the first run of that shape), reused by every later batch of that
-    // shape: onnxruntime would allocate a new one each run, whose pages are faulted in again (~650
-    // page faults a batch of four 256×256 tiles of the shipped segmenter, about 2 µs each here). A
-    // scene's batches come in a few shapes (a short last batch in every row of tiles), taken in
-    // turn; the buffers of the eight shapes used last are kept.
-    const shapeKey = m.dims.join("x");
-    const outDims = m.sab ? outShapes.get(shapeKey) : undefined;
-    let outTensor = outDims ? outBufs.get(shapeKey) : undefined;
-    if (outDims && !outTensor) {
-      outTensor = new ort.Tensor("float32", new Float32Array(outDims.reduce((a, b) => a * b, 1)), outDims);
-      if (outBufs.size >= 8) outBufs.delete(outBufs.keys().next().value);
-    }
-    if (outTensor) {
-      outBufs.delete(shapeKey);
-      outBufs.set(shapeKey, outTensor); // (most recently used last)
-    }
-    // (a model whose output shape is not set by the batch's shape fails with the given buffer: it
-    // then runs again as onnxruntime likes, and its outputs are never given a buffer again)
-    const run = outDims
-      ? s.run(feeds, { [workerData.outputName]: outTensor }).catch(() => { outShapes.set(shapeKey, null); outBufs.delete(shapeKey); return s.run(feeds); })
-      : s.run(feeds);
-    run.then((r) => {
+    // (no output buffer is given to onnxruntime: onnxruntime-node 1.30 returns every output in a new
+    // buffer of its own even when it writes into a given one, so reusing one spared nothing)
+    s.run(feeds).then((r) => {
       const out = r[workerData.outputName];
-      if (m.sab && outDims === undefined) outShapes.set(shapeKey, out.type === "float32" ? out.dims : null);
       if (m.sab) {
         if (out.data.length > m.outCap) {
           parentPort.postMessage({ id: m.id, error: "model output of " + out.data.length + " values (dims " + out.dims.join("x") + ") does not fit the " + m.outCap + " reserved for it", dims: out.dims });
