@@ -8,6 +8,10 @@
 // `1+1` cells and N/3 typed ones), then as many again after --steady N more `1+1` cells and N/3 typed ones have
 // run (a long notebook session: tslab's compiler keeps speeding up over its first ~100 cells, so its
 // early cells flatter the ratio). CPU per cell is over the early series.
+// In each measured round both kernels are alive together and the cells alternate between them (ABBA),
+// so a slow or fast phase of this shared machine falls on both sides alike: run one after the other,
+// the same build's `1+1` ratio swung from 0.45 to 0.77 between three runs of the same hour. Each row
+// gives the ratio of the medians and the median of the per-pair ratios.
 // Usage: node bench/kernel.mjs [--starts N] [--cells N] [--steady N] [--idle MS]   (needs `npm run build` first)
 // ai4eo loads TypeScript with the V8 code cache of earlier kernels (~/.cache/ai4eo/v8): the first
 // kernel ever started writes it; set AI4EO_CODE_CACHE_DIR=off to measure without.
@@ -78,34 +82,65 @@ function cpuMs(pid) {
 
 const series = () => ({ start: [], first: [], one: [], typed: [], oneSteady: [], typedSteady: [], rss: [], oneCpu: [], typedCpu: [] });
 const results = { ai4eo: series(), tslab: series() };
+// per-pair ratios (ai4eo / tslab) of cells run back to back on the two live kernels
+const pairs = { one: [], typed: [], oneSteady: [], typedSteady: [] };
 const dir = mkdtempSync(join(tmpdir(), "ai4eo-bench-"));
+
+/**
+ * Runs `count` cells made by `code(c)` on both kernels, alternating (ABBA: ai4eo first in even
+ * pairs, tslab first in odd ones), so a slow or fast phase of the shared machine falls on both
+ * sides alike. Pushes each side's times into `key` and each pair's ratio into `pairs[key]`.
+ */
+async function alternate(clients, key, count, code) {
+  for (let c = 0; c < count; c++) {
+    const order = c % 2 ? ["tslab", "ai4eo"] : ["ai4eo", "tslab"];
+    const ms = {};
+    for (const name of order) ms[name] = await timeCell(clients[name], code(c));
+    if (key) {
+      results.ai4eo[key].push(ms.ai4eo);
+      results.tslab[key].push(ms.tslab);
+      pairs[key].push(ms.ai4eo / ms.tslab);
+    }
+  }
+}
+
+/** Each kernel's CPU time (ms) per cell over `run`. */
+async function cpuPerCell(clients, key, count, run) {
+  const before = { ai4eo: cpuMs(clients.ai4eo.process.pid), tslab: cpuMs(clients.tslab.process.pid) };
+  await run();
+  for (const name of ["ai4eo", "tslab"]) results[name][key].push((cpuMs(clients[name].process.pid) - before[name]) / count);
+}
+
 try {
   for (let s = 0; s < STARTS; s++) {
-    for (const name of s % 2 ? ["tslab", "ai4eo"] : ["ai4eo", "tslab"]) {
-      const client = await KernelClient.start({ argv: kernels[name], cwd: dir, stderr: "ignore", env: { AI4EO_HISTORY_FILE: join(dir, "history.jsonl") } });
-      results[name].start.push(client.firstReplyMs);
-      if (s === 0 || s === STARTS - 1) {
-        if (IDLE > 0) await new Promise((r) => setTimeout(r, IDLE));
-        results[name].first.push(await timeCell(client, "0")); // loads the compiler (unless done while idle)
-        const pid = client.process.pid;
-        let cpu = cpuMs(pid);
-        for (let c = 0; c < CELLS; c++) results[name].one.push(await timeCell(client, "1+1"));
-        results[name].oneCpu.push((cpuMs(pid) - cpu) / CELLS);
-        cpu = cpuMs(pid);
-        const typedCells = Math.ceil(CELLS / 3);
-        for (let c = 0; c < typedCells; c++) results[name].typed.push(await timeCell(client, typedCell(`${s}_${c}`)));
-        results[name].typedCpu.push((cpuMs(pid) - cpu) / typedCells);
-        if (STEADY > 0) {
-          for (let c = 0; c < STEADY; c++) {
-            await timeCell(client, "1+1");
-            if (c % 3 === 0) await timeCell(client, typedCell(`${s}_run_${c}`));
-          }
-          for (let c = 0; c < CELLS; c++) results[name].oneSteady.push(await timeCell(client, "1+1"));
-          for (let c = 0; c < typedCells; c++) results[name].typedSteady.push(await timeCell(client, typedCell(`${s}_steady_${c}`)));
+    const measured = s === 0 || s === STARTS - 1;
+    const clients = {};
+    try {
+      for (const name of s % 2 ? ["tslab", "ai4eo"] : ["ai4eo", "tslab"]) {
+        const client = await KernelClient.start({ argv: kernels[name], cwd: dir, stderr: "ignore", env: { AI4EO_HISTORY_FILE: join(dir, "history.jsonl") } });
+        clients[name] = client;
+        results[name].start.push(client.firstReplyMs);
+        if (measured) {
+          if (IDLE > 0) await new Promise((r) => setTimeout(r, IDLE));
+          // at once after its start, as before any interleaving: this loads the compiler (unless done while idle)
+          results[name].first.push(await timeCell(client, "0"));
         }
-        results[name].rss.push(peakRssMiB(client.process.pid));
       }
-      await client.shutdown();
+      if (!measured) continue;
+      const typedCells = Math.ceil(CELLS / 3);
+      await cpuPerCell(clients, "oneCpu", CELLS, () => alternate(clients, "one", CELLS, () => "1+1"));
+      await cpuPerCell(clients, "typedCpu", typedCells, () => alternate(clients, "typed", typedCells, (c) => typedCell(`${s}_${c}`)));
+      if (STEADY > 0) {
+        for (let c = 0; c < STEADY; c++) {
+          await alternate(clients, null, 1, () => "1+1");
+          if (c % 3 === 0) await alternate(clients, null, 1, () => typedCell(`${s}_run_${c}`));
+        }
+        await alternate(clients, "oneSteady", CELLS, () => "1+1");
+        await alternate(clients, "typedSteady", typedCells, (c) => typedCell(`${s}_steady_${c}`));
+      }
+      for (const name of ["ai4eo", "tslab"]) results[name].rss.push(peakRssMiB(clients[name].process.pid));
+    } finally {
+      for (const client of Object.values(clients)) await client.shutdown();
     }
   }
 } finally {
@@ -123,9 +158,11 @@ const rows = [
   ["peak RSS (MiB)", "rss"],
 ];
 console.log(`ai4eo kernel benchmark (${STARTS} starts, ${CELLS} '1+1' cells and ${Math.ceil(CELLS / 3)} typed cells per measured kernel, ${IDLE ? `first cell ${IDLE} ms after start` : "cells at once after start"}${STEADY > 0 ? `; steady: the same after ${STEADY} more '1+1' and ${Math.ceil(STEADY / 3)} typed cells` : ""}; Node ${process.version})`);
-console.log(`${"measure".padEnd(40)}${"ai4eo".padStart(10)}${"tslab".padStart(10)}${"ratio".padStart(9)}`);
+console.log(`${"measure".padEnd(40)}${"ai4eo".padStart(10)}${"tslab".padStart(10)}${"ratio".padStart(9)}${"pairs".padStart(9)}`);
 for (const [label, key] of rows) {
   const a = median(results.ai4eo[key]);
   const t = median(results.tslab[key]);
-  console.log(`${label.padEnd(40)}${a.toFixed(1).padStart(10)}${t.toFixed(1).padStart(10)}${(a / t).toFixed(2).padStart(9)}`);
+  const p = pairs[key] ? median(pairs[key]).toFixed(2) : "";
+  console.log(`${label.padEnd(40)}${a.toFixed(1).padStart(10)}${t.toFixed(1).padStart(10)}${(a / t).toFixed(2).padStart(9)}${p.padStart(9)}`);
 }
+console.log("ratio: of the medians; pairs: median of the per-pair ratios (the two kernels alive together, cells alternating ABBA)");
