@@ -15,8 +15,12 @@
 // sides — bare's session, ai4eo's scene-worker sessions with model.sceneWorkers(), whose start is printed
 // on its own — but onnxruntime's memory arenas, the JIT and the page cache cold) and for a second call in
 // the same process (warm; --no-warm skips it).
+// Then both sides run in one process, alternating call by call (ABBA, --inproc N rounds, default 30; 0 skips),
+// each call after a 100 ms pause: a slow or fast phase of this shared machine falls on both alike. Whatever
+// one side's call leaves running (garbage collection, freeing onnxruntime's outputs) slows the next call by
+// ~5%, either side's (measured both ways), so each side follows itself in half the rounds and the other in half.
 // Uses dist/ when built (npm run build), else the TypeScript sources.
-// Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3] [--sources] [--no-warm]
+// Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3] [--sources] [--no-warm] [--inproc 30]
 //        node --import tsx bench/model-scene.ts --size 10980 --runs 1 --skip-python --no-warm   (the 10980×10980 RSS check)
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -49,11 +53,92 @@ const THREADS = arg("--threads", 2);
 const RUNS = arg("--runs", 3);
 const SKIP_PYTHON = process.argv.includes("--skip-python");
 const WARM = !process.argv.includes("--no-warm");
+// rounds of the in-process comparison (0 skips it)
+const INPROC = arg("--inproc", 30);
 const MODEL = join(root, "data", "models", "olinda-segmenter.onnx");
 
 interface Result { seconds: number; maxrss_mb: number; classes?: number[]; predictSeconds?: number; cpuSeconds?: number; warmSeconds?: number; warmCpuSeconds?: number; startSeconds?: number }
 
 const cpuNow = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+
+/** The tile grid bare runs over: predictScene's tiles for this tile size and overlap. */
+function bareGrid(src: Awaited<ReturnType<typeof openRaster>>, overlap: number) {
+  const th = Math.min(TILE, src.height);
+  const tw = Math.min(TILE, src.width);
+  return { th, tw, ys: tileStarts(src.height, th, th - overlap), xs: tileStarts(src.width, tw, tw - overlap) };
+}
+
+/**
+ * Bare's batches for the row of tiles at `y`: 4 tiles each, normalized as the card says, each made just
+ * before it is handed out (so its input is as fresh in the CPU's caches as the batch a pipeline has just
+ * normalized; the callers time only session.run).
+ */
+async function* bareStrip(model: Awaited<ReturnType<typeof loadModel>>, src: Awaited<ReturnType<typeof openRaster>>, overlap: number, y: number): AsyncGenerator<ort.Tensor> {
+  const { th, tw, xs } = bareGrid(src, overlap);
+  const W = src.width;
+  const n = model.card.normalization as { mean: number[]; std: number[] };
+  const strip = await src.read({ window: { col: 0, row: y, width: W, height: th }, bands: selectBands(src, model.card) });
+  for (let i = 0; i < xs.length; i += 4) {
+    const group = xs.slice(i, i + 4);
+    const data = new Float32Array(group.length * 6 * th * tw);
+    group.forEach((x0, q) => {
+      for (let b = 0; b < 6; b++) {
+        const a = strip.band(b + 1);
+        for (let r = 0; r < th; r++) for (let c = 0; c < tw; c++) data[((q * 6 + b) * th + r) * tw + c] = (a[r * W + x0 + c]! - n.mean[b]!) / n.std[b]!;
+      }
+    });
+    yield new ort.Tensor("float32", data, [group.length, 6, th, tw]);
+  }
+}
+
+/**
+ * Both sides in one process, alternating (ABBA) for --inproc rounds after two unmeasured calls of
+ * each: ai4eo's predictScene call, and bare session.run over all the scene's batches (timed as in bare's
+ * own process: the runs only). A slow or fast phase of the machine then falls on both alike.
+ */
+async function inProcess(path: string, overlap: number, rounds: number): Promise<{ ai4eo: number[][]; bare: number[][] }> {
+  const model = await loadModel(MODEL, { threads: THREADS });
+  const bareModel = await loadModel(MODEL, { threads: THREADS });
+  const src = await openRaster(path);
+  await model.sceneWorkers();
+  const { ys } = bareGrid(src, overlap);
+  /** [wall s, CPU s] of a call: ai4eo's whole predictScene; bare's session.run calls only, as in its own process. */
+  const sides = {
+    ai4eo: async (): Promise<number[]> => {
+      const t = performance.now();
+      const c = cpuNow();
+      await predictScene(model, src, { tileSize: TILE, overlap, outputs: ["class"], progress: false, batchSize: 4 });
+      return [(performance.now() - t) / 1000, cpuNow() - c];
+    },
+    bare: async (): Promise<number[]> => {
+      let wall = 0;
+      let cpu = 0;
+      for (const y of ys) {
+        for await (const input of bareStrip(bareModel, src, overlap, y)) {
+          const t = performance.now();
+          const c = cpuNow();
+          await bareModel.session.run({ input });
+          wall += (performance.now() - t) / 1000;
+          cpu += cpuNow() - c;
+        }
+      }
+      return [wall, cpu];
+    },
+  };
+  const out = { ai4eo: [] as number[][], bare: [] as number[][] };
+  for (let i = -2; i < rounds; i++) {
+    for (const kind of (i & 1 ? ["bare", "ai4eo"] : ["ai4eo", "bare"]) as ("ai4eo" | "bare")[]) {
+      // (a pause first: onnxruntime's intra-op threads spin for a while after a run, and must not take
+      // the cores from the next call: without it, one run put ai4eo's calls that followed bare's 8% behind)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const r = await sides[kind]();
+      if (i >= 0) out[kind].push(r);
+    }
+  }
+  await model.dispose();
+  await bareModel.dispose();
+  return out;
+}
 
 async function worker(kind: string, path: string, overlap: number): Promise<Result> {
   const model = await loadModel(MODEL, { threads: THREADS });
@@ -93,32 +178,17 @@ async function worker(kind: string, path: string, overlap: number): Promise<Resu
     return { seconds, maxrss_mb, classes: hist, predictSeconds: inPredict / 1000, cpuSeconds, warmSeconds, warmCpuSeconds, startSeconds };
   }
   // bare: the same tiles, batches of 4, only session.run timed; then a second (warm) pass over them
-  const { width: W, height: H } = src;
-  const th = Math.min(TILE, H);
-  const tw = Math.min(TILE, W);
-  const ys = tileStarts(H, th, th - overlap);
-  const xs = tileStarts(W, tw, tw - overlap);
-  const n = model.card.normalization as { mean: number[]; std: number[] };
-  const bands = selectBands(src, model.card);
+  const { ys } = bareGrid(src, overlap);
   let runMs = 0;
   let runCpu = 0;
   let warmMs = 0;
   let warmCpu = 0;
   let maxrss_mb = 0;
   for (const pass of WARM ? [0, 1] : [0]) for (const y of ys) {
-    const strip = await src.read({ window: { col: 0, row: y, width: W, height: th }, bands });
-    for (let i = 0; i < xs.length; i += 4) {
-      const group = xs.slice(i, i + 4);
-      const data = new Float32Array(group.length * 6 * th * tw);
-      group.forEach((x0, q) => {
-        for (let b = 0; b < 6; b++) {
-          const a = strip.band(b + 1);
-          for (let r = 0; r < th; r++) for (let c = 0; c < tw; c++) data[((q * 6 + b) * th + r) * tw + c] = (a[r * W + x0 + c]! - n.mean[b]!) / n.std[b]!;
-        }
-      });
+    for await (const input of bareStrip(model, src, overlap, y)) {
       const t = performance.now();
       const c = cpuNow();
-      await model.session.run({ input: new ort.Tensor("float32", data, [group.length, 6, th, tw]) });
+      await model.session.run({ input });
       if (pass === 0) {
         runMs += performance.now() - t;
         runCpu += cpuNow() - c;
@@ -137,7 +207,9 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-if (process.argv[2] === "--worker") {
+if (process.argv[2] === "--worker" && process.argv[3] === "inproc") {
+  process.stdout.write(JSON.stringify(await inProcess(process.argv[4]!, Number(process.argv[5]), INPROC)));
+} else if (process.argv[2] === "--worker") {
   const r = await worker(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
   process.stdout.write(JSON.stringify(r));
 } else {
@@ -202,6 +274,17 @@ ds = None
     console.log(`  per-run overhead, median: first call ${fmt(pairs("seconds"))}${WARM ? `; warm ${fmt(pairs("warmSeconds"))}` : ""}`);
     console.log(`ratios: ai4eo overhead over bare session.run ${((m("ai4eo") / m("bare") - 1) * 100).toFixed(1)}% (target ≤ 10%)` +
       (SKIP_PYTHON ? "" : `; ai4eo vs python (GDAL + torch) ${(m("python") / m("ai4eo")).toFixed(2)}× faster (target ≥ 1.5×)`));
+    if (INPROC > 0) {
+      const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", "inproc", tif, String(overlap), "--threads", String(THREADS), "--tile", String(TILE), "--inproc", String(INPROC), ...(useDist ? [] : ["--sources"])], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+      const ip = JSON.parse(out) as { ai4eo: number[][]; bare: number[][] };
+      const col = (k: "ai4eo" | "bare", j: number): number[] => ip[k].map((x) => x[j]!);
+      const ratios = (j: number): number[] => ip.ai4eo.map((x, i) => x[j]! / ip.bare[i]![j]!).sort((x, y) => x - y);
+      const paired = (j: number): number => (median(ratios(j)) - 1) * 100;
+      const quartile = (q: number): string => `${((ratios(0)[Math.floor(q * (INPROC - 1))]! - 1) * 100).toFixed(1)}%`;
+      console.log(`in one process, alternating (${INPROC} rounds after 2 unmeasured, warm, 100 ms apart): ai4eo ${median(col("ai4eo", 0)).toFixed(3)} s (CPU ${median(col("ai4eo", 1)).toFixed(2)} s), ` +
+        `bare ${median(col("bare", 0)).toFixed(3)} s (CPU ${median(col("bare", 1)).toFixed(2)} s): overhead, median of per-round ratios, ${paired(0).toFixed(1)}% wall ` +
+        `(quartiles ${quartile(0.25)}, ${quartile(0.75)}), ${paired(1).toFixed(1)}% CPU (target ≤ 10%)`);
+    }
     // (no process.exit here: the finally below removes the scene)
     if (!SKIP_PYTHON) {
       const hp = res.python![0]!.classes!;
