@@ -319,11 +319,21 @@ console.log("tiles", p.tiles);`;
   assert.ok(performance.now() - t < 60_000);
 });
 
-test("with several workers the last strip's tiles are sent one at a time (the workers finish together); earlier strips go in whole batches", async () => {
+test("with several workers the last strip's tiles are sent one at a time (the workers finish together); earlier strips go in whole batches; the next strip is read once every worker has a batch", async () => {
   const model = await loadModel("data/models/olinda-segmenter.onnx", { threads: 2 });
   const scene = await openRaster("data/olinda/L7_ETMs.tif");
   const sizes: number[] = [];
-  for (const r of await model.sceneWorkers()) {
+  /** Batches launched before each strip's read began. */
+  const launchedBeforeRead: number[] = [];
+  for (const name of ["read", "readInterleavedInto"] as const) {
+    const f = (scene[name] as (...a: unknown[]) => Promise<unknown>).bind(scene);
+    (scene as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => {
+      launchedBeforeRead.push(sizes.length);
+      return f(...a);
+    };
+  }
+  const workers = await model.sceneWorkers();
+  for (const r of workers) {
     for (const name of ["predictTiles", "predictShared", "predictTransfer"] as const) {
       const f = (r[name] as (...a: unknown[]) => Promise<unknown>).bind(r);
       (r as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => {
@@ -338,6 +348,9 @@ test("with several workers the last strip's tiles are sent one at a time (the wo
   const rows = tileStarts(scene.height, 64, 56).length;
   const perStrip = [...Array<number>(Math.floor(cols / 3)).fill(3), ...(cols % 3 ? [cols % 3] : [])];
   assert.deepEqual(sizes, [...Array.from({ length: rows - 1 }, () => perStrip).flat(), ...Array<number>(cols).fill(1)]);
+  // strip k + 1 is read after the batches of the strips before k and the first batch of strip k for each worker
+  assert.equal(workers.length, 2);
+  assert.deepEqual(launchedBeforeRead, Array.from({ length: rows }, (_, k) => (k === 0 ? 0 : (k - 1) * perStrip.length + Math.min(workers.length, perStrip.length))));
   const single = await predictScene(model, scene, { ...o, worker: false });
   assert.deepEqual(got.classMap!.band(1), single.classMap!.band(1));
   for (let b = 1; b <= 4; b++) assert.deepEqual(got.probabilities!.band(b), single.probabilities!.band(b), `probabilities band ${b}`);
