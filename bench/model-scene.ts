@@ -13,14 +13,16 @@
 // ratios of wall time, and of CPU time (process.cpuUsage over all threads: less sensitive to other load
 // on the machine), for the first call in a fresh process (cold: sessions made before timing on both
 // sides — bare's session, ai4eo's scene-worker sessions with model.sceneWorkers(), whose start is printed
-// on its own — but onnxruntime's memory arenas, the JIT and the page cache cold) and for a second call in
-// the same process (warm; --no-warm skips it).
+// on its own — but onnxruntime's memory arenas, the JIT and the page cache cold) and for --warm-calls more
+// calls in the same process, each after a 100 ms pause (warm: their median; --no-warm skips them). The ai4eo
+// and bare processes alternate (ABBA) and python's runs come after them all.
 // Then both sides run in one process, alternating call by call (ABBA, --inproc N rounds, default 30; 0 skips),
 // each call after a 100 ms pause: a slow or fast phase of this shared machine falls on both alike. Whatever
 // one side's call leaves running (garbage collection, freeing onnxruntime's outputs) slows the next call by
-// ~5%, either side's (measured both ways), so each side follows itself in half the rounds and the other in half.
+// ~5%, either side's (measured both ways), so each side follows itself in half the rounds and the other in half;
+// and half the rounds run in a process that loads bare's model first (the model loaded first runs slower).
 // Uses dist/ when built (npm run build), else the TypeScript sources.
-// Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3] [--sources] [--no-warm] [--inproc 30]
+// Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3] [--sources] [--no-warm] [--warm-calls 3] [--inproc 30]
 //        node --import tsx bench/model-scene.ts --size 10980 --runs 1 --skip-python --no-warm   (the 10980×10980 RSS check)
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -53,6 +55,8 @@ const THREADS = arg("--threads", 2);
 const RUNS = arg("--runs", 3);
 const SKIP_PYTHON = process.argv.includes("--skip-python");
 const WARM = !process.argv.includes("--no-warm");
+// warm calls per process after the first (each after a 100 ms pause; their median is the process's warm figure)
+const WARM_CALLS = arg("--warm-calls", 3);
 // rounds of the in-process comparison (0 skips it)
 const INPROC = arg("--inproc", 30);
 const MODEL = join(root, "data", "models", "olinda-segmenter.onnx");
@@ -96,12 +100,12 @@ async function* bareStrip(model: Awaited<ReturnType<typeof loadModel>>, src: Awa
  * each: ai4eo's predictScene call, and bare session.run over all the scene's batches (timed as in bare's
  * own process: the runs only). A slow or fast phase of the machine then falls on both alike.
  */
-async function inProcess(path: string, overlap: number, rounds: number): Promise<{ ai4eo: number[][]; bare: number[][] }> {
-  const model = await loadModel(MODEL, { threads: THREADS });
-  const bareModel = await loadModel(MODEL, { threads: THREADS });
+async function inProcess(path: string, overlap: number, rounds: number, bareFirst: boolean): Promise<{ ai4eo: number[][]; bare: number[][] }> {
+  const first = await loadModel(MODEL, { threads: THREADS });
+  const second = await loadModel(MODEL, { threads: THREADS });
+  const [model, bareModel] = bareFirst ? [second, first] : [first, second];
   const src = await openRaster(path);
   await model.sceneWorkers();
-  const { ys } = bareGrid(src, overlap);
   /** [wall s, CPU s] of a call: ai4eo's whole predictScene; bare's session.run calls only, as in its own process. */
   const sides = {
     ai4eo: async (): Promise<number[]> => {
@@ -111,17 +115,7 @@ async function inProcess(path: string, overlap: number, rounds: number): Promise
       return [(performance.now() - t) / 1000, cpuNow() - c];
     },
     bare: async (): Promise<number[]> => {
-      let wall = 0;
-      let cpu = 0;
-      for (const y of ys) {
-        for await (const input of bareStrip(bareModel, src, overlap, y)) {
-          const t = performance.now();
-          const c = cpuNow();
-          await bareModel.session.run({ input });
-          wall += (performance.now() - t) / 1000;
-          cpu += cpuNow() - c;
-        }
-      }
+      const { wall, cpu } = await barePass(bareModel, src, overlap);
       return [wall, cpu];
     },
   };
@@ -167,39 +161,54 @@ async function worker(kind: string, path: string, overlap: number): Promise<Resu
     const hist = new Array(4).fill(0);
     for (const v of p.classMap!.band(1)) hist[v]++;
     const maxrss_mb = process.resourceUsage().maxRSS / 1024;
-    // warm: the same call again (the model's worker session and the JIT are warm)
+    // warm: the same call again (the model's worker session and the JIT are warm), WARM_CALLS times
     if (!WARM) return { seconds, maxrss_mb, classes: hist, predictSeconds: inPredict / 1000, cpuSeconds, startSeconds };
-    const t1 = performance.now();
-    const c1 = cpuNow();
-    await predictScene(model, src, { tileSize: TILE, overlap, outputs: ["class"], progress: false, batchSize: 4 });
-    const warmSeconds = (performance.now() - t1) / 1000;
-    const warmCpuSeconds = cpuNow() - c1;
+    const warm = await warmCalls(async () => {
+      await predictScene(model, src, { tileSize: TILE, overlap, outputs: ["class"], progress: false, batchSize: 4 });
+    });
     await model.dispose();
-    return { seconds, maxrss_mb, classes: hist, predictSeconds: inPredict / 1000, cpuSeconds, warmSeconds, warmCpuSeconds, startSeconds };
+    return { seconds, maxrss_mb, classes: hist, predictSeconds: inPredict / 1000, cpuSeconds, ...warm, startSeconds };
   }
-  // bare: the same tiles, batches of 4, only session.run timed; then a second (warm) pass over them
-  const { ys } = bareGrid(src, overlap);
-  let runMs = 0;
-  let runCpu = 0;
-  let warmMs = 0;
-  let warmCpu = 0;
-  let maxrss_mb = 0;
-  for (const pass of WARM ? [0, 1] : [0]) for (const y of ys) {
+  // bare: the same tiles, batches of 4, only session.run timed; then warm passes over them
+  const first = await barePass(model, src, overlap);
+  const maxrss_mb = process.resourceUsage().maxRSS / 1024;
+  if (!WARM) return { seconds: first.wall, maxrss_mb, cpuSeconds: first.cpu };
+  const warm = await warmCalls(async () => barePass(model, src, overlap));
+  return { seconds: first.wall, maxrss_mb, cpuSeconds: first.cpu, ...warm };
+}
+
+/** Bare session.run over all the scene's tiles in batches of 4: wall and CPU seconds of the runs alone. */
+async function barePass(model: Awaited<ReturnType<typeof loadModel>>, src: Awaited<ReturnType<typeof openRaster>>, overlap: number): Promise<{ wall: number; cpu: number }> {
+  let wall = 0;
+  let cpu = 0;
+  for (const y of bareGrid(src, overlap).ys) {
     for await (const input of bareStrip(model, src, overlap, y)) {
       const t = performance.now();
       const c = cpuNow();
       await model.session.run({ input });
-      if (pass === 0) {
-        runMs += performance.now() - t;
-        runCpu += cpuNow() - c;
-      } else {
-        warmMs += performance.now() - t;
-        warmCpu += cpuNow() - c;
-      }
+      wall += (performance.now() - t) / 1000;
+      cpu += cpuNow() - c;
     }
-    if (pass === 0 && y === ys[ys.length - 1]) maxrss_mb = process.resourceUsage().maxRSS / 1024;
   }
-  return { seconds: runMs / 1000, maxrss_mb, cpuSeconds: runCpu, warmSeconds: warmMs / 1000, warmCpuSeconds: warmCpu };
+  return { wall, cpu };
+}
+
+/**
+ * The warm calls of a process: WARM_CALLS calls, each after a 100 ms pause; median wall and CPU seconds.
+ * `call` returns its own timing (bare times its runs only) or nothing (timed here).
+ */
+async function warmCalls(call: () => Promise<{ wall: number; cpu: number } | void>): Promise<{ warmSeconds: number; warmCpuSeconds: number }> {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < WARM_CALLS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const t = performance.now();
+    const c = cpuNow();
+    const own = await call();
+    walls.push(own ? own.wall : (performance.now() - t) / 1000);
+    cpus.push(own ? own.cpu : cpuNow() - c);
+  }
+  return { warmSeconds: median(walls), warmCpuSeconds: median(cpus) };
 }
 
 const median = (xs: number[]): number => {
@@ -208,7 +217,7 @@ const median = (xs: number[]): number => {
 };
 
 if (process.argv[2] === "--worker" && process.argv[3] === "inproc") {
-  process.stdout.write(JSON.stringify(await inProcess(process.argv[4]!, Number(process.argv[5]), INPROC)));
+  process.stdout.write(JSON.stringify(await inProcess(process.argv[4]!, Number(process.argv[5]), INPROC, process.argv.includes("--bare-first"))));
 } else if (process.argv[2] === "--worker") {
   const r = await worker(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
   process.stdout.write(JSON.stringify(r));
@@ -236,12 +245,15 @@ ds = None
     await model.dispose();
     const overlap = Math.max(2 * halo + 2, Math.floor(TILE / 8));
     const res: Record<string, Result[]> = { ai4eo: [], bare: [], python: [] };
+    // ai4eo and bare alternate (ABBA: each goes first in every other run); python's runs come after all
+    // of them (a process that follows python's memory-hungry torch run starts in its wake)
     for (let r = 0; r < RUNS; r++) {
-      for (const kind of ["ai4eo", "bare"]) {
+      for (const kind of r % 2 ? ["bare", "ai4eo"] : ["ai4eo", "bare"]) {
         const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", kind, tif, String(overlap), "--threads", String(THREADS), "--tile", String(TILE), ...(useDist ? [] : ["--sources"]), ...(WARM ? [] : ["--no-warm"])], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
         res[kind]!.push(JSON.parse(out) as Result);
       }
-      if (SKIP_PYTHON) continue;
+    }
+    for (let r = 0; r < RUNS && !SKIP_PYTHON; r++) {
       const py = execFileSync("/usr/bin/python3", [join(root, "bench", "model_scene_torch.py"), tif, String(TILE), String(overlap), String(THREADS)], { encoding: "utf8" });
       res.python!.push(JSON.parse(py) as Result);
     }
@@ -264,7 +276,7 @@ ds = None
     // CPU time (all threads of the process) depends less on other load on the machine than wall time.
     console.log(`  CPU overhead of ai4eo over bare session.run ${((cpuM("ai4eo") / cpuM("bare") - 1) * 100).toFixed(1)}%`);
     const wm = (k: string, f: "warmSeconds" | "warmCpuSeconds"): number => median(res[k]!.map((x) => x[f]!));
-    if (WARM) console.log(`  warm (second call in the same process): ai4eo ${wm("ai4eo", "warmSeconds").toFixed(2)} s (CPU ${wm("ai4eo", "warmCpuSeconds").toFixed(2)} s), ` +
+    if (WARM) console.log(`  warm (median of ${WARM_CALLS} more calls in the same process, 100 ms apart): ai4eo ${wm("ai4eo", "warmSeconds").toFixed(2)} s (CPU ${wm("ai4eo", "warmCpuSeconds").toFixed(2)} s), ` +
       `bare ${wm("bare", "warmSeconds").toFixed(2)} s (CPU ${wm("bare", "warmCpuSeconds").toFixed(2)} s): overhead ${((wm("ai4eo", "warmSeconds") / wm("bare", "warmSeconds") - 1) * 100).toFixed(1)}% wall, ` +
       `${((wm("ai4eo", "warmCpuSeconds") / wm("bare", "warmCpuSeconds") - 1) * 100).toFixed(1)}% CPU`);
     // Each run's ai4eo and bare processes ran back to back: the median of their per-run ratios is
@@ -275,13 +287,21 @@ ds = None
     console.log(`ratios: ai4eo overhead over bare session.run ${((m("ai4eo") / m("bare") - 1) * 100).toFixed(1)}% (target ≤ 10%)` +
       (SKIP_PYTHON ? "" : `; ai4eo vs python (GDAL + torch) ${(m("python") / m("ai4eo")).toFixed(2)}× faster (target ≥ 1.5×)`));
     if (INPROC > 0) {
-      const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", "inproc", tif, String(overlap), "--threads", String(THREADS), "--tile", String(TILE), "--inproc", String(INPROC), ...(useDist ? [] : ["--sources"])], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
-      const ip = JSON.parse(out) as { ai4eo: number[][]; bare: number[][] };
+      // Two processes of half the rounds each, one loading ai4eo's model first and one bare's: with two
+      // builds of ai4eo rotating in one process, the model loaded first was 6-16% slower whichever build it was.
+      const ip = { ai4eo: [] as number[][], bare: [] as number[][] };
+      for (const order of [[], ["--bare-first"]]) {
+        const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", "inproc", tif, String(overlap), "--threads", String(THREADS),
+          "--tile", String(TILE), "--inproc", String(Math.ceil(INPROC / 2)), ...order, ...(useDist ? [] : ["--sources"])], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+        const part = JSON.parse(out) as { ai4eo: number[][]; bare: number[][] };
+        ip.ai4eo.push(...part.ai4eo);
+        ip.bare.push(...part.bare);
+      }
       const col = (k: "ai4eo" | "bare", j: number): number[] => ip[k].map((x) => x[j]!);
       const ratios = (j: number): number[] => ip.ai4eo.map((x, i) => x[j]! / ip.bare[i]![j]!).sort((x, y) => x - y);
       const paired = (j: number): number => (median(ratios(j)) - 1) * 100;
-      const quartile = (q: number): string => `${((ratios(0)[Math.floor(q * (INPROC - 1))]! - 1) * 100).toFixed(1)}%`;
-      console.log(`in one process, alternating (${INPROC} rounds after 2 unmeasured, warm, 100 ms apart): ai4eo ${median(col("ai4eo", 0)).toFixed(3)} s (CPU ${median(col("ai4eo", 1)).toFixed(2)} s), ` +
+      const quartile = (q: number): string => `${((ratios(0)[Math.floor(q * (ip.ai4eo.length - 1))]! - 1) * 100).toFixed(1)}%`;
+      console.log(`in one process, alternating (${ip.ai4eo.length} rounds after 2 unmeasured, warm, 100 ms apart; half with each model loaded first): ai4eo ${median(col("ai4eo", 0)).toFixed(3)} s (CPU ${median(col("ai4eo", 1)).toFixed(2)} s), ` +
         `bare ${median(col("bare", 0)).toFixed(3)} s (CPU ${median(col("bare", 1)).toFixed(2)} s): overhead, median of per-round ratios, ${paired(0).toFixed(1)}% wall ` +
         `(quartiles ${quartile(0.25)}, ${quartile(0.75)}), ${paired(1).toFixed(1)}% CPU (target ≤ 10%)`);
     }
