@@ -55,6 +55,8 @@ test("bad band, window, overview and memory budget give errors naming the file a
   const loose = src as unknown as { read(o: unknown): Promise<unknown> };
   await assert.rejects(loose.read({ bands: 1 }), (e: unknown) => e instanceof RasterRangeError && /bands must be an array of band numbers like \[1\] or \[3, 2, 1\]; got 1\./.test(e.message));
   await assert.rejects(loose.read({ bands: ["1"] }), (e: unknown) => e instanceof RasterRangeError && /bands must be band numbers like \[1\] or \[3, 2, 1\] \(1\.\.6, 1-based as in GDAL\); got the string "1" among them\./.test(e.message));
+  await assert.rejects(src.read({ bands: [] }), (e: unknown) => e instanceof RasterRangeError && /no bands asked for: pass bands like \[1\] or omit `bands` for all\./.test(e.message));
+  await assert.rejects(src.read({ bands: [1, 2.5] }), (e: unknown) => e instanceof RasterRangeError && /band 2\.5 is out of range/.test(e.message));
   await assert.rejects(loose.read({ window: [0, 0, 10, 10] }), (e: unknown) => e instanceof RasterRangeError && /a window is \{ col, row, width, height \} with numbers .*; got an array of 4 \(\[0, 0, 10, 10\]\)\./.test(e.message));
   await assert.rejects(loose.read({ window: { col: "0", row: 0, width: 10, height: 10 } }), (e: unknown) => e instanceof RasterRangeError && /a window is \{ col, row, width, height \}.*got an object \(\{ col: "0", row: 0, width: 10, height: 10 \}\)\./.test(e.message));
   await assert.rejects(src.read({ overview: 5 }), (e: unknown) => e instanceof RasterRangeError && /overview 5 does not exist: this raster has 4 overview level/.test(e.message));

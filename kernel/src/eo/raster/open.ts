@@ -235,18 +235,7 @@ export class RasterSource implements RasterSourceLike {
     const signal = options.signal ?? interruptSignal();
     signal?.throwIfAborted();
     const bands = options.bands ?? Array.from({ length: this.count }, (_, i) => i + 1);
-    if (!Array.isArray(bands)) {
-      throw new RasterRangeError(this.name, "band", `bands must be an array of band numbers like [1] or [3, 2, 1]; got ${describeValue(bands)}.`);
-    }
-    for (const b of bands) {
-      if (typeof b !== "number") {
-        throw new RasterRangeError(this.name, "band", `bands must be band numbers like [1] or [3, 2, 1] (1..${this.count}, 1-based as in GDAL); got ${describeValue(b)} among them.`);
-      }
-      if (!Number.isInteger(b) || b < 1 || b > this.count) {
-        throw new RasterRangeError(this.name, "band", `band ${b} is out of range: this raster has bands 1..${this.count} (band numbers are 1-based, as in GDAL).`);
-      }
-    }
-    if (bands.length === 0) throw new RasterRangeError(this.name, "band", "no bands asked for: pass bands like [1] or omit `bands` for all.");
+    if (!validBands(bands, this.count)) throw bandsError(this.name, bands, this.count);
     const { img, win, transform } = this.#resolve(options.window, options.overview, this.#ovr);
     const comp = isComplex(this.dtype) ? 2 : 1;
     const bytes = win.width * win.height * bands.length * comp * arrayTypeFor(this.dtype).BYTES_PER_ELEMENT;
@@ -367,24 +356,9 @@ export class RasterSource implements RasterSourceLike {
 
   #resolve(window: Window | undefined, overview: number | undefined, ovrs: TiffImage[], main: TiffImage = this.#main) {
     const w = window ?? { col: 0, row: 0, width: this.width, height: this.height };
-    if (typeof w !== "object" || w === null || Array.isArray(w) || ![w.col, w.row, w.width, w.height].every((v) => typeof v === "number")) {
-      throw new RasterRangeError(this.name, "window",
-        `a window is { col, row, width, height } with numbers (pixels; col, row from the top-left corner); got ${describeValue(w)}.`);
-    }
-    if (
-      ![w.col, w.row, w.width, w.height].every(Number.isInteger) || w.width <= 0 || w.height <= 0 ||
-      w.col < 0 || w.row < 0 || w.col + w.width > this.width || w.row + w.height > this.height
-    ) {
-      throw new RasterRangeError(this.name, "window",
-        `window col=${w.col} row=${w.row} width=${w.width} height=${w.height} is outside the ${this.width}×${this.height} raster. ` +
-        `Use integer col/row ≥ 0 with col+width ≤ ${this.width} and row+height ≤ ${this.height}.`);
-    }
+    if (!validWindow(w, this.width, this.height)) throw windowError(this.name, w, this.width, this.height);
     const k = overview ?? 0;
-    if (!Number.isInteger(k) || k < 0 || k > ovrs.length) {
-      throw new RasterRangeError(this.name, "overview",
-        `overview ${k} does not exist: this raster has ${ovrs.length} overview level(s) (0 = full resolution, 1..${ovrs.length}).` +
-        (ovrs.length === 0 ? " Add overviews with gdaladdo or writeRaster(..., { cog: true })." : ""));
-    }
+    if (!Number.isInteger(k) || k < 0 || k > ovrs.length) throw overviewError(this.name, k, ovrs.length);
     const img = k === 0 ? main : ovrs[k - 1]!;
     const t = this.transform;
     if (k === 0) {
@@ -613,6 +587,59 @@ function blockJobs(img: TiffImage, win: Window, bands: number[]): BlockJob[] {
     }
   }
   return jobs;
+}
+
+// The checks of read's arguments take a few words; their errors are built by functions of their own,
+// which a fresh process compiles only for a read it refuses (parsing a method's long messages cost
+// every first read).
+
+/** Whether `bands` is a non-empty array of band numbers 1..count. */
+function validBands(bands: unknown, count: number): bands is number[] {
+  if (!Array.isArray(bands) || bands.length === 0) return false;
+  for (const b of bands) if (!Number.isInteger(b) || b < 1 || b > count) return false;
+  return true;
+}
+
+/** The error for `bands` that {@link validBands} refused, naming the first thing wrong with it. */
+function bandsError(name: string, bands: unknown, count: number): RasterRangeError {
+  if (!Array.isArray(bands)) return new RasterRangeError(name, "band", `bands must be an array of band numbers like [1] or [3, 2, 1]; got ${describeValue(bands)}.`);
+  for (const b of bands as unknown[]) {
+    if (typeof b !== "number") {
+      return new RasterRangeError(name, "band", `bands must be band numbers like [1] or [3, 2, 1] (1..${count}, 1-based as in GDAL); got ${describeValue(b)} among them.`);
+    }
+    if (!Number.isInteger(b) || b < 1 || b > count) {
+      return new RasterRangeError(name, "band", `band ${b} is out of range: this raster has bands 1..${count} (band numbers are 1-based, as in GDAL).`);
+    }
+  }
+  return new RasterRangeError(name, "band", "no bands asked for: pass bands like [1] or omit `bands` for all.");
+}
+
+/** Whether `w` is a window of whole pixels inside a `width × height` raster. */
+function validWindow(w: unknown, width: number, height: number): w is Window {
+  if (typeof w !== "object" || w === null) return false;
+  const { col, row, width: ww, height: wh } = w as Record<string, unknown>;
+  return Number.isInteger(col) && Number.isInteger(row) && Number.isInteger(ww) && Number.isInteger(wh) &&
+    (ww as number) > 0 && (wh as number) > 0 && (col as number) >= 0 && (row as number) >= 0 &&
+    (col as number) + (ww as number) <= width && (row as number) + (wh as number) <= height;
+}
+
+/** The error for a window that {@link validWindow} refused. */
+function windowError(name: string, w: unknown, width: number, height: number): RasterRangeError {
+  const o = w as Record<string, unknown> | null;
+  if (typeof w !== "object" || o === null || Array.isArray(w) || ![o.col, o.row, o.width, o.height].every((v) => typeof v === "number")) {
+    return new RasterRangeError(name, "window",
+      `a window is { col, row, width, height } with numbers (pixels; col, row from the top-left corner); got ${describeValue(w)}.`);
+  }
+  return new RasterRangeError(name, "window",
+    `window col=${o.col} row=${o.row} width=${o.width} height=${o.height} is outside the ${width}×${height} raster. ` +
+    `Use integer col/row ≥ 0 with col+width ≤ ${width} and row+height ≤ ${height}.`);
+}
+
+/** The error for an overview number `k` that is not 0..count. */
+function overviewError(name: string, k: number, count: number): RasterRangeError {
+  return new RasterRangeError(name, "overview",
+    `overview ${k} does not exist: this raster has ${count} overview level(s) (0 = full resolution, 1..${count}).` +
+    (count === 0 ? " Add overviews with gdaladdo or writeRaster(..., { cog: true })." : ""));
 }
 
 /** The block cache's key of a block of `img`. */
