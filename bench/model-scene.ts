@@ -14,13 +14,14 @@
 // on the machine), for the first call in a fresh process (cold: sessions made before timing on both
 // sides — bare's session, ai4eo's scene-worker sessions with model.sceneWorkers(), whose start is printed
 // on its own — but onnxruntime's memory arenas, the JIT and the page cache cold) and for --warm-calls more
-// calls in the same process, each after a 100 ms pause (warm: their median; --no-warm skips them). The ai4eo
-// and bare processes alternate (ABBA) and python's runs come after them all.
+// calls in the same process, each after a 100 ms pause (warm: their median; --no-warm skips them and the
+// in-process part below). The ai4eo and bare processes alternate (ABBA) and python's runs come after them all.
 // Then both sides run in one process, alternating call by call (ABBA, --inproc N rounds, default 30; 0 skips),
-// each call after a 100 ms pause: a slow or fast phase of this shared machine falls on both alike. Whatever
-// one side's call leaves running (garbage collection, freeing onnxruntime's outputs) slows the next call by
-// ~5%, either side's (measured both ways), so each side follows itself in half the rounds and the other in half;
-// and half the rounds run in a process that loads bare's model first (the model loaded first runs slower).
+// each call after a 100 ms pause: a slow or fast phase of this shared machine falls on both alike. A call
+// right after the other side's was ~5% slower than one after its own side's, both ways (cause unknown), so
+// each side follows itself in half the rounds and the other in half; and half the rounds run in a process
+// that loads bare's model first. The two parts can disagree by more than the target: in one session the
+// per-process warm overhead ranged 11-40% and the in-process one 2-16%.
 // Uses dist/ when built (npm run build), else the TypeScript sources.
 // Usage: node --import tsx bench/model-scene.ts [--size 2048] [--tile 256] [--threads 2] [--runs 3] [--sources] [--no-warm] [--warm-calls 3] [--inproc 30]
 //        node --import tsx bench/model-scene.ts --size 10980 --runs 1 --skip-python --no-warm   (the 10980×10980 RSS check)
@@ -286,9 +287,9 @@ ds = None
     console.log(`  per-run overhead, median: first call ${fmt(pairs("seconds"))}${WARM ? `; warm ${fmt(pairs("warmSeconds"))}` : ""}`);
     console.log(`ratios: ai4eo overhead over bare session.run ${((m("ai4eo") / m("bare") - 1) * 100).toFixed(1)}% (target ≤ 10%)` +
       (SKIP_PYTHON ? "" : `; ai4eo vs python (GDAL + torch) ${(m("python") / m("ai4eo")).toFixed(2)}× faster (target ≥ 1.5×)`));
-    if (INPROC > 0) {
-      // Two processes of half the rounds each, one loading ai4eo's model first and one bare's: with two
-      // builds of ai4eo rotating in one process, the model loaded first was 6-16% slower whichever build it was.
+    if (INPROC > 0 && WARM) {
+      // Two processes of half the rounds each, one loading ai4eo's model first and one bare's: in two of
+      // three rotations of two ai4eo builds in one process, the model loaded first was 6-16% slower.
       const ip = { ai4eo: [] as number[][], bare: [] as number[][] };
       for (const order of [[], ["--bare-first"]]) {
         const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker", "inproc", tif, String(overlap), "--threads", String(THREADS),
