@@ -118,13 +118,16 @@ try {
     try {
       for (const name of s % 2 ? ["tslab", "ai4eo"] : ["ai4eo", "tslab"]) {
         const client = await KernelClient.start({ argv: kernels[name], cwd: dir, stderr: "ignore", env: { AI4EO_HISTORY_FILE: join(dir, "history.jsonl") } });
-        clients[name] = client;
         results[name].start.push(client.firstReplyMs);
-        if (measured) {
-          if (IDLE > 0) await new Promise((r) => setTimeout(r, IDLE));
-          // at once after its start, as before any interleaving: this loads the compiler (unless done while idle)
-          results[name].first.push(await timeCell(client, "0"));
+        if (!measured) {
+          // (a kernel left running would start loading TypeScript while the other one starts)
+          await client.shutdown();
+          continue;
         }
+        clients[name] = client;
+        if (IDLE > 0) await new Promise((r) => setTimeout(r, IDLE));
+        // at once after its start, before the other kernel starts: this loads the compiler (unless done while idle)
+        results[name].first.push(await timeCell(client, "0"));
       }
       if (!measured) continue;
       const typedCells = Math.ceil(CELLS / 3);
