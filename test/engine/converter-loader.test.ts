@@ -161,3 +161,26 @@ test("allDependencies follows resolved imports transitively, once each", () => {
   assert.deepEqual(allDependencies(program, files["/a.ts"]!).sort(), ["/a.ts", "/b.ts", "/c.js", "/d.d.ts"]);
   assert.deepEqual(allDependencies(program, files["/c.js"]!), ["/c.js"]);
 });
+
+test("a destructuring pattern naming a property of an earlier cell's object keeps the property name (tslab wrote `exports.a`, a SyntaxError)", async () => {
+  assert.equal(loaded.propertyNamesPatched, true, "tslab's wrapPrevIdentifier changed: update PROPERTY_NAME_STEP in converter-loader.ts");
+  const run = runner();
+  let prev = "";
+  const cells = [
+    "const obj = { a: 1, b: 2, c: { d: 3 } };\nconst a = 10;",
+    "const { a: y, c: { d: w } } = obj;\ny + w",
+    "{ const { b: z } = obj; z * a }",
+    "const f = (o: typeof obj) => { const { b: z, ...rest } = o; return z + rest.a; };\nf(obj)",
+    "let m = 0;\n({ a: m } = obj);\nm + a",
+  ];
+  const values: unknown[] = [];
+  for (const cell of cells) {
+    const r = light.convert(prev, cell);
+    assert.deepEqual(r.diagnostics, [], cell);
+    assert.doesNotMatch(r.output ?? "", /exports\.[abcd]\s*:/, `a property name became exports.<name> in:\n${r.output}`);
+    await run.run(r);
+    prev = r.declOutput ?? "";
+    values.push(r.lastExpressionVar ? run.exports[r.lastExpressionVar] : undefined);
+  }
+  assert.deepEqual(values, [undefined, 1 + 3, undefined, 2 + 1, 1 + 10]);
+});

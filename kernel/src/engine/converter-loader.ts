@@ -31,6 +31,12 @@
  * declaration; and the watch program is told the declarations file changed only when its text did,
  * so an unchanged one is not parsed and bound again.
  *
+ * A property name in a destructuring pattern (`const { a: x } = obj`) is left alone
+ * ({@link ConverterModule.propertyNamesPatched}): tslab's transform, which writes identifiers naming
+ * an earlier cell's declarations as `exports.name`, asks the type checker what each identifier
+ * names, and for that `a` the checker answers the property `a` of `obj`'s type, declared in the
+ * earlier cell. The cell became `const { exports.a: x } = exports.obj`, a SyntaxError.
+ *
  * @example
  * ```ts
  * const tslabRequire = createRequire(require.resolve("tslab/package.json"));
@@ -67,6 +73,11 @@ export interface ConverterModule {
    * source changed; cells still work, as tslab does it).
    */
   carryPatched: boolean;
+  /**
+   * Whether property names in destructuring patterns stay as written (false: tslab's source
+   * changed; such a pattern naming a property of an earlier cell's object fails with a SyntaxError).
+   */
+  propertyNamesPatched: boolean;
 }
 
 /** The start of tslab 1.0.22's `convert`: a program for the cell just to read its top-level names. */
@@ -122,6 +133,19 @@ const UPDATE_PATCH = `        const declsChanged = declContent != decls;
         srcContent = src;
         notifyUpdateSrc(srcFilename, ts.FileWatcherEventKind.Changed);
         if (declsChanged) notifyUpdateDecls(declFilename, ts.FileWatcherEventKind.Changed);`;
+
+/** tslab 1.0.22's test for identifiers its transform leaves alone: property names after a dot. */
+const PROPERTY_NAME_STEP = `            if (node.parent &&
+                ts.isPropertyAccessExpression(node.parent) &&
+                node.parent.name === node) {
+                return node;
+            }`;
+/** Also the property name of a binding element (`a` in `const { a: x } = obj`). */
+const PROPERTY_NAME_PATCH = `            if (node.parent &&
+                ((ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) ||
+                    (ts.isBindingElement(node.parent) && node.parent.propertyName === node))) {
+                return node;
+            }`;
 
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {
@@ -268,6 +292,7 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   const cellNamesPatched = source.split(CELL_NAMES_STEP).length === 2;
   const declsPrintPatched = source.split(DECLS_PRINT_STEP).length === 2;
   const carryPatched = source.split(CARRY_STEP).length === 2 && source.split(UPDATE_STEP).length === 2;
+  const propertyNamesPatched = source.split(PROPERTY_NAME_STEP).length === 2;
   const test = declaresNothingTest(ts as unknown as DeclaresNothingTs);
   const declaresNothing = (f: SourceFileLike) => carryPatched && test(f as unknown as BoundFileLike);
   const factory = lightBuilderFactory(ts, commonJs, declaresNothing);
@@ -314,6 +339,7 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   let patchedSource = cellNamesPatched ? source.replace(CELL_NAMES_STEP, CELL_NAMES_PATCH) : source;
   if (declsPrintPatched) patchedSource = patchedSource.replace(DECLS_PRINT_STEP, DECLS_PRINT_PATCH);
   if (carryPatched) patchedSource = patchedSource.replace(CARRY_STEP, CARRY_PATCH).replace(UPDATE_STEP, UPDATE_PATCH);
+  if (propertyNamesPatched) patchedSource = patchedSource.replace(PROPERTY_NAME_STEP, PROPERTY_NAME_PATCH);
   mod._compile(patchedSource, file);
-  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched };
+  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched, propertyNamesPatched };
 }
