@@ -37,6 +37,11 @@
  * names, and for that `a` the checker answers the property `a` of `obj`'s type, declared in the
  * earlier cell. The cell became `const { exports.a: x } = exports.obj`, a SyntaxError.
  *
+ * A cell in plain JavaScript that declares nothing and imports nothing (`1 + 1`, `display(map)`) is
+ * not run through TypeScript's emitter: its JavaScript is its own text with the identifiers naming
+ * earlier declarations and the last expression rewritten as tslab's transform would (see
+ * verbatim-emit.ts; {@link ConverterModule.verbatimPatched}).
+ *
  * @example
  * ```ts
  * const tslabRequire = createRequire(require.resolve("tslab/package.json"));
@@ -53,6 +58,7 @@ import { expandShorthandIn, type ShorthandTs } from "./expand-shorthand.js";
 import { cellNames, type CellNamesTs } from "./cell-names.js";
 import { createDeclsPrinter, type DeclsPrinterTs } from "./decl-printer.js";
 import { declaresNothingTest, type BoundFileLike, type DeclaresNothingTs } from "./declares-nothing.js";
+import { verbatimEmitter, type EmitChecker, type EmitFile, type VerbatimEmitTs, type VerbatimOutput } from "./verbatim-emit.js";
 
 /** What the converter module exports (the part the engine uses). */
 export interface ConverterModule {
@@ -78,6 +84,24 @@ export interface ConverterModule {
    * changed; such a pattern naming a property of an earlier cell's object fails with a SyntaxError).
    */
   propertyNamesPatched: boolean;
+  /**
+   * Whether cells in plain JavaScript that declare and import nothing get their own text as
+   * JavaScript (false: tslab's source changed, or {@link LoadConverterOptions.verbatimEmit} is
+   * false; every cell goes through TypeScript's emitter).
+   */
+  verbatimPatched: boolean;
+  /** Counts of what the loaded converters did, since loading (for tests and profiling). */
+  stats: { verbatimCells: number };
+}
+
+/** Options of {@link loadConverter}. */
+export interface LoadConverterOptions {
+  /**
+   * Give cells in plain JavaScript that declare and import nothing their own text as JavaScript
+   * (see verbatim-emit.ts). Default true; false runs every cell through TypeScript's emitter
+   * (what the tests compare with).
+   */
+  verbatimEmit?: boolean;
 }
 
 /** The start of tslab 1.0.22's `convert`: a program for the cell just to read its top-level names. */
@@ -147,6 +171,17 @@ const PROPERTY_NAME_PATCH = `            if (node.parent &&
                 return node;
             }`;
 
+/** The start of tslab 1.0.22's emit loop in `convert`: the cell and each local module it imports. */
+const EMIT_STEP = `        for (const dep of getAllSrcDependencies(builder, srcFile)) {`;
+/** The same loop, unless the cell's JavaScript is its own text (see verbatim-emit.ts). */
+const EMIT_PATCH = `        const verbatim = ts.ai4eoVerbatim(builder.getProgram(), srcFile, declsFile, getAllSrcDependencies(builder, srcFile));
+        if (verbatim) {
+            output = verbatim.output;
+            lastExpressionVar = verbatim.lastExpressionVar;
+            declOutput = "";
+        }
+        else for (const dep of getAllSrcDependencies(builder, srcFile)) {`;
+
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {
   fileName: string;
@@ -156,6 +191,7 @@ interface SourceFileLike {
 interface ProgramLike {
   getSourceFile(name: string): SourceFileLike | undefined;
   getCompilerOptions(): unknown;
+  getTypeChecker(): EmitChecker;
 }
 /** The diagnostics a program gives (what `getPreEmitDiagnosticsOfFiles` collects). */
 interface DiagnosingProgramLike extends ProgramLike {
@@ -284,7 +320,7 @@ function lightBuilderFactory(ts: TsForConverter, commonJs: Set<string>, jsOnly: 
  * described in the module comment. tslab's own copy of the converter, if loaded elsewhere, is not changed.
  * @param tslabRequire a require function rooted in tslab's package
  */
-export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
+export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConverterOptions = {}): ConverterModule {
   const file = tslabRequire.resolve("./dist/converter.js");
   const ts = tslabRequire("@tslab/typescript-for-tslab") as TsForConverter;
   const commonJs = new Set<string>();
@@ -293,6 +329,10 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   const declsPrintPatched = source.split(DECLS_PRINT_STEP).length === 2;
   const carryPatched = source.split(CARRY_STEP).length === 2 && source.split(UPDATE_STEP).length === 2;
   const propertyNamesPatched = source.split(PROPERTY_NAME_STEP).length === 2;
+  // (needs the carry patch: the declarations a verbatim cell passes on are the ones it was given)
+  const verbatimPatched = (options.verbatimEmit ?? true) && carryPatched && propertyNamesPatched && source.split(EMIT_STEP).length === 2;
+  const verbatim = verbatimEmitter(ts as unknown as VerbatimEmitTs);
+  const stats = { verbatimCells: 0 };
   const test = declaresNothingTest(ts as unknown as DeclaresNothingTs);
   const declaresNothing = (f: SourceFileLike) => carryPatched && test(f as unknown as BoundFileLike);
   const factory = lightBuilderFactory(ts, commonJs, declaresNothing);
@@ -310,6 +350,19 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
     },
     ai4eoPrintDecls: { value: createDeclsPrinter(ts as unknown as DeclsPrinterTs) },
     ai4eoDeclaresNothing: { value: declaresNothing },
+    ai4eoVerbatim: {
+      value: (program: ProgramLike, file: SourceFileLike, declsFile: SourceFileLike, dependencies: readonly string[]): VerbatimOutput | undefined => {
+        // a cell that declares nothing and has no local module to emit with it
+        if (dependencies.length !== 1 || dependencies[0] !== file.fileName || !declaresNothing(file)) return undefined;
+        const out = verbatim(program.getTypeChecker(), file as unknown as EmitFile, declsFile);
+        // already CommonJS: the converter's ESM → CommonJS pass is skipped (see transpileModule below)
+        if (out) {
+          commonJs.add(out.output);
+          stats.verbatimCells++;
+        }
+        return out;
+      },
+    },
     getPreEmitDiagnosticsOfFiles: { value: preEmitDiagnostics(ts, declaresNothing) },
     ai4eoCell: {
       value: (fileName: string, prefix: string, src: string, prevDecl: string): { src: string; locals: unknown } => {
@@ -340,6 +393,7 @@ export function loadConverter(tslabRequire: NodeJS.Require): ConverterModule {
   if (declsPrintPatched) patchedSource = patchedSource.replace(DECLS_PRINT_STEP, DECLS_PRINT_PATCH);
   if (carryPatched) patchedSource = patchedSource.replace(CARRY_STEP, CARRY_PATCH).replace(UPDATE_STEP, UPDATE_PATCH);
   if (propertyNamesPatched) patchedSource = patchedSource.replace(PROPERTY_NAME_STEP, PROPERTY_NAME_PATCH);
+  if (verbatimPatched) patchedSource = patchedSource.replace(EMIT_STEP, EMIT_PATCH);
   mod._compile(patchedSource, file);
-  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched, propertyNamesPatched };
+  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched, propertyNamesPatched, verbatimPatched, stats };
 }
