@@ -37,6 +37,9 @@
  * names, and for that `a` the checker answers the property `a` of `obj`'s type, declared in the
  * earlier cell. The cell became `const { exports.a: x } = exports.obj`, a SyntaxError.
  *
+ * The same parse finds `export` keywords of top-level declarations, which are blanked out (every
+ * top-level declaration is shared with later cells anyway; see cell-exports.ts).
+ *
  * A cell in plain JavaScript that declares nothing and imports nothing (`1 + 1`, `display(map)`) is
  * not run through TypeScript's emitter: its JavaScript is its own text with the identifiers naming
  * earlier declarations and the last expression rewritten as tslab's transform would (see
@@ -56,6 +59,7 @@ import { readFileSync } from "node:fs";
 import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
 import { expandShorthandIn, type ShorthandTs } from "./expand-shorthand.js";
 import { cellNames, type CellNamesTs } from "./cell-names.js";
+import { withoutExports, type CellExportsTs } from "./cell-exports.js";
 import { createDeclsPrinter, type DeclsPrinterTs } from "./decl-printer.js";
 import { declaresNothingTest, type BoundFileLike, type DeclaresNothingTs } from "./declares-nothing.js";
 import { verbatimEmitter, type EmitChecker, type EmitFile, type VerbatimEmitTs, type VerbatimOutput } from "./verbatim-emit.js";
@@ -367,6 +371,12 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
     ai4eoCell: {
       value: (fileName: string, prefix: string, src: string, prevDecl: string): { src: string; locals: unknown } => {
         let file = ts.createSourceFile(fileName, prefix + src, compilerOptions.target ?? 99);
+        // `export const x` shares x as `const x` does (see cell-exports.ts)
+        const unexported = withoutExports(ts as unknown as CellExportsTs, file as unknown as { statements: readonly unknown[] }, src, prefix.length);
+        if (unexported !== src) {
+          src = unexported;
+          file = ts.createSourceFile(fileName, prefix + src, compilerOptions.target ?? 99);
+        }
         const expanded = expandShorthandIn(ts as unknown as ShorthandTs, file, src, prefix.length, prevDecl);
         if (expanded !== src) file = ts.createSourceFile(fileName, prefix + expanded, compilerOptions.target ?? 99);
         // the names from the syntax tree (see cell-names.ts); the binder for what that walk leaves to it
