@@ -56,7 +56,6 @@ const leftToBinder = [
   "export default 42;",
   "export = {};",
   'declare module "some-module" { const x: number; }',
-  "declare global { interface Window { k: number } }",
   "{ var hoisted = 5; }",
   "for (var i = 0; i < 2; i++) {}",
   "if (true) { var fromIf = 1; }",
@@ -68,6 +67,15 @@ test("cellNames gives the binder's names in the binder's order", () => {
     const walked = walkedNames(cell);
     assert.ok(walked, `cellNames left this cell to the binder:\n${cell}`);
     assert.deepEqual(walked, binderNames(cell), cell);
+  }
+});
+
+test("`declare global {}` names nothing of the cell's: the binder's names but its `__global`", () => {
+  for (const cell of ["declare global { interface Window { k: number } }", "declare global { var g: number }\nconst after = 1;\nfunction f() {}"]) {
+    const walked = walkedNames(cell);
+    assert.ok(walked, cell);
+    assert.deepEqual(walked, binderNames(cell).filter((n) => n !== "__global"), cell);
+    assert.ok(binderNames(cell).includes("__global"), "the binder's local for a global augmentation");
   }
 });
 

@@ -202,3 +202,41 @@ test("a destructuring pattern naming a property of an earlier cell's object keep
   }
   assert.deepEqual(values, [undefined, 1 + 3, undefined, 2 + 1, 1 + 10]);
 });
+
+test("namespaces, declare global and declare module stay declared after later cells that declare something (tslab dropped them)", async () => {
+  assert.equal(loaded.namespacesPatched, true, "tslab's remainingDecls changed: update KEEP_KINDS_STEP in converter-loader.ts");
+  assert.equal(loaded.ambientGlobalsPatched, true, "tslab's wrapPrevIdentifier changed: update EARLIER_STEP in converter-loader.ts");
+  const run = runner();
+  let prev = "";
+  const convert = async (cell: string) => {
+    const r = light.convert(prev, cell);
+    assert.deepEqual(r.diagnostics, [], cell);
+    await run.run(r);
+    prev = r.declOutput ?? "";
+    return r.lastExpressionVar ? run.exports[r.lastExpressionVar] : undefined;
+  };
+  await convert("namespace Bands { export const red = 3; export function nir() { return 4; } }");
+  await convert('declare global { interface Scene { id: string } var sceneCount: number }\ndeclare module "node:path" { interface ParsedPath { ai4eoBand?: number } }\n(globalThis as { sceneCount?: number }).sceneCount = 2;');
+  await convert("const other = 1;\ninterface Local { a: number }");
+  await convert("function later(): number { return 0; }");
+  assert.equal(await convert("const s: Scene = { id: 'x' };\nBands.red + Bands.nir() + sceneCount + s.id.length + other"), 3 + 4 + 2 + 1 + 1);
+  assert.match(prev, /declare namespace Bands/);
+  assert.match(prev, /declare global/);
+  assert.match(prev, /declare module "node:path"/);
+  // a cell that declares the same name replaces the namespace, as for any declaration
+  await convert("const Bands = 'replaced';");
+  assert.doesNotMatch(prev, /namespace Bands/);
+  assert.equal(await convert("Bands.length"), "replaced".length);
+});
+
+test("a cell with `declare global` only, or with other declarations, converts (tslab exported the binder's `__global`)", async () => {
+  for (const cell of [
+    "declare global { interface Tile { z: number } }\nconst t: Tile = { z: 1 };\nt.z",
+    // with `var` in a block the cell goes to the binder, whose names include `__global` and the module's quoted name
+    'declare global { interface Tile { z: number } }\ndeclare module "node:os" { interface CpuInfo { ai4eo?: number } }\n{ var hoisted: Tile = { z: 2 }; }\nhoisted.z',
+  ]) {
+    const r = light.convert("", cell);
+    assert.deepEqual(r.diagnostics, [], cell);
+    assert.match(r.declOutput ?? "", /declare global/);
+  }
+});

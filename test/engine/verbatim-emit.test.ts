@@ -85,6 +85,7 @@ test("plain JavaScript cells: their own text, the emitter's program, the same va
   for (const cell of [
     "const x = 2;\nlet counter = 0;\nconst obj = { a: 1, b: [2, 3], c: { d: 4 } };\nfunction twice(n: number): number { return 2 * n; }\nconst items = [3, 1, 2];",
     "const label = 'ndvi';\nconst big = 10n;",
+    "declare global { var ai4eoTestGlobal: number }\n(globalThis as { ai4eoTestGlobal?: number }).ai4eoTestGlobal = 40;",
   ]) {
     assert.equal((await p.cell(cell)).verbatim, false, cell);
   }
@@ -92,6 +93,7 @@ test("plain JavaScript cells: their own text, the emitter's program, the same va
     ["1+1", 2],
     ["x+1", 3],
     ["x", 2],
+    ["ai4eoTestGlobal + x", 42], // a global declared in `declare global`: not exports.ai4eoTestGlobal
     ["  x * 2  ;;", undefined], // the last statement is the empty one: no value, as tslab does it
     ["console.log; x * 3;", 6],
     ["twice(x) + obj.a + obj.b[1] + obj['c'].d", 4 + 1 + 3 + 4],

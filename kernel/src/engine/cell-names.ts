@@ -96,8 +96,11 @@ export function cellNames(ts: CellNamesTs, file: { statements: readonly unknown[
         if (!add(others, s.name)) return undefined;
         break;
       case K.ModuleDeclaration:
-        // `namespace N {}` (also N.M); not `declare module "x"` nor `declare global`
-        if (s.name?.kind !== K.Identifier || (s.flags ?? 0) & GLOBAL_AUGMENTATION) return undefined;
+        // `declare global {}` names nothing of the cell's (the binder's local for it, `__global`, is
+        // no value: exported with the cell's names it failed with "Cannot find name '__global'")
+        if ((s.flags ?? 0) & GLOBAL_AUGMENTATION) break;
+        // `namespace N {}` (also N.M); not `declare module "x"`
+        if (s.name?.kind !== K.Identifier) return undefined;
         add(others, s.name);
         break;
       case K.ImportDeclaration: {

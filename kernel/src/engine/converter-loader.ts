@@ -40,6 +40,13 @@
  * The same parse finds `export` keywords of top-level declarations, which are blanked out (every
  * top-level declaration is shared with later cells anyway; see cell-exports.ts).
  *
+ * A namespace (`namespace N {}`), `declare global {}` or `declare module "x" {}` stays declared
+ * ({@link ConverterModule.namespacesPatched}): tslab's `remainingDecls`, which picks the earlier
+ * declarations a cell leaves standing, knew variables, functions, classes, enums, interfaces, type
+ * aliases and imports, and dropped everything else at the next cell that declared anything. And a
+ * global declared inside `declare global {}` is read as the global it is, not as `exports.name`
+ * ({@link ConverterModule.ambientGlobalsPatched}, earlier-declaration.ts).
+ *
  * A cell in plain JavaScript that declares nothing and imports nothing (`1 + 1`, `display(map)`) is
  * not run through TypeScript's emitter: its JavaScript is its own text with the identifiers naming
  * earlier declarations and the last expression rewritten as tslab's transform would (see
@@ -60,6 +67,7 @@ import type { Converter, ConverterOptions } from "tslab/dist/converter.js";
 import { expandShorthandIn, type ShorthandTs } from "./expand-shorthand.js";
 import { cellNames, type CellNamesTs } from "./cell-names.js";
 import { withoutExports, type CellExportsTs } from "./cell-exports.js";
+import { earlierDeclarationTest, type EarlierDeclarationTs } from "./earlier-declaration.js";
 import { createDeclsPrinter, type DeclsPrinterTs } from "./decl-printer.js";
 import { declaresNothingTest, type BoundFileLike, type DeclaresNothingTs } from "./declares-nothing.js";
 import { verbatimEmitter, type EmitChecker, type EmitFile, type VerbatimEmitTs, type VerbatimOutput } from "./verbatim-emit.js";
@@ -88,6 +96,18 @@ export interface ConverterModule {
    * changed; such a pattern naming a property of an earlier cell's object fails with a SyntaxError).
    */
   propertyNamesPatched: boolean;
+  /**
+   * Whether namespaces, `declare global {}` and `declare module "x" {}` of a cell stay declared for
+   * the cells after the next one that declares something (false: tslab's source changed; they are
+   * dropped then, as tslab 1.0.22 did: "Cannot find name 'N'").
+   */
+  namespacesPatched: boolean;
+  /**
+   * Whether a `var` or `function` declared in `declare global {}` (or `declare module "x" {}`) in an
+   * earlier cell is read as the runtime global it is (false: tslab's source changed; it is read as
+   * `exports.name`, undefined, as tslab 1.0.22 did).
+   */
+  ambientGlobalsPatched: boolean;
   /**
    * Whether cells in plain JavaScript that declare and import nothing get their own text as
    * JavaScript (false: tslab's source changed, or {@link LoadConverterOptions.verbatimEmit} is
@@ -174,6 +194,28 @@ const PROPERTY_NAME_PATCH = `            if (node.parent &&
                     (ts.isBindingElement(node.parent) && node.parent.propertyName === node))) {
                 return node;
             }`;
+
+/** tslab 1.0.22's test that an identifier names an earlier cell's declaration: any declaration in their file. */
+const EARLIER_STEP = `                if (decl.getSourceFile() === declsFile) {`;
+/** Not one inside `declare global {}` or `declare module "x" {}` (a runtime global; see earlier-declaration.ts). */
+const EARLIER_PATCH = `                if (ts.ai4eoIsEarlierDeclaration(decl, declsFile)) {`;
+
+/** The last kind tslab 1.0.22's `remainingDecls` keeps; any other declaration was dropped after the next cell that declared something. */
+const KEEP_KINDS_STEP = `                if (ts.isInterfaceDeclaration(node)) {
+                    if (keep.type) {
+                        addName(node, key);
+                    }
+                }`;
+/**
+ * Also namespaces (\`namespace N {}\`), \`declare global {}\` and \`declare module "x" {}\`: kept until a
+ * cell declares a value or a type of the same name (a global augmentation has no name a cell can take).
+ */
+const KEEP_KINDS_PATCH = `${KEEP_KINDS_STEP}
+                if (ts.isModuleDeclaration(node)) {
+                    if (keep.type && keep.value) {
+                        addName(node, key);
+                    }
+                }`;
 
 /** The start of tslab 1.0.22's emit loop in `convert`: the cell and each local module it imports. */
 const EMIT_STEP = `        for (const dep of getAllSrcDependencies(builder, srcFile)) {`;
@@ -333,8 +375,11 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
   const declsPrintPatched = source.split(DECLS_PRINT_STEP).length === 2;
   const carryPatched = source.split(CARRY_STEP).length === 2 && source.split(UPDATE_STEP).length === 2;
   const propertyNamesPatched = source.split(PROPERTY_NAME_STEP).length === 2;
+  const namespacesPatched = source.split(KEEP_KINDS_STEP).length === 2;
+  const ambientGlobalsPatched = source.split(EARLIER_STEP).length === 2;
   // (needs the carry patch: the declarations a verbatim cell passes on are the ones it was given)
-  const verbatimPatched = (options.verbatimEmit ?? true) && carryPatched && propertyNamesPatched && source.split(EMIT_STEP).length === 2;
+  // (and the two identifier rules, which the verbatim path applies as the patched transform does)
+  const verbatimPatched = (options.verbatimEmit ?? true) && carryPatched && propertyNamesPatched && ambientGlobalsPatched && source.split(EMIT_STEP).length === 2;
   const verbatim = verbatimEmitter(ts as unknown as VerbatimEmitTs);
   const stats = { verbatimCells: 0 };
   const test = declaresNothingTest(ts as unknown as DeclaresNothingTs);
@@ -354,6 +399,7 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
     },
     ai4eoPrintDecls: { value: createDeclsPrinter(ts as unknown as DeclsPrinterTs) },
     ai4eoDeclaresNothing: { value: declaresNothing },
+    ai4eoIsEarlierDeclaration: { value: earlierDeclarationTest(ts as unknown as EarlierDeclarationTs) },
     ai4eoVerbatim: {
       value: (program: ProgramLike, file: SourceFileLike, declsFile: SourceFileLike, dependencies: readonly string[]): VerbatimOutput | undefined => {
         // a cell that declares nothing and has no local module to emit with it
@@ -383,7 +429,11 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
         const names = cellNames(ts as unknown as CellNamesTs, file as unknown as { statements: readonly unknown[]; text: string });
         if (names) return { src: expanded, locals: names };
         ts.bindSourceFile(file, compilerOptions);
-        return { src: expanded, locals: file.locals };
+        // not names of the cell: a global augmentation's `__global`, an ambient module's quoted name
+        const locals = file.locals as Map<string, unknown> | undefined;
+        const notAName = (n: string) => n === "__global" || n.startsWith('"');
+        if (!locals || ![...locals.keys()].some(notAName)) return { src: expanded, locals };
+        return { src: expanded, locals: new Map([...locals].filter(([n]) => !notAName(n))) };
       },
     },
     transpileModule: {
@@ -403,7 +453,9 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
   if (declsPrintPatched) patchedSource = patchedSource.replace(DECLS_PRINT_STEP, DECLS_PRINT_PATCH);
   if (carryPatched) patchedSource = patchedSource.replace(CARRY_STEP, CARRY_PATCH).replace(UPDATE_STEP, UPDATE_PATCH);
   if (propertyNamesPatched) patchedSource = patchedSource.replace(PROPERTY_NAME_STEP, PROPERTY_NAME_PATCH);
+  if (namespacesPatched) patchedSource = patchedSource.replace(KEEP_KINDS_STEP, KEEP_KINDS_PATCH);
+  if (ambientGlobalsPatched) patchedSource = patchedSource.replace(EARLIER_STEP, EARLIER_PATCH);
   if (verbatimPatched) patchedSource = patchedSource.replace(EMIT_STEP, EMIT_PATCH);
   mod._compile(patchedSource, file);
-  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched, propertyNamesPatched, verbatimPatched, stats };
+  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched, propertyNamesPatched, namespacesPatched, ambientGlobalsPatched, verbatimPatched, stats };
 }

@@ -26,6 +26,8 @@
  * @module
  */
 
+import { earlierDeclarationTest, type DeclarationLike } from "./earlier-declaration.js";
+
 /** The part of TypeScript used here. */
 export interface VerbatimEmitTs {
   SyntaxKind: Record<string, number | string>;
@@ -167,6 +169,7 @@ export function verbatimEmitter(ts: VerbatimEmitTs): VerbatimEmit {
   const plain = new Set<number>(PLAIN_KINDS.map((name) => K[name]!));
   const firstToken = K["FirstPunctuation"]!;
   const lastToken = K["LastPunctuation"]!;
+  const isEarlier = earlierDeclarationTest(ts);
   return (checker, file, declsFile) => {
     const text = file.text;
     // [start, end, replacement], in text order
@@ -178,7 +181,7 @@ export function verbatimEmitter(ts: VerbatimEmitTs): VerbatimEmit {
         // tslab's rule (wrapPrevIdentifier): not a name after a dot, nor (patched) a property name in a pattern
         if ((parent.kind === K["PropertyAccessExpression"] && parent.name === node) || (parent.kind === K["BindingElement"] && parent.propertyName === node)) return true;
         const declarations = checker.getSymbolAtLocation(node)?.declarations;
-        if (declarations?.some((d) => d.getSourceFile() === declsFile)) {
+        if (declarations?.some((d) => isEarlier(d as unknown as DeclarationLike, declsFile))) {
           const start = node.getStart(file);
           edits.push([start, node.end, `exports.${text.slice(start, node.end)}`]);
         }
