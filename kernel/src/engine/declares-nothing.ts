@@ -37,7 +37,7 @@ export interface StatementLike {
 }
 
 /** Statements that declare nothing at the top level of a file (names inside them are their own). */
-const QUIET_STATEMENTS = [
+export const QUIET_STATEMENTS = [
   "ExpressionStatement",
   "IfStatement",
   "DoStatement",

@@ -27,6 +27,7 @@
  */
 
 import { earlierDeclarationTest, type DeclarationLike } from "./earlier-declaration.js";
+import { QUIET_STATEMENTS } from "./declares-nothing.js";
 
 /** The part of TypeScript used here. */
 export interface VerbatimEmitTs {
@@ -126,10 +127,8 @@ const PLAIN_KINDS = [
   "ConditionalExpression",
   "SpreadElement",
   "OmittedExpression",
-  // statements and what they are made of
-  "Block",
-  "EmptyStatement",
-  "ExpressionStatement",
+  // statements (those that declare nothing at top level, and inside blocks and functions the others) and their parts
+  ...QUIET_STATEMENTS,
   "VariableStatement",
   "VariableDeclarationList",
   "VariableDeclaration",
@@ -138,24 +137,11 @@ const PLAIN_KINDS = [
   "ObjectBindingPattern",
   "ArrayBindingPattern",
   "BindingElement",
-  "IfStatement",
-  "DoStatement",
-  "WhileStatement",
-  "ForStatement",
-  "ForInStatement",
-  "ForOfStatement",
-  "ContinueStatement",
-  "BreakStatement",
   "ReturnStatement",
-  "SwitchStatement",
   "CaseBlock",
   "CaseClause",
   "DefaultClause",
-  "LabeledStatement",
-  "ThrowStatement",
-  "TryStatement",
   "CatchClause",
-  "DebuggerStatement",
   // modifiers: `async`, and the `await` of `for await`; the operators that are keywords
   "AsyncKeyword",
   "AwaitKeyword",
