@@ -96,6 +96,8 @@ export class Engine<C> {
   /** Set by an interrupt that arrives while a cell is being type-checked, before its code runs. */
   #interruptPending = false;
   #executing = false;
+  /** The context of the cell being executed (while `#executing`). */
+  #executingContext: C | undefined;
   #running = false;
   #counter = 0;
   /** Cells executed so far (warm-up stops when this changes). */
@@ -211,17 +213,25 @@ export class Engine<C> {
 
   #installErrorHandlers(): void {
     process.on("uncaughtException", (err) => {
-      this.options.hooks.uncaught(this.#errorFields(err, "Uncaught exception"), this.#als.getStore());
+      const context = this.#als.getStore();
+      this.options.hooks.uncaught(this.#errorFields(err, `Uncaught exception${this.#whenNote(context)}`), context);
     });
     process.on("unhandledRejection", (reason) => {
-      this.options.hooks.uncaught(this.#errorFields(reason, "Unhandled promise rejection"), this.#als.getStore());
+      const context = this.#als.getStore();
+      this.options.hooks.uncaught(this.#errorFields(reason, `Unhandled promise rejection${this.#whenNote(context)}`), context);
     });
   }
 
-  #errorFields(error: unknown, prefix?: string): ErrorFields {
+  /** When an error outside a cell's own code happened, relative to the cell that scheduled that code. */
+  #whenNote(context: C | undefined): string {
+    if (context === undefined) return "";
+    return this.#executing && context === this.#executingContext ? " (in a callback, while its cell was running)" : " (after its cell finished)";
+  }
+
+  #errorFields(error: unknown, heading?: string): ErrorFields {
     const f = formatRuntimeError(error, this.#cells);
-    if (!prefix) return f;
-    return { ...f, traceback: [`${prefix} (after its cell finished):`, ...f.traceback] };
+    if (!heading) return f;
+    return { ...f, traceback: [`${heading}:`, ...f.traceback] };
   }
 
   /** The context of the cell whose code is running now (also inside its timers and promises). */
@@ -245,11 +255,13 @@ export class Engine<C> {
     const name = `cell-${label ?? ++this.#counter}`;
     this.#executions++;
     this.#executing = true;
+    this.#executingContext = context;
     this.#interruptPending = false;
     try {
       return await this.#execute(code, context, name);
     } finally {
       this.#executing = false;
+      this.#executingContext = undefined;
       this.#interruptPending = false;
       if (this.#executions === 3) this.#scheduleCodeCacheSave();
     }
