@@ -117,7 +117,13 @@ export class KernelServer {
   #shell = new zmq.Router();
   #control = new zmq.Router();
   #stdin = new zmq.Router();
-  #iopub = new zmq.Publisher();
+  /**
+   * `sendTimeout: 0`: every send goes to ZeroMQ at once. With a timeout, zeromq.js defers every 512th
+   * send to the next event-loop turn (so a sender cannot starve the loop), and a cell running
+   * synchronous code gives no turn: that message, and all output after it, waited for the cell to
+   * end. A publisher never waits for its subscribers anyway (it drops at the high-water mark).
+   */
+  #iopub = new zmq.Publisher({ sendTimeout: 0 });
   #hb: zmq.Reply | undefined;
   #hbWorker: Worker | undefined;
   #executionCount = 0;
@@ -264,7 +270,7 @@ export class KernelServer {
     const frames = this.codec.encode(msg);
     // Router and Publisher never block (they drop at the high-water mark rather than wait), so the
     // message leaves at once, in order, even while a cell runs synchronous code, unless zeromq.js
-    // deferred an earlier send (it does every 512th): then it waits behind that one.
+    // deferred an earlier send (it does every 512th, except on iopub: see #iopub): then it waits behind that one.
     let sender = this.#senders.get(socket);
     if (!sender) {
       sender = new OrderedSender(socket, (e) => this.#log(`send failed: ${e.message}`));
