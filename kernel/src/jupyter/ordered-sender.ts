@@ -4,10 +4,10 @@
  * zeromq.js 6 sends at once (synchronously, into ZeroMQ's I/O thread) only up to 512 times in a row
  * on a socket; the 513th send is deferred to the next event-loop turn, and until it has gone out any
  * further `send` *throws* `EBUSY` ("only one send operation may be in progress at any time"). A
- * kernel's iopub socket, which only sends, reaches that limit after 512 messages (about 128 cells),
- * and the next two messages published in one turn (`busy` then `execute_input`, or a burst of
- * `display` calls) would throw. This sender keeps the fast path (a free socket sends at once, even
- * while a cell runs synchronous code) and queues messages, in order, behind a deferred send.
+ * kernel's shell socket reaches that limit after 512 replies, and the next two messages sent in one
+ * turn would throw. This sender keeps the fast path (a free socket sends at once, even while a cell
+ * runs synchronous code) and queues messages, in order, behind a deferred send. (The iopub socket
+ * sends with `sendTimeout: 0`, which zeromq.js never defers: see server.ts.)
  *
  * @example
  * ```ts
