@@ -55,7 +55,7 @@ interface Node {
 }
 
 /** NodeFlags.GlobalAugmentation (`declare global { }`). */
-const GLOBAL_AUGMENTATION = 1024;
+export const GLOBAL_AUGMENTATION = 1024;
 
 /**
  * The cell's top-level names (escaped as TypeScript's binder escapes them: a leading `__` gains

@@ -220,13 +220,14 @@ const KEEP_KINDS_PATCH = `${KEEP_KINDS_STEP}
 /** The start of tslab 1.0.22's emit loop in `convert`: the cell and each local module it imports. */
 const EMIT_STEP = `        for (const dep of getAllSrcDependencies(builder, srcFile)) {`;
 /** The same loop, unless the cell's JavaScript is its own text (see verbatim-emit.ts). */
-const EMIT_PATCH = `        const verbatim = ts.ai4eoVerbatim(builder.getProgram(), srcFile, declsFile, getAllSrcDependencies(builder, srcFile));
+const EMIT_PATCH = `        const ai4eoDeps = getAllSrcDependencies(builder, srcFile);
+        const verbatim = ts.ai4eoVerbatim(builder.getProgram(), srcFile, declsFile, ai4eoDeps);
         if (verbatim) {
             output = verbatim.output;
             lastExpressionVar = verbatim.lastExpressionVar;
             declOutput = "";
         }
-        else for (const dep of getAllSrcDependencies(builder, srcFile)) {`;
+        else for (const dep of ai4eoDeps) {`;
 
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {

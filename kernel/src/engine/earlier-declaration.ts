@@ -16,6 +16,8 @@
  * @module
  */
 
+import { GLOBAL_AUGMENTATION } from "./cell-names.js";
+
 /** The part of TypeScript used here. */
 export interface EarlierDeclarationTs {
   SyntaxKind: Record<string, number | string>;
@@ -29,9 +31,6 @@ export interface DeclarationLike {
   name?: { kind: number };
   getSourceFile(): unknown;
 }
-
-/** NodeFlags.GlobalAugmentation (`declare global { }`). */
-const GLOBAL_AUGMENTATION = 1024;
 
 /** Makes the test for the given TypeScript's syntax kinds. */
 export function earlierDeclarationTest(ts: EarlierDeclarationTs): (decl: DeclarationLike, declsFile: unknown) => boolean {
