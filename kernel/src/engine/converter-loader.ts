@@ -47,10 +47,12 @@
  * global declared inside `declare global {}` is read as the global it is, not as `exports.name`
  * ({@link ConverterModule.ambientGlobalsPatched}, earlier-declaration.ts).
  *
- * A cell in plain JavaScript that declares nothing and imports nothing (`1 + 1`, `display(map)`) is
- * not run through TypeScript's emitter: its JavaScript is its own text with the identifiers naming
- * earlier declarations and the last expression rewritten as tslab's transform would (see
- * verbatim-emit.ts; {@link ConverterModule.verbatimPatched}).
+ * A cell that imports nothing and uses no TypeScript beyond types (`1 + 1`, `display(map)`, typed
+ * functions and interfaces) is not run through TypeScript's emitter: its JavaScript is its own text
+ * with the types erased, the identifiers naming earlier declarations and the last expression
+ * rewritten as tslab's transform would, and the module transform's export lines for what it
+ * declares; its declaration file alone is emitted (see verbatim-emit.ts;
+ * {@link ConverterModule.verbatimPatched}).
  *
  * @example
  * ```ts
@@ -109,9 +111,9 @@ export interface ConverterModule {
    */
   ambientGlobalsPatched: boolean;
   /**
-   * Whether cells in plain JavaScript that declare and import nothing get their own text as
-   * JavaScript (false: tslab's source changed, or {@link LoadConverterOptions.verbatimEmit} is
-   * false; every cell goes through TypeScript's emitter).
+   * Whether cells that import nothing and use no TypeScript beyond types get their own text, types
+   * erased, as JavaScript (false: tslab's source changed, or {@link LoadConverterOptions.verbatimEmit}
+   * is false; every cell goes through TypeScript's emitter).
    */
   verbatimPatched: boolean;
   /** Counts of what the loaded converters did, since loading (for tests and profiling). */
@@ -121,9 +123,9 @@ export interface ConverterModule {
 /** Options of {@link loadConverter}. */
 export interface LoadConverterOptions {
   /**
-   * Give cells in plain JavaScript that declare and import nothing their own text as JavaScript
-   * (see verbatim-emit.ts). Default true; false runs every cell through TypeScript's emitter
-   * (what the tests compare with).
+   * Give cells that import nothing and use no TypeScript beyond types their own text, types erased,
+   * as JavaScript (see verbatim-emit.ts). Default true; false runs every cell through TypeScript's
+   * emitter (what the tests compare with).
    */
   verbatimEmit?: boolean;
 }
@@ -221,17 +223,24 @@ const KEEP_KINDS_PATCH = `${KEEP_KINDS_STEP}
 const EMIT_STEP = `        for (const dep of getAllSrcDependencies(builder, srcFile)) {`;
 /** The same loop, unless the cell's JavaScript is its own text (see verbatim-emit.ts). */
 const EMIT_PATCH = `        const ai4eoDeps = getAllSrcDependencies(builder, srcFile);
-        const verbatim = ts.ai4eoVerbatim(builder.getProgram(), srcFile, declsFile, ai4eoDeps);
+        const verbatim = ts.ai4eoVerbatim(builder.getProgram(), srcFile, declsFile, ai4eoDeps, keys);
         if (verbatim) {
             output = verbatim.output;
             lastExpressionVar = verbatim.lastExpressionVar;
             declOutput = "";
+            // a cell that declares: its declaration file alone, with tslab's transform of it
+            if (keys.size > 0) builder.emit(srcFile, (fileName, data) => {
+                if (fileName === dstDeclFilename) declOutput = data;
+            }, undefined, true, getCustomTransformers(builder.getProgram().getTypeChecker(), declsFile, keys, () => undefined));
         }
         else for (const dep of ai4eoDeps) {`;
 
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {
   fileName: string;
+  referencedFiles?: readonly unknown[];
+  typeReferenceDirectives?: readonly unknown[];
+  libReferenceDirectives?: readonly unknown[];
   locals?: unknown;
   resolvedModules?: { forEach(cb: (value: unknown) => void): void };
 }
@@ -402,10 +411,12 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
     ai4eoDeclaresNothing: { value: declaresNothing },
     ai4eoIsEarlierDeclaration: { value: earlierDeclarationTest(ts as unknown as EarlierDeclarationTs) },
     ai4eoVerbatim: {
-      value: (program: ProgramLike, file: SourceFileLike, declsFile: SourceFileLike, dependencies: readonly string[]): VerbatimOutput | undefined => {
-        // a cell that declares nothing and has no local module to emit with it
-        if (dependencies.length !== 1 || dependencies[0] !== file.fileName || !declaresNothing(file)) return undefined;
-        const out = verbatim(program.getTypeChecker(), file as unknown as EmitFile, declsFile);
+      value: (program: ProgramLike, file: SourceFileLike, declsFile: SourceFileLike, dependencies: readonly string[], names: ReadonlySet<string>): VerbatimOutput | undefined => {
+        // a cell without a local module to emit with it, nor `/// <reference …>` directives;
+        // one without names declares nothing (its earlier declarations are carried on as they are)
+        if (dependencies.length !== 1 || dependencies[0] !== file.fileName || file.referencedFiles?.length || file.typeReferenceDirectives?.length || file.libReferenceDirectives?.length) return undefined;
+        if (names.size === 0 && !declaresNothing(file)) return undefined;
+        const out = verbatim(program.getTypeChecker(), file as unknown as EmitFile, declsFile, names);
         // already CommonJS: the converter's ESM → CommonJS pass is skipped (see transpileModule below)
         if (out) {
           commonJs.add(out.output);
