@@ -16,7 +16,7 @@ test("install --user writes kernel.json and logos where `jupyter kernelspec list
     assert.equal(r.status, 0, r.stderr);
     const dir = join(data, "kernels", "ai4eo");
     const spec = JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8"));
-    assert.deepEqual(spec.argv.slice(1), ["--max-semi-space-size=8", join(root, "bin", "ai4eo.js"), "kernel", "{connection_file}"]);
+    assert.deepEqual(spec.argv.slice(1), ["--max-semi-space-size=16", join(root, "bin", "ai4eo.js"), "kernel", "{connection_file}"]);
     assert.equal(spec.argv[0], process.execPath);
     assert.equal(spec.display_name, "AI4EO (TypeScript)");
     assert.equal(spec.language, "typescript");

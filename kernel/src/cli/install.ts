@@ -60,16 +60,20 @@ export function kernelsDir(scope: InstallScope): string {
 
 /**
  * The command that starts the kernel, as kernel.json gives it to Jupyter (`{connection_file}` is
- * replaced by the connection file). Node runs with a young generation of at most 8 MiB per
- * semi-space (Node's default is 16): the compiler's garbage is short-lived, and the kernel's peak
- * memory drops by ~15 MiB (bench/kernel.mjs: 0.93× tslab's instead of 1.00×) with cells no slower.
+ * replaced by the connection file). Node runs with a young generation of at most 16 MiB per
+ * semi-space, stated rather than left to Node's default (16 in Node 20): the compiler's garbage is
+ * short-lived, and the semi-space trades memory for time. With 8 MiB the kernel's peak memory was
+ * ~10 MiB lower (bench/kernel.mjs: 0.74-0.78x tslab's instead of 0.79-0.83x), but a scavenge came
+ * about every typed cell and the 50-line typed cell took 0.49-0.60x tslab's time instead of
+ * 0.46-0.49x (steady state; ratio of medians and median of pairs, 2 runs each); with 32 MiB the
+ * peak reached tslab's.
  * @example
  * ```ts
- * kernelArgv(); // ["/usr/bin/node", "--max-semi-space-size=8", ".../bin/ai4eo.js", "kernel", "{connection_file}"]
+ * kernelArgv(); // ["/usr/bin/node", "--max-semi-space-size=16", ".../bin/ai4eo.js", "kernel", "{connection_file}"]
  * ```
  */
 export function kernelArgv(): string[] {
-  return [process.execPath, "--max-semi-space-size=8", join(packageRoot(), "bin", "ai4eo.js"), "kernel", "{connection_file}"];
+  return [process.execPath, "--max-semi-space-size=16", join(packageRoot(), "bin", "ai4eo.js"), "kernel", "{connection_file}"];
 }
 
 /** The kernel.json content for this installation of ai4eo. */
