@@ -273,6 +273,7 @@ test("cells that declare: their text with types erased and the module transform'
     ["const h2 = 5\ninterface H2 { a: number }\n(function () { return 1; })()", 1, true],
     ["const h3 = obj.b[0]!\n;(h3 + 1)", 3, true],
     ["type Alias = number\nconst h4: Alias = 4\nh4 + 1", 5, true],
+    ["const q9 = 3;\nq9 * 2\ninterface Q9 { a: number }\ntype Q10 = Q9", undefined, true], // an erased statement last: no value, as tslab does it
     ["let h5 = 1 as number\ntype H5 = string\n;[h5].length", 1, true],
     ["const h6 = [2];\nh6[0] as number\n[5].forEach(() => undefined)\nh6.length", 1, true],
     ["const h7 = [3];\nh7.length\ninterface H7 { a: number }\n(function () { return 7; })()\nh7[0]", 3, true],

@@ -341,6 +341,8 @@ export function verbatimEmitter(ts: VerbatimEmitTs): VerbatimEmit {
         continue;
       }
       if (!visit(statement, file)) return undefined;
+      // (an erased statement is last too: TypeScript leaves a NotEmittedStatement where it was, which
+      // tslab's transform sees, and stores no value)
       last = statement;
       if (names.size === 0) continue;
       let declared: string[] | undefined;
