@@ -121,6 +121,11 @@ export class Engine<C> {
     (globalThis as Record<string, unknown>)[CELL_GLOBAL] = {
       exports: this.#exports,
       require: this.#wrapRequire(baseRequire, rootDir),
+      // what Node's module wrapper gives a CommonJS file (typed as globals by @types/node, so a cell
+      // using them type-checked and then failed with a ReferenceError): the folder cells run in
+      // (the notebook's), and the name cells' `require` resolves from in it
+      filename: path.join(rootDir, "src.js"),
+      dirname: rootDir,
     };
   }
 
@@ -300,8 +305,10 @@ export class Engine<C> {
     // Top-level awaits become yields of a generator the engine resumes inside breakOnSigint, so
     // SIGINT also stops the cell's code after an await (a top-level `for await` keeps an async function).
     const generator = topLevelAwait ? awaitsToYields(this.ts, converted.output) : undefined;
-    const prefix = generator ? "(function*(exports, require) {\n" : topLevelAwait ? "(async function(exports, require) {\n" : "(function(exports, require) {\n";
-    const wrapped = `${prefix}${generator?.code ?? converted.output}\n})(${CELL_GLOBAL}.exports, ${CELL_GLOBAL}.require)`;
+    const params = "exports, require, __filename, __dirname";
+    const prefix = generator ? `(function*(${params}) {\n` : topLevelAwait ? `(async function(${params}) {\n` : `(function(${params}) {\n`;
+    const g = CELL_GLOBAL;
+    const wrapped = `${prefix}${generator?.code ?? converted.output}\n})(${g}.exports, ${g}.require, ${g}.filename, ${g}.dirname)`;
     const js = converted.output;
     let mapper: PositionMapper | undefined;
     this.#cells.set(name, {
