@@ -35,33 +35,3 @@ export function exportsHeader(names: readonly string[]): string {
 export function exportLines(names: readonly string[]): string {
   return names.map((n) => `\nexports.${n} = ${n};`).join("");
 }
-
-/** The fields of binding names and patterns read here (TypeScript nodes). */
-export interface BindingLike {
-  kind: number;
-  escapedText?: string;
-  name?: BindingLike;
-  elements?: readonly BindingLike[];
-}
-
-/**
- * The names a binding (an identifier or a destructuring pattern) declares, in source order, or
- * undefined for a form this module does not know.
- * @param kinds the syntax kinds of Identifier, ObjectBindingPattern, ArrayBindingPattern, BindingElement, OmittedExpression
- */
-export function boundNames(
-  binding: BindingLike,
-  kinds: { Identifier: number; ObjectBindingPattern: number; ArrayBindingPattern: number; BindingElement: number; OmittedExpression: number },
-): string[] | undefined {
-  if (binding.kind === kinds.Identifier) return binding.escapedText === undefined ? undefined : [binding.escapedText];
-  if (binding.kind !== kinds.ObjectBindingPattern && binding.kind !== kinds.ArrayBindingPattern) return undefined;
-  const names: string[] = [];
-  for (const element of binding.elements ?? []) {
-    if (element.kind === kinds.OmittedExpression) continue;
-    if (element.kind !== kinds.BindingElement || !element.name) return undefined;
-    const inner = boundNames(element.name, kinds);
-    if (!inner) return undefined;
-    names.push(...inner);
-  }
-  return names;
-}

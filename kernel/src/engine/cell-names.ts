@@ -24,6 +24,8 @@ export interface CellNamesTs {
     Identifier: number;
     ObjectBindingPattern: number;
     ArrayBindingPattern: number;
+    BindingElement: number;
+    OmittedExpression: number;
     VariableStatement: number;
     FunctionDeclaration: number;
     ClassDeclaration: number;
@@ -54,6 +56,41 @@ interface Node {
   flags?: number;
 }
 
+/** The fields of binding names and patterns read by {@link boundNames} (TypeScript nodes). */
+export interface BindingLike {
+  kind: number;
+  escapedText?: string;
+  name?: BindingLike;
+  elements?: readonly BindingLike[];
+}
+
+/**
+ * The names a binding (an identifier or a destructuring pattern) declares, in source order and
+ * escaped as the binder escapes them, or undefined for a form not known here.
+ * @example
+ * ```ts
+ * // the name of `const { a, b: [c, , ...d] } = obj`
+ * boundNames(declaration.name, ts.SyntaxKind); // ["a", "c", "d"]
+ * ```
+ */
+export function boundNames(
+  binding: BindingLike,
+  kinds: { Identifier: number; ObjectBindingPattern: number; ArrayBindingPattern: number; BindingElement: number; OmittedExpression: number },
+): string[] | undefined {
+  if (binding.kind === kinds.Identifier) return binding.escapedText === undefined ? undefined : [binding.escapedText];
+  if (binding.kind !== kinds.ObjectBindingPattern && binding.kind !== kinds.ArrayBindingPattern) return undefined;
+  // binding elements (`{ a, b: c = 1, ...rest }`, `[d, , e]`): each element's own name; holes have none
+  const names: string[] = [];
+  for (const element of binding.elements ?? []) {
+    if (element.kind === kinds.OmittedExpression) continue;
+    if (element.kind !== kinds.BindingElement || !element.name) return undefined;
+    const inner = boundNames(element.name, kinds);
+    if (!inner) return undefined;
+    names.push(...inner);
+  }
+  return names;
+}
+
 /** NodeFlags.GlobalAugmentation (`declare global { }`). */
 export const GLOBAL_AUGMENTATION = 1024;
 
@@ -67,17 +104,10 @@ export function cellNames(ts: CellNamesTs, file: { statements: readonly unknown[
   const functions = new Map<string, true>();
   const others = new Map<string, true>();
   const add = (to: Map<string, true>, name: Node | undefined): boolean => {
-    if (!name) return false;
-    if (name.kind === K.Identifier) {
-      to.set(name.escapedText!, true);
-      return true;
-    }
-    if (name.kind === K.ObjectBindingPattern || name.kind === K.ArrayBindingPattern) {
-      // binding elements (`{ a, b: c = 1, ...rest }`, `[d, , e]`): each element's own name; holes have none
-      for (const e of name.elements ?? []) if (e.name) add(to, e.name);
-      return true;
-    }
-    return false; // a string-literal or computed name: the binder's business
+    // (a string-literal or computed name: the binder's business)
+    const names = name && boundNames(name, K);
+    for (const n of names ?? []) to.set(n, true);
+    return names !== undefined;
   };
   for (const s of file.statements as readonly Node[]) {
     if (s.modifiers?.some((m) => m.kind === K.ExportKeyword || m.kind === K.DefaultKeyword)) return undefined;

@@ -117,14 +117,15 @@ export class Engine<C> {
     readonly rootDir: string,
   ) {
     this.#exports = createExports();
-    const baseRequire = createRequire(path.join(rootDir, "src.js"));
+    const cellFile = path.join(rootDir, "src.js");
+    const baseRequire = createRequire(cellFile);
     (globalThis as Record<string, unknown>)[CELL_GLOBAL] = {
       exports: this.#exports,
       require: this.#wrapRequire(baseRequire, rootDir),
       // what Node's module wrapper gives a CommonJS file (typed as globals by @types/node, so a cell
       // using them type-checked and then failed with a ReferenceError): the folder cells run in
       // (the notebook's), and the name cells' `require` resolves from in it
-      filename: path.join(rootDir, "src.js"),
+      filename: cellFile,
       dirname: rootDir,
     };
   }

@@ -41,7 +41,8 @@
 
 import { earlierDeclarationTest, type DeclarationLike } from "./earlier-declaration.js";
 import { QUIET_STATEMENTS } from "./declares-nothing.js";
-import { boundNames, exportLines, exportsHeader, type BindingLike } from "./cell-commonjs.js";
+import { exportLines, exportsHeader } from "./cell-commonjs.js";
+import { boundNames, type BindingLike } from "./cell-names.js";
 
 /** The part of TypeScript used here. */
 export interface VerbatimEmitTs {
