@@ -22,7 +22,7 @@ import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { SigintWatch, prepareBreakOnSigint, flushSigint } from ${JSON.stringify(moduleUrl)};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const threads = () => readdirSync("/proc/self/task").length;
+const tids = () => new Set(readdirSync("/proc/self/task"));
 const selfInt = () => process.kill(process.pid, "SIGINT");
 /** Runs a synchronous endless loop in vm with breakOnSigint while \`kill\` sends SIGINT 200 ms later; returns how it ended. */
 function loopUntilSigint(): string {
@@ -55,13 +55,16 @@ const INTERRUPTED = /Script execution was interrupted by `SIGINT`/;
 test("held: one watchdog thread for the process; SIGINT while idle is dropped, while busy collected; vm loops still stop", async () => {
   const r = await scenario("held", `
     const got: string[] = [];
-    const before = threads();
+    const before = tids();
     const hooks = () => process.listenerCount("SIGINT") + process.listenerCount("newListener") + process.listenerCount("removeListener");
     const hooksBefore = hooks();
     const w = new SigintWatch(() => got.push("interrupt"));
     w.start();
     out.mode = w.mode;
-    out.threadAdded = threads() - before;
+    // the watchdog's thread, by its id: other threads (libuv's pool for the child processes below)
+    // may come and go meanwhile, so counting threads is not enough
+    const added = [...tids()].filter((t) => !before.has(t));
+    out.threadAdded = added.length;
     out.listeners = process.listenerCount("SIGINT");
     selfInt();
     await sleep(150);
@@ -77,12 +80,11 @@ test("held: one watchdog thread for the process; SIGINT while idle is dropped, w
     out.afterFlush = got.length;
     out.loop = loopUntilSigint();
     out.loopAgain = loopUntilSigint();
-    // (other threads may have started meanwhile: libuv's pool for the child processes above)
-    const during = threads();
+    const aliveBeforeStop = added.filter((t) => tids().has(t)).length;
     w.idle();
     w.stop();
     out.stoppedMode = w.mode;
-    out.threadRemoved = during - threads();
+    out.threadRemoved = aliveBeforeStop - added.filter((t) => tids().has(t)).length;
     out.listenersAfterStop = hooks() - hooksBefore;
   `);
   assert.equal(r.mode, "held");
