@@ -33,6 +33,7 @@ import { codeCacheDir, requireWithCodeCache, type CodeCachedModule } from "./cod
 import { awaitsToYields, runInterruptible, type YieldTs } from "./interruptible-await.js";
 import { InterruptedError, interruptedFields } from "./interrupted-error.js";
 import { flushSigint, prepareBreakOnSigint } from "./sigint-watch.js";
+import { IdleScavenger } from "./idle-scavenge.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -109,6 +110,8 @@ export class Engine<C> {
   #codeCacheSaveScheduled = false;
   /** Whether the converter writes out shorthand properties itself (in its one parse of the cell). */
   #expandsShorthand = false;
+  /** Collects a cell's garbage once the kernel is idle after it (not in the middle of the next cell). */
+  readonly #scavenger = new IdleScavenger();
 
   private constructor(
     private readonly ts: TsModule,
@@ -263,6 +266,7 @@ export class Engine<C> {
     this.#executing = true;
     this.#executingContext = context;
     this.#interruptPending = false;
+    this.#scavenger.cancel();
     try {
       return await this.#execute(code, context, name);
     } finally {
@@ -270,6 +274,7 @@ export class Engine<C> {
       this.#executingContext = undefined;
       this.#interruptPending = false;
       if (this.#executions === 3) this.#scheduleCodeCacheSave();
+      this.#scavenger.schedule();
     }
   }
 
@@ -438,6 +443,7 @@ export class Engine<C> {
 
   /** Releases the compiler's watchers. */
   close(): void {
+    this.#scavenger.cancel();
     this.converter.close();
   }
 
