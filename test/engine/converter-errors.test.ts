@@ -1,4 +1,4 @@
-// The converter's known internal failure becomes an error that says how to rewrite the cell;
+// The converter's known internal failures, and exports a cell cannot share, become errors that say how to rewrite the cell;
 // checked on the real converter with a declaration whose type lives in a module the cell does not import.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { explainConverterFailure } from "../../kernel/src/engine/converter-errors.js";
+import { CellExportError } from "../../kernel/src/engine/cell-exports.js";
 
 const req = createRequire(createRequire(import.meta.url).resolve("tslab/package.json"));
 
@@ -38,4 +39,13 @@ test("nested awaits whose type comes from an unimported module: the converter's 
     rmSync(dir, { recursive: true, force: true });
   }
   assert.equal(explainConverterFailure(new Error("something else")), undefined);
+});
+
+test("a CellExportError becomes an error at the cell's line and column, with the line and a caret under it", () => {
+  const code = "const a = 1;\n  export { a as b };";
+  const fields = explainConverterFailure(new CellExportError("`export { a as b }` in a cell: …", 1, 2), code);
+  assert.equal(fields?.ename, "CellExportError");
+  assert.equal(fields!.evalue, "2:3 `export { a as b }` in a cell: …");
+  assert.deepEqual(fields!.traceback.slice(1), ["  export { a as b };", "  ^"]);
+  assert.match(fields!.traceback[0]!, /2:3 - CellExportError:/);
 });

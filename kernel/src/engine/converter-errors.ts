@@ -15,9 +15,22 @@
  * @module
  */
 import type { ErrorFields } from "./diagnostics.js";
+import { CellExportError } from "./cell-exports.js";
 
-/** Error fields for a converter failure we know how to explain, or `undefined` for any other. */
-export function explainConverterFailure(error: unknown): ErrorFields | undefined {
+/**
+ * Error fields for a converter failure we know how to explain, or `undefined` for any other.
+ * @param code the cell, for the excerpt under a {@link CellExportError}
+ */
+export function explainConverterFailure(error: unknown, code = ""): ErrorFields | undefined {
+  if (error instanceof CellExportError) {
+    const where = `${error.line + 1}:${error.column + 1}`;
+    const line = code.split("\n")[error.line];
+    return {
+      ename: error.name,
+      evalue: `${where} ${error.message}`,
+      traceback: [`\x1b[31m${where} - ${error.name}:\x1b[0m ${error.message}`, ...(line === undefined ? [] : [line, `${" ".repeat(error.column)}^`])],
+    };
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (!/Paths must either both be absolute or both be relative/.test(message)) return undefined;
   const evalue =

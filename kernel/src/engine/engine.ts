@@ -285,7 +285,7 @@ export class Engine<C> {
       // written out, by the patched converter in its one parse of the cell, else here beforehand.
       converted = this.converter.convert(this.#prevDecl, this.#expandsShorthand ? code : expandShorthand(this.ts, code, this.#prevDecl));
     } catch (e) {
-      return { status: "error", ...(explainConverterFailure(e) ?? formatRuntimeError(e, this.#cells)) };
+      return { status: "error", ...(explainConverterFailure(e, code) ?? formatRuntimeError(e, this.#cells)) };
     }
     // An interrupt that came while the cell was compiled stops it before it runs: its SIGINT is
     // delivered now (see sigint-watch.ts). Entering the vm call below with it undelivered would drop
