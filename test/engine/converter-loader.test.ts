@@ -167,6 +167,44 @@ test("same output, declarations, diagnostics and last-expression variable as tsl
   assert.equal(runLight.exports["i"], 2);
 });
 
+test("a program given the next cell's declarations while idle (ai4eoPrepare) converts the next cells as one that was not", () => {
+  assert.equal(loaded.preparePatched, true, "tslab's close() or its returned object changed: update PREPARE_STEP / RETURN_STEP in converter-loader.ts");
+  const prepared = loaded.createConverter({ isJS: false, isBrowser: false }) as unknown as Conv & { ai4eoPrepare(prev: string): boolean };
+  const plain = loaded.createConverter({ isJS: false, isBrowser: false }) as unknown as Conv;
+  try {
+    const cells = [
+      "interface P { red: number; nir: number }\nfunction ndvi(p: P): number { return (p.nir - p.red) / (p.nir + p.red); }",
+      "const bad: P = { red: 1 };",
+      "const scale: number = 2;\nndvi({ red: 1, nir: 3 }) * scale",
+      "const scale = 'replaced';\ntype Q = P & { swir: number };\nscale.length",
+      "1 + 1",
+      "const q: Q = { red: 1, nir: 2, swir: 3 };\nndvi(q) + scale.length",
+    ];
+    let prev = "";
+    let prepares = 0;
+    for (const cell of cells) {
+      const a = prepared.convert(prev, cell);
+      const b = plain.convert(prev, cell);
+      assert.equal(a.output, b.output, cell);
+      assert.equal(a.declOutput, b.declOutput, cell);
+      assert.deepEqual(a.diagnostics, b.diagnostics, cell);
+      assert.equal(a.lastExpressionVar, b.lastExpressionVar, cell);
+      if (a.diagnostics.length > 0) continue;
+      const next = a.declOutput ?? "";
+      const changed = next !== prev;
+      // (the program has the declarations the cell was converted with: only new ones are taken in)
+      assert.equal(prepared.ai4eoPrepare(next), changed, cell);
+      assert.equal(prepared.ai4eoPrepare(next), false, "a second call has nothing to do");
+      if (changed) prepares++;
+      prev = next;
+    }
+    assert.ok(prepares >= 3, `declarations changed after ${prepares} cells`);
+  } finally {
+    prepared.close();
+    plain.close();
+  }
+});
+
 test("allDependencies follows resolved imports transitively, once each", () => {
   type F = { fileName: string; resolvedModules?: Map<string, unknown> };
   const files: Record<string, F> = {

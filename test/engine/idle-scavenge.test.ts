@@ -72,6 +72,16 @@ test("cancel drops the planned scavenge; below minBytes nothing runs; schedule r
   assert.equal(s.scavenges, 1, "one scavenge for two schedule() calls");
 });
 
+test("idle work runs first, once per scavenge; its errors are ignored", async () => {
+  const calls: string[] = [];
+  const s = new IdleScavenger({ delayMs: 10, minBytes: 1, work: () => { calls.push("work"); throw new Error("ignored"); } });
+  garbage(0.25);
+  s.schedule();
+  await sleep(60);
+  assert.deepEqual(calls, ["work"]);
+  assert.equal(s.scavenges, 1, "the scavenge still runs after the work failed");
+});
+
 test("the engine scavenges while idle after a cell", async () => {
   const engine = await Engine.create<object>({
     hooks: { stream: () => undefined, uncaught: () => undefined, input: async () => "" },
@@ -84,6 +94,19 @@ test("the engine scavenges while idle after a cell", async () => {
     const ended = performance.now();
     await sleep(150);
     assert.ok(scavengesSince(ended) >= 1, "a scavenge after the cell ended, with the kernel idle");
+    // and, before it, the program took in the declarations the next cell starts from
+    const converter = (engine as unknown as { converter: { ai4eoPrepare(prev: string): boolean } }).converter;
+    const prepares: boolean[] = [];
+    const prepare = converter.ai4eoPrepare.bind(converter);
+    converter.ai4eoPrepare = (prev) => {
+      const r = prepare(prev);
+      prepares.push(r);
+      return r;
+    };
+    assert.deepEqual(await engine.execute("interface Pixel { red: number }\nconst px: Pixel = { red: 1 };", {}), { status: "ok", hasValue: false });
+    await sleep(150);
+    assert.deepEqual(prepares, [true], "the new declarations were taken in while idle");
+    assert.deepEqual(await engine.execute("px.red", {}), { status: "ok", hasValue: true, value: 1 });
   } finally {
     engine.close();
   }

@@ -116,8 +116,23 @@ export interface ConverterModule {
    * is false; every cell goes through TypeScript's emitter).
    */
   verbatimPatched: boolean;
+  /**
+   * Whether converters have `ai4eoPrepare(prevDecl)`, which gives the program the next cell's
+   * declarations file while the kernel is idle (see {@link PreparingConverter}; false: tslab's source
+   * changed, and the next cell parses it).
+   */
+  preparePatched: boolean;
   /** Counts of what the loaded converters did, since loading (for tests and profiling). */
   stats: { verbatimCells: number };
+}
+
+/** A converter with what the patches add (see {@link ConverterModule.preparePatched}). */
+export interface PreparingConverter extends Converter {
+  /**
+   * Gives the program the next cell's declarations file `prevDecl` (parsed and bound) now, e.g.
+   * while the kernel is idle; returns false when the program has it already. Absent when not patched.
+   */
+  ai4eoPrepare?(prevDecl: string): boolean;
 }
 
 /** Options of {@link loadConverter}. */
@@ -234,6 +249,29 @@ const EMIT_PATCH = `        const ai4eoDeps = getAllSrcDependencies(builder, src
             }, undefined, true, getCustomTransformers(builder.getProgram().getTypeChecker(), declsFile, keys, () => undefined));
         }
         else for (const dep of ai4eoDeps) {`;
+
+/** tslab 1.0.22's `close`, after which the converter's functions are defined. */
+const PREPARE_STEP = `    function close() {
+        watch.close();
+    }`;
+/**
+ * Also `ai4eoPrepare(prevDecl)`: the program takes the next cell's declarations file now (parsed and
+ * bound, with the last cell's text unchanged), while the kernel is idle; the next cell's program then
+ * reuses it. Returns false when that file is the program's already.
+ */
+const PREPARE_PATCH = `${PREPARE_STEP}
+    function ai4eoPrepare(prevDecl) {
+        if (declContent === prevDecl) return false;
+        updateContent(prevDecl, srcContent);
+        builder.getSourceFile(declFilename);
+        return true;
+    }`;
+/** tslab 1.0.22's converter object. */
+const RETURN_STEP = `    return {
+        close,`;
+const RETURN_PATCH = `    return {
+        close,
+        ai4eoPrepare,`;
 
 /** The TypeScript fields used here (tslab's TypeScript fork; internal API included). */
 interface SourceFileLike {
@@ -389,6 +427,8 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
   const ambientGlobalsPatched = source.split(EARLIER_STEP).length === 2;
   // (needs the carry patch: the declarations a verbatim cell passes on are the ones it was given)
   // (and the two identifier rules, which the verbatim path applies as the patched transform does)
+  // (needs the declarations file re-read only when it changed: UPDATE_PATCH)
+  const preparePatched = carryPatched && source.split(PREPARE_STEP).length === 2 && source.split(RETURN_STEP).length === 2;
   const verbatimPatched = (options.verbatimEmit ?? true) && carryPatched && propertyNamesPatched && ambientGlobalsPatched && source.split(EMIT_STEP).length === 2;
   const verbatim = verbatimEmitter(ts as unknown as VerbatimEmitTs);
   const stats = { verbatimCells: 0 };
@@ -468,6 +508,7 @@ export function loadConverter(tslabRequire: NodeJS.Require, options: LoadConvert
   if (namespacesPatched) patchedSource = patchedSource.replace(KEEP_KINDS_STEP, KEEP_KINDS_PATCH);
   if (ambientGlobalsPatched) patchedSource = patchedSource.replace(EARLIER_STEP, EARLIER_PATCH);
   if (verbatimPatched) patchedSource = patchedSource.replace(EMIT_STEP, EMIT_PATCH);
+  if (preparePatched) patchedSource = patchedSource.replace(PREPARE_STEP, PREPARE_PATCH).replace(RETURN_STEP, RETURN_PATCH);
   mod._compile(patchedSource, file);
-  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched, propertyNamesPatched, namespacesPatched, ambientGlobalsPatched, verbatimPatched, stats };
+  return { createConverter: (mod.exports as ConverterModule).createConverter, cellNamesPatched, declsPrintPatched, carryPatched, propertyNamesPatched, namespacesPatched, ambientGlobalsPatched, verbatimPatched, preparePatched, stats };
 }

@@ -27,7 +27,7 @@ import { checkComplete, type CompletenessTs, type IsCompleteResult } from "./is-
 import { expandShorthand, type ShorthandTs } from "./expand-shorthand.js";
 import { hasTopLevelAwait } from "./top-level-await.js";
 import { explainConverterFailure } from "./converter-errors.js";
-import { loadConverter } from "./converter-loader.js";
+import { loadConverter, type PreparingConverter } from "./converter-loader.js";
 import { warmUpCells } from "./warm-up.js";
 import { codeCacheDir, requireWithCodeCache, type CodeCachedModule } from "./code-cache.js";
 import { awaitsToYields, runInterruptible, type YieldTs } from "./interruptible-await.js";
@@ -110,8 +110,12 @@ export class Engine<C> {
   #codeCacheSaveScheduled = false;
   /** Whether the converter writes out shorthand properties itself (in its one parse of the cell). */
   #expandsShorthand = false;
-  /** Collects a cell's garbage once the kernel is idle after it (not in the middle of the next cell). */
-  readonly #scavenger = new IdleScavenger();
+  /**
+   * Once the kernel is idle after a cell: gives the program the next cell's declarations file (so
+   * the next cell does not parse and bind it), then collects the garbage (not in the middle of the
+   * next cell).
+   */
+  readonly #scavenger = new IdleScavenger({ work: () => (this.converter as PreparingConverter).ai4eoPrepare?.(this.#prevDecl) });
 
   private constructor(
     private readonly ts: TsModule,
