@@ -54,6 +54,10 @@
  * declares; its declaration file alone is emitted (see verbatim-emit.ts;
  * {@link ConverterModule.verbatimPatched}).
  *
+ * The converter also gets `ai4eoPrepare(prevDecl)` ({@link ConverterModule.preparePatched}), which
+ * hands the program the declarations file the next cell starts from; the engine calls it while the
+ * kernel is idle after a cell, so the next cell reuses that file instead of parsing and binding it.
+ *
  * @example
  * ```ts
  * const tslabRequire = createRequire(require.resolve("tslab/package.json"));
