@@ -7,6 +7,7 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { RASTER_KERNELS_WASM } from "./raster-kernels-wasm.js";
+import { inflateBackend } from "./libdeflate.js";
 
 /** What a worker needs to finish one block. */
 export interface InflateJob {
@@ -24,7 +25,7 @@ export interface InflateJob {
 }
 
 // Plain JavaScript so it runs the same from sources (tsx) and from the built package. Inflates with
-// one reused zlib stream straight into the output buffer the main thread sends along (recycled
+// the native inflater where it is built (libdeflate.ts), else with one reused zlib stream straight into the output buffer the main thread sends along (recycled
 // from earlier blocks), so a whole-scene decode allocates no per-block buffers (see zlib-direct.ts).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -37,7 +38,14 @@ const h = z._handle, state = z._writeState;
 const direct = !!(h && typeof h.writeSync === "function" && typeof h.reset === "function" && state instanceof Uint32Array);
 let zerr;
 if (direct) h.onerror = (message) => { zerr = message; };
+// the native inflater (libdeflate.ts) when the main thread found it; zlib inflates what it does not
+let native = null;
+try { if (workerData.nativeInflate) { const m = { exports: {} }; process.dlopen(m, workerData.nativeInflate); native = m.exports; } } catch { native = null; }
 function inflateInto(input, out) {
+  if (native) {
+    const n = native.inflate(input, out);
+    if (n >= 0) return n;
+  }
   if (!direct) {
     const r = zlib.inflateSync(input, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: Math.max(1024, out.length + 1024) });
     const n = Math.min(r.length, out.length);
@@ -152,7 +160,7 @@ class InflatePool {
 
   #worker(): { w: Worker; busy: number } {
     if (this.#workers.length < this.size) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasm: RASTER_KERNELS_WASM } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasm: RASTER_KERNELS_WASM, nativeInflate: inflateBackend().path } });
       w.unref();
       const entry = { w, busy: 0 };
       w.on("message", (m: { id: number; out?: ArrayBuffer; got?: number; spare?: ArrayBuffer; bytes?: ArrayBuffer; error?: string }) => {

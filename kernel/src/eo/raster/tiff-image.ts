@@ -7,7 +7,7 @@ import { constants as bufferConstants } from "node:buffer";
 import type { ByteSource } from "./byte-source.js";
 import { ycbcrBlockToRgb } from "./jpeg-ycbcr.js";
 import { inflateInWorker, POOL_MIN_BYTES } from "./inflate-pool.js";
-import { acquireAsyncInflater, releaseAsyncInflater, SyncInflater } from "./zlib-direct.js";
+import { acquireAsyncInflater, releaseAsyncInflater, SyncInflater, type HorizontalPredictor } from "./zlib-direct.js";
 import { undoPredictorWasm } from "./raster-kernels.js";
 import { getDecoder, isBuiltinDecoder, COMPRESSION_NAMES, type DecodeContext } from "./codecs.js";
 import { RasterFormatError, UnsupportedRasterFeatureError } from "./errors.js";
@@ -440,13 +440,20 @@ async function decodePlainDeflate(img: TiffImage, index: number, stored: Uint8Ar
   checkBlockFits(img, index, rows, expected);
   const storedBytes = stored.length;
   let raw = options.into && options.into.length >= expected ? options.into.subarray(0, expected) : new Uint8Array(expected);
+  // (the native inflater undoes the predictor right after inflating, on the same thread)
+  const p: HorizontalPredictor = { bytesPer: (img.bits / 8) as 1 | 2 | 4, rowSamples: img.blockWidth * spp, rows, spp };
+  let predicted = false;
   try {
     let got: number;
-    if (options.inflateHere) got = (hereInflater ??= new SyncInflater()).inflateInto(stored, raw);
-    else {
+    if (options.inflateHere) {
+      const inflater = (hereInflater ??= new SyncInflater());
+      if (img.predictor === 2) ({ written: got, predicted } = inflater.inflatePredicted(stored, raw, p));
+      else got = inflater.inflateInto(stored, raw);
+    } else {
       const inflater = acquireAsyncInflater();
       try {
-        got = await inflater.inflateInto(stored, raw);
+        if (img.predictor === 2) ({ written: got, predicted } = await inflater.inflatePredicted(stored, raw, p));
+        else got = await inflater.inflateInto(stored, raw);
       } finally {
         releaseAsyncInflater(inflater);
       }
@@ -458,7 +465,7 @@ async function decodePlainDeflate(img: TiffImage, index: number, stored: Uint8Ar
   if (raw.length < expected) throw shortBlockError(img, index, storedBytes, raw.length, expected);
   const Ctor = arrayTypeFor(img.dtype);
   const out = raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? new Ctor(raw.buffer, raw.byteOffset, n) : new Ctor(Uint8Array.prototype.slice.call(raw, 0, expected).buffer, 0, n);
-  if (img.predictor === 2) undoHorizontalPredictor(out, rows, img.blockWidth, spp);
+  if (img.predictor === 2 && !predicted) undoHorizontalPredictor(out, rows, img.blockWidth, spp);
   return out;
 }
 
