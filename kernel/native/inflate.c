@@ -21,6 +21,7 @@
  * block), so calls from any number of threads never share state.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <libdeflate.h>
 #include <node_api.h>
@@ -56,18 +57,21 @@ typedef struct {
 } Predictor;
 
 /* Reads the four predictor numbers at argv[at..at+3] (absent: none); 0 with a pending TypeError when invalid. */
-static int predictor_of(napi_env env, size_t argc, napi_value *argv, size_t at, Predictor *p) {
+static int predictor_of(napi_env env, size_t argc, napi_value *argv, size_t at, Predictor *p, const char *fn) {
+  char msg[160];
   p->bytes_per = 0;
   if (argc < at + 4) return 1;
   int64_t v[4];
   for (int k = 0; k < 4; k++) {
     if (napi_get_value_int64(env, argv[at + k], &v[k]) != napi_ok || v[k] < 0) {
-      napi_throw_type_error(env, NULL, "inflate: the predictor numbers (bytesPer, rowSamples, rows, spp) must be non-negative integers");
+      snprintf(msg, sizeof msg, "%s: the predictor numbers (bytesPer, rowSamples, rows, spp) must be non-negative integers", fn);
+      napi_throw_type_error(env, NULL, msg);
       return 0;
     }
   }
   if ((v[0] != 1 && v[0] != 2 && v[0] != 4) || v[3] < 1) {
-    napi_throw_type_error(env, NULL, "inflate: bytesPer must be 1, 2 or 4 and spp at least 1");
+    snprintf(msg, sizeof msg, "%s: bytesPer must be 1, 2 or 4 and spp at least 1", fn);
+    napi_throw_type_error(env, NULL, msg);
     return 0;
   }
   p->bytes_per = (int)v[0];
@@ -89,17 +93,30 @@ static int64_t with_predictor(int64_t n, void *out, const Predictor *p) {
 }
 
 /* The bytes of a Uint8Array (or Buffer); 0 with a pending TypeError otherwise. */
-static int bytes_of(napi_env env, napi_value v, const char *what, void **data, size_t *len) {
+static int bytes_of(napi_env env, napi_value v, const char *fn, const char *name, void **data, size_t *len) {
   bool is = false;
   napi_typedarray_type type;
   napi_value ab;
   size_t offset;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
       napi_get_typedarray_info(env, v, &type, len, data, &ab, &offset) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, NULL, what);
+    char msg[96];
+    snprintf(msg, sizeof msg, "%s: %s must be a Uint8Array", fn, name);
+    napi_throw_type_error(env, NULL, msg);
     return 0;
   }
   return 1;
+}
+
+/* The arguments both functions start with: input, out, and (from argv[at]) the optional predictor; 0 with a pending TypeError. */
+static int common_args(napi_env env, size_t argc, napi_value *argv, size_t at, const char *fn, void **in, size_t *in_len, void **out, size_t *out_len, Predictor *p) {
+  if (argc < at) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "%s: expected at least %zu arguments", fn, at);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return bytes_of(env, argv[0], fn, "input", in, in_len) && bytes_of(env, argv[1], fn, "out", out, out_len) && predictor_of(env, argc, argv, at, p, fn);
 }
 
 static napi_value number(napi_env env, int64_t n) {
@@ -115,8 +132,7 @@ static napi_value js_inflate(napi_env env, napi_callback_info info) {
   void *in, *out;
   size_t in_len, out_len;
   Predictor p;
-  if (argc < 2 || !bytes_of(env, argv[0], "inflate: input must be a Uint8Array", &in, &in_len) ||
-      !bytes_of(env, argv[1], "inflate: out must be a Uint8Array", &out, &out_len) || !predictor_of(env, argc, argv, 2, &p)) return NULL;
+  if (!common_args(env, argc, argv, 2, "inflate", &in, &in_len, &out, &out_len, &p)) return NULL;
   int64_t n = inflate_into(in, in_len, out, out_len);
   if (n == -2) {
     napi_throw_error(env, NULL, "inflate: out of memory for libdeflate's decompressor");
@@ -163,8 +179,7 @@ static napi_value js_inflate_async(napi_env env, napi_callback_info info) {
   size_t in_len, out_len;
   napi_valuetype t = napi_undefined;
   Predictor p;
-  if (argc < 3 || !bytes_of(env, argv[0], "inflateAsync: input must be a Uint8Array", &in, &in_len) ||
-      !bytes_of(env, argv[1], "inflateAsync: out must be a Uint8Array", &out, &out_len) || !predictor_of(env, argc, argv, 3, &p)) return NULL;
+  if (!common_args(env, argc, argv, 3, "inflateAsync", &in, &in_len, &out, &out_len, &p)) return NULL;
   napi_typeof(env, argv[2], &t);
   if (t != napi_function) {
     napi_throw_type_error(env, NULL, "inflateAsync: done must be a function");
