@@ -25,8 +25,9 @@ export interface InflateJob {
 }
 
 // Plain JavaScript so it runs the same from sources (tsx) and from the built package. Inflates with
-// the native inflater where it is built (libdeflate.ts), else with one reused zlib stream straight into the output buffer the main thread sends along (recycled
-// from earlier blocks), so a whole-scene decode allocates no per-block buffers (see zlib-direct.ts).
+// the native inflater where it is built (libdeflate.ts), else with one reused zlib stream, straight
+// into the output buffer the main thread sends along (recycled from earlier blocks), so a
+// whole-scene decode allocates no per-block buffers (see zlib-direct.ts).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const zlib = require("node:zlib");
